@@ -1,0 +1,159 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One responsibility per target; see ARCHITECTURE.md. Pure targets never import
+// CNcursesw, Dispatch-based feeds or the file system beyond reading what they are given.
+let package = Package(
+    name: "fitwatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "fitwatch", targets: ["fitwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // MARK: C edge
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+
+        // MARK: terminal (pure)
+        .target(
+            name: "TerminalCore"
+        ),
+
+        // MARK: widgets and themes (pure)
+        .target(
+            name: "Widgets",
+            dependencies: ["TerminalCore", "TOMLKit"]
+        ),
+
+        // MARK: Keras semantics (pure)
+        .target(
+            name: "KerasModel",
+            dependencies: [
+                .product(name: "Collections", package: "swift-collections"),
+                "ZIPFoundation",
+            ]
+        ),
+
+        // MARK: events, history, log readers (pure)
+        .target(
+            name: "TrainingLog",
+            dependencies: [
+                "KerasModel",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+
+        // MARK: diagnostics (pure)
+        .target(
+            name: "Diagnostics",
+            dependencies: ["TrainingLog", "KerasModel"]
+        ),
+
+        // MARK: training core (pure, seeded)
+        .target(
+            name: "TrainingCore",
+            dependencies: [
+                "TrainingLog", "KerasModel", "TOMLKit",
+                .product(name: "Collections", package: "swift-collections"),
+            ],
+            resources: [.copy("DemoData")]
+        ),
+
+        // MARK: feeds (edge: files, processes, ssh, clocks)
+        .target(
+            name: "Feeds",
+            dependencies: [
+                "TrainingLog", "TrainingCore", "KerasModel", "Diagnostics",
+                .product(name: "Collections", package: "swift-collections"),
+            ]
+        ),
+
+        // MARK: monitor app state, update, view (pure)
+        .target(
+            name: "Monitor",
+            dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds"]
+        ),
+
+        // MARK: the only ncurses caller
+        .target(
+            name: "CursesBackend",
+            dependencies: ["CNcursesw", "TerminalCore"]
+        ),
+
+        // MARK: command line and wiring
+        .executableTarget(
+            name: "fitwatch",
+            dependencies: [
+                "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
+                "TrainingCore", "Feeds", "Monitor", "CursesBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: benchmarks (run with `swift run -c release fitwatch-bench`)
+        .executableTarget(
+            name: "fitwatch-bench",
+            dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
+                           "TrainingCore", "Feeds", "Monitor"],
+            path: "Benchmarks/fitwatch-bench"
+        ),
+
+        // MARK: tests
+        .target(
+            name: "TestSupport",
+            dependencies: ["TerminalCore", "TrainingLog"],
+            path: "Tests/TestSupport"
+        ),
+
+        .testTarget(
+            name: "TerminalCoreTests",
+            dependencies: ["TerminalCore", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "WidgetsTests",
+            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "KerasModelTests",
+            dependencies: ["KerasModel", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "TrainingLogTests",
+            dependencies: ["TrainingLog", "KerasModel", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "DiagnosticsTests",
+            dependencies: ["Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "TrainingCoreTests",
+            dependencies: ["TrainingCore", "TrainingLog", "KerasModel", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "FeedsTests",
+            dependencies: ["Feeds", "TrainingLog", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "MonitorTests",
+            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,51 @@
+/// How bad a finding is.
+public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIterable {
+    case info, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .info: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Whether the model and compile config were known or the finding is inferred from a log.
+public enum Confidence: String, Sendable, Equatable, Codable {
+    case certain, suspected
+}
+
+/// One thing fitwatch wants the user to know about a run.
+public struct Finding: Sendable, Equatable, Codable, Identifiable {
+    /// Stable id (`accuracy-on-regression`); scripts match on it.
+    public var id: String
+    public var severity: Severity
+    public var confidence: Confidence
+    /// The first (1-based) epoch it holds from; nil when it is about the config alone.
+    public var epoch: Int?
+    /// A one-line title.
+    public var title: String
+    /// The numbers or config that show it.
+    public var evidence: [String]
+    /// What Keras actually computes, for which versions, and why the number misleads.
+    public var explanation: String
+    /// What to change.
+    public var fix: String
+    /// Metric names this finding is about (the monitor marks them).
+    public var metrics: [String]
+
+    public init(id: String, severity: Severity, confidence: Confidence, epoch: Int?, title: String,
+                evidence: [String], explanation: String, fix: String, metrics: [String] = []) {
+        self.id = id
+        self.severity = severity
+        self.confidence = confidence
+        self.epoch = epoch
+        self.title = title
+        self.evidence = evidence
+        self.explanation = explanation
+        self.fix = fix
+        self.metrics = metrics
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// The one channel from sources (each on its own serial Dispatch queue) to the main loop.
+/// Posting is thread-safe; the main loop drains everything posted so far in one go, and can
+/// wait on `wakeDescriptor` (readable after a post) instead of polling.
+public final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [FeedMessage] = []
+    private var wakePending = false
+    private let pipe: (read: Int32, write: Int32)
+
+    public init() {
+        var fds: [Int32] = [0, 0]
+        if Foundation.pipe(&fds) == 0 {
+            pipe = (fds[0], fds[1])
+            _ = fcntl(pipe.read, F_SETFL, fcntl(pipe.read, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(pipe.write, F_SETFL, fcntl(pipe.write, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(pipe.read, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(pipe.write, F_SETFD, FD_CLOEXEC)
+        } else {
+            pipe = (-1, -1)
+        }
+    }
+
+    deinit {
+        if pipe.read >= 0 { close(pipe.read) }
+        if pipe.write >= 0 { close(pipe.write) }
+    }
+
+    /// Readable whenever messages are waiting; poll() it with the terminal's input.
+    public var wakeDescriptor: Int32 { pipe.read }
+
+    /// Post one message from any thread.
+    public func post(_ message: FeedMessage) { post([message]) }
+
+    /// Post several messages atomically, in order.
+    public func post(_ messages: [FeedMessage]) {
+        guard !messages.isEmpty else { return }
+        lock.lock()
+        pending.append(contentsOf: messages)
+        let needsWake = !wakePending
+        wakePending = true
+        lock.unlock()
+        if needsWake, pipe.write >= 0 {
+            var byte: UInt8 = 1
+            _ = write(pipe.write, &byte, 1)
+        }
+    }
+
+    /// Take everything posted so far.
+    public func drain() -> [FeedMessage] {
+        lock.lock()
+        let messages = pending
+        pending.removeAll(keepingCapacity: true)
+        wakePending = false
+        lock.unlock()
+        if pipe.read >= 0 {
+            var scratch = [UInt8](repeating: 0, count: 64)
+            while read(pipe.read, &scratch, scratch.count) > 0 {}
+        }
+        return messages
+    }
+}
+
+/// Controls a user can send to a source (replay and training understand them; others ignore).
+public enum FeedControl: Sendable, Equatable {
+    case pause, resume, togglePause
+    case speed(Double)
+    case step
+    case seek(epoch: Int)
+}
+
+/// A running source. Starts on its own serial queue and posts to the inbox until stopped.
+public protocol Feed: AnyObject, Sendable {
+    var id: SourceID { get }
+    /// Start reading; post messages to `inbox`. Returns immediately.
+    func start(inbox: Inbox)
+    /// Stop reading and release every resource (child processes included). Idempotent.
+    func stop()
+    /// Pause, speed, step, seek; sources that cannot do it ignore it.
+    func control(_ control: FeedControl)
+}
+
+extension Feed {
+    public func control(_ control: FeedControl) {}
+}

@@ -1,0 +1,107 @@
+/// Which Keras line of releases produced a run. Metric resolution and several behaviours
+/// (Dropout(1.0), softmax over one unit) differ between them.
+public enum KerasFlavour: String, Sendable, Equatable, Codable, CaseIterable {
+    /// Keras 3.x (any backend).
+    case keras3
+    /// tf.keras / tf-keras 2.x and multi-backend Keras 2.3-2.15.
+    case keras2
+    /// Keras 1.x and 2.0-2.2: "accuracy" chosen from the loss, binary accuracy by rounding.
+    case keras1
+
+    /// The flavour of a version string such as `3.15.1`, `2.21.0`, `2.2.4`, `1.2.2`.
+    public init?(version: String) {
+        let parts = version.split(separator: ".").compactMap { Int($0.prefix { $0.isNumber }) }
+        guard let major = parts.first else { return nil }
+        let minor = parts.count > 1 ? parts[1] : 0
+        switch major {
+        case 3...: self = .keras3
+        case 2 where minor >= 3: self = .keras2
+        case 1, 2: self = .keras1
+        default: return nil
+        }
+    }
+}
+
+/// What the target tensor looks like, as far as accuracy resolution cares.
+public enum TargetEncoding: String, Sendable, Equatable, Codable {
+    /// One value per sample (a price, a 0/1 label): shape `(n, 1)` or `(n,)`.
+    case singleValue = "single-value"
+    /// Integer class labels against a multi-unit output (sparse).
+    case integerLabels = "integer-labels"
+    /// One-hot (or soft) rows as wide as the output.
+    case oneHot = "one-hot"
+    /// Not known (a log only).
+    case unknown
+}
+
+/// The function a metric name actually resolved to.
+public enum ResolvedMetric: String, Sendable, Equatable, Codable {
+    /// `mean((y_pred > 0.5) == y_true)` (Keras 3, tf.keras 2.3+ with threshold 0.5).
+    case binaryAccuracy = "binary_accuracy"
+    /// `mean(round(y_pred) == y_true)`: Keras 2.0-2.2's binary accuracy (rounding, i.e. > 0.5 with ties to even).
+    case binaryAccuracyRounded = "binary_accuracy_rounded"
+    /// `argmax(y_pred) == argmax(y_true)`.
+    case categoricalAccuracy = "categorical_accuracy"
+    /// `argmax(y_pred) == y_true`.
+    case sparseCategoricalAccuracy = "sparse_categorical_accuracy"
+    case meanSquaredError = "mean_squared_error"
+    case meanAbsoluteError = "mean_absolute_error"
+    case meanAbsolutePercentageError = "mean_absolute_percentage_error"
+    /// Anything else: kept by name, not interpreted.
+    case other
+
+    /// A short formula shown next to the metric in the monitor.
+    public var formula: String {
+        switch self {
+        case .binaryAccuracy: return "binary_accuracy (ŷ>0.5)==y"
+        case .binaryAccuracyRounded: return "binary_accuracy round(ŷ)==y"
+        case .categoricalAccuracy: return "categorical_accuracy argmax ŷ==argmax y"
+        case .sparseCategoricalAccuracy: return "sparse_categorical_accuracy argmax ŷ==y"
+        case .meanSquaredError: return "mse mean (ŷ-y)²"
+        case .meanAbsoluteError: return "mae mean |ŷ-y|"
+        case .meanAbsolutePercentageError: return "mape 100·mean |ŷ-y|/|y|"
+        case .other: return ""
+        }
+    }
+}
+
+/// The one place that knows what a metric name becomes in Keras.
+public enum MetricResolution {
+    /// Resolve a metric as the user wrote it in `compile(metrics=[...])`.
+    ///
+    /// - `accuracy`/`acc` in Keras 3 and tf.keras 2.3+: chosen from the output and target
+    ///   shapes, never the loss: one output unit -> binary accuracy (threshold 0.5); integer
+    ///   labels against several units -> sparse categorical; otherwise categorical.
+    ///   (keras/src/trainers/compile_utils.py `get_metric`; tf_keras/engine/compile_utils.py
+    ///   `_get_metric_object`.)
+    /// - Keras 2.0-2.2: chosen from the loss: binary cross-entropy -> rounded binary accuracy,
+    ///   sparse categorical cross-entropy -> sparse categorical, anything else -> categorical,
+    ///   except that a one-unit output always got binary accuracy
+    ///   (keras/engine/training.py `handle_metrics`, Keras 2.2.4).
+    public static func resolve(metric: String, outputUnits: Int?, target: TargetEncoding,
+                               loss: LossKind?, flavour: KerasFlavour) -> ResolvedMetric {
+        let name = metric.lowercased()
+        switch name {
+        case "accuracy", "acc":
+            switch flavour {
+            case .keras3, .keras2:
+                if outputUnits == 1 || target == .singleValue && outputUnits == nil { return .binaryAccuracy }
+                if target == .integerLabels { return .sparseCategoricalAccuracy }
+                if outputUnits == nil && target == .unknown { return .other }
+                return .categoricalAccuracy
+            case .keras1:
+                if outputUnits == 1 || loss == .binaryCrossentropy { return .binaryAccuracyRounded }
+                if loss == .sparseCategoricalCrossentropy { return .sparseCategoricalAccuracy }
+                return .categoricalAccuracy
+            }
+        case "binary_accuracy":
+            return flavour == .keras1 ? .binaryAccuracyRounded : .binaryAccuracy
+        case "categorical_accuracy": return .categoricalAccuracy
+        case "sparse_categorical_accuracy": return .sparseCategoricalAccuracy
+        case "mse", "mean_squared_error": return .meanSquaredError
+        case "mae", "mean_absolute_error": return .meanAbsoluteError
+        case "mape", "mean_absolute_percentage_error": return .meanAbsolutePercentageError
+        default: return .other
+        }
+    }
+}

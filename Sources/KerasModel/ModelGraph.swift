@@ -1,0 +1,153 @@
+import Collections
+
+/// Where fitwatch learned what it knows about a model. Decides a finding's confidence:
+/// anything but `.summaryTable` is exact config, a summary table is only what was printed.
+public enum ModelProvenance: String, Sendable, Equatable, Codable {
+    /// The in-process training core built this model itself.
+    case trainingCore = "training-core"
+    /// A Keras 3 `.keras` archive or a `model.to_json()` file given with `--model`.
+    case modelFile = "model-file"
+    /// The fitwatch Keras callback stream (`*.fitwatch.jsonl`).
+    case callback
+    /// A `model.summary()` table printed in the log: names, types, shapes, counts, edges.
+    case summaryTable = "summary-table"
+
+    /// True when the compile config is known exactly rather than inferred from printed text.
+    public var isExact: Bool { self != .summaryTable }
+}
+
+/// One layer of a Keras model as fitwatch understands it. Unknown classes are kept as
+/// opaque nodes (`className` as Keras printed it, no `activation`/`units`).
+public struct Layer: Sendable, Equatable, Codable, Hashable {
+    /// The layer's Keras name (`dense_1`, `out1`).
+    public var name: String
+    /// The Keras class name (`Dense`, `InputLayer`, `Dropout`, ...).
+    public var className: String
+    /// The output shape without the batch axis, `nil` entries for unknown sizes.
+    public var outputShape: [Int?]?
+    /// Trainable plus non-trainable parameter count, when known.
+    public var parameters: Int?
+    /// The activation function name (`relu`, `softmax`, `linear`), when the layer has one.
+    public var activation: String?
+    /// `units` of a Dense layer.
+    public var units: Int?
+    /// `rate` of a Dropout layer.
+    public var rate: Double?
+    /// Names of the layers feeding this one.
+    public var inbound: [String]
+
+    public init(name: String, className: String, outputShape: [Int?]? = nil, parameters: Int? = nil,
+                activation: String? = nil, units: Int? = nil, rate: Double? = nil, inbound: [String] = []) {
+        self.name = name
+        self.className = className
+        self.outputShape = outputShape
+        self.parameters = parameters
+        self.activation = activation
+        self.units = units
+        self.rate = rate
+        self.inbound = inbound
+    }
+
+    /// The size of the last axis of the output, the thing Keras's accuracy resolution looks at.
+    public var lastAxisSize: Int? {
+        if let units { return units }
+        if let last = outputShape?.last { return last }
+        return nil
+    }
+}
+
+/// How one model output is trained and measured.
+public struct OutputSpec: Sendable, Equatable, Codable {
+    /// The output layer's name (the key Keras prefixes metrics with: `out1_loss`).
+    public var name: String
+    /// The loss as configured (`mean_squared_error`, `binary_crossentropy`, ...), normalised by `LossKind`.
+    public var loss: LossSpec?
+    /// The loss weight; Keras's default is 1.0.
+    public var lossWeight: Double
+    /// The metrics as the user wrote them (`accuracy`, `mae`, ...).
+    public var metrics: [String]
+
+    public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = []) {
+        self.name = name
+        self.loss = loss
+        self.lossWeight = lossWeight
+        self.metrics = metrics
+    }
+}
+
+/// A loss as compiled: which function and its options.
+public struct LossSpec: Sendable, Equatable, Codable, Hashable {
+    public var kind: LossKind
+    /// `from_logits=True` on a cross-entropy loss.
+    public var fromLogits: Bool
+    /// The name exactly as the user gave it, for messages.
+    public var configuredName: String
+
+    public init(kind: LossKind, fromLogits: Bool = false, configuredName: String? = nil) {
+        self.kind = kind
+        self.fromLogits = fromLogits
+        self.configuredName = configuredName ?? kind.rawValue
+    }
+}
+
+/// The optimizer as compiled.
+public struct OptimizerSpec: Sendable, Equatable, Codable {
+    public var name: String
+    public var learningRate: Double?
+    public init(name: String, learningRate: Double? = nil) {
+        self.name = name
+        self.learningRate = learningRate
+    }
+}
+
+/// A model graph with its compile configuration: what the diagnostics, the graph view
+/// and the training core agree on.
+public struct ModelGraph: Sendable, Equatable, Codable {
+    /// The model's name (`sequential`, `two_heads`).
+    public var name: String
+    /// Layers in topological order (inputs first).
+    public var layers: [Layer]
+    /// Names of the input layers.
+    public var inputs: [String]
+    /// One entry per model output, in Keras's output order.
+    public var outputs: [OutputSpec]
+    /// The optimizer, when known.
+    public var optimizer: OptimizerSpec?
+    /// The Keras version that built or printed this model (`3.15.1`, `2.21.0`), when known.
+    public var kerasVersion: String?
+    /// How fitwatch came to know it.
+    public var provenance: ModelProvenance
+
+    public init(name: String, layers: [Layer], inputs: [String], outputs: [OutputSpec],
+                optimizer: OptimizerSpec? = nil, kerasVersion: String? = nil, provenance: ModelProvenance) {
+        self.name = name
+        self.layers = layers
+        self.inputs = inputs
+        self.outputs = outputs
+        self.optimizer = optimizer
+        self.kerasVersion = kerasVersion
+        self.provenance = provenance
+    }
+
+    /// The layer with this name.
+    public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
+
+    /// Every edge `(from, to)` in the graph, in layer order.
+    public var edges: [(from: String, to: String)] {
+        layers.flatMap { layer in layer.inbound.map { (from: $0, to: layer.name) } }
+    }
+
+    /// The layers an output's loss reaches: every layer on some path from an input to that
+    /// output. For x -> A -> B -> C -> out1 and B -> D -> out2, `reached(by: "out1")` is
+    /// {x, A, B, C, out1} and not D: gradients of out1's loss never flow into D.
+    public func layersReached(byOutput output: String) -> OrderedSet<String> {
+        var ancestors = Set<String>()
+        var stack = [output]
+        while let name = stack.popLast() {
+            guard ancestors.insert(name).inserted, let layer = layer(named: name) else { continue }
+            stack.append(contentsOf: layer.inbound)
+        }
+        // Keep topological order for display.
+        return OrderedSet(layers.map(\.name).filter(ancestors.contains))
+    }
+}

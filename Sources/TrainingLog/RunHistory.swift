@@ -1,0 +1,164 @@
+import Collections
+import KerasModel
+
+/// Everything known about one run, built by applying events in order. Pure value type:
+/// the monitor, the diagnostics and `export` all read it, none of them cares about the source.
+public struct RunHistory: Sendable, Equatable {
+    /// The format of the data, from the first `runStarted`.
+    public var format: LogFormat = .unknown
+    /// Epochs requested in the current segment.
+    public var epochsRequested: Int?
+    /// True when the log began mid-run.
+    public var startsMidRun = false
+    /// Finished (and finally cut-off) epochs of the current segment, in order.
+    public var epochs: [EpochRecord] = []
+    /// The epoch currently running and its latest update.
+    public var currentEpoch: Int?
+    public var lastProgress: BatchProgress?
+    /// Callback messages, in order.
+    public var messages: [CallbackMessage] = []
+    /// Results of `evaluate()` calls.
+    public var evaluations: [MetricValues] = []
+    /// The model, when known.
+    public var model: ModelGraph?
+    /// Set once the run ended.
+    public var end: RunEnd?
+    /// Earlier `fit` segments in the same source (a file with several `fit` calls).
+    public var previousSegments: [[EpochRecord]] = []
+    /// Per-batch values of each metric (running averages as printed), bounded.
+    public var batchSeries: OrderedDictionary<String, Series> = [:]
+    /// Bumped on every applied event; the monitor redraws when it changes.
+    public private(set) var revision = 0
+
+    public init() {}
+
+    /// Metric names in first-seen order.
+    public var metricNames: [String] {
+        var names = OrderedSet<String>()
+        for epoch in epochs { names.append(contentsOf: epoch.metrics.keys) }
+        if let progress = lastProgress { names.append(contentsOf: progress.metrics.keys) }
+        return Array(names)
+    }
+
+    /// Per-epoch values of one metric (NaN where an epoch lacks it).
+    public func values(of metric: String) -> [Double] {
+        epochs.map { $0.metrics[metric] ?? .nan }
+    }
+
+    /// Apply one event.
+    public mutating func apply(_ event: TrainingEvent) {
+        revision &+= 1
+        switch event {
+        case .runStarted(let start):
+            if !epochs.isEmpty {
+                previousSegments.append(epochs)
+                epochs = []
+                batchSeries = [:]
+            }
+            format = start.format
+            epochsRequested = start.epochs
+            startsMidRun = start.startsMidRun
+            end = nil
+        case .modelKnown(let graph):
+            // An exact model never gives way to one inferred from a printed summary.
+            if let current = model, current.provenance.isExact, !graph.provenance.isExact { break }
+            model = graph
+        case .epochBegan(let epoch, let of):
+            currentEpoch = epoch
+            if let of { epochsRequested = of }
+        case .batchProgress(let progress):
+            currentEpoch = progress.epoch
+            lastProgress = progress
+            for (name, value) in progress.metrics {
+                batchSeries[name, default: Series()].append(value)
+            }
+        case .epochEnded(let record):
+            if let index = epochs.lastIndex(where: { $0.epoch == record.epoch }) {
+                epochs[index] = record
+            } else {
+                epochs.append(record)
+            }
+            if let of = record.of { epochsRequested = of }
+            lastProgress = nil
+        case .message(let message):
+            messages.append(message)
+        case .evaluated(let values):
+            evaluations.append(values)
+        case .runEnded(let end):
+            self.end = end
+        case .noise:
+            break
+        }
+    }
+}
+
+/// A bounded series of samples. When full it halves its resolution by merging neighbour
+/// pairs into whichever of the two is further from their mean's neighbourhood (the extreme),
+/// so spikes, NaNs and the last value survive any number of appends.
+public struct Series: Sendable, Equatable {
+    /// Upper bound on stored samples; 4096 keeps a 300-column braille chart (600 dots) exact
+    /// for the last ~600 points even after many halvings, at 32 KiB per series.
+    public static let defaultCapacity = 4096
+
+    public private(set) var values: [Double] = []
+    /// How many raw samples each stored value stands for.
+    public private(set) var stride = 1
+    /// Raw samples appended in total.
+    public private(set) var count = 0
+    private var pending: Double?
+    private var pendingCount = 0
+    public let capacity: Int
+
+    public init(capacity: Int = Series.defaultCapacity) {
+        self.capacity = max(capacity, 4)
+    }
+
+    /// The last raw value appended.
+    public private(set) var last: Double?
+
+    public mutating func append(_ value: Double) {
+        count += 1
+        last = value
+        if stride == 1 {
+            values.append(value)
+        } else {
+            pending = pending.map { Series.extreme($0, value) } ?? value
+            pendingCount += 1
+            if pendingCount == stride {
+                values.append(pending!)
+                pending = nil
+                pendingCount = 0
+            }
+        }
+        if values.count >= capacity { compact() }
+    }
+
+    /// Stored values plus the partially merged bucket, so the latest value is always shown.
+    public var samples: [Double] {
+        if let last, pending != nil { return values + [last] }
+        return values
+    }
+
+    private mutating func compact() {
+        var merged: [Double] = []
+        merged.reserveCapacity(values.count / 2 + 1)
+        var index = 0
+        while index + 1 < values.count {
+            merged.append(Series.extreme(values[index], values[index + 1]))
+            index += 2
+        }
+        if index < values.count { merged.append(values[index]) }
+        values = merged
+        stride *= 2
+    }
+
+    /// Of two samples, the one to keep: NaN first (a gap must stay visible), then the one
+    /// with the larger magnitude of change, approximated by the larger absolute value.
+    static func extreme(_ a: Double, _ b: Double) -> Double {
+        if a.isNaN { return a }
+        if b.isNaN { return b }
+        if !a.isFinite { return a }
+        if !b.isFinite { return b }
+        return abs(b) > abs(a) ? b : a
+    }
+}

@@ -1,0 +1,144 @@
+import Collections
+import KerasModel
+
+/// Metric values keyed by the name Keras printed (`loss`, `val_out2_accuracy`), in printed order.
+public typealias MetricValues = OrderedDictionary<String, Double>
+
+/// The log format a reader recognised.
+public enum LogFormat: String, Sendable, Equatable, Codable, CaseIterable {
+    case keras3
+    case keras2
+    case keras1
+    case kerasVerbose2 = "keras-verbose2"
+    case csvLogger = "csvlogger"
+    case tensorBoard = "tensorboard"
+    case fitwatchCallback = "fitwatch-callback"
+    case trainingCore = "training-core"
+    case unknown
+}
+
+/// The one vocabulary every source speaks: log readers, the training core, replay, ssh.
+public enum TrainingEvent: Sendable, Equatable {
+    /// A `fit` segment begins: the first `Epoch 1/N` of a file, or a new `Epoch 1/N` after a
+    /// finished segment (several `fit` calls in one log).
+    case runStarted(RunStart)
+    /// The model and, where known, its compile config.
+    case modelKnown(ModelGraph)
+    /// `Epoch N/M` was printed (or the core began an epoch).
+    case epochBegan(epoch: Int, of: Int?)
+    /// An in-epoch update: step, total, ETA and the running averages Keras shows.
+    case batchProgress(BatchProgress)
+    /// An epoch finished, or was cut off (`complete == false`).
+    case epochEnded(EpochRecord)
+    /// A callback or framework message: early stopping, LR change, checkpoint, NaN, warning.
+    case message(CallbackMessage)
+    /// `model.evaluate()` output after training.
+    case evaluated(MetricValues)
+    /// The run ended: finished, interrupted or failed.
+    case runEnded(RunEnd)
+    /// A line that is none of the above (user prints, absl chatter); never breaks parsing.
+    case noise(String)
+}
+
+/// The start of a `fit` segment.
+public struct RunStart: Sendable, Equatable {
+    /// Epochs requested (`M` in `Epoch N/M`), when known.
+    public var epochs: Int?
+    /// The format the data comes in.
+    public var format: LogFormat
+    /// True when the log starts mid-run (no `Epoch 1/N` seen): epochs are numbered by position.
+    public var startsMidRun: Bool
+
+    public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false) {
+        self.epochs = epochs
+        self.format = format
+        self.startsMidRun = startsMidRun
+    }
+}
+
+/// One in-epoch progress update.
+public struct BatchProgress: Sendable, Equatable {
+    /// Keras's 1-based epoch number.
+    public var epoch: Int
+    /// Steps (or samples, for Keras 1 logs) done.
+    public var step: Int
+    /// Steps per epoch, when printed.
+    public var total: Int?
+    /// Seconds left, when printed (`ETA: 1:36` -> 96).
+    public var eta: Double?
+    /// The running averages as printed.
+    public var metrics: MetricValues
+
+    public init(epoch: Int, step: Int, total: Int?, eta: Double? = nil, metrics: MetricValues) {
+        self.epoch = epoch
+        self.step = step
+        self.total = total
+        self.eta = eta
+        self.metrics = metrics
+    }
+}
+
+/// One finished (or cut-off) epoch.
+public struct EpochRecord: Sendable, Equatable {
+    /// Keras's 1-based epoch number.
+    public var epoch: Int
+    /// Epochs requested, when known.
+    public var of: Int?
+    /// Steps in the epoch (the last step seen when incomplete).
+    public var steps: Int?
+    /// Wall time Keras printed for the epoch.
+    public var seconds: Double?
+    /// Per-step time in seconds (`687ms/step` -> 0.687).
+    public var secondsPerStep: Double?
+    /// Every metric, `val_*` included, exactly as printed (or as computed by the core).
+    public var metrics: MetricValues
+    /// False when the run stopped mid-epoch: the values are the last running averages.
+    public var complete: Bool
+
+    public init(epoch: Int, of: Int? = nil, steps: Int? = nil, seconds: Double? = nil,
+                secondsPerStep: Double? = nil, metrics: MetricValues, complete: Bool = true) {
+        self.epoch = epoch
+        self.of = of
+        self.steps = steps
+        self.seconds = seconds
+        self.secondsPerStep = secondsPerStep
+        self.metrics = metrics
+        self.complete = complete
+    }
+}
+
+/// A typed callback or framework message.
+public struct CallbackMessage: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
+        case earlyStopping = "early_stopping"
+        case restoredBestWeights = "restored_best_weights"
+        case learningRateChange = "lr_change"
+        case checkpoint
+        case terminatedOnNaN = "terminated_on_nan"
+        case warning
+        case traceback
+        case exception
+        case interrupted
+    }
+    public var kind: Kind
+    /// The epoch it refers to, when printed or known.
+    public var epoch: Int?
+    /// A number it carries: the new learning rate, the best epoch restored.
+    public var value: Double?
+    /// The text as printed (escape sequences removed).
+    public var text: String
+
+    public init(kind: Kind, epoch: Int? = nil, value: Double? = nil, text: String) {
+        self.kind = kind
+        self.epoch = epoch
+        self.value = value
+        self.text = text
+    }
+}
+
+/// How a run ended.
+public enum RunEnd: Sendable, Equatable {
+    case finished
+    case interrupted(String)
+    case failed(String)
+}
