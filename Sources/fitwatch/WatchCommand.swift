@@ -1,12 +1,25 @@
 import ArgumentParser
+import Feeds
 
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Watch training logs, remote logs and the built-in demo in the monitor."
+        abstract: "Watch Keras logs (local, stdin '-', user@host:/path, ssh://...) or, with none, the built-in demo."
     )
 
+    @Argument(help: "Logs to follow: a file or directory, '-' for stdin, user@host:/path or ssh://user@host:port/path.")
+    var sources: [String] = []
+
+    @OptionGroup var options: WatchOptions
+
     func run() throws {
-        throw CLIError("'fitwatch watch' is not built yet")
+        let feeds: [any Feed]
+        if sources.isEmpty {
+            feeds = [try DemoFeed.make()]
+        } else {
+            feeds = try sources.map { try FeedFactory.make(argument: $0, format: options.format) }
+        }
+        let status = try watch(feeds: feeds, options: options)
+        if status != 0 { throw ExitCode(status) }
     }
 }
