@@ -85,8 +85,8 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
                 try launch()
                 pipeline.state(.live)
             } catch {
-                pipeline.state(.failed("\(error)"))
                 finish(status: 127)
+                pipeline.state(.failed("\(error)"))
             }
         }
     }
@@ -173,8 +173,8 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         pipeline.finish()
         if master >= 0 { close(master); master = -1 }
         if tee >= 0 { close(tee); tee = -1 }
-        pipeline.state(status == 0 ? .finished : .failed(CommandFeed.describe(status: status)))
         finish(status: status)
+        pipeline.state(status == 0 ? .finished : .failed(CommandFeed.describe(status: status)))
     }
 
     private func finish(status: Int32) {
