@@ -45,6 +45,10 @@ public struct KerasLogReader: LogReader {
     private var lastEpoch = 0
     private var lastUpdate: BatchProgress?
     private var inTraceback = false
+    /// The final line of a log's first, headerless epoch (the log began mid-run): held until the
+    /// next `Epoch N/M` header says its number was N-1, or the input ends (position 1).
+    private var heldMidRunEpoch: EpochRecord?
+    private var midRunEpochOpen = false
     private var table = SummaryTableParser()
 
     /// `format` forces how the run is labelled (the `--format` override); parsing accepts every
@@ -75,6 +79,7 @@ public struct KerasLogReader: LogReader {
         }
         if let graph = table.finish() { events.append(.modelKnown(graph)) }
         flushPendingHeader(into: &events)
+        releaseHeldEpoch(into: &events)
         if case .epoch(let epoch) = bar {
             closeIncompleteEpoch(epoch, into: &events)
             events.append(.runEnded(.interrupted("the log ends in the middle of epoch \(epoch)")))
@@ -211,6 +216,7 @@ public struct KerasLogReader: LogReader {
             if pendingHeader == nil {
                 // No `Epoch` header: the log starts mid-run. Number by position.
                 pendingHeader = (lastEpoch + 1, epochsRequested, true)
+                midRunEpochOpen = true
             }
             bar = .epoch(pendingHeader!.epoch)
             flushPendingHeader(into: &events)
@@ -247,7 +253,11 @@ public struct KerasLogReader: LogReader {
                 epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate?.total,
                 seconds: progress.duration ?? progress.secondsPerEpoch,
                 secondsPerStep: progress.secondsPerStep, metrics: progress.metrics, complete: true)
-            events.append(.epochEnded(record))
+            if midRunEpochOpen {
+                heldMidRunEpoch = record
+            } else {
+                events.append(.epochEnded(record))
+            }
             lastEpoch = max(lastEpoch, epoch)
             lastUpdate = nil
             bar = .finishedEpoch(epoch)
@@ -320,6 +330,14 @@ public struct KerasLogReader: LogReader {
         switch LogLine.classify(text) {
         case .epochHeader(let epoch, let of):
             if case .epoch(let open) = bar { closeIncompleteEpoch(open, into: &events) }
+            if var held = heldMidRunEpoch {
+                if epoch > 1 { held.epoch = epoch - 1 }
+                held.of = of
+                events.append(.epochEnded(held))
+                heldMidRunEpoch = nil
+                lastEpoch = held.epoch
+            }
+            midRunEpochOpen = false
             if pendingHeader != nil { flushPendingHeader(into: &events) }
             if runOpen, epoch <= lastEpoch {
                 // A new `fit` call in the same log.
@@ -351,8 +369,15 @@ public struct KerasLogReader: LogReader {
         }
     }
 
+    private mutating func releaseHeldEpoch(into events: inout [TrainingEvent]) {
+        if let held = heldMidRunEpoch { events.append(.epochEnded(held)) }
+        heldMidRunEpoch = nil
+        midRunEpochOpen = false
+    }
+
     private mutating func endRun(_ end: RunEnd, into events: inout [TrainingEvent]) {
         flushPendingHeader(into: &events)
+        releaseHeldEpoch(into: &events)
         if case .epoch(let epoch) = bar { closeIncompleteEpoch(epoch, into: &events) }
         if runOpen { events.append(.runEnded(end)) }
         runOpen = false

@@ -52,7 +52,15 @@ extension ProgressLine {
         var index = start
         while index < end, bytes[index] == 32 { index += 1 }
         guard index < end else { return nil }
-        if bytes[index] >= 48, bytes[index] <= 57 {
+        if bytes[index] >= 48, bytes[index] <= 57,
+           let (_, afterNumber) = PrintedNumber.integer(bytes, from: index, to: end),
+           afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
+           matches(bytes, afterNumber + 1, end, " - ") {
+            // Keras 1.x verbose=2: `94s - loss: 0.7638 - acc: 0.5428`.
+            line.style = .none
+            line.parseTail(bytes, from: index, to: end, keys: &keys)
+            return line.metrics.isEmpty ? nil : line
+        } else if bytes[index] >= 48, bytes[index] <= 57 {
             guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
                   afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return nil }
             line.step = step
