@@ -285,10 +285,10 @@ public struct SummaryTableParser: Sendable {
         return Int(digits)
     }
 
-    /// `x[0][0]`, `A[0][0], B[0][0]`, `-` -> layer names.
+    /// `x[0][0]`, `A[0][0], B[0][0]`, `['a[0][0]',` (tf-keras), `-` -> layer names.
     static func inbound(_ cell: String) -> [String] {
         var names: [String] = []
-        for token in cell.split(whereSeparator: { $0 == " " || $0 == "," }) {
+        for token in cell.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "'" || $0 == "\"" }) {
             guard let bracket = token.firstIndex(of: "[") else { continue }
             let name = String(token[..<bracket])
             if !name.isEmpty, !names.contains(name) { names.append(name) }

@@ -167,10 +167,16 @@ public struct KerasLogReader: LogReader {
             carry.removeAll(keepingCapacity: true)
         }
         if end > start { escape.append(buffer, start, end, to: &scratch) }
-        let continuation = afterBackspace
-        afterBackspace = terminator == .backspace
         var length = scratch.count
         while length > 0, scratch[length - 1] == 32 { length -= 1 }
+        // A `\b` run marks the next drawn segment as a redraw of the same bar; the empty
+        // segment between the run and its `\r` must not use the mark up.
+        let continuation = afterBackspace
+        if length > 0 {
+            afterBackspace = terminator == .backspace
+        } else {
+            afterBackspace = (afterBackspace || terminator == .backspace) && terminator != .newline
+        }
         if length > 0 {
             let firstOnLine = segmentsOnLine == 0
             segmentsOnLine += 1
@@ -356,7 +362,10 @@ public struct KerasLogReader: LogReader {
             inTraceback = true
             events.append(.message(CallbackMessage(kind: .traceback, epoch: currentEpoch, text: String(text))))
         case .interrupt:
-            events.append(.message(CallbackMessage(kind: .interrupted, epoch: currentEpoch, text: String(text))))
+            events.append(.message(CallbackMessage(kind: .interrupted, epoch: currentEpoch,
+                                                   text: text.hasPrefix("^C") ? "^C" : String(text))))
+            // The pty echoes `^C` and the traceback follows on the same line.
+            if text.hasPrefix("^C"), text.count > 2 { handleText(text.dropFirst(2), into: &events) }
         case .noise:
             events.append(.noise(String(text)))
         }

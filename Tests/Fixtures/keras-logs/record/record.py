@@ -29,7 +29,10 @@ def epochs_done():
 if mode == "pipe":
     with open(os.path.join(out_dir, f"{name}.pipe.log"), "wb") as out, \
          open(os.path.join(out_dir, f"{name}.pipe.stderr.log"), "wb") as err:
-        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        # A shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored:
+        # restore the default so the interrupt becomes a KeyboardInterrupt.
+        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         if interrupt_after is not None:
             while child.poll() is None and epochs_done() < interrupt_after:
                 time.sleep(0.2)
@@ -39,6 +42,7 @@ if mode == "pipe":
 else:
     pid, fd = pty.fork()
     if pid == 0:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.execve(argv[0], argv, env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     data = bytearray()
