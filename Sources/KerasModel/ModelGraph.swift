@@ -71,12 +71,17 @@ public struct OutputSpec: Sendable, Equatable, Codable {
     public var lossWeight: Double
     /// The metrics as the user wrote them (`accuracy`, `mae`, ...).
     public var metrics: [String]
+    /// How the targets for this output are encoded, when the data is known (the training core,
+    /// a run spec); nil from model files, which never describe the data.
+    public var target: TargetEncoding?
 
-    public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = []) {
+    public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = [],
+                target: TargetEncoding? = nil) {
         self.name = name
         self.loss = loss
         self.lossWeight = lossWeight
         self.metrics = metrics
+        self.target = target
     }
 }
 
