@@ -13,7 +13,16 @@ public enum Diagnostics {
     /// Every finding for this run, at most one per id, ordered by severity (errors first),
     /// then first epoch, then id.
     public static func findings(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?) -> [Finding] {
-        let facts = RunFacts(history: history, model: model, flavour: flavour)
+        findings(history: history, model: model, flavour: flavour, logLines: [])
+    }
+
+    /// Like `findings(history:model:flavour:)`, also searching `logLines`: lines the reader
+    /// kept as noise (indented traceback lines such as tf-keras's "`rate` must be a scalar
+    /// tensor or a float in the range [0, 1)" or "Shapes (None, 1) and (None, 3) are
+    /// incompatible"), which name a config problem when no model is known.
+    public static func findings(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?,
+                                logLines: [String]) -> [Finding] {
+        let facts = RunFacts(history: history, model: model, flavour: flavour, extraLines: logLines)
         var found: [Finding] = []
         found += accuracyOnRegression(facts)
         found += binaryCrossentropyMulticlass(facts)
