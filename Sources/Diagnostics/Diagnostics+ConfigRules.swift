@@ -31,7 +31,7 @@ extension Diagnostics {
         if names.isEmpty { names = configured.flatMap { facts.expectedNames($0, output: spec.name) } }
         var evidence = [
             "\(facts.describe(output: spec.name)) is trained with loss '\(loss.configuredName)', a regression loss",
-            "metrics=['\(metric)'] resolved to \(resolved.rawValue): \(resolved.formula) (\(flavour.releases))",
+            "metrics=['\(metric)'] resolved to \(resolved.formula) (\(flavour.releases))",
         ]
         evidence += names.compactMap(facts.observed)
         return Finding(
@@ -55,9 +55,9 @@ extension Diagnostics {
         let choice: String
         switch flavour {
         case .keras3, .keras2:
-            choice = "\(flavour.releases) choose what 'accuracy' means from the output and target shapes, never from the loss"
+            choice = "In \(flavour.releases), 'accuracy' is chosen from the output and target shapes, never from the loss"
         case .keras1:
-            choice = "\(flavour.releases) choose what 'accuracy' means from the loss and the output size"
+            choice = "In \(flavour.releases), 'accuracy' is chosen from the loss and the output size"
         }
         switch resolved {
         case .binaryAccuracy:
@@ -140,16 +140,16 @@ extension Diagnostics {
             if let metric = accuracy.first {
                 let resolved = MetricResolution.resolve(metric: metric, outputUnits: units, target: spec.target ?? .oneHot,
                                                         loss: loss.kind, flavour: flavour)
-                evidence.append("metrics=['\(metric)'] resolved to \(resolved.rawValue): \(resolved.formula) (\(flavour.releases))")
+                evidence.append("metrics=['\(metric)'] resolved to \(resolved.formula) (\(flavour.releases))")
                 evidence += names.filter { PrintedMetric($0, outputs: facts.outputs).isAccuracy }.compactMap(facts.observed)
                 switch flavour {
                 case .keras3, .keras2:
-                    explanation += "\(flavour.releases) pick categorical accuracy from the shapes despite the binary loss "
+                    explanation += "In \(flavour.releases), 'accuracy' resolves to categorical accuracy from the shapes despite the binary loss "
                         + "(tf-keras 2.21 built MeanMetricWrapper(categorical_accuracy) for this case), so the accuracy is a "
                         + "real argmax accuracy; it is the loss that is wrong."
                 case .keras1:
                     let inflated = Double(units - 1) / Double(units)
-                    explanation += "\(flavour.releases) pick binary_accuracy because the loss is binary cross-entropy: "
+                    explanation += "In \(flavour.releases), 'accuracy' resolves to binary_accuracy because the loss is binary cross-entropy: "
                         + "round(ŷ) == y per unit, averaged over \(units) units, so predicting all zeros already scores "
                         + "\(units - 1)/\(units) = \(NumberText.keras(inflated)). The accuracy is inflated."
                 }

@@ -46,10 +46,11 @@ extension Diagnostics {
             id: "nan-loss", severity: .error, confidence: .certain, epoch: first,
             title: "the loss became \(evidence.first?.contains("nan") == true ? "NaN" : "infinite")",
             evidence: evidence,
-            explanation: "\(facts.releases): once a loss is inf or NaN the gradients are too, every weight they touch "
-                + "becomes NaN and nothing after this point is meaningful (the running mean of an epoch shows inf/nan as soon "
-                + "as one batch overflowed). Usual causes: a learning rate too high for unscaled inputs or targets, log(0) "
-                + "in a custom loss, or exploding gradients in deep/recurrent nets.",
+            explanation: "\(facts.releases): the epoch's loss is a running mean over its batches, so one batch whose "
+                + "loss overflowed shows as inf or nan for the whole epoch. Its gradients are inf/NaN too, and any weight "
+                + "they reach can turn NaN for good; numbers after this point are not comparable with those before. "
+                + "Usual causes: a learning rate too high for unscaled inputs or targets, log(0) in a custom loss, or "
+                + "exploding gradients in deep or recurrent nets.",
             fix: "Standardise inputs (and large regression targets), lower the learning rate (or add clipnorm=1.0 to the "
                 + "optimizer), and add keras.callbacks.TerminateOnNaN() to stop at the first bad batch.",
             metrics: names)]
@@ -154,7 +155,7 @@ extension Diagnostics {
                 + "\(entry.metric.companionLoss) moved \(NumberText.keras(entry.loss.0)) -> \(NumberText.keras(entry.loss.1))"
         }
         let resolved = resolve(first.metric, facts)
-        if let resolved { evidence.append("\(first.metric.printed) is \(resolved.rawValue): \(resolved.formula)") }
+        if let resolved { evidence.append("\(first.metric.printed) is \(resolved.formula)") }
         return [Finding(
             id: "stuck-metric", severity: .warning, confidence: .certain, epoch: 1,
             title: "\(first.metric.printed) does not move while the loss does",

@@ -23,7 +23,7 @@ private func findings(_ name: String, withModel: Bool, logLines: [String] = []) 
     let found = try findings("k3_bce_multiclass", withModel: true)
     let finding = try #require(found.first { $0.id == "binary-crossentropy-multiclass" })
     #expect(finding.confidence == .certain)
-    #expect(finding.explanation.contains("Keras 3.x pick categorical accuracy"))
+    #expect(finding.explanation.contains("In Keras 3.x, 'accuracy' resolves to categorical accuracy"))
     #expect(ids(found).filter(configIDs.contains) == ["binary-crossentropy-multiclass"])
 }
 

@@ -60,14 +60,14 @@ private func configFindings(_ model: ModelGraph, history: RunHistory = moving) -
     let finding = Diagnostics.findings(history: moving, model: model, flavour: nil)
         .first { $0.id == "binary-crossentropy-multiclass" }
     #expect(finding?.explanation.contains("3/4 = 0.7500") == true)
-    #expect(finding?.evidence.contains { $0.contains("binary_accuracy_rounded") } == true)
+    #expect(finding?.evidence.contains { $0.contains("round(ŷ)==y") } == true)
 }
 
 @Test func oldKerasRegressionAccuracyIsTheRoundedBinaryAccuracy() {
     let model = RunFixtures.singleOutput(units: 1, activation: "linear", loss: LossSpec(kind: .meanSquaredError),
                                          metrics: ["acc"], version: "2.2.4")
     let finding = Diagnostics.findings(history: moving, model: model, flavour: nil).first { $0.id == "accuracy-on-regression" }
-    #expect(finding?.explanation.hasPrefix("Keras 1.x-2.3 and tf.keras before TF 2.2 choose") == true)
+    #expect(finding?.explanation.hasPrefix("In Keras 1.x-2.3 and tf.keras before TF 2.2, 'accuracy' is chosen from the loss") == true)
     #expect(finding?.explanation.contains("round(ŷ) == y") == true)
 }
 
