@@ -101,7 +101,8 @@ extension Diagnostics {
             evidence.append("the log also prints \(regression.printed), a regression metric")
         }
         if let model = facts.model, let output = model.outputs.first, let units = model.outputUnits(output.name) {
-            evidence.append("\(facts.describe(output: output.name)) from the printed model summary (\(units == 1 ? "one unit" : "\(units) units"))")
+            let source = model.provenance == .summaryTable ? "the printed model summary" : "the model, which has no compile config"
+            evidence.append("\(facts.describe(output: output.name)) per \(source) (\(units == 1 ? "one unit" : "\(units) units"))")
         }
         evidence.append("suspected from the log alone: give the model file (--model) to be certain")
         let flavour = facts.flavour ?? .keras3
