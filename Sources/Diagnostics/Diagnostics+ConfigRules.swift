@@ -199,12 +199,12 @@ extension Diagnostics {
             behaviour = "In Keras 3.x every prediction is 1.0, so the loss is the same number every epoch and nothing "
                 + "trains (recorded with 3.15.1: loss 5.8864 in all 6 epochs); Keras warns once at build time."
         case .keras2?:
-            behaviour = "In tf.keras/tf-keras 2.x every prediction is also exactly 1.0, but cross-entropy recovers the "
+            behaviour = "In tf-keras 2.x (read and recorded in 2.21) every prediction is also exactly 1.0, but cross-entropy recovers the "
                 + "pre-softmax value it cached on the tensor (_keras_logits) and trains on it as if it were a sigmoid "
                 + "logit, so the printed loss falls (tf-keras 2.21: 0.5235 -> 0.3682) while every prediction stays 1.0 "
                 + "and accuracy stays at the share of positive labels."
         default:
-            behaviour = "Keras 3.x prints a constant loss; tf.keras/tf-keras 2.x print a falling loss computed from the "
+            behaviour = "Keras 3.x prints a constant loss; tf-keras 2.21 prints a falling loss computed from the "
                 + "cached pre-softmax value, while every prediction is still 1.0."
         }
         return Finding(
@@ -296,8 +296,8 @@ extension Diagnostics {
                 let backend: String
                 switch facts.flavour {
                 case .keras2?:
-                    backend = "tf.keras/tf-keras 2.x notice the \(activation) output, use its cached input instead "
-                        + "(_keras_logits) and warn \"received from_logits=True, but the output argument was produced by "
+                    backend = "tf-keras 2.x (read in 2.21) notices the \(activation) output, uses its cached input instead "
+                        + "(_keras_logits) and warns \"received from_logits=True, but the output argument was produced by "
                         + "a \(activation == "sigmoid" ? "Sigmoid" : "Softmax") activation\": the loss is right here, but "
                         + "the model trains differently anywhere else."
                 default:
@@ -306,8 +306,10 @@ extension Diagnostics {
                         + "(-log σ(1)) and gradients shrink (recorded with 3.15.1/JAX: loss 0.6760 -> 0.6121 in 6 epochs). "
                         + "Keras 3 on TensorFlow and tf-keras 2.x instead reuse the cached logits and only warn."
                 }
+                // tf-keras computes the right loss from the cached logits: worth knowing, not a wrong number.
                 return Finding(
-                    id: "from-logits-mismatch", severity: .warning, confidence: facts.configConfidence, epoch: 1,
+                    id: "from-logits-mismatch", severity: facts.flavour == .keras2 ? .info : .warning,
+                    confidence: facts.configConfidence, epoch: 1,
                     title: "from_logits=True on a \(activation) output",
                     evidence: ["\(facts.describe(output: spec.name)) feeds '\(loss.configuredName)' with from_logits=True"],
                     explanation: "from_logits=True tells the loss its input is raw scores and to apply \(activation) itself. "
