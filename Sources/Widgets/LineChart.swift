@@ -120,7 +120,8 @@ public struct LineChart: Widget, Sendable {
                 high = max(high, t)
             }
         }
-        if low > high { (low, high) = (0, 1) }
+        let hasValues = low <= high
+        if !hasValues { (low, high) = (0, 1) }
         if low == high {
             // A flat line sits mid-height between padded bounds.
             let pad = logScale ? 0.5 : (low == 0 ? 1 : abs(low) * 0.1)
@@ -128,10 +129,15 @@ public struct LineChart: Widget, Sendable {
             high += pad
         }
 
-        let ticks = [high, (high + low) / 2, low].map(untransform)
-        let labels = ticks.map { formatMetric($0, maxWidth: LineChart.maxLabelWidth) }
-        let labelWidth = min(LineChart.maxLabelWidth, labels.map(\.count).max() ?? 1)
         let plotHeight = area.height - 2
+        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
+        let tickRows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
+        let tickLabels = tickRows.map { row in
+            row == 0 ? tickLabel(untransform(high))
+                : row == plotHeight - 1 ? tickLabel(untransform(low))
+                : midLabel(row: row, rows: plotHeight, low: low, high: high)
+        }
+        let labelWidth = hasValues ? min(LineChart.maxLabelWidth, tickLabels.map(\.count).max() ?? 1) : 0
         let plotWidth = area.width - labelWidth - 1
         guard plotHeight >= 1, plotWidth >= 4 else {
             if let first = series.first {
@@ -180,14 +186,11 @@ public struct LineChart: Widget, Sendable {
             }
         }
 
-        // Y axis: ticks at the top, middle and bottom rows, labels right-aligned beside them.
-        let tickRows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : (plotHeight == 2 ? [0, 1] : [0])
-        let tickLabels = plotHeight >= 3 ? [labels[0], midLabel(row: (plotHeight - 1) / 2, rows: plotHeight, low: low, high: high),
-                                            labels[2]] : (plotHeight == 2 ? [labels[0], labels[2]] : [labels[0]])
+        // Y axis: tick marks with labels right-aligned beside them.
         for row in 0..<plotHeight {
-            buffer[axisX, area.y + row] = Cell(tickRows.contains(row) ? glyphs.teeLeft : glyphs.vertical, style: axisStyle)
+            buffer[axisX, area.y + row] = Cell(hasValues && tickRows.contains(row) ? glyphs.teeLeft : glyphs.vertical, style: axisStyle)
         }
-        for (row, label) in zip(tickRows, tickLabels) {
+        for (row, label) in zip(tickRows, tickLabels) where hasValues {
             let text = Span.fit(label, width: labelWidth, alignment: .right, ellipsis: glyphs.ellipsis)
             buffer.write(text, x: area.x, y: area.y + row, style: axisStyle, clip: area)
         }
@@ -197,7 +200,7 @@ public struct LineChart: Widget, Sendable {
         for column in 0..<plotWidth {
             buffer[plotX + column, axisY] = Cell(glyphs.horizontal, style: axisStyle)
         }
-        guard visible > 0 else {
+        guard visible > 0, hasValues else {
             buffer.write(Span.fit("no data", width: plotWidth, alignment: .center), x: plotX, y: area.y + (plotHeight - 1) / 2,
                          style: axisStyle, clip: area)
             return
@@ -219,7 +222,15 @@ public struct LineChart: Widget, Sendable {
         let height = rows * dotsPerRow
         let centreDot = row * dotsPerRow + dotsPerRow / 2
         let fraction = Double(height - 1 - centreDot) / Double(max(1, height - 1))
-        return formatMetric(untransform(low + fraction * (high - low)), maxWidth: LineChart.maxLabelWidth)
+        return tickLabel(untransform(low + fraction * (high - low)))
+    }
+
+    /// Three significant digits: enough to read a scale, short enough to leave room for the plot.
+    private func tickLabel(_ value: Double) -> String {
+        // From 1000 up to 7 digits a whole number reads better than an exponent (1000, not 1e3).
+        if abs(value) >= 1000, abs(value) < 1e6 { return String(format: "%.0f", value) }
+        let text = formatMetric(value, significantDigits: 3)
+        return text.count <= LineChart.maxLabelWidth ? text : formatMetric(value, maxWidth: LineChart.maxLabelWidth)
     }
 
     /// First label left-aligned at its tick, last right-aligned at its tick (prefixed with
