@@ -112,7 +112,7 @@ public struct GraphDiagram: Widget, Sendable {
     private func layerType(_ layer: Layer) -> String {
         var text = layer.className
         if let activation = layer.activation, activation != "linear" { text += " \(activation)" }
-        if let rate = layer.rate { text += " \(formatMetric(rate))" }
+        if let rate = layer.rate { text += " rate \(formatMetric(rate))" }
         return text
     }
 
@@ -262,11 +262,12 @@ public struct GraphDiagram: Widget, Sendable {
     private func compactLines() -> [(text: String, style: Style)] {
         let nameWidth = min(16, model.layers.map(\.name.count).max() ?? 0)
         let typeWidth = min(16, model.layers.map { layerType($0).count }.max() ?? 0)
+        let shapeWidth = model.layers.map { layerShape($0).count }.max() ?? 0
         var result: [(String, Style)] = []
         for layer in model.layers {
             var text = Span.fit(layer.name, width: nameWidth, ellipsis: glyphs.ellipsis) + " "
-                + Span.fit(layerType(layer), width: typeWidth, ellipsis: glyphs.ellipsis) + " " + layerShape(layer)
-            if !layer.inbound.isEmpty { text += " <- " + layer.inbound.joined(separator: ", ") }
+                + Span.fit(layerType(layer), width: typeWidth, ellipsis: glyphs.ellipsis) + " " + Span.fit(layerShape(layer), width: shapeWidth)
+            if !layer.inbound.isEmpty { text += (glyphs.braille ? " ← " : " <- ") + layer.inbound.joined(separator: ", ") }
             result.append((text, highlighted.contains(layer.name) ? theme[.highlightPath] : theme[.node]))
         }
         for (index, output) in model.outputs.enumerated() {

@@ -66,7 +66,7 @@ enum ThemeParser {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             throw ThemeError(source: source, line: error.source.begin.line, key: nil,
-                             message: "not valid TOML: \(error.description)")
+                             message: "not valid TOML: " + error.description.replacingOccurrences(of: "\n", with: " "))
         }
         var document = RawDocument(styles: [:])
         for (key, value) in table {
