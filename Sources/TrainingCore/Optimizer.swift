@@ -56,10 +56,10 @@ public final class Optimizer {
                         }
                     }
                 } else {
-                    if parameter.slots.isEmpty { parameter.slots = [[Float](repeating: 0, count: n)] }
+                    if parameter.slot0.isEmpty { parameter.slot0 = [Float](repeating: 0, count: n) }
                     parameter.value.withUnsafeMutableBufferPointer { v in
                         parameter.gradient.withUnsafeBufferPointer { g in
-                            parameter.slots[0].withUnsafeMutableBufferPointer { m in
+                            parameter.slot0.withUnsafeMutableBufferPointer { m in
                                 for i in 0..<n {
                                     m[i] = m[i] * momentum - g[i] * lr
                                     v[i] += nesterov ? m[i] * momentum - g[i] * lr : m[i]
@@ -69,12 +69,15 @@ public final class Optimizer {
                     }
                 }
             case .adam(let beta1, let beta2, let epsilon):
-                if parameter.slots.isEmpty { parameter.slots = [[Float](repeating: 0, count: n), [Float](repeating: 0, count: n)] }
+                if parameter.slot0.isEmpty {
+                    parameter.slot0 = [Float](repeating: 0, count: n)
+                    parameter.slot1 = [Float](repeating: 0, count: n)
+                }
                 let alpha = lr * (1 - powf(beta2, t)).squareRoot() / (1 - powf(beta1, t))
                 parameter.value.withUnsafeMutableBufferPointer { v in
                     parameter.gradient.withUnsafeBufferPointer { g in
-                        parameter.slots[0].withUnsafeMutableBufferPointer { m in
-                            parameter.slots[1].withUnsafeMutableBufferPointer { s in
+                        parameter.slot0.withUnsafeMutableBufferPointer { m in
+                            parameter.slot1.withUnsafeMutableBufferPointer { s in
                                 for i in 0..<n {
                                     m[i] += (g[i] - m[i]) * (1 - beta1)
                                     s[i] += (g[i] * g[i] - s[i]) * (1 - beta2)
@@ -85,12 +88,16 @@ public final class Optimizer {
                     }
                 }
             case .rmsprop(let rho, let momentum, let epsilon, let centered):
-                if parameter.slots.isEmpty { parameter.slots = Array(repeating: [Float](repeating: 0, count: n), count: 3) }
+                if parameter.slot0.isEmpty {
+                    parameter.slot0 = [Float](repeating: 0, count: n)
+                    parameter.slot1 = [Float](repeating: 0, count: n)
+                    parameter.slot2 = [Float](repeating: 0, count: n)
+                }
                 parameter.value.withUnsafeMutableBufferPointer { v in
                     parameter.gradient.withUnsafeBufferPointer { g in
-                        parameter.slots[0].withUnsafeMutableBufferPointer { velocity in
-                            parameter.slots[1].withUnsafeMutableBufferPointer { average in
-                                parameter.slots[2].withUnsafeMutableBufferPointer { m in
+                        parameter.slot0.withUnsafeMutableBufferPointer { velocity in
+                            parameter.slot1.withUnsafeMutableBufferPointer { average in
+                                parameter.slot2.withUnsafeMutableBufferPointer { m in
                                     for i in 0..<n {
                                         velocity[i] = rho * velocity[i] + (1 - rho) * g[i] * g[i]
                                         var denominator = velocity[i] + epsilon

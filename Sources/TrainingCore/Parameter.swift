@@ -6,8 +6,12 @@ public final class Parameter {
     public var value: [Float]
     /// Gradient of the total loss from the last backward pass.
     public var gradient: [Float]
-    /// Optimiser state (Adam's m and v, momentum, RMSprop's velocity), created on first use.
-    var slots: [[Float]] = []
+    /// Optimiser state, created on first use: SGD's momentum; Adam's m and v; RMSprop's
+    /// velocity, average gradient and momentum. Separate properties so an update can hold all
+    /// of them at once (overlapping accesses to one array property would trap).
+    var slot0: [Float] = []
+    var slot1: [Float] = []
+    var slot2: [Float] = []
 
     /// A variable with these initial values.
     public init(name: String, value: [Float]) {
