@@ -13,7 +13,7 @@ public struct Keras3Progbar: Sendable {
     public let interval: Double
 
     private let start: Double
-    private var lastUpdate = 0.0
+    private var lastUpdate = -Double.infinity
     private var previousWidth = 0
     private var timeAfterFirstStep: Double?
     private var order: [String] = []

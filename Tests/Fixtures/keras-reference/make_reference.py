@@ -87,7 +87,12 @@ def metric_case(name, loss, metrics, y_true, y_pred, from_logits=False):
     inputs = keras.Input(shape=(units,))
     outputs = keras.layers.Dense(units, kernel_initializer="identity", bias_initializer="zeros")(inputs)
     model = keras.Model(inputs, outputs)
-    loss_obj = keras.losses.get({"class_name": loss, "config": {"from_logits": True}}) if from_logits else loss
+    # A loss *object* for from_logits: keras.losses.get() with a snake-case name returns the
+    # plain function and would silently drop the option.
+    classes = {"binary_crossentropy": keras.losses.BinaryCrossentropy,
+               "categorical_crossentropy": keras.losses.CategoricalCrossentropy,
+               "sparse_categorical_crossentropy": keras.losses.SparseCategoricalCrossentropy}
+    loss_obj = classes[loss](from_logits=True) if from_logits else loss
     model.compile(loss=loss_obj, metrics=metrics, optimizer="adam")
     result = model.evaluate(y_pred, y_true, batch_size=len(y_pred), verbose=0, return_dict=True)
     resolved = []
@@ -113,7 +118,9 @@ metric_case("accuracy with sparse labels", "sparse_categorical_crossentropy", ["
 metric_case("accuracy with logits", "binary_crossentropy", ["accuracy"], labels01, logits01, from_logits=True)
 metric_case("explicit metrics", "mean_squared_error", ["mse", "mae", "binary_accuracy"], labels01, probs01)
 metric_case("categorical and sparse accuracy names", "categorical_crossentropy", ["categorical_accuracy"], onehot, softmax_rows)
-metric_case("sparse categorical accuracy", "sparse_categorical_crossentropy", ["sparse_categorical_accuracy"], sparse, logits3)
+metric_case("sparse categorical accuracy", "sparse_categorical_crossentropy", ["sparse_categorical_accuracy"], sparse, softmax_rows)
+metric_case("sparse categorical accuracy from logits", "sparse_categorical_crossentropy", ["sparse_categorical_accuracy"], sparse, logits3, from_logits=True)
+metric_case("categorical accuracy from logits", "categorical_crossentropy", ["accuracy"], onehot, logits3, from_logits=True)
 
 out = {
     "generated_by": "Tests/Fixtures/keras-reference/make_reference.py",
