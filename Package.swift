@@ -151,6 +151,11 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "CursesBackendTests",
+            dependencies: ["CursesBackend", "TerminalCore"]
+        ),
+
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
         ),
