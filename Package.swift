@@ -154,6 +154,11 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
         ),
+
+        .testTarget(
+            name: "KerasCallbackTests",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
