@@ -105,45 +105,45 @@ private func checkInterrupted(_ streams: ScenarioStreams) throws {
 // MARK: Keras 3 (jax, CPU)
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3TwoOutputRunStreamsEveryEpochStepAndMetricClass() throws {
-    try checkTwoHeads(try ScenarioStreams.keras3.get(), version: "3.")
+func keras3TwoOutputRunStreamsEveryEpochStepAndMetricClass() async throws {
+    try checkTwoHeads(try await ScenarioStreams.keras3.value, version: "3.")
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3RegressionWithAccuracyShowsBinaryAccuracyAtZero() throws {
-    try checkRegressionWithAccuracy(try ScenarioStreams.keras3.get())
+func keras3RegressionWithAccuracyShowsBinaryAccuracyAtZero() async throws {
+    try checkRegressionWithAccuracy(try await ScenarioStreams.keras3.value)
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3EarlyStoppingBecomesATypedMessage() throws {
-    try checkEarlyStopping(try ScenarioStreams.keras3.get())
+func keras3EarlyStoppingBecomesATypedMessage() async throws {
+    try checkEarlyStopping(try await ScenarioStreams.keras3.value)
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3ExceptionCaughtByTheCallerEndsThatFitAsFailed() throws {
-    try checkCaughtException(try ScenarioStreams.keras3.get())
+func keras3ExceptionCaughtByTheCallerEndsThatFitAsFailed() async throws {
+    try checkCaughtException(try await ScenarioStreams.keras3.value)
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3CtrlCMidEpochWritesAnInterruptedFooter() throws {
-    try checkInterrupted(try ScenarioStreams.keras3.get())
+func keras3CtrlCMidEpochWritesAnInterruptedFooter() async throws {
+    try checkInterrupted(try await ScenarioStreams.keras3.value)
 }
 
 // MARK: tf-keras 2.x (optional)
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasTwoOutputRunStreamsEveryEpochStepAndMetricClass() throws {
-    try checkTwoHeads(try ScenarioStreams.tfKeras.get(), version: "2.")
+func tfKerasTwoOutputRunStreamsEveryEpochStepAndMetricClass() async throws {
+    try checkTwoHeads(try await ScenarioStreams.tfKeras.value, version: "2.")
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasRegressionWithAccuracyShowsBinaryAccuracyAtZero() throws {
-    try checkRegressionWithAccuracy(try ScenarioStreams.tfKeras.get())
+func tfKerasRegressionWithAccuracyShowsBinaryAccuracyAtZero() async throws {
+    try checkRegressionWithAccuracy(try await ScenarioStreams.tfKeras.value)
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasEarlyStoppingAndExceptionsEndRunsAsKerasDid() throws {
-    let streams = try ScenarioStreams.tfKeras.get()
+func tfKerasEarlyStoppingAndExceptionsEndRunsAsKerasDid() async throws {
+    let streams = try await ScenarioStreams.tfKeras.value
     try checkEarlyStopping(streams)
     try checkCaughtException(streams)
     try checkInterrupted(streams)

@@ -9,13 +9,16 @@ private let batchesBeforeKill = 52
 /// SIGKILL gives Python no chance to write a footer or finish a line: the stream ends
 /// wherever the kernel stopped the process.
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func trainingKilledMidEpochStillYieldsEveryCompleteRecord() throws {
+func trainingKilledMidEpochStillYieldsEveryCompleteRecord() async throws {
     let python = KerasPython.keras3
     let directory = try KerasPython.temporaryDirectory("killed")
     let stream = directory.appendingPathComponent("killed.fitwatch.jsonl")
     let stderr = directory.appendingPathComponent("stderr.log")
     let process = try python.start(script: "killed.py", arguments: [stream.path], stderr: stderr)
-    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    defer {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: directory)
+    }
 
     // Poll the file like `tail -F`; 120 s bounds start-up (~4 s) plus 52 steps of ~20 ms.
     let deadline = Date().addingTimeInterval(120)
@@ -25,7 +28,7 @@ func trainingKilledMidEpochStillYieldsEveryCompleteRecord() throws {
             Issue.record("training ended or stalled before \(batchesBeforeKill) batch records (\(batches) seen): \(KerasPython.tail(of: stderr))")
             return
         }
-        usleep(10_000)
+        try await Task.sleep(nanoseconds: 10_000_000)
         let text = (try? String(contentsOf: stream, encoding: .utf8)) ?? ""
         batches = text.components(separatedBy: "\"type\":\"batch\"").count - 1
     }

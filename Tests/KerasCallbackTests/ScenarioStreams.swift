@@ -27,8 +27,18 @@ struct ScenarioStreams: Sendable {
         return history
     }
 
-    static let keras3 = run(KerasPython.keras3)
-    static let tfKeras = run(KerasPython.tfKeras)
+    /// The Keras 3 run, started by the first test that awaits it.
+    static let keras3 = Task { try await runOffThePool(KerasPython.keras3) }
+    /// The tf-keras run.
+    static let tfKeras = Task { try await runOffThePool(KerasPython.tfKeras) }
+
+    /// Waiting for Python blocks a thread for seconds: do it on a Dispatch thread, not on
+    /// the 2-thread cooperative pool every other test of the suite shares.
+    private static func runOffThePool(_ python: KerasPython) async throws -> ScenarioStreams {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: run(python)) }
+        }
+    }
 
     /// Seconds one scenarios.py run may take before it is killed; it needs ~8 s (Keras 3)
     /// and ~15 s (tf-keras) here, so 300 s only catches a hang.
