@@ -127,9 +127,23 @@ def _jsonable(value, depth=0):
         return {str(key): _jsonable(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_jsonable(item, depth + 1) for item in value]
-    scalar = _scalar(value) if hasattr(value, "dtype") else None
-    if scalar is not None:
-        return _number(scalar)
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind is not None and getattr(value, "size", 1) == 1:
+        try:
+            if kind in "iu":  # numpy integers stay integers (a batch size of 32, not 32.0)
+                return int(value)
+            if kind == "b":
+                return bool(value)
+        except Exception:
+            pass
+        scalar = _scalar(value)
+        if scalar is not None:
+            return _number(scalar)
+    if kind is not None and callable(getattr(value, "tolist", None)):
+        try:
+            return _jsonable(value.tolist(), depth + 1)
+        except Exception:
+            pass
     get_config = getattr(value, "get_config", None)
     if callable(get_config):
         try:
