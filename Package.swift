@@ -159,6 +159,11 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
         ),
+
+        .testTarget(
+            name: "KerasCallbackTests",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
