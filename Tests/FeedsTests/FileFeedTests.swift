@@ -84,6 +84,28 @@ import TestSupport
         #expect(probe.wait { $0.text == "before\nafter\n" })
     }
 
+    @Test func pollingAloneAlsoSurvivesAppendTruncationAndRotation() throws {
+        // Where inotify is unavailable (some network and container filesystems).
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("one\n", to: path)
+        let feed = FileFeed(path: path, pollInterval: 0.2, useInotify: false, makeReader: { ChunkEchoReader() })
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text == "one\n" })
+        append("two\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\n" })
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        append("three\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\nthree\n" })
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.truncateFile(atOffset: 0)
+        try handle.close()
+        append("4\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\nthree\n4\n" })
+    }
+
     @Test func readsALargeBacklogCompletely() {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
