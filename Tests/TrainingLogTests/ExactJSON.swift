@@ -72,7 +72,7 @@ enum ExactJSON {
                 return NSNull()
             default:
                 let start = index
-                while index < bytes.count, "+-0123456789.eEINaity".utf8.contains(bytes[index]) { index += 1 }
+                while index < bytes.count, "+-0123456789.eEINaifnty".utf8.contains(bytes[index]) { index += 1 }
                 let text = String(decoding: bytes[start..<index], as: UTF8.self)
                 if !text.contains("."), !text.contains("e"), !text.contains("E"), let integer = Int(text) { return integer }
                 guard let number = Double(text) else { throw Failure(offset: start) }
