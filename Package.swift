@@ -27,7 +27,7 @@ let package = Package(
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit"]
+            dependencies: ["TerminalCore", "TOMLKit", "KerasModel"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -117,7 +117,7 @@ let package = Package(
 
         .testTarget(
             name: "WidgetsTests",
-            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
+            dependencies: ["Widgets", "TerminalCore", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(
@@ -151,8 +151,18 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "CursesBackendTests",
+            dependencies: ["CursesBackend", "TerminalCore"]
+        ),
+
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
+        ),
+
+        .testTarget(
+            name: "KerasCallbackTests",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 // fitwatch benchmarks: `swift run -c release fitwatch-bench [NAME...]`.
 // Every figure is printed next to a baseline measured in the same run.
 let requested = Set(CommandLine.arguments.dropFirst())
-func wanted(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
+func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
 
-if wanted("logs") { LogParseBenchmark.run() }
+if wants("monitor") { MonitorBenchmark.run() }
+if wants("logs") { LogParseBenchmark.run() }
