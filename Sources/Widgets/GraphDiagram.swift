@@ -124,7 +124,11 @@ public struct GraphDiagram: Widget, Sendable {
         return ""
     }
 
-    private func lossName(_ output: OutputSpec) -> String { output.loss?.configuredName ?? "loss ?" }
+    /// The loss as configured, with `from_logits` shown: it changes what the value means.
+    private func lossName(_ output: OutputSpec) -> String {
+        guard let loss = output.loss else { return "loss ?" }
+        return loss.configuredName + (loss.fromLogits ? " (logits)" : "")
+    }
 
     private func valueText(_ output: Int) -> String {
         guard let value = lossValues[model.outputs[output].name] else { return "-" }
