@@ -151,8 +151,18 @@ let package = Package(
         ),
 
         .testTarget(
+            name: "CursesBackendTests",
+            dependencies: ["CursesBackend", "TerminalCore"]
+        ),
+
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
+        ),
+
+        .testTarget(
+            name: "KerasCallbackTests",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
