@@ -6,3 +6,4 @@ func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(nam
 if wants("monitor") { MonitorBenchmark.run() }
 if wants("logs") { LogParseBenchmark.run() }
 if wants("widgets") { WidgetBenchmark.run() }
+if wants("core") { CoreBenchmark.run() }
