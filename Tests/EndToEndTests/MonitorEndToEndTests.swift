@@ -83,4 +83,12 @@ struct MonitorEndToEndTests {
         #expect(kill(pid, SIGTERM) == 0)
         Self.expectRestored(session, exit: "143")
     }
+
+    @Test func ctrlCRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        session.send("C-c")
+        Self.expectRestored(session, exit: "130")
+    }
 }
