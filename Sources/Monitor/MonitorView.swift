@@ -9,7 +9,7 @@ public enum MonitorView {
         var buffer = Buffer(size: state.size, filling: Cell(" ", style: theme[.background]))
         guard state.fitsScreen else {
             TooSmallView(size: state.size, theme: theme).render(into: &buffer)
-            return buffer
+            return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
         }
         let layout = MonitorLayout(state: state)
         HeaderView(state: state).render(into: &buffer, area: layout.header)
@@ -29,6 +29,6 @@ public enum MonitorView {
                         theme: theme, glyphs: state.glyphs)
                 .render(into: &buffer, area: Rect(size: state.size))
         }
-        return buffer
+        return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
     }
 }

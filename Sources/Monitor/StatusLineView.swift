@@ -16,10 +16,11 @@ struct StatusLineView: Widget {
         case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
         default: entries.append(("↑↓", "metric"))
         }
-        entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
-        if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
+        // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("+ -", "speed")] }
+        entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
+        if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         return entries
     }
 
