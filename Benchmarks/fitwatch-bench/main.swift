@@ -1,3 +1,6 @@
 // fitwatch benchmarks: `swift run -c release fitwatch-bench [NAME...]`.
 // Every figure is printed next to a baseline measured in the same run.
-print("fitwatch-bench: no benchmarks yet")
+let requested = Set(CommandLine.arguments.dropFirst())
+func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
+
+if wants("callback-stream") { CallbackStreamBenchmark.run() }
