@@ -27,7 +27,7 @@ let package = Package(
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit"]
+            dependencies: ["TerminalCore", "TOMLKit", "KerasModel"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -117,7 +117,7 @@ let package = Package(
 
         .testTarget(
             name: "WidgetsTests",
-            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
+            dependencies: ["Widgets", "TerminalCore", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(
@@ -148,6 +148,11 @@ let package = Package(
         .testTarget(
             name: "MonitorTests",
             dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "CursesBackendTests",
+            dependencies: ["CursesBackend", "TerminalCore"]
         ),
 
         .testTarget(

@@ -3,4 +3,5 @@
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
 
+if wants("monitor") { MonitorBenchmark.run() }
 if wants("callback-stream") { CallbackStreamBenchmark.run() }

@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+import TrainingCore
+import TrainingLog
+
+/// The in-process training core as a source: runs a `TrainingSession` on its own serial
+/// queue and posts its events to the inbox. Pause, resume and stop act at the next step
+/// boundary (a Boston step takes microseconds), so the screen never waits on training.
+public final class TrainingFeed: Feed, @unchecked Sendable {
+    public let id: SourceID
+    private let session: TrainingSession
+    private let trainingControl: TrainingControl
+    private let extraCallbacks: @Sendable () -> [TrainingCallback]
+    private let queue: DispatchQueue
+    private let lock = NSLock()
+    private var started = false
+    private var inbox: Inbox?
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// A feed for `session`. `epochDelay` paces it for watching (seconds after each epoch);
+    /// `callbacks` makes extra callbacks on the training queue (log and CSV writers).
+    public init(id: SourceID, session: TrainingSession, epochDelay: Double = 0,
+                callbacks: @escaping @Sendable () -> [TrainingCallback] = { [] }) {
+        self.id = id
+        self.session = session
+        trainingControl = TrainingControl(epochDelay: epochDelay)
+        extraCallbacks = callbacks
+        queue = DispatchQueue(label: "fitwatch.training.\(id.rawValue)")
+    }
+
+    public func start(inbox: Inbox) {
+        lock.lock()
+        guard !started else { lock.unlock(); return }
+        started = true
+        self.inbox = inbox
+        lock.unlock()
+        let id = self.id
+        inbox.post(.state(id, .live))
+        queue.async { [session, trainingControl, extraCallbacks, finished] in
+            let ending: RunEnd
+            do {
+                ending = try session.run(extra: extraCallbacks(), control: trainingControl) { event in
+                    inbox.post(.event(id, event))
+                }
+            } catch {
+                ending = .failed(String(describing: error))
+            }
+            if case .failed(let why) = ending {
+                inbox.post(.state(id, .failed(why)))
+            } else {
+                inbox.post(.state(id, .finished))
+            }
+            finished.signal()
+        }
+    }
+
+    /// Stop training at the next step (or cut a pacing wait short). Idempotent.
+    public func stop() {
+        trainingControl.stop()
+    }
+
+    /// Block until the run has ended; true when it ended within `timeout` seconds.
+    public func waitUntilFinished(timeout: Double) -> Bool {
+        guard finished.wait(timeout: .now() + timeout) == .success else { return false }
+        finished.signal()
+        return true
+    }
+
+    public func control(_ control: FeedControl) {
+        let paused: Bool
+        switch control {
+        case .pause: trainingControl.pause(); paused = true
+        case .resume: trainingControl.resume(); paused = false
+        case .togglePause: paused = trainingControl.togglePause()
+        default: return
+        }
+        lock.lock()
+        let inbox = self.inbox
+        lock.unlock()
+        inbox?.post(.state(id, paused ? .paused : .live))
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import KerasModel
+import TOMLKit
+
+/// A training run described in TOML: the data, the model, compile and fit arguments, and
+/// callbacks. See demo-data/*.toml for every option in use.
+public struct RunSpec: Sendable {
+    /// One output's compile config as written.
+    public struct OutputConfig: Sendable, Equatable {
+        public var name: String
+        public var loss: LossSpec
+        public var weight: Double
+        public var metrics: [String]
+        public var targets: [String]
+    }
+
+    /// Callback settings as written.
+    public struct Callbacks: Sendable {
+        public var earlyStopping: EarlyStoppingConfig?
+        public var reduceLROnPlateau: ReduceLRConfig?
+        public var terminateOnNaN = false
+    }
+
+    /// `[callbacks.early_stopping]`.
+    public struct EarlyStoppingConfig: Sendable, Equatable {
+        public var monitor = "val_loss"
+        public var patience = 0
+        public var minDelta = 0.0
+        public var restoreBestWeights = false
+        public var verbose = false
+    }
+
+    /// `[callbacks.reduce_lr_on_plateau]`.
+    public struct ReduceLRConfig: Sendable, Equatable {
+        public var monitor = "val_loss"
+        public var factor = 0.1
+        public var patience = 10
+        public var minDelta = 1e-4
+        public var cooldown = 0
+        public var minLR = 0.0
+        public var verbose = false
+    }
+
+    /// The spec's file name (for messages).
+    public var file: String
+    /// A short name for the run (`name = …`, default the file name without extension).
+    public var name: String
+    /// One line saying what the run demonstrates.
+    public var description: String
+    /// The CSV, resolved against the spec's directory.
+    public var csv: URL
+    /// Feature columns (default: every column that is not a target).
+    public var features: [String]?
+    /// Target columns holding integer labels to expand to one-hot rows.
+    public var oneHot: [String]
+    /// Standardise features to zero mean and unit variance.
+    public var standardize: Bool
+    /// Use only the first N rows.
+    public var rowLimit: Int?
+    /// The model's name.
+    public var modelName: String
+    /// The layers, in order.
+    public var layers: [LayerSpec]
+    /// Output configs, in output order.
+    public var outputs: [OutputConfig]
+    /// The optimiser.
+    public var optimizer: Optimizer.Algorithm
+    /// Its learning rate (nil: Keras's default).
+    public var learningRate: Double?
+    /// Fit arguments.
+    public var fit: FitConfig
+    /// Callbacks.
+    public var callbacks: Callbacks
+
+    /// Read a spec file.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw SpecError("\(url.path): cannot read the run spec (\(error.localizedDescription))")
+        }
+        try self.init(toml: text, file: url.lastPathComponent, directory: url.deletingLastPathComponent())
+    }
+
+    /// Parse spec text; `directory` resolves the relative CSV path.
+    public init(toml text: String, file: String, directory: URL) throws {
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw SpecError("\(file) line \(error.source.begin.line): \(error.description)")
+        }
+        let reader = SpecReader(file: file, text: text)
+        self.file = file
+        name = try reader.string(root, "name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        description = try reader.string(root, "description") ?? ""
+
+        // [data]
+        let data = try reader.table(root, "data", required: true)!
+        guard let csvPath = try reader.string(data, "csv", context: "data") else {
+            throw SpecError("\(file): [data] needs csv = \"file.csv\"")
+        }
+        csv = URL(fileURLWithPath: csvPath, relativeTo: directory).standardizedFileURL
+        features = try reader.strings(data, "features", context: "data")
+        oneHot = try reader.strings(data, "one_hot", context: "data") ?? []
+        standardize = try reader.bool(data, "standardize", context: "data") ?? false
+        rowLimit = try reader.int(data, "rows", context: "data")
+
+        // [model]
+        let model = try reader.table(root, "model", required: true)!
+        modelName = try reader.string(model, "name", context: "model") ?? "functional"
+        guard let layerArray = model["layers"]?.array, !layerArray.isEmpty else {
+            throw SpecError("\(file): [model] needs at least one [[model.layers]] entry")
+        }
+        let layerLines = reader.lines(startingWith: "[[model.layers]]")
+        var layers: [LayerSpec] = []
+        var counters: [String: Int] = [:]
+        for (i, value) in layerArray.enumerated() {
+            let line = i < layerLines.count ? layerLines[i] : nil
+            let at = "\(file) line \(line.map(String.init) ?? "?") (layer \(i + 1))"
+            guard let table = value.table else { throw SpecError("\(at): a layer must be a table") }
+            layers.append(try reader.layer(table, at: at, line: line, counters: &counters))
+        }
+        self.layers = layers
+        let outputNames = try reader.strings(model, "outputs", context: "model")
+            ?? [layers.last(where: { $0.kind != .input })?.name ?? layers.last!.name]
+
+        // Targets per output.
+        var targetsByOutput: [String: [String]] = [:]
+        if data["targets"]?.table == nil, let list = try reader.strings(data, "targets", context: "data") {
+            guard outputNames.count == 1 else {
+                throw SpecError("\(file) line \(reader.line(of: "targets") ?? 0): the model has \(outputNames.count) outputs; give targets per output: targets = { \(outputNames.map { "\($0) = [\"col\"]" }.joined(separator: ", ")) }")
+            }
+            targetsByOutput[outputNames[0]] = list
+        } else if let table = data["targets"]?.table {
+            for key in table.keys {
+                targetsByOutput[key] = try reader.strings(table, key, context: "data.targets") ?? []
+            }
+        } else {
+            throw SpecError("\(file): [data] needs targets = [\"column\", …]")
+        }
+        for key in targetsByOutput.keys where !outputNames.contains(key) {
+            throw SpecError("\(file) line \(reader.line(of: "targets") ?? 0): targets name '\(key)', which is not an output (outputs: \(outputNames.joined(separator: ", ")))")
+        }
+
+        // [compile]
+        let compile = try reader.table(root, "compile", required: true)!
+        var outputs: [OutputConfig] = []
+        for name in outputNames {
+            guard let targets = targetsByOutput[name], !targets.isEmpty else {
+                throw SpecError("\(file): output '\(name)' has no target columns in [data] targets")
+            }
+            let loss = try reader.loss(compile, output: name, single: outputNames.count == 1)
+            let weight = try reader.lossWeight(compile, output: name, index: outputs.count)
+            let metrics = try reader.metrics(compile, output: name, single: outputNames.count == 1)
+            outputs.append(OutputConfig(name: name, loss: loss, weight: weight, metrics: metrics, targets: targets))
+        }
+        self.outputs = outputs
+        (optimizer, learningRate) = try reader.optimizer(compile)
+
+        // [fit]
+        let fitTable = try reader.table(root, "fit", required: false)
+        var fit = FitConfig()
+        if let fitTable {
+            fit.batchSize = try reader.int(fitTable, "batch_size", context: "fit") ?? 32
+            fit.epochs = try reader.int(fitTable, "epochs", context: "fit") ?? 1
+            fit.validationSplit = try reader.double(fitTable, "validation_split", context: "fit") ?? 0
+            fit.shuffle = try reader.bool(fitTable, "shuffle", context: "fit") ?? true
+            fit.seed = UInt64(max(0, try reader.int(fitTable, "seed", context: "fit") ?? 0))
+        }
+        guard fit.batchSize > 0 else { throw SpecError("\(file) line \(reader.line(of: "batch_size") ?? 0): batch_size must be positive") }
+        guard fit.epochs > 0 else { throw SpecError("\(file) line \(reader.line(of: "epochs") ?? 0): epochs must be positive") }
+        guard (0..<1).contains(fit.validationSplit) else {
+            throw SpecError("\(file) line \(reader.line(of: "validation_split") ?? 0): validation_split must be in [0, 1), got \(fit.validationSplit)")
+        }
+        self.fit = fit
+
+        // [callbacks]
+        var callbacks = Callbacks()
+        if let table = try reader.table(root, "callbacks", required: false) {
+            if let es = try reader.table(table, "early_stopping", required: false) {
+                var c = EarlyStoppingConfig()
+                c.monitor = try reader.string(es, "monitor", context: "callbacks.early_stopping") ?? c.monitor
+                c.patience = try reader.int(es, "patience", context: "callbacks.early_stopping") ?? c.patience
+                c.minDelta = try reader.double(es, "min_delta", context: "callbacks.early_stopping") ?? c.minDelta
+                c.restoreBestWeights = try reader.bool(es, "restore_best_weights", context: "callbacks.early_stopping") ?? false
+                c.verbose = (try reader.int(es, "verbose", context: "callbacks.early_stopping") ?? 0) > 0
+                callbacks.earlyStopping = c
+            }
+            if let lr = try reader.table(table, "reduce_lr_on_plateau", required: false) {
+                var c = ReduceLRConfig()
+                let ctx = "callbacks.reduce_lr_on_plateau"
+                c.monitor = try reader.string(lr, "monitor", context: ctx) ?? c.monitor
+                c.factor = try reader.double(lr, "factor", context: ctx) ?? c.factor
+                c.patience = try reader.int(lr, "patience", context: ctx) ?? c.patience
+                c.minDelta = try reader.double(lr, "min_delta", context: ctx) ?? c.minDelta
+                c.cooldown = try reader.int(lr, "cooldown", context: ctx) ?? c.cooldown
+                c.minLR = try reader.double(lr, "min_lr", context: ctx) ?? c.minLR
+                c.verbose = (try reader.int(lr, "verbose", context: ctx) ?? 0) > 0
+                callbacks.reduceLROnPlateau = c
+            }
+            callbacks.terminateOnNaN = try reader.bool(table, "terminate_on_nan", context: "callbacks") ?? false
+        }
+        self.callbacks = callbacks
+    }
+}

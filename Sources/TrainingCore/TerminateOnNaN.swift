@@ -1,0 +1,14 @@
+import TrainingLog
+
+/// Keras 3's `TerminateOnNaN`: stop after the first batch whose running loss is NaN or infinite.
+public final class TerminateOnNaN: TrainingCallback {
+    /// A TerminateOnNaN callback.
+    public init() {}
+
+    public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {
+        guard let loss = logs["loss"], !loss.isFinite, !trainer.stopTraining else { return }
+        let text = "Batch \(batch): Invalid loss, terminating training"
+        trainer.post(CallbackMessage(kind: .terminatedOnNaN, epoch: nil, value: loss, text: text), printed: text)
+        trainer.stopTraining = true
+    }
+}
