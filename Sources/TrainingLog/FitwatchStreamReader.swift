@@ -1,3 +1,4 @@
+import Foundation
 import KerasModel
 
 /// Reads the fitwatch Keras callback stream (`*.fitwatch.jsonl`, written by
@@ -12,8 +13,9 @@ import KerasModel
 public struct FitwatchStreamReader: LogReader {
     /// The header of the current segment, with metric objects from a later `metrics` record.
     public private(set) var header: FitwatchStreamHeader?
-    /// Builds the model graph from the header's model and compile config (nil when it cannot).
-    public typealias GraphBuilder = @Sendable (FitwatchStreamHeader) -> ModelGraph?
+    /// Builds the model graph from the header's model and compile config: nil when the
+    /// header has no model config, an error (shown as a warning message) when it is unreadable.
+    public typealias GraphBuilder = @Sendable (FitwatchStreamHeader) throws -> ModelGraph?
 
     private let graphBuilder: GraphBuilder
     private var pending: [UInt8] = []
@@ -39,8 +41,14 @@ public struct FitwatchStreamReader: LogReader {
     /// The graph the KerasModel module reads from a header's model and compile config,
     /// tagged `.callback`, with the header's Keras version when the config lacks one.
     public static let defaultGraph: GraphBuilder = { header in
-        guard header.modelConfigJSON != nil else { return nil }
-        return nil
+        guard let model = header.modelConfigJSON else { return nil }
+        var graph = try ModelFileReader.graph(modelConfigJSON: Data(model.utf8),
+                                              compileConfigJSON: header.compileConfigJSON.map { Data($0.utf8) },
+                                              provenance: .callback)
+        // Keras 3's to_json() carries no version (the model reader says "3.x"); the header
+        // has the exact one from the running Keras.
+        if let version = header.kerasVersion { graph.kerasVersion = version }
+        return graph
     }
 
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
@@ -117,8 +125,14 @@ public struct FitwatchStreamReader: LogReader {
         epochStart = nil
         lastProgress = nil
         events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback)))
-        if let graph = graphBuilder(header) {
-            events.append(.modelKnown(graph))
+        do {
+            if let graph = try graphBuilder(header) {
+                events.append(.modelKnown(graph))
+            } else if let reason = header.modelError {
+                events.append(.message(CallbackMessage(kind: .warning, text: "the callback could not save the model config (\(reason)): no model graph")))
+            }
+        } catch {
+            events.append(.message(CallbackMessage(kind: .warning, text: "fitwatch could not read the model config from the callback: \(error)")))
         }
         return true
     }
