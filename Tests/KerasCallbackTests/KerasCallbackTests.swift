@@ -98,6 +98,18 @@ private func checkRegressionWithAccuracy(_ streams: ScenarioStreams) throws {
     #expect(warning.confidence == .certain)
     #expect(warning.metrics.contains("accuracy"))
     #expect(Diagnostics.resolvedMetrics(history: history, model: graph, flavour: reader.header?.flavour)["accuracy"] == .binaryAccuracy)
+    // evaluate() with the callback after fit: one result, on all 506 houses, accuracy still 0.
+    #expect(history.evaluations.count == 1)
+    #expect(history.evaluations.first?["accuracy"] == 0)
+    #expect((history.evaluations.first?["loss"] ?? 0) > 100)
+}
+
+private func checkEveryNthBatch(_ streams: ScenarioStreams) throws {
+    let (events, _) = try streams.read("sparse")
+    // batches=3 on 4 steps an epoch: step 3, and the last step so the epoch's end is shown.
+    let steps = events.compactMap { if case .batchProgress(let progress) = $0 { return progress.step } else { return nil } }
+    #expect(steps == [3, 4, 3, 4])
+    #expect(epochs(events).map(\.steps) == [4, 4])
 }
 
 private func checkEarlyStopping(_ streams: ScenarioStreams) throws {
@@ -151,6 +163,11 @@ func keras3EarlyStoppingBecomesATypedMessage() async throws {
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3BatchesOptionWritesEveryNthStepAndTheLast() async throws {
+    try checkEveryNthBatch(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
 func keras3ExceptionCaughtByTheCallerEndsThatFitAsFailed() async throws {
     try checkCaughtException(try await ScenarioStreams.keras3.value)
 }
@@ -173,8 +190,9 @@ func tfKerasRegressionWithAccuracyIsBinaryAccuracyAtZeroAndACertainWarning() asy
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasEarlyStoppingAndExceptionsEndRunsAsKerasDid() async throws {
+func tfKerasBatchesOptionEarlyStoppingAndExceptionsWorkAsUnderKeras3() async throws {
     let streams = try await ScenarioStreams.tfKeras.value
+    try checkEveryNthBatch(streams)
     try checkEarlyStopping(streams)
     try checkCaughtException(streams)
     try checkInterrupted(streams)
