@@ -19,6 +19,8 @@ public struct FitwatchStreamReader: LogReader {
 
     private let graphBuilder: GraphBuilder
     private var pending: [UInt8] = []
+    /// How much of `pending` is known to hold no newline.
+    private var scanned = 0
     /// True between a segment's start (header, or the first record of a stream joined
     /// mid-run) and its footer.
     private var segmentOpen = false
@@ -33,9 +35,10 @@ public struct FitwatchStreamReader: LogReader {
         self.init(graphBuilder: FitwatchStreamReader.defaultGraph)
     }
 
-    /// A reader with its own graph builder (tests; callers with extra knowledge).
-    public init(graphBuilder: @escaping GraphBuilder) {
+    /// A reader with its own graph builder (tests; callers with extra knowledge) and line limit.
+    public init(graphBuilder: @escaping GraphBuilder, maximumLineBytes: Int = defaultMaximumLineBytes) {
         self.graphBuilder = graphBuilder
+        self.maximumLineBytes = max(1, maximumLineBytes)
     }
 
     /// The graph the KerasModel module reads from a header's model and compile config,
@@ -51,16 +54,44 @@ public struct FitwatchStreamReader: LogReader {
         return graph
     }
 
+    /// Longest line kept whole: 64 MiB. A header holds the model config, a few kilobytes for
+    /// the models here and megabytes for the largest; a longer "line" is binary garbage (the
+    /// wrong file), which must not grow memory without bound.
+    public static let defaultMaximumLineBytes = 64 << 20
+
+    /// This reader's longest line; longer ones are cut into noise at this many bytes.
+    public let maximumLineBytes: Int
+
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
         var start = pending.startIndex
-        while let newline = pending[start...].firstIndex(of: 10) {
-            process(line: pending[start..<newline], into: &events)
-            start = newline + 1
+        // Bytes before `scanned` hold no newline: a long line fed in small chunks is scanned
+        // once, not once per chunk.
+        var from = max(start, scanned)
+        while true {
+            if let newline = pending[from...].firstIndex(of: 10), newline - start <= maximumLineBytes {
+                process(line: pending[start..<newline], into: &events)
+                start = newline + 1
+                from = start
+            } else if pending.count - start > maximumLineBytes {
+                // Cut at exactly the limit, so the result does not depend on chunk sizes.
+                let cut = start + maximumLineBytes
+                events.append(.noise(FitwatchStreamReader.preview(pending[start..<cut])))
+                start = cut
+                from = start
+            } else {
+                break
+            }
         }
         pending.removeSubrange(..<start)
+        scanned = pending.count
         return events
+    }
+
+    /// The start of an overlong line and its size, as the noise text.
+    static func preview(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix(200), as: UTF8.self) + "… (\(bytes.count) bytes without a newline)"
     }
 
     public mutating func finish() -> [TrainingEvent] {
@@ -70,6 +101,7 @@ public struct FitwatchStreamReader: LogReader {
             // (the writer was killed mid-write) is noise.
             process(line: pending[...], into: &events)
             pending = []
+            scanned = 0
         }
         closeCutOffEpoch(into: &events)
         return events

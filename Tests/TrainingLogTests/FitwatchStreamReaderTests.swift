@@ -321,3 +321,28 @@ func callbackHeaderGivesTheExactTwoOutputGraph(fixture: String) throws {
     #expect(warnings.count == 2)
     #expect(warnings.last?.text.contains("subclassed model") == true)
 }
+
+@Test func anEndlessLineIsCutIntoNoiseAndTheRecordsAfterItStillCount() {
+    // The wrong file (binary, no newlines) must not grow memory without bound.
+    // The real limit is 64 MiB; 4 KiB exercises the same code quickly.
+    let limit = 4096
+    let garbage = [UInt8](repeating: UInt8(ascii: "x"), count: limit + 1000)
+    let record = Array(#"{"fitwatch":1,"type":"epoch","epoch":1,"logs":{"loss":0.5}}"#.utf8) + [10]
+    let bytes = garbage + [10] + record
+    var outcomes: [[TrainingEvent]] = []
+    for chunk in [1000, 17] {
+        var reader = FitwatchStreamReader(graphBuilder: FitwatchStreamReader.defaultGraph, maximumLineBytes: limit)
+        var events: [TrainingEvent] = []
+        var start = 0
+        while start < bytes.count {
+            events += reader.feed(bytes[start..<min(bytes.count, start + chunk)])
+            start += chunk
+        }
+        outcomes.append(events + reader.finish())
+    }
+    #expect(outcomes[0] == outcomes[1])
+    let events = outcomes[0]
+    #expect(events.count == 4)  // the cut piece, the 1000-byte rest, the mid-run start, the epoch
+    if case .noise(let text) = events.first { #expect(text.hasSuffix("(\(limit) bytes without a newline)")) }
+    #expect(events.last == .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 0.5])))
+}
