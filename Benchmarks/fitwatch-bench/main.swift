@@ -8,3 +8,4 @@ if wants("monitor") { MonitorBenchmark.run() }
 if wants("logs") { LogParseBenchmark.run() }
 if wants("widgets") { WidgetBenchmark.run() }
 if wants("core") { CoreBenchmark.run() }
+if wants("callback-stream") { CallbackStreamBenchmark.run() }
