@@ -5,3 +5,7 @@ func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(nam
 
 if wants("feeds") { FeedBenchmark.run() }
 if wants("monitor") { MonitorBenchmark.run() }
+if wants("logs") { LogParseBenchmark.run() }
+if wants("widgets") { WidgetBenchmark.run() }
+if wants("core") { CoreBenchmark.run() }
+if wants("callback-stream") { CallbackStreamBenchmark.run() }
