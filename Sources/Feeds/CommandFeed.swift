@@ -85,6 +85,8 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
                 try launch()
                 pipeline.state(.live)
             } catch {
+                closeMaster()
+                if tee >= 0 { close(tee); tee = -1 }
                 finish(status: 127)
                 pipeline.state(.failed("\(error)"))
             }
@@ -120,6 +122,10 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         lock.unlock()
         let source = DispatchSource.makeReadSource(fileDescriptor: master, queue: queue)
         source.setEventHandler { [weak self] in self?.readOutput() }
+        // libdispatch may still watch the descriptor until cancellation completes: closing it
+        // earlier crashed its event loop (seen under gdb), so only the cancel handler closes it.
+        let descriptor = master
+        source.setCancelHandler { close(descriptor) }
         self.source = source
         source.resume()
         child.onExit { [weak self] status in
@@ -142,11 +148,21 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
             if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
             // EIO: every slave descriptor closed; the command and anything it started are gone.
             outputEnded = true
-            source?.cancel()
-            source = nil
+            closeMaster()
             if childExited { finishOutput() }
             return
         }
+    }
+
+    /// Stop reading the pty: through the source's cancellation when there is one.
+    private func closeMaster() {
+        if let source {
+            source.cancel()
+            self.source = nil
+        } else if master >= 0 {
+            close(master)
+        }
+        master = -1
     }
 
     private func post(lines: [String]) {
@@ -167,11 +183,9 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
 
     private func finishOutput() {
         guard let status = exitStatus, let pipeline, !done else { return }
-        source?.cancel()
-        source = nil
+        closeMaster()
         post(lines: lines.finish())
         pipeline.finish()
-        if master >= 0 { close(master); master = -1 }
         if tee >= 0 { close(tee); tee = -1 }
         finish(status: status)
         pipeline.state(status == 0 ? .finished : .failed(CommandFeed.describe(status: status)))

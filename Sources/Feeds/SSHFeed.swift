@@ -164,6 +164,8 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     }
 
     private func readStdout(_ attempt: Attempt) {
+        // Once cancelled, the cancel handler owns (and closes) the descriptor.
+        guard attempt.stdout != nil else { return }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(attempt.stdoutFD, $0.baseAddress, $0.count) }
@@ -184,6 +186,7 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     }
 
     private func readStderr(_ attempt: Attempt) {
+        guard attempt.stderr != nil else { return }
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(attempt.stderrFD, $0.baseAddress, $0.count) }
@@ -223,7 +226,9 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         readStdout(attempt)
         readStderr(attempt)
         attempt.stdout?.cancel()
+        attempt.stdout = nil
         attempt.stderr?.cancel()
+        attempt.stderr = nil
         if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
         if self.attempt === attempt { self.attempt = nil }
         guard !isStopped, ended == generation, let pipeline else { return }
