@@ -19,13 +19,10 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
     private let lock = NSLock()
     private var child: ChildProcess?
     private var status: Int32?
-    private var source: DispatchSourceRead?
     private var master: Int32 = -1
     private var tee: Int32 = -1
     private var pipeline: EventPipeline?
     private var lines = LineBuffer()
-    private var childExited = false
-    private var outputEnded = false
     private var done = false
     private var doneHandlers: [@Sendable (Int32) -> Void] = []
 
@@ -100,7 +97,7 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
                 throw FeedFactory.BadSource("cannot write --tee \(teePath): \(String(cString: strerror(errno)))")
             }
         }
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else { throw FeedFactory.BadSource("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))") }
         var unlock: Int32 = 0
         var number: UInt32 = 0
@@ -120,48 +117,59 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         lock.lock()
         self.child = child
         lock.unlock()
-        let source = DispatchSource.makeReadSource(fileDescriptor: master, queue: queue)
-        source.setEventHandler { [weak self] in self?.readOutput() }
-        // libdispatch may still watch the descriptor until cancellation completes: closing it
-        // earlier crashed its event loop (seen under gdb), so only the cancel handler closes it.
-        let descriptor = master
-        source.setCancelHandler { close(descriptor) }
-        self.source = source
-        source.resume()
         child.onExit { [weak self] status in
             guard let self else { return }
-            self.queue.async { self.childEnded(status: status) }
+            self.lock.lock()
+            self.status = status
+            self.lock.unlock()
         }
+        // A thread blocked in poll() reads the pty rather than a Dispatch read source: with a
+        // source, libdispatch's event loop crashed (SIGSEGV in _dispatch_event_loop_drain,
+        // about 1 run in 20 under Ctrl-C) around the pty's hang-up.
+        let descriptor = master
+        let reader = Thread { [weak self] in self?.readLoop(descriptor) }
+        reader.name = "fitwatch-pty"
+        reader.start()
     }
 
-    private func readOutput() {
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while master >= 0 {
-            let count = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
-            if count > 0 {
-                let chunk = buffer.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<count]) }
-                if tee >= 0 { _ = write(tee, chunk.baseAddress, count) }
-                pipeline?.feed(chunk)
-                post(lines: lines.append(chunk))
+    /// Reads the pty master until the slave side is gone (EIO), or the command's leader has
+    /// exited and nothing more came for 100 ms (a grandchild holding the slave must not keep
+    /// fitwatch waiting). Chunks go to the queue in order; then the end.
+    private func readLoop(_ descriptor: Int32) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16_384, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&request, 1, 100)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 {
+                if exitStatus != nil { break }
                 continue
             }
-            if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            // EIO: every slave descriptor closed; the command and anything it started are gone.
-            outputEnded = true
-            closeMaster()
-            if childExited { finishOutput() }
-            return
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 {
+                let chunk = [UInt8](buffer[0..<count])
+                queue.async { [weak self] in self?.handle(chunk) }
+                continue
+            }
+            if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            break  // EIO: every slave descriptor closed.
         }
+        // The leader's status arrives on the waiter thread; wait briefly so the end carries it.
+        let deadline = Date().addingTimeInterval(5)
+        while exitStatus == nil && Date() < deadline { usleep(5_000) }
+        queue.async { [weak self] in self?.finishOutput() }
     }
 
-    /// Stop reading the pty: through the source's cancellation when there is one.
+    private func handle(_ chunk: [UInt8]) {
+        if tee >= 0 { _ = chunk.withUnsafeBytes { write(tee, $0.baseAddress, $0.count) } }
+        chunk.withUnsafeBytes { pipeline?.feed($0) }
+        post(lines: lines.append(chunk))
+    }
+
+    /// Release the pty master (only once nothing reads it any more).
     private func closeMaster() {
-        if let source {
-            source.cancel()
-            self.source = nil
-        } else if master >= 0 {
-            close(master)
-        }
+        if master >= 0 { close(master) }
         master = -1
     }
 
@@ -170,19 +178,10 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         pipeline.inbox.post(lines.map { .output(id, $0) })
     }
 
-    private func childEnded(status: Int32) {
-        childExited = true
-        lock.lock()
-        self.status = status
-        lock.unlock()
-        // Read what is still buffered in the pty; a grandchild keeping the slave open must not
-        // keep fitwatch waiting, so the end of the leader ends the source.
-        readOutput()
-        finishOutput()
-    }
-
     private func finishOutput() {
-        guard let status = exitStatus, let pipeline, !done else { return }
+        guard let pipeline, !done else { return }
+        // No status after 5 s of a closed pty: the leader is stuck; report it as killed.
+        let status = exitStatus ?? 128 + SIGKILL
         closeMaster()
         post(lines: lines.finish())
         pipeline.finish()

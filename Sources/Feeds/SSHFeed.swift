@@ -209,6 +209,13 @@ public final class SSHFeed: Feed, @unchecked Sendable {
             return
         }
         guard !text.isEmpty else { return }
+        // GNU tail -F starts over when the remote file is truncated or replaced; so does the
+        // offset a reconnect resumes from. (stderr and stdout are separate pipes, so bytes of
+        // the new file read just before this line count from 0 too; a reconnect in that
+        // window may repeat them.)
+        if text.hasPrefix("tail:"), text.contains("file truncated") || text.contains("following new file") {
+            offset = 0
+        }
         // The last few lines are enough to explain a failure; a chatty tail must not grow memory.
         attempt.messages.append(text)
         if attempt.messages.count > 20 { attempt.messages.removeFirst() }
