@@ -122,12 +122,10 @@ public struct KerasLogReader: LogReader {
         }
         var segmentStart = index
         while index < count {
+            // Printable bytes are segment content: skip them 16 at a time.
+            index = ControlByteScan.firstControl(buffer, from: index, to: count)
+            if index == count { break }
             let byte = buffer[index]
-            // Fast path: printable bytes are segment content.
-            if byte >= 32 {
-                index += 1
-                continue
-            }
             if byte != 8 && byte != 10 && byte != 13 {
                 // An escape or another control byte: this segment must be cleaned.
                 dirty = true
@@ -429,7 +427,7 @@ struct EscapeStripper {
         while index < end {
             if state == .text {
                 let runStart = index
-                while index < end, bytes[index] >= 32 { index += 1 }
+                index = ControlByteScan.firstControl(bytes, from: index, to: end)
                 if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
                 guard index < end else { return }
                 let byte = bytes[index]
