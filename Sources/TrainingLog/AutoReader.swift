@@ -110,7 +110,7 @@ public struct AutoReader: LogReader {
         }
         // Too short to tell a TFRecord length (bytes 4...7 zero) from text: wait, unless a
         // non-zero byte at 4... already rules TFRecord out.
-        if !final, head.count < 12, head.count <= 4 || head[4...].allSatisfy({ $0 == 0 }) { return nil }
+        if !final, head.count < 12, head.count <= 4 || head[4..<min(8, head.count)].allSatisfy({ $0 == 0 }) { return nil }
         var index = 0
         while index < head.count, [9, 10, 13, 32].contains(head[index]) { index += 1 }
         guard index < head.count else { return final ? .unknown : nil }
