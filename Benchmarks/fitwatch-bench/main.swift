@@ -4,3 +4,4 @@ let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
 
 if wants("monitor") { MonitorBenchmark.run() }
+if wants("diagnostics") { DiagnosticsBenchmark.run() }

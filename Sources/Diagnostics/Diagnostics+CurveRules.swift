@@ -17,7 +17,7 @@ extension Diagnostics {
         var epoch: Int?
         var names: [String] = []
         for record in facts.history.epochs {
-            for (name, value) in record.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+            for (name, value) in record.metrics where !value.isFinite && PrintedMetric(name, outputs: facts.outputs).isLoss {
                 if epoch == nil { epoch = record.epoch }
                 if !names.contains(name) {
                     names.append(name)
@@ -27,7 +27,7 @@ extension Diagnostics {
             if epoch != nil { break }
         }
         if epoch == nil, let progress = facts.history.lastProgress {
-            for (name, value) in progress.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+            for (name, value) in progress.metrics where !value.isFinite && PrintedMetric(name, outputs: facts.outputs).isLoss {
                 epoch = progress.epoch
                 names.append(name)
                 evidence.append("\(name) = \(NumberText.keras(value)) at step \(progress.step) of epoch \(progress.epoch)")
