@@ -95,3 +95,13 @@ import TrainingLog
     }
     #expect(Diagnostics.resolvedMetrics(history: history, model: model, flavour: nil)["val_accuracy"] == .categoricalAccuracy)
 }
+
+@Test func s4ResolvesEachOutputsMetricsUnderTheirPrintedNames() throws {
+    let history = try RunFixtures.history("k3_s4_multi_output_functional")
+    let model = try RunFixtures.model("k3_s4_multi_output_functional.keras")
+    let resolved = Diagnostics.resolvedMetrics(history: history, model: model, flavour: nil)
+    #expect(resolved == [
+        "out1_mae": .meanAbsoluteError, "val_out1_mae": .meanAbsoluteError,
+        "out2_accuracy": .binaryAccuracy, "val_out2_accuracy": .binaryAccuracy,
+    ])
+}
