@@ -435,6 +435,28 @@ extension Diagnostics {
             metrics: facts.metrics.filter(\.isLoss).map(\.printed))
     }
 
+    // MARK: compile-metrics-name
+
+    /// Sources: keras/src/trainers/trainer.py `metrics_names` (the names of `self.metrics`, the
+    /// trackers) and keras/src/trainers/compile_utils.py `CompileMetrics` (`name = "compile_metrics"`),
+    /// read in 3.15.1; the S1 log ends with `compile_metrics: 0.00%` printed by a Keras 2 era script.
+    static func compileMetricsName(_ facts: RunFacts) -> [Finding] {
+        guard facts.flavour == nil || facts.flavour == .keras3,
+              let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.hasPrefix("compile_metrics:") }) }).first
+        else { return [] }
+        return [Finding(
+            id: "compile-metrics-name", severity: .info, confidence: .suspected, epoch: nil,
+            title: "a score printed as 'compile_metrics' is the first compiled metric",
+            evidence: ["the log prints: \(line)"],
+            explanation: "In Keras 3.x, model.metrics_names lists the metric trackers, ['loss', 'compile_metrics'], not "
+                + "the compiled metrics one by one (Keras 2 gave ['loss', 'accuracy']). A script that prints "
+                + "model.metrics_names[1] next to model.evaluate(...)[1] labels the first compiled metric "
+                + "'compile_metrics'; the number is that metric (e.g. accuracy).",
+            fix: "Use scores = model.evaluate(x, y, return_dict=True) and print scores['accuracy'] (or whichever "
+                + "metric) by name.",
+            metrics: [])]
+    }
+
     /// The first line of `text` that mentions `word` (messages may hold whole tracebacks).
     static func firstLine(_ text: String, containing word: String) -> String {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
