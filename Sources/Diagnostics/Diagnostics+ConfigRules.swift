@@ -5,11 +5,6 @@ import TrainingLog
 /// Rules about the model and compile config: metrics that mean nothing, losses that do not
 /// fit the output. Certain with an exact config; some are suspected from the log alone.
 extension Diagnostics {
-    /// Epochs of exact-zero accuracy before a log alone suggests regression targets: a classifier
-    /// scores at least chance (1/k) most epochs, so 3 exact zeros in a row happen only when no
-    /// prediction can ever match its target.
-    static let zeroAccuracyEpochs = 3
-
     // MARK: accuracy-on-regression
 
     static func accuracyOnRegression(_ facts: RunFacts) -> [Finding] {
@@ -78,7 +73,7 @@ extension Diagnostics {
     }
 
     private static func suspectedAccuracyOnRegression(_ facts: RunFacts) -> [Finding] {
-        guard facts.epochs.count >= zeroAccuracyEpochs else { return [] }
+        guard facts.epochs.count >= Thresholds.zeroAccuracyEpochs else { return [] }
         let zero = facts.metrics.filter { metric in
             metric.isAccuracy && !metric.isValidation && facts.values(metric.printed).allSatisfy { $0 == 0 }
         }

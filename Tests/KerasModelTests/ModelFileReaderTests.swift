@@ -122,3 +122,18 @@ private func model(_ name: String) throws -> ModelGraph {
     let missing = #expect(throws: ModelFileError.self) { try ModelFileReader.read(path: "/nonexistent/model.keras") }
     #expect(missing?.description == "/nonexistent/model.keras: no such file")
 }
+
+@Test func hostileJsonIsAnErrorNotACrash() throws {
+    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    let cases = [
+        Data(deep.utf8),
+        Data(#"{"class_name": "Functional", "config": {"layers": [{"class_name": "Dense"}]}}"#.utf8),
+        Data(#"{"class_name": "Functional", "config": {"layers": [], "output_layers": ["ghost", 0, 0]}}"#.utf8),
+        Data(#"{"class_name": "Sequential", "config": 7}"#.utf8),
+    ]
+    for data in cases {
+        #expect(throws: ModelFileError.self) {
+            try ModelFileReader.graph(modelConfigJSON: data, compileConfigJSON: nil, provenance: .modelFile)
+        }
+    }
+}
