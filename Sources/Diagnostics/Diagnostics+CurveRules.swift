@@ -138,10 +138,15 @@ extension Diagnostics {
 
     // MARK: stuck-metric
 
+    /// Values Keras logs beside the metrics that are settings, not measurements: a constant
+    /// learning rate (Keras 3 logs `learning_rate` to History, CSVLogger and TensorBoard when a
+    /// schedule or ReduceLROnPlateau is used; tf-keras logs `lr`) is expected to stand still.
+    static let settingNames: Set<String> = ["lr", "learning_rate"]
+
     static func stuckMetric(_ facts: RunFacts) -> [Finding] {
         guard facts.epochs.count >= Thresholds.minimumEpochs else { return [] }
         var stuck: [(metric: PrintedMetric, value: Double, loss: (Double, Double))] = []
-        for metric in facts.metrics where !metric.isLoss {
+        for metric in facts.metrics where !metric.isLoss && !settingNames.contains(metric.base) {
             let series = facts.values(metric.printed)
             guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { continue }
             let loss = facts.values(metric.companionLoss).filter(\.isFinite)

@@ -86,3 +86,15 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     let healthy = try check("models/k3_healthy_iris.log", model: "k3_healthy_iris.keras")
     #expect(healthy[0].findings.isEmpty)
 }
+
+@Test func tensorBoardRunOfS4HasNoFindingsAndItsLossesAddUp() throws {
+    // Keras 3's TensorBoard callback logs a constant learning_rate beside the metrics: a
+    // setting, not a stuck metric.
+    let runs = try check("keras-logs/k3_s4_multi_output_functional.tensorboard", model: "k3_s4_multi_output_functional.keras")
+    #expect(runs.count == 1)
+    #expect(runs[0].history.metricNames.contains("learning_rate"))
+    #expect(runs[0].findings.isEmpty)
+    let loss = try #require(LossCheck.check(history: runs[0].history, model: nil))
+    #expect(loss.holds)
+    #expect(loss.terms.map(\.weight) == [1.0, 0.2])
+}
