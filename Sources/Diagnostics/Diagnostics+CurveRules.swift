@@ -149,6 +149,8 @@ extension Diagnostics {
         for metric in facts.metrics where !metric.isLoss && !settingNames.contains(metric.base) {
             let series = facts.values(metric.printed)
             guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { continue }
+            // Accuracy at 1.0 from the start is an easy (often small) validation set, not a fault.
+            if metric.isAccuracy && first == 1 { continue }
             let loss = facts.values(metric.companionLoss).filter(\.isFinite)
             guard let start = loss.first, let end = loss.last, start != 0,
                   abs(end - start) / abs(start) >= Thresholds.stuckLossChange else { continue }
