@@ -10,6 +10,7 @@ public struct CheckedRun: Sendable, Equatable {
     /// The findings, ordered as `Diagnostics.findings` orders them.
     public var findings: [Finding]
 
+    /// A run with its findings already computed (the spec check builds one directly).
     public init(history: RunHistory, logLines: [String], findings: [Finding]) {
         self.history = history
         self.logLines = logLines

@@ -39,6 +39,7 @@ public struct LossCheck: Sendable, Equatable {
     /// True when every row matched.
     public var holds: Bool { firstMismatchEpoch == nil }
 
+    /// Field by field (the mismatch tuple compared by its parts).
     public static func == (lhs: LossCheck, rhs: LossCheck) -> Bool {
         lhs.terms == rhs.terms && lhs.weightsKnown == rhs.weightsKnown && lhs.rowsChecked == rhs.rowsChecked
             && lhs.firstMismatchEpoch == rhs.firstMismatchEpoch && lhs.mismatch?.split == rhs.mismatch?.split
