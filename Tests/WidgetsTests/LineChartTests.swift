@@ -173,3 +173,12 @@ private func chart(_ values: [Double], glyphs: Glyphs = .ascii, logScale: Bool =
 private func isBraille(_ character: Character) -> Bool {
     character.unicodeScalars.first.map { (0x2801...0x28FF).contains($0.value) } ?? false
 }
+
+@Test func legendNamesEachSeriesInItsStyleAndTheOptionsInForce() {
+    let train = Style(foreground: .ansi(4)), val = Style(foreground: .ansi(3))
+    let chart = LineChart(series: [.init(name: "loss", values: [1], style: train), .init(name: "val_loss", values: [1], style: val)],
+                          glyphs: .unicode, axisStyle: .plain, markerStyle: .plain, logScale: true, smoothing: 0.6, lastN: 20)
+    #expect(chart.legend.map(\.text).joined() == "─ loss  ─ val_loss  (ema 0.6, log, last 20)")
+    #expect(chart.legend.first?.style == train)
+    #expect(chart.legend[2].style == val)
+}
