@@ -21,7 +21,10 @@ public enum Smoothing {
         return values.map { value in
             guard value.isFinite else { return value }
             last = last * w + (1 - w) * value
-            weightPower *= w
+            // Below 2^-53, 1 - w^k rounds to 1 anyway; stopping at 0 also keeps the product
+            // out of subnormal numbers, where it would never reach 0 (0.9 x the smallest
+            // subnormal rounds back to it) and every multiply costs ~100x.
+            weightPower = weightPower < 0x1p-54 ? 0 : weightPower * w
             return last / (1 - weightPower)
         }
     }
