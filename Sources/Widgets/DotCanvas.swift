@@ -21,15 +21,16 @@ struct DotCanvas {
     var width: Int { columns * dotsPerColumn }
     var height: Int { rows * dotsPerRow }
 
-    /// Braille dot bits by (column within cell, row within cell): dots 1-3 and 7 on the left,
-    /// 4-6 and 8 on the right (the Unicode braille numbering).
-    private static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+    /// Braille dot bits, one byte per (column within cell) * 4 + (row within cell): dots 1-3
+    /// and 7 on the left (0x01 0x02 0x04 0x40), 4-6 and 8 on the right (0x08 0x10 0x20 0x80),
+    /// the Unicode braille numbering, packed in one word so a dot costs a shift, not a lookup.
+    private static let brailleBits: UInt64 = 0x8020_1008_4004_0201
 
     /// Set the dot at (x, y), y growing downwards; dots outside are ignored.
     mutating func set(x: Int, y: Int, layer index: Int) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let cell = (y / dotsPerRow) * columns + x / dotsPerColumn
-        bits[cell] |= dotsPerColumn == 2 ? DotCanvas.brailleBits[x % 2][y % 4] : 1
+        bits[cell] |= dotsPerColumn == 2 ? UInt8(truncatingIfNeeded: DotCanvas.brailleBits >> (((x & 1) * 4 + (y & 3)) * 8)) : 1
         layer[cell] = index
     }
 

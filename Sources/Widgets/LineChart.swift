@@ -320,37 +320,52 @@ private struct Tracer {
             }
             return
         }
+        // Per dot column: its first, lowest, highest and last finite value (index, value).
         var column = -1
         var broken = false
-        var kept: [(index: Int, t: Double)] = []
-        var lowest = 0, highest = 0
+        var count = 0
+        var first = (index: 0, t: 0.0), lowest = first, highest = first, last = first
         func flush(_ tracer: inout Tracer) {
             guard column >= 0 else { return }
             if broken { tracer.gap(x: column) }
-            guard !kept.isEmpty else { return }
-            // first, lowest, highest, last: in index order, without repeats.
-            let order = [0, lowest, highest, kept.count - 1].sorted()
-            var last = -1
-            for position in order where position != last {
-                tracer.emit(x: column, t: kept[position].t, layer: layer)
-                last = position
+            guard count > 0 else { return }
+            // In index order, without repeats: first, then lowest and highest, then last.
+            let (a, b) = lowest.index < highest.index ? (lowest, highest) : (highest, lowest)
+            var emitted = -1
+            for point in [first, a, b, last] where point.index > emitted {
+                tracer.emit(x: column, t: point.t, layer: layer)
+                emitted = point.index
             }
         }
+        // The column is `(2 i L + n - 1) / (2 (n - 1))`; stepping the numerator avoids a
+        // division per point, dividing only when a column boundary is crossed.
+        let denominator = 2 * (visible - 1)
+        let step = 2 * lastDot
+        var numerator = visible - 1
+        var nextBoundary = 0
         for index in points.indices {
-            let x = pixelX(index - base)
-            if x != column {
+            if numerator >= nextBoundary {
                 flush(&self)
-                column = x
+                column = numerator / denominator
+                nextBoundary = (column + 1) * denominator
                 broken = false
-                kept.removeAll(keepingCapacity: true)
-                lowest = 0
-                highest = 0
+                count = 0
             }
+            numerator += step
             let t = points[index]
             guard t.isFinite else { broken = true; continue }
-            kept.append((index, t))
-            if t < kept[lowest].t { lowest = kept.count - 1 }
-            if t > kept[highest].t { highest = kept.count - 1 }
+            let point = (index: index, t: t)
+            if count == 0 {
+                first = point
+                lowest = point
+                highest = point
+            } else if t < lowest.t {
+                lowest = point
+            } else if t > highest.t {
+                highest = point
+            }
+            last = point
+            count += 1
         }
         flush(&self)
     }
