@@ -9,11 +9,17 @@ struct DotCanvas {
     private(set) var bits: [UInt8]
     private(set) var layer: [Int]
 
+    /// log2 of the dots per cell across and down: a dot's cell is a shift away, not a division.
+    private let columnShift: Int
+    private let rowShift: Int
+
     init(columns: Int, rows: Int, braille: Bool) {
         self.columns = columns
         self.rows = rows
         dotsPerColumn = braille ? 2 : 1
         dotsPerRow = braille ? 4 : 1
+        columnShift = braille ? 1 : 0
+        rowShift = braille ? 2 : 0
         bits = Array(repeating: 0, count: columns * rows)
         layer = Array(repeating: -1, count: columns * rows)
     }
@@ -29,8 +35,8 @@ struct DotCanvas {
     /// Set the dot at (x, y), y growing downwards; dots outside are ignored.
     mutating func set(x: Int, y: Int, layer index: Int) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
-        let cell = (y / dotsPerRow) * columns + x / dotsPerColumn
-        bits[cell] |= dotsPerColumn == 2 ? UInt8(truncatingIfNeeded: DotCanvas.brailleBits >> (((x & 1) * 4 + (y & 3)) * 8)) : 1
+        let cell = (y >> rowShift) * columns + (x >> columnShift)
+        bits[cell] |= columnShift == 1 ? UInt8(truncatingIfNeeded: DotCanvas.brailleBits >> (((x & 1) * 4 + (y & 3)) * 8)) : 1
         layer[cell] = index
     }
 
