@@ -40,8 +40,33 @@ struct DotCanvas {
         layer[cell] = index
     }
 
+    /// A vertical run of dots, set a cell at a time: dense series draw mostly these (each
+    /// column's span from its lowest to its highest value).
+    mutating func vertical(x: Int, from y0: Int, to y1: Int, layer index: Int) {
+        guard x >= 0, x < width else { return }
+        var y = max(0, min(y0, y1))
+        let bottom = min(height - 1, max(y0, y1))
+        let rowMask = dotsPerRow - 1
+        while y <= bottom {
+            let row = y >> rowShift
+            let last = min(bottom, (row << rowShift) + rowMask)
+            var mask: UInt8 = 0
+            for dot in (y & rowMask)...(last & rowMask) {
+                mask |= columnShift == 1 ? UInt8(truncatingIfNeeded: DotCanvas.brailleBits >> (((x & 1) * 4 + dot) * 8)) : 1
+            }
+            let cell = row * columns + (x >> columnShift)
+            bits[cell] |= mask
+            layer[cell] = index
+            y = last + 1
+        }
+    }
+
     /// A straight line of dots from one point to another (Bresenham).
     mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), layer index: Int) {
+        if start.x == end.x {
+            vertical(x: start.x, from: start.y, to: end.y, layer: index)
+            return
+        }
         var x = start.x, y = start.y
         let dx = abs(end.x - x), dy = -abs(end.y - y)
         let sx = x < end.x ? 1 : -1, sy = y < end.y ? 1 : -1
