@@ -204,7 +204,8 @@ struct GraphLayout {
             guard !continues else { continue }
             var chain = [node]
             var last = node
-            while childLists[last].count == 1, parentLists[childLists[last][0]].count == 1 {
+            // Bounded by the node count: a cycle (never in a Keras model) must not loop forever.
+            while chain.count <= nodes.count, childLists[last].count == 1, parentLists[childLists[last][0]].count == 1 {
                 last = childLists[last][0]
                 chain.append(last)
             }

@@ -300,3 +300,21 @@ private let out1Path: Set<String> = ["x", "A", "B", "C", "out1"]
     let auto = GraphDiagram(model: twoHeadsModel(), theme: theme, glyphs: .unicode)
     #expect(render(auto, width: 78, height: 30)[0].hasPrefix("x    InputLayer"))
 }
+
+@Test func cyclicOrDanglingGraphsDrawWithoutHangingOrLeavingTheArea() {
+    // Bad input from a half-parsed summary: a cycle, a self-loop and an unknown inbound name.
+    let model = ModelGraph(name: "broken", layers: [
+        Layer(name: "a", className: "Dense", inbound: ["b", "ghost"]),
+        Layer(name: "b", className: "Dense", inbound: ["a"]),
+        Layer(name: "c", className: "Dense", inbound: ["c", "b"]),
+    ], inputs: [], outputs: [OutputSpec(name: "c")], provenance: .summaryTable)
+    for mode in [GraphDiagram.Mode.auto, .fit, .diagram, .compact] {
+        var buffer = Buffer(size: Size(width: 40, height: 30), filling: Cell("x"))
+        GraphDiagram(model: model, theme: .dark, glyphs: .unicode, mode: mode)
+            .render(into: &buffer, area: Rect(x: 1, y: 1, width: 38, height: 28))
+        #expect(buffer.lines[0] == String(repeating: "x", count: 40))
+        #expect(buffer.lines[29] == String(repeating: "x", count: 40))
+        #expect(buffer.lines.allSatisfy { $0.hasPrefix("x") && $0.hasSuffix("x") })
+        #expect(buffer.lines.contains { $0.contains("Dense") })
+    }
+}
