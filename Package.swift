@@ -27,7 +27,7 @@ let package = Package(
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit"]
+            dependencies: ["TerminalCore", "TOMLKit", "KerasModel"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -82,7 +82,7 @@ let package = Package(
         // MARK: the only ncurses caller
         .target(
             name: "CursesBackend",
-            dependencies: ["CNcursesw", "TerminalCore"]
+            dependencies: ["CNcursesw", "TerminalCore", "Widgets"]
         ),
 
         // MARK: command line and wiring
@@ -117,7 +117,7 @@ let package = Package(
 
         .testTarget(
             name: "WidgetsTests",
-            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
+            dependencies: ["Widgets", "TerminalCore", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(
@@ -147,12 +147,23 @@ let package = Package(
 
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"]
+            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"],
+            exclude: ["Snapshots"]
+        ),
+
+        .testTarget(
+            name: "CursesBackendTests",
+            dependencies: ["CursesBackend", "TerminalCore"]
         ),
 
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport"]
+        ),
+
+        .testTarget(
+            name: "KerasCallbackTests",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

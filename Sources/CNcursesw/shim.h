@@ -9,7 +9,12 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#include <langinfo.h>
 #include <wchar.h>
+#include <signal.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <curses.h>
 
 static inline WINDOW *fw_stdscr(void) { return stdscr; }
@@ -53,5 +58,93 @@ static inline int fw_setcchar(cchar_t *wcval, const wchar_t *wch, attr_t attrs, 
 }
 static inline int fw_mvadd_wch(int y, int x, const cchar_t *wch) { return mvadd_wch(y, x, wch); }
 static inline int fw_attr_pair(attr_t attrs, int pair) { return (int)(attrs | COLOR_PAIR(pair)); }
+
+// setcchar with an int colour pair (ncurses 6.1 extended pairs pass it through `opts`), so
+// more than 32767 pairs work where the terminal has them.
+static inline int fw_setcchar_pair(cchar_t *wcval, const wchar_t *wch, attr_t attrs, int pair) {
+    return setcchar(wcval, wch, attrs, 0, &pair);
+}
+static inline int fw_key_mouse_code(void) { return KEY_MOUSE; }
+static inline mmask_t fw_wheel_up(void) { return BUTTON4_PRESSED; }
+#ifdef BUTTON5_PRESSED
+static inline mmask_t fw_wheel_down(void) { return BUTTON5_PRESSED; }
+#else
+static inline mmask_t fw_wheel_down(void) { return 0; }
+#endif
+static inline mmask_t fw_click_mask(void) { return BUTTON1_CLICKED | BUTTON1_PRESSED; }
+static inline mmask_t fw_mouse_mask(void) {
+    return BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | fw_wheel_down();
+}
+static inline const char *fw_codeset(void) { return nl_langinfo(CODESET); }
+
+// Crash restore: if the process dies on a trap or fault (a Swift precondition, a bad
+// access), put the terminal back before the default action runs, so the user's shell is
+// not left in raw mode on the alternate screen. Only async-signal-safe calls (tcsetattr,
+// write, sigaction, raise) happen in the handler.
+// Storage lives in function-local statics: Swift's importer emits the inline functions
+// that use them, but not file-scope variables without a non-zero initialiser.
+struct fw_crash_state {
+    struct termios termios;
+    int tty_fd;
+    int captured_fd;
+    char reset[512];
+    size_t reset_length;
+};
+static inline struct fw_crash_state *fw_crash(void) {
+    static struct fw_crash_state state = { .tty_fd = -1, .captured_fd = -1 };
+    return &state;
+}
+
+static void fw_crash_handler(int signo) {
+    struct fw_crash_state *state = fw_crash();
+    if (state->reset_length > 0 && state->tty_fd >= 0) {
+        ssize_t ignored = write(state->tty_fd, state->reset, state->reset_length);
+        (void)ignored;
+    }
+    if (state->tty_fd >= 0) tcsetattr(state->tty_fd, TCSANOW, &state->termios);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signo, &action, NULL);
+    raise(signo);
+}
+
+// Remember the terminal's modes before curses changes them.
+static inline void fw_capture_termios(int tty_fd) {
+    struct fw_crash_state *state = fw_crash();
+    state->captured_fd = tcgetattr(tty_fd, &state->termios) == 0 ? tty_fd : -1;
+}
+
+// Remember the bytes that leave curses mode and arm the handler (after fw_capture_termios).
+static inline void fw_arm_crash_restore(const char *reset, size_t length) {
+    struct fw_crash_state *state = fw_crash();
+    if (state->captured_fd < 0) return;
+    state->tty_fd = state->captured_fd;
+    if (length >= sizeof state->reset) length = sizeof state->reset - 1;
+    memcpy(state->reset, reset, length);
+    state->reset_length = length;
+    int signals[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE };
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = fw_crash_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[i], &action, NULL);
+    }
+}
+
+// Disarm once the terminal is restored normally.
+static inline void fw_disarm_crash_restore(void) {
+    fw_crash()->tty_fd = -1;
+    fw_crash()->reset_length = 0;
+}
+
+static inline const char *fw_tigetstr(const char *name) {
+    char *value = tigetstr((char *)name);
+    if (value == NULL || value == (char *)-1) return "";
+    return value;
+}
 
 #endif

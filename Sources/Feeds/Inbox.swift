@@ -47,6 +47,13 @@ public final class Inbox: @unchecked Sendable {
         }
     }
 
+    /// Messages posted and not drained yet; sources reading a backlog wait while it is large,
+    /// so a fast reader cannot grow memory faster than the main loop drains.
+    public var pendingCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return pending.count
+    }
+
     /// Take everything posted so far.
     public func drain() -> [FeedMessage] {
         lock.lock()

@@ -8,16 +8,33 @@ public enum KerasFlavour: String, Sendable, Equatable, Codable, CaseIterable {
     /// Keras 1.x and 2.0-2.2: "accuracy" chosen from the loss, binary accuracy by rounding.
     case keras1
 
-    /// The flavour of a version string such as `3.15.1`, `2.21.0`, `2.2.4`, `1.2.2`.
+    /// The flavour of a version string such as `3.15.1`, `2.21.0`, `2.2.4`, `2.3.0-tf`, `1.2.2`.
+    ///
+    /// The line between `.keras1` and `.keras2` is where "accuracy" stopped being chosen from the
+    /// loss: multi-backend Keras up to 2.3.1 (keras/engine/training_utils.py
+    /// `get_metric_function`, which 2.3 still keys on the loss) and tf.keras in TF 2.0-2.1
+    /// (reporting `2.2.4-tf`) choose from the loss; tf.keras from TF 2.2 (`2.3.0-tf`,
+    /// tensorflow/python/keras/engine/compile_utils.py) and tf-keras 2.x choose from shapes.
     public init?(version: String) {
         let parts = version.split(separator: ".").compactMap { Int($0.prefix { $0.isNumber }) }
         guard let major = parts.first else { return nil }
         let minor = parts.count > 1 ? parts[1] : 0
+        let tfKeras = version.hasSuffix("-tf")
         switch major {
         case 3...: self = .keras3
-        case 2 where minor >= 3: self = .keras2
+        case 2 where minor >= 4: self = .keras2
+        case 2 where minor == 3 && tfKeras: self = .keras2
         case 1, 2: self = .keras1
         default: return nil
+        }
+    }
+
+    /// The releases this flavour covers, as explanations name them.
+    public var releases: String {
+        switch self {
+        case .keras3: return "Keras 3.x"
+        case .keras2: return "tf.keras (TF 2.2+) and Keras/tf-keras 2.4-2.x"
+        case .keras1: return "Keras 1.x-2.3 and tf.keras before TF 2.2"
         }
     }
 }
@@ -69,15 +86,19 @@ public enum ResolvedMetric: String, Sendable, Equatable, Codable {
 public enum MetricResolution {
     /// Resolve a metric as the user wrote it in `compile(metrics=[...])`.
     ///
-    /// - `accuracy`/`acc` in Keras 3 and tf.keras 2.3+: chosen from the output and target
-    ///   shapes, never the loss: one output unit -> binary accuracy (threshold 0.5); integer
-    ///   labels against several units -> sparse categorical; otherwise categorical.
-    ///   (keras/src/trainers/compile_utils.py `get_metric`; tf_keras/engine/compile_utils.py
-    ///   `_get_metric_object`.)
-    /// - Keras 2.0-2.2: chosen from the loss: binary cross-entropy -> rounded binary accuracy,
-    ///   sparse categorical cross-entropy -> sparse categorical, anything else -> categorical,
-    ///   except that a one-unit output always got binary accuracy
-    ///   (keras/engine/training.py `handle_metrics`, Keras 2.2.4).
+    /// - `accuracy`/`acc` in Keras 3 and tf.keras TF 2.2+/tf-keras: chosen from the output and
+    ///   target shapes, never the loss: one output unit -> binary accuracy (threshold 0.5);
+    ///   integer labels against several units -> sparse categorical; otherwise categorical
+    ///   (keras/src/trainers/compile_utils.py `get_metric` + `is_binary_or_sparse_categorical`,
+    ///   read in keras 3.15.1; tf_keras/src/engine/compile_utils.py
+    ///   `MetricsContainer._get_metric_object`, read in tf-keras 2.21.0). When the target is
+    ///   `.unknown` the loss stands in for it (sparse CCE implies integer labels, every other loss
+    ///   same-shaped targets); with neither, a multi-unit output is assumed categorical.
+    /// - Keras 1.x-2.3 and tf.keras before TF 2.2: chosen from the loss: binary cross-entropy
+    ///   or one unit -> binary accuracy (2.0-2.2 rounds: `mean(round(ŷ) == y)`), sparse
+    ///   categorical cross-entropy -> sparse categorical, anything else -> categorical
+    ///   (keras/engine/training.py `compile` > `handle_metrics`, Keras 2.2.4;
+    ///   keras/engine/training_utils.py `get_metric_function`, Keras 2.3).
     public static func resolve(metric: String, outputUnits: Int?, target: TargetEncoding,
                                loss: LossKind?, flavour: KerasFlavour) -> ResolvedMetric {
         let name = metric.lowercased()
@@ -85,13 +106,26 @@ public enum MetricResolution {
         case "accuracy", "acc":
             switch flavour {
             case .keras3, .keras2:
-                if outputUnits == 1 || target == .singleValue && outputUnits == nil { return .binaryAccuracy }
-                if target == .integerLabels { return .sparseCategoricalAccuracy }
-                if outputUnits == nil && target == .unknown { return .other }
-                return .categoricalAccuracy
+                // is_binary = y_pred.shape[-1] == 1; is_sparse = y_true rank lower, or a last
+                // axis of 1 against several units.
+                if outputUnits == 1 { return .binaryAccuracy }
+                var target = target
+                if target == .unknown {
+                    // The loss constrains the target: sparse CCE needs integer labels, every
+                    // other known loss needs targets shaped like the output.
+                    guard let loss else { return outputUnits == nil ? .other : .categoricalAccuracy }
+                    target = loss == .sparseCategoricalCrossentropy ? .integerLabels : .oneHot
+                }
+                switch target {
+                case .integerLabels: return .sparseCategoricalAccuracy
+                case .singleValue: return outputUnits == nil ? .binaryAccuracy : .sparseCategoricalAccuracy
+                case .oneHot: return .categoricalAccuracy
+                case .unknown: return .other
+                }
             case .keras1:
                 if outputUnits == 1 || loss == .binaryCrossentropy { return .binaryAccuracyRounded }
                 if loss == .sparseCategoricalCrossentropy { return .sparseCategoricalAccuracy }
+                if loss == nil && outputUnits == nil { return .other }
                 return .categoricalAccuracy
             }
         case "binary_accuracy":

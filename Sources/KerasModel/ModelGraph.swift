@@ -35,9 +35,13 @@ public struct Layer: Sendable, Equatable, Codable, Hashable {
     public var rate: Double?
     /// Names of the layers feeding this one.
     public var inbound: [String]
+    /// True when the layer adds a regularisation loss (a kernel/bias/activity regulariser):
+    /// Keras adds it to the printed total `loss` but to no per-output loss.
+    public var hasRegularizer: Bool
 
     public init(name: String, className: String, outputShape: [Int?]? = nil, parameters: Int? = nil,
-                activation: String? = nil, units: Int? = nil, rate: Double? = nil, inbound: [String] = []) {
+                activation: String? = nil, units: Int? = nil, rate: Double? = nil, inbound: [String] = [],
+                hasRegularizer: Bool = false) {
         self.name = name
         self.className = className
         self.outputShape = outputShape
@@ -46,6 +50,7 @@ public struct Layer: Sendable, Equatable, Codable, Hashable {
         self.units = units
         self.rate = rate
         self.inbound = inbound
+        self.hasRegularizer = hasRegularizer
     }
 
     /// The size of the last axis of the output, the thing Keras's accuracy resolution looks at.
@@ -66,12 +71,17 @@ public struct OutputSpec: Sendable, Equatable, Codable {
     public var lossWeight: Double
     /// The metrics as the user wrote them (`accuracy`, `mae`, ...).
     public var metrics: [String]
+    /// How the targets for this output are encoded, when the data is known (the training core,
+    /// a run spec); nil from model files, which never describe the data.
+    public var target: TargetEncoding?
 
-    public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = []) {
+    public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = [],
+                target: TargetEncoding? = nil) {
         self.name = name
         self.loss = loss
         self.lossWeight = lossWeight
         self.metrics = metrics
+        self.target = target
     }
 }
 
@@ -136,6 +146,26 @@ public struct ModelGraph: Sendable, Equatable, Codable {
     public var edges: [(from: String, to: String)] {
         layers.flatMap { layer in layer.inbound.map { (from: $0, to: layer.name) } }
     }
+
+    /// The Keras line of releases that wrote this model, when its version is known.
+    public var flavour: KerasFlavour? { kerasVersion.flatMap(KerasFlavour.init(version:)) }
+
+    /// The activation that produces an output's values: the output layer's own, or, behind
+    /// layers that only move values (Dropout, Flatten, Reshape), their producer's. `linear`
+    /// for a Dense without activation (logits); nil when unknown (an opaque layer).
+    public func outputActivation(_ output: String) -> String? {
+        var name = output
+        var visited = Set<String>()
+        while let layer = layer(named: name), visited.insert(name).inserted {
+            if let activation = layer.activation { return activation }
+            guard LayerConfigReader.valuePreserving.contains(layer.className), layer.inbound.count == 1 else { return nil }
+            name = layer.inbound[0]
+        }
+        return nil
+    }
+
+    /// The size of an output's last axis (what Keras's accuracy resolution looks at).
+    public func outputUnits(_ output: String) -> Int? { layer(named: output)?.lastAxisSize }
 
     /// The layers an output's loss reaches: every layer on some path from an input to that
     /// output. For x -> A -> B -> C -> out1 and B -> D -> out2, `reached(by: "out1")` is

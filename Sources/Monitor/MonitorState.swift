@@ -1,26 +1,151 @@
+import TerminalCore
 import TrainingLog
+import Widgets
+import KerasModel
+import Diagnostics
 import Feeds
 
-/// The monitor's whole state. One writer: the main loop applies messages to it.
+/// The monitor's whole state. One writer: the main loop applies messages to it with
+/// `update(_:)` and renders it with `MonitorView.render(_:)`; both are pure.
 public struct MonitorState: Sendable {
-    /// Runs by source, in the order sources were given.
-    public var runs: [SourceID: RunHistory] = [:]
+    /// Computes the findings of a run: the diagnostics rules unless a test injects others.
+    public typealias Diagnose = @Sendable (_ history: RunHistory, _ model: ModelGraph?, _ flavour: KerasFlavour?) -> [Finding]
+
+    /// The diagnostics rules.
+    public static let rules: Diagnose = { history, model, flavour in
+        Diagnostics.findings(history: history, model: model, flavour: flavour)
+    }
+
+    /// The panels Tab moves between.
+    public enum Panel: Sendable, Equatable {
+        /// The run bar (only with several sources).
+        case runs
+        /// The metrics table.
+        case metrics
+        /// The big panel: chart, graph or warnings, by `mode`.
+        case main
+    }
+
+    /// What the big panel shows.
+    public enum Mode: Sendable, Equatable {
+        case chart, graph, warnings
+    }
+
+    /// How the chart draws the selected metric.
+    public struct ChartOptions: Sendable, Equatable {
+        public var logScale = false
+        /// TensorBoard's smoothing weight, 0 for none.
+        public var smoothing = 0.0
+        /// Per batch (running averages as printed) instead of per epoch.
+        public var perBatch = false
+        /// Show only the last N epochs (or batches); nil for all.
+        public var zoom: Int?
+        public init() {}
+    }
+
+    /// The smoothing weights `s` cycles through; 0.6 is TensorBoard's default, 0.95 its
+    /// heaviest commonly used setting.
+    public static let smoothingSteps: [Double] = [0, 0.6, 0.8, 0.9, 0.95]
+    /// The zoom windows `[` steps through, in epochs (nil: everything).
+    public static let zoomSteps: [Int?] = [nil, 200, 100, 50, 20, 10]
+    /// How long a new finding lights the header: long enough to catch the eye at the
+    /// ~1 s idle tick, short enough to count as one flash.
+    public static let flashSeconds = 1.5
+    /// The smallest screen fitwatch lays out; smaller gets a "terminal too small" message.
+    public static let minimumSize = Size(width: 80, height: 24)
+
+    /// Runs by source.
+    public var runs: [SourceID: RunState] = [:]
+    /// Sources in the order they were given (or first heard from).
     public var sourceOrder: [SourceID] = []
-    public var sourceStates: [SourceID: SourceState] = [:]
+    public var selectedRun = 0
+    public var focus: Panel = .metrics
+    public var mode: Mode = .chart
+    /// Index into the selected run's metric families.
+    public var selectedMetric = 0
+    /// In the graph: 0 is the total loss, 1... the outputs' losses.
+    public var selectedLoss = 0
+    /// Index into the selected run's findings.
+    public var selectedFinding = 0
+    public var chart = ChartOptions()
+    public var helpVisible = false
+    /// The selected finding's explanation and fix are open.
+    public var detailOpen = false
+    /// The header is lit until this clock time (a new finding arrived).
+    public var flashUntil: Double?
+    /// Ring the bell on a new finding (`--bell`).
+    public var bellOnNewFinding = false
+    /// A model given with `--model`, used where a run has no exactly known model.
+    public var modelOverride: ModelGraph?
+    public var size: Size
+    /// The clock, in seconds, as of the last tick.
+    public var clock: Double = 0
+    /// Draw Unicode glyphs (false when the locale is not UTF-8).
+    public var unicode = true
+    /// The colours, already degraded to what the terminal shows.
+    public var theme: Theme = .dark
+    /// Bumped whenever something visible changed; the loop redraws only then.
+    public private(set) var revision = 0
+    /// Why a finding id showed up first; the rules themselves.
+    public var diagnose: Diagnose
 
-    public init() {}
+    public init(size: Size = Size(width: 80, height: 24), diagnose: @escaping Diagnose = MonitorState.rules) {
+        self.size = size
+        self.diagnose = diagnose
+    }
 
-    /// Apply a fact from a source.
-    public mutating func apply(_ message: FeedMessage) {
-        switch message {
-        case .event(let id, let event):
-            if runs[id] == nil { sourceOrder.append(id) }
-            runs[id, default: RunHistory()].apply(event)
-        case .state(let id, let state):
-            if runs[id] == nil { sourceOrder.append(id); runs[id] = RunHistory() }
-            sourceStates[id] = state
-        case .output:
-            break
+    // MARK: derived
+
+    /// The glyph set for the locale.
+    public var glyphs: Glyphs { unicode ? .unicode : .ascii }
+
+    /// The source shown now.
+    public var selectedSource: SourceID? {
+        sourceOrder.indices.contains(selectedRun) ? sourceOrder[selectedRun] : nil
+    }
+
+    /// The run shown now.
+    public var selectedRunState: RunState? { selectedSource.flatMap { runs[$0] } }
+
+    /// The model to show and diagnose for a run: an exact one the source reported, else
+    /// `--model`, else whatever the log printed.
+    public func model(of run: RunState) -> ModelGraph? {
+        if let model = run.history.model, model.provenance.isExact { return model }
+        return modelOverride ?? run.history.model
+    }
+
+    /// The selected run's metric rows.
+    public var families: [MetricFamily] {
+        guard let run = selectedRunState else { return [] }
+        let outputs = model(of: run)?.outputs.map(\.name) ?? []
+        var names = run.history.metricNames
+        if chart.perBatch { for name in run.history.batchSeries.keys where !names.contains(name) { names.append(name) } }
+        return MetricFamily.families(metricNames: names, outputs: outputs)
+    }
+
+    /// The selected metric row, if any.
+    public var selectedFamily: MetricFamily? {
+        let all = families
+        return all.isEmpty ? nil : all[min(selectedMetric, all.count - 1)]
+    }
+
+    /// Whether the screen is big enough to lay out.
+    public var fitsScreen: Bool { size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height }
+
+    /// Panels Tab visits, in order.
+    public var panels: [Panel] { sourceOrder.count > 1 ? [.runs, .metrics, .main] : [.metrics, .main] }
+
+    /// Whether anything on screen moves with the clock (a live source's elapsed time, a
+    /// flash that must end); the loop ticks on time only then.
+    public var needsClock: Bool {
+        if flashUntil != nil { return true }
+        return runs.values.contains { run in
+            switch run.sourceState {
+            case .live?, .following?, .connecting?, .replaying?, .reconnecting?: return run.history.end == nil
+            default: return false
+            }
         }
     }
+
+    mutating func markChanged() { revision &+= 1 }
 }

@@ -1,12 +1,75 @@
 import ArgumentParser
+import Diagnostics
+import Foundation
+import KerasModel
+import TrainingLog
 
+/// `fitwatch export`: prints what the readers made of each source, as the JSON contract of
+/// `ExportJSON` or as a CSVLogger-style table.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Print what fitwatch read from logs as JSON or CSV."
+        abstract: "Print what fitwatch read from logs as JSON or CSV.",
+        discussion: """
+        SOURCE is a Keras log (any flavour, pipe or terminal capture), a CSVLogger file, a \
+        TensorBoard event file or run directory, or a directory (its newest log is read). \
+        Each `fit` call in a source becomes one run.
+        """
     )
 
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case json, csv
+    }
+
+    @Option(name: .long, help: "Output format: json (the export schema) or csv (CSVLogger-style, one header per run).")
+    var format: OutputFormat = .json
+
+    @Option(name: .customLong("input-format"),
+            help: "Force the log format instead of detecting it (keras3, keras2, keras1, keras-verbose2, csvlogger, tensorboard, fitwatch-callback).")
+    var inputFormat: String?
+
+    @Argument(help: "Log files or directories to read.")
+    var sources: [String]
+
     func run() throws {
-        throw CLIError("'fitwatch export' is not built yet")
+        var forced: LogFormat?
+        if let inputFormat {
+            guard let format = LogFormat(rawValue: inputFormat) else {
+                Self.fail("unknown --input-format '\(inputFormat)'; expected one of "
+                          + LogFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            forced = format
+        }
+        var runs: [(source: String, segment: RunSegment)] = []
+        for source in sources {
+            let loaded: LoadedLog
+            do {
+                loaded = try LogLoader.load(at: source, format: forced)
+            } catch {
+                Self.fail("\(error)")
+            }
+            for segment in RunSegment.segments(from: loaded.events, format: loaded.format) {
+                runs.append((source, segment))
+            }
+        }
+        switch format {
+        case .json:
+            print(ExportJSON.document(runs: runs.map {
+                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json),
+                               warnings: FindingReport.json(Diagnostics.findings(history: $0.segment.history,
+                                                                                 model: nil, flavour: nil)))
+            }))
+        case .csv:
+            print(ExportCSV.table(runs.map(\.segment)), terminator: "")
+        }
+        if runs.isEmpty {
+            FileHandle.standardError.write(Data("fitwatch: no training output found in \(sources.joined(separator: ", "))\n".utf8))
+        }
+    }
+
+    /// One line on stderr, exit status 2 (bad input).
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("fitwatch: \(message)\n".utf8))
+        Foundation.exit(2)
     }
 }

@@ -1,11 +1,199 @@
+import Dispatch
+import Foundation
+import Diagnostics
 import Feeds
+import KerasModel
+import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
-/// Owned by the sources work (issue 6).
+/// Follows until every source ended or SIGINT/SIGTERM; the first SIGINT goes to a wrapped
+/// command (which then ends on its own), a second one quits.
 enum HeadlessRunner {
     enum Style { case lines, jsonLines }
 
+    /// What the runner knows about one source.
+    private struct Tracked {
+        var history = RunHistory()
+        var findingIDs: Set<String> = []
+        var state: SourceState?
+        /// Recent lines the reader kept as noise: tracebacks name config problems. The last
+        /// 200 hold a full Python traceback without growing with the log.
+        var noise: [String] = []
+    }
+
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
-        throw CLIError("headless output is not built yet")
+        let model = try MonitorSetup.model(path: options.model)
+        let signals = SignalCatcher(signals: [SIGINT, SIGTERM])
+        defer { signals.restore() }
+        let inbox = Inbox()
+        var tracked: [SourceID: Tracked] = [:]
+        for feed in feeds { tracked[feed.id] = Tracked() }
+        feeds.forEach { $0.start(inbox: inbox) }
+
+        var interrupted = false
+        var forwardedInterrupt = false
+        loop: while true {
+            var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+            // 100 ms: signals are noticed within a tenth of a second without a busy loop.
+            _ = poll(&descriptor, 1, 100)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style)
+            for signal in signals.take() {
+                if signal == SIGINT, !forwardedInterrupt {
+                    let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
+                    if forwarded.contains(true) {
+                        forwardedInterrupt = true
+                        continue
+                    }
+                }
+                interrupted = true
+                break loop
+            }
+            let ended = tracked.values.allSatisfy { entry in
+                switch entry.state {
+                case .finished?, .failed?: return true
+                default: return false
+                }
+            }
+            if ended { break }
+        }
+        feeds.forEach { $0.stop() }
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style)
+
+        if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
+        if interrupted { return 130 }
+        let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
+        return failed ? 1 : 0
+    }
+
+    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], model: ModelGraph?,
+                               style: Style) {
+        var changed: Set<SourceID> = []
+        for message in messages {
+            switch message {
+            case .event(let id, let event):
+                tracked[id, default: Tracked()].history.apply(event)
+                if case .epochEnded(let record) = event {
+                    emit(epoch: record, source: id, style: style)
+                    changed.insert(id)
+                } else if case .modelKnown = event {
+                    changed.insert(id)
+                } else if case .noise(let line) = event {
+                    tracked[id]?.noise.append(line)
+                    if tracked[id]?.noise.count ?? 0 > 200 { tracked[id]?.noise.removeFirst() }
+                } else if case .message = event {
+                    changed.insert(id)
+                }
+            case .state(let id, let state):
+                tracked[id, default: Tracked()].state = state
+                emit(state: state, source: id, style: style)
+            case .output:
+                // The wrapped command's raw output belongs to the screen's log pane; headless
+                // output stays machine-readable.
+                break
+            }
+        }
+        for id in changed {
+            guard var entry = tracked[id] else { continue }
+            for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise) where !entry.findingIDs.contains(finding.id) {
+                entry.findingIDs.insert(finding.id)
+                emit(finding: finding, source: id, style: style)
+            }
+            tracked[id] = entry
+        }
+    }
+
+    private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            write(ExportJSON.epoch(epoch, source: source.rawValue))
+        case .lines:
+            let of = epoch.of.map { "/\($0)" } ?? ""
+            let metrics = epoch.metrics.map { "\($0.key) \(JSONLine.kerasNumber($0.value))" }.joined(separator: "  ")
+            let seconds = epoch.seconds.map { "  (\(JSONLine.kerasNumber($0)) s)" } ?? ""
+            let cut = epoch.complete ? "" : "  [cut off]"
+            write("\(source): epoch \(epoch.epoch)\(of)  \(metrics)\(seconds)\(cut)")
+        }
+    }
+
+    private static func emit(finding: Finding, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            write("{\"source\":\(JSONLine.string(source.rawValue)),\"finding\":\(body)}")
+        case .lines:
+            let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
+            write("\(source): \(finding.severity.rawValue): \(finding.title)\(epoch) [\(finding.id)]")
+        }
+    }
+
+    private static func emit(state: SourceState, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            let reason = state.reason.map(JSONLine.string) ?? "null"
+            write("{\"source\":\(JSONLine.string(source.rawValue)),\"state\":\(JSONLine.string(state.word)),\"reason\":\(reason)}")
+        case .lines:
+            // Only states a person must act on or wait for; they go to stderr so stdout keeps
+            // one line per epoch or finding.
+            switch state {
+            case .failed, .waiting, .reconnecting:
+                let reason = state.reason.map { ": \($0)" } ?? ""
+                FileHandle.standardError.write(Data("fitwatch: \(source): \(state.word)\(reason)\n".utf8))
+            default:
+                break
+            }
+        }
+    }
+
+    /// One line to stdout, flushed now: scripts and `jq` read line by line as it happens.
+    /// (A direct write per line: nothing sits in a stdio buffer.)
+    private static func write(_ line: String) {
+        var bytes = Array((line + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
+
+/// Catches signals with Dispatch sources instead of dying, and hands them out in order.
+final class SignalCatcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var caught: [Int32] = []
+    private var sources: [DispatchSourceSignal] = []
+    private let signals: [Int32]
+
+    init(signals: [Int32]) {
+        self.signals = signals
+        let queue = DispatchQueue(label: "fitwatch.signals")
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                self.caught.append(number)
+                self.lock.unlock()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Signals caught since the last call.
+    func take() -> [Int32] {
+        lock.lock(); defer { lock.unlock() }
+        let result = caught
+        caught = []
+        return result
+    }
+
+    /// Default handlers again.
+    func restore() {
+        sources.forEach { $0.cancel() }
+        signals.forEach { signal($0, SIG_DFL) }
     }
 }

@@ -1,9 +1,87 @@
+import CursesBackend
 import Feeds
+import Foundation
+import Monitor
+import TerminalCore
 
-/// The full-screen monitor's main loop: drain the inbox, update, render, draw changed cells.
-/// Owned by the monitor work (issue 5).
+/// The full-screen monitor's main loop: wait for keys, feed messages or a signal; drain the
+/// inbox; update; render at most ~30 frames per second and only when something changed;
+/// draw the changed cells; run the effects. The terminal is restored on every way out.
 enum MonitorLoop {
-    static func run(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
-        throw CLIError("the monitor is not built yet")
+    /// 1/30 s: smooth enough for a chart that moves every batch, and a replay at 1000x or a
+    /// firehose log costs at most 30 renders per second.
+    static let frameBudget = 1.0 / 30.0
+    /// How long an idle loop sleeps when nothing on screen moves with the clock. ncurses
+    /// reports a resize on the next key read, so this bounds how stale the layout can be.
+    static let idleWait = 1.0
+
+    /// Run until the user quits or a terminating signal arrives; return the exit status:
+    /// 0 after `q` (or what `exitStatus` says, for `fitwatch run`), 128 + the signal number
+    /// after SIGINT, SIGTERM or SIGHUP.
+    static func run(feeds: [any Feed], options: WatchOptions, exitStatus: (() -> Int32?)? = nil) throws -> Int32 {
+        var state = MonitorState()
+        state.modelOverride = try MonitorSetup.model(path: options.model)
+        let theme = try MonitorSetup.theme(nameOrPath: options.theme)
+        state.bellOnNewFinding = options.bell
+        let signals = SignalWatcher()
+        let terminal = try CursesTerminal()
+        defer { terminal.end() }
+        state.size = terminal.size
+        state.unicode = terminal.unicode
+        state.theme = theme.degraded(to: terminal.colorCapability)
+
+        let inbox = Inbox()
+        for feed in feeds { feed.start(inbox: inbox) }
+        defer { for feed in feeds { feed.stop() } }
+
+        var previous: Buffer?
+        var drawnRevision: Int?
+        var lastFrame = -Double.infinity
+        var fds = [
+            pollfd(fd: terminal.inputDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        while true {
+            let now = Date().timeIntervalSince1970
+            let dirty = drawnRevision != state.revision
+            var wait = idleWait
+            if dirty { wait = max(0, lastFrame + frameBudget - now) }
+            else if let until = state.flashUntil { wait = min(wait, max(0, until - now)) }
+            else if state.needsClock { wait = min(wait, 1 - now.truncatingRemainder(dividingBy: 1) + 0.001) }
+            for index in fds.indices { fds[index].revents = 0 }
+            _ = poll(&fds, nfds_t(fds.count), Int32((wait * 1000).rounded(.up)))
+
+            if let signo = signals.receivedSignal { return 128 + signo }
+            var effects: [Effect] = []
+            for message in inbox.drain() { effects += state.update(.feed(message)) }
+            while let event = terminal.readInput(timeout: nil) {
+                if case .resize = event {
+                    terminal.invalidate()
+                    previous = nil
+                }
+                effects += state.update(.key(event))
+            }
+            effects += state.update(.tick(Date().timeIntervalSince1970))
+            for effect in effects {
+                switch effect {
+                case .quit:
+                    return exitStatus?() ?? 0
+                case .control(let id, let control):
+                    feeds.first { $0.id == id }?.control(control)
+                case .bell:
+                    terminal.bell()
+                }
+            }
+
+            let frameTime = Date().timeIntervalSince1970
+            if drawnRevision != state.revision, frameTime - lastFrame >= frameBudget {
+                let frame = MonitorView.render(state)
+                terminal.draw(frame.changes(since: previous))
+                previous = frame
+                drawnRevision = state.revision
+                lastFrame = frameTime
+            }
+        }
     }
 }

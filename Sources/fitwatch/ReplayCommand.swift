@@ -1,12 +1,42 @@
 import ArgumentParser
+import Feeds
+import TrainingLog
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Replay a recorded log at its recorded pace."
+        abstract: "Replay a recorded log at its recorded pace.",
+        discussion: "Keys on screen: space pauses, n steps one epoch, g seeks to an epoch, +/- change the speed."
     )
 
+    @Argument(help: "A recorded log in any format fitwatch reads.")
+    var file: String
+
+    @Option(name: .long, help: "Speed factor: 10 plays ten times faster than recorded.")
+    var speed: Double = 1
+
+    @Flag(name: .long, help: "Load the whole log at once instead of pacing it.")
+    var instant = false
+
+    @OptionGroup var options: WatchOptions
+
+    func validate() throws {
+        guard speed.isFinite, speed > 0 else {
+            throw ValidationError("--speed must be a positive number, not \(speed)")
+        }
+    }
+
     func run() throws {
-        throw CLIError("'fitwatch replay' is not built yet")
+        let format = try FeedFactory.format(options.format)
+        let events: [TrainingEvent]
+        do {
+            // Any format the readers know, TensorBoard run directories included.
+            events = try LogLoader.events(at: file, format: format)
+        } catch let error as LogLoadError {
+            throw CLIError("fitwatch replay: \(error.description)")
+        }
+        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant)
+        let status = try watch(feeds: [feed], options: options)
+        if status != 0 { throw ExitCode(status) }
     }
 }

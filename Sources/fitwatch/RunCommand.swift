@@ -1,12 +1,36 @@
 import ArgumentParser
+import Feeds
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a training command under a pseudo-terminal and watch it."
+        abstract: "Run a training command under a pseudo-terminal and watch it.",
+        discussion: """
+        Example: fitwatch run --tee train.log -- python train.py --epochs 10
+        Ctrl-C goes to the command; fitwatch exits with the command's exit status.
+        """
     )
 
+    @Option(name: .long, help: "Also copy the command's raw output to this file.")
+    var tee: String?
+
+    @OptionGroup var options: WatchOptions
+
+    @Argument(parsing: .postTerminator, help: "The command to run, after '--'.")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.isEmpty {
+            throw ValidationError("no command given: fitwatch run [--tee FILE] -- python train.py ...")
+        }
+    }
+
     func run() throws {
-        throw CLIError("'fitwatch run' is not built yet")
+        let format = try FeedFactory.format(options.format)
+        let feed = CommandFeed(arguments: command, tee: tee, makeReader: FeedFactory.readerMaker(format: format))
+        let status = try watch(feeds: [feed], options: options)
+        // The command's status is fitwatch's; if the screen quit first, stop() ended it.
+        let exitStatus = feed.exitStatus ?? status
+        if exitStatus != 0 { throw ExitCode(exitStatus) }
     }
 }

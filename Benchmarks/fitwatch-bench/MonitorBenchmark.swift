@@ -1,0 +1,208 @@
+import Diagnostics
+import Feeds
+import Foundation
+import Monitor
+import TerminalCore
+import TrainingLog
+
+/// `fitwatch-bench monitor`: render time per frame at 120x40 and 300x100, and the CPU a
+/// running `fitwatch` uses idle and while following a log that grows by 10,000 lines per
+/// second. Baselines, measured in the same run: filling a buffer of the same size cell by cell
+/// (the floor of any renderer), and `tail -F` following the same growing log.
+enum MonitorBenchmark {
+    static func run() {
+        print("monitor: render (mean of \(frames) frames after \(warmup) warm-up frames)")
+        for size in [Size(width: 120, height: 40), Size(width: 300, height: 100)] {
+            renderFrames(size: size)
+        }
+        followCPU()
+    }
+
+    /// Frames per measurement: enough for a stable mean at ~1 ms per frame.
+    static let frames = 200
+    static let warmup = 20
+
+    // MARK: render
+
+    /// A state like a long live run: 300 epochs of loss/accuracy/two outputs with validation,
+    /// 30,000 batch updates, one finding, a chart with smoothing.
+    static func syntheticState(size: Size) -> MonitorState {
+        let finding = Finding(id: "accuracy-on-regression", severity: .error, confidence: .certain, epoch: 1,
+                              title: "'accuracy' on a regression loss measures nothing", evidence: [],
+                              explanation: "", fix: "", metrics: ["accuracy", "val_accuracy"])
+        var state = MonitorState(size: size, diagnose: { _, _, _ in [finding] })
+        let id = SourceID("bench.log")
+        _ = state.update(.feed(.state(id, .live)))
+        _ = state.update(.feed(.event(id, .runStarted(RunStart(epochs: 400, format: .keras3)))))
+        var generator = SystemRandomNumberGenerator()
+        for epoch in 1...300 {
+            let decay = 1 / Double(epoch)
+            for step in stride(from: 1, through: 100, by: 1) {
+                let noise = Double.random(in: -0.05...0.05, using: &generator)
+                _ = state.update(.feed(.event(id, .batchProgress(BatchProgress(
+                    epoch: epoch, step: step, total: 100, eta: 1,
+                    metrics: ["loss": decay + noise, "accuracy": 1 - decay, "out1_loss": decay, "out2_loss": decay / 2])))))
+            }
+            _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(
+                epoch: epoch, of: 400, seconds: 1.5,
+                metrics: ["loss": decay, "accuracy": 1 - decay, "out1_loss": decay, "out2_loss": decay / 2,
+                          "val_loss": decay * 1.1, "val_accuracy": 1 - decay * 1.2,
+                          "val_out1_loss": decay * 1.1, "val_out2_loss": decay / 1.8])))))
+        }
+        _ = state.update(.tick(1000))
+        _ = state.perform(.smoothing)
+        return state
+    }
+
+    static func renderFrames(size: Size) {
+        let state = syntheticState(size: size)
+        // Baseline: write every cell of a fresh buffer once.
+        let baseline = measure {
+            var buffer = Buffer(size: size)
+            for y in 0..<size.height { for x in 0..<size.width { buffer[x, y] = Cell("x") } }
+            return buffer.cells.count
+        }
+        let render = measure { MonitorView.render(state).cells.count }
+        var next = state
+        _ = next.update(.feed(.event(SourceID("bench.log"), .epochEnded(EpochRecord(epoch: 301, of: 400, metrics: ["loss": 0.003])))))
+        let previous = MonitorView.render(state)
+        let current = MonitorView.render(next)
+        let diff = measure { current.changes(since: previous).count }
+        let changed = current.changes(since: previous).count
+        print(String(format: "  %dx%d: render %.3f ms/frame (%.1fx the %.3f ms baseline fill); diff %.3f ms, %d of %d cells changed after one epoch",
+                     size.width, size.height, render * 1000, render / baseline, baseline * 1000, diff * 1000, changed, size.width * size.height))
+    }
+
+    /// Mean seconds per call of `body` over `frames` calls after `warmup` calls.
+    static func measure(_ body: () -> Int) -> Double {
+        var sink = 0
+        for _ in 0..<warmup { sink &+= body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<frames { sink &+= body() }
+        let end = DispatchTime.now().uptimeNanoseconds
+        if sink == -1 { print("") }
+        return Double(end - start) / 1e9 / Double(frames)
+    }
+
+    // MARK: CPU of a running fitwatch
+
+    /// Seconds of each CPU measurement window.
+    static let window = 10.0
+    /// Lines appended per second while following.
+    static let linesPerSecond = 10_000
+
+    static func followCPU() {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fitwatch").path
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), FileManager.default.isExecutableFile(atPath: binary) else {
+            print("monitor: cpu skipped (needs /usr/bin/tmux and \(binary))")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-bench-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("train.log")
+        var writer = KerasLogWriter()
+        _ = FileManager.default.createFile(atPath: log.path, contents: Data(writer.lines(count: 2_000).utf8))
+
+        let socket = "fitwatch-bench-\(getpid())"
+        let pidFile = directory.appendingPathComponent("pid").path
+        let command = "echo $$ > \(pidFile); LANG=C.UTF-8 exec \(binary) \(log.path)"
+        guard system("tmux -L \(socket) -f /dev/null new-session -d -x 120 -y 40 '\(command)' >/dev/null 2>&1 </dev/null") == 0 else {
+            print("monitor: cpu skipped (tmux did not start)")
+            return
+        }
+        defer { _ = system("tmux -L \(socket) kill-server >/dev/null 2>&1") }
+        var pid: pid_t?
+        for _ in 0..<100 where pid == nil {
+            usleep(50_000)
+            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        guard let pid else { print("monitor: cpu skipped (no fitwatch pid)"); return }
+        sleep(2)  // let it load the first 2,000 lines and draw
+
+        let idle = cpuFraction(pid: pid) { usleep(UInt32(window * 1_000_000)) }
+
+        // Baseline: tail -F of the same file, appended to at the same time.
+        var tailPID: pid_t = 0
+        let tailArguments = ["tail", "-F", "-n", "0", log.path]
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let cArguments = tailArguments.map { strdup($0) } + [nil]
+        _ = posix_spawn(&tailPID, "/usr/bin/tail", &actions, nil, cArguments, environ)
+        cArguments.forEach { free($0) }
+        defer { kill(tailPID, SIGTERM); var status: Int32 = 0; waitpid(tailPID, &status, 0) }
+        usleep(200_000)
+
+        var tailBusy = 0.0
+        let busy = cpuFraction(pid: pid) {
+            tailBusy = cpuFraction(pid: tailPID) {
+                guard let handle = try? FileHandle(forWritingTo: log) else { return }
+                handle.seekToEndOfFile()
+                // 100 batches of 1/100 s: 100 lines every 10 ms.
+                let batches = Int(window * 100)
+                let start = DispatchTime.now().uptimeNanoseconds
+                for batch in 0..<batches {
+                    handle.write(Data(writer.lines(count: linesPerSecond / 100).utf8))
+                    let due = start + UInt64(batch + 1) * 10_000_000
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if due > now { usleep(UInt32((due - now) / 1000)) }
+                }
+                try? handle.close()
+            }
+        }
+        print(String(format: "monitor: cpu idle %.2f%% of a core over %.0f s (following a quiet 2,000-line log)", idle * 100, window))
+        print(String(format: "monitor: cpu following %d lines/s: fitwatch %.1f%% of a core, baseline tail -F %.1f%% (%.1fx)",
+                     linesPerSecond, busy * 100, tailBusy * 100, tailBusy > 0 ? busy / tailBusy : 0))
+    }
+
+    /// The share of one core `pid` used while `body` ran: utime + stime from /proc (the
+    /// counters getrusage reports) over wall time.
+    static func cpuFraction(pid: pid_t, during body: () -> Void) -> Double {
+        let before = cpuSeconds(pid: pid)
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (cpuSeconds(pid: pid) - before) / wall
+    }
+
+    static func cpuSeconds(pid: pid_t) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return 0 }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // Fields after the command: state is index 0, utime 11, stime 12 (proc(5) fields 14, 15).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// Keras 2 style progress: `Epoch N/M`, per-batch updates ending in `\r`, a final line with
+/// validation metrics; each update counts as one line.
+struct KerasLogWriter {
+    private var epoch = 0
+    private var step = 0
+    static let steps = 98
+
+    init() {}
+
+    mutating func lines(count: Int) -> String {
+        var text = ""
+        for _ in 0..<count {
+            if step == 0 {
+                epoch += 1
+                text += "Epoch \(epoch)/100000\n"
+                step = 1
+                continue
+            }
+            let loss = 1.0 / Double(epoch) + Double(step) * 1e-5
+            if step == Self.steps {
+                text += "\r\(step)/\(step) [==============================] - 1s 10ms/step - loss: \(String(format: "%.4f", loss)) - acc: 0.9000 - val_loss: \(String(format: "%.4f", loss * 1.1)) - val_acc: 0.8800\n"
+                step = 0
+            } else {
+                text += "\r\(String(repeating: " ", count: 2 - String(step).count))\(step)/\(Self.steps) [=====>........................] - ETA: 0s - loss: \(String(format: "%.4f", loss)) - acc: 0.9000"
+                step += 1
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+
+/// Turns SIGINT, SIGTERM and SIGHUP into a readable descriptor the main loop polls, so the
+/// loop (not a signal handler) restores the terminal. The signals' default actions are
+/// replaced while it lives; libdispatch receives them and a handler on its queue writes the
+/// signal number into a pipe, which is async-signal-safe by construction.
+public final class SignalWatcher: @unchecked Sendable {
+    /// The signals that end the monitor: Ctrl-C, `kill`, a closed terminal.
+    public static let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+
+    private var sources: [any DispatchSourceSignal] = []
+    private let pipe: (read: Int32, write: Int32)
+    private let queue = DispatchQueue(label: "fitwatch.signals")
+    private let lock = NSLock()
+    private var received: Int32?
+
+    public init(signals: [Int32] = SignalWatcher.terminating) {
+        var fds: [Int32] = [-1, -1]
+        if Foundation.pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        pipe = (fds[0], fds[1])
+        for signo in signals {
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            let writeEnd = pipe.write
+            source.setEventHandler { [weak self] in
+                self?.record(signo)
+                var byte = UInt8(truncatingIfNeeded: signo)
+                _ = write(writeEnd, &byte, 1)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit {
+        for source in sources { source.cancel() }
+        for signo in Self.terminating { signal(signo, SIG_DFL) }
+        if pipe.read >= 0 { close(pipe.read) }
+        if pipe.write >= 0 { close(pipe.write) }
+    }
+
+    /// Readable once a signal arrived.
+    public var descriptor: Int32 { pipe.read }
+
+    /// The first signal received, if any.
+    public var receivedSignal: Int32? {
+        lock.lock(); defer { lock.unlock() }
+        return received
+    }
+
+    private func record(_ signo: Int32) {
+        lock.lock()
+        if received == nil { received = signo }
+        lock.unlock()
+    }
+}

@@ -1,0 +1,210 @@
+import KerasModel
+import TrainingLog
+
+/// Rules about the logged numbers: NaN, divergence, overfitting, metrics or losses that do
+/// not move. The numbers are facts, so these findings are `certain`.
+///
+/// How Keras produces the numbers, in every version these rules speak of (Keras 3.x:
+/// keras/src/backend/jax/trainer.py `JAXTrainer.fit`; tf-keras 2.x: tf_keras/src/engine/training.py
+/// `Model.fit`; Keras 2.2.4: keras/engine/training_arrays.py `fit_loop`): `loss` and training
+/// metrics are running means over the epoch's batches while the weights change; `val_*` are
+/// computed once at the end of the epoch with the final weights of that epoch.
+extension Diagnostics {
+    // MARK: nan-loss
+
+    static func nanLoss(_ facts: RunFacts) -> [Finding] {
+        var evidence: [String] = []
+        var epoch: Int?
+        var names: [String] = []
+        for record in facts.history.epochs {
+            for (name, value) in record.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+                if epoch == nil { epoch = record.epoch }
+                if !names.contains(name) {
+                    names.append(name)
+                    evidence.append("\(name) = \(NumberText.keras(value)) at the end of epoch \(record.epoch)")
+                }
+            }
+            if epoch != nil { break }
+        }
+        if epoch == nil, let progress = facts.history.lastProgress {
+            for (name, value) in progress.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+                epoch = progress.epoch
+                names.append(name)
+                evidence.append("\(name) = \(NumberText.keras(value)) at step \(progress.step) of epoch \(progress.epoch)")
+            }
+        }
+        for message in facts.history.messages where message.kind == .terminatedOnNaN {
+            evidence.append("TerminateOnNaN: \(firstLine(message.text, containing: "loss"))")
+            if epoch == nil { epoch = message.epoch ?? facts.history.currentEpoch }
+        }
+        guard let first = epoch else { return [] }
+        let before = facts.values("loss").prefix { $0.isFinite }
+        if let last = before.last, let start = before.first {
+            evidence.append("loss was finite before: \(NumberText.keras(start)) -> \(NumberText.keras(last))")
+        }
+        return [Finding(
+            id: "nan-loss", severity: .error, confidence: .certain, epoch: first,
+            title: "the loss became \(evidence.first?.contains("nan") == true ? "NaN" : "infinite")",
+            evidence: evidence,
+            explanation: "\(facts.releases): the epoch's loss is a running mean over its batches, so one batch whose "
+                + "loss overflowed shows as inf or nan for the whole epoch. Its gradients are inf/NaN too, and any weight "
+                + "they reach can turn NaN for good; numbers after this point are not comparable with those before. "
+                + "Usual causes: a learning rate too high for unscaled inputs or targets, log(0) in a custom loss, or "
+                + "exploding gradients in deep or recurrent nets.",
+            fix: "Standardise inputs (and large regression targets), lower the learning rate (or add clipnorm=1.0 to the "
+                + "optimizer), and add keras.callbacks.TerminateOnNaN() to stop at the first bad batch.",
+            metrics: names)]
+    }
+
+    // MARK: diverging
+
+    static func diverging(_ facts: RunFacts) -> [Finding] {
+        let loss = facts.values("loss")
+        guard loss.count >= 2, let start = loss.first, start.isFinite else { return [] }
+        var best = start
+        for index in 1..<loss.count {
+            let value = loss[index]
+            guard value.isFinite else { break }
+            if value >= Thresholds.divergenceFactor * best && value > start {
+                let epoch = facts.epochs[index].epoch
+                let last = loss.prefix { $0.isFinite }.last ?? value
+                var evidence = [
+                    "loss \(NumberText.keras(value)) at epoch \(epoch) is \(NumberText.short((value / best).rounded()))x the best so far (\(NumberText.keras(best)))",
+                ]
+                if last != value { evidence.append("loss reached \(NumberText.keras(last)) by the last finite epoch") }
+                if let lr = facts.model?.optimizer?.learningRate {
+                    evidence.append("optimizer \(facts.model?.optimizer?.name ?? "?") with learning rate \(NumberText.short(lr))")
+                }
+                return [Finding(
+                    id: "diverging", severity: .error, confidence: .certain, epoch: epoch,
+                    title: "the training loss is growing by orders of magnitude",
+                    evidence: evidence,
+                    explanation: "\(facts.releases): the printed loss is the mean over the epoch's batches; growing "
+                        + "\(NumberText.short(Thresholds.divergenceFactor))x past its best means each update overshoots "
+                        + "and makes the next one larger. It ends in inf/NaN unless stopped.",
+                    fix: "Lower the learning rate by 10x, standardise inputs and regression targets, or clip gradients "
+                        + "(optimizer clipnorm=1.0).",
+                    metrics: ["loss"])]
+            }
+            best = min(best, value)
+        }
+        return []
+    }
+
+    // MARK: overfitting
+
+    static func overfitting(_ facts: RunFacts) -> [Finding] {
+        guard facts.has("val_loss") else { return [] }
+        let validation = facts.values("val_loss")
+        let training = facts.values("loss")
+        guard validation.count >= Thresholds.overfittingPatience + 2 else { return [] }
+        var bestIndex = 0
+        for index in validation.indices where validation[index].isFinite && validation[index] < validation[bestIndex] {
+            bestIndex = index
+        }
+        let best = validation[bestIndex]
+        let lastIndex = validation.count - 1
+        let last = validation[lastIndex]
+        guard best.isFinite, last.isFinite, lastIndex - bestIndex >= Thresholds.overfittingPatience,
+              last >= best * (1 + Thresholds.overfittingRise),
+              training[lastIndex] < training[bestIndex] * (1 - Thresholds.overfittingTrainFall) else { return [] }
+        let bestEpoch = facts.epochs[bestIndex].epoch
+        let lastEpoch = facts.epochs[lastIndex].epoch
+        var evidence = [
+            "val_loss best \(NumberText.keras(best)) at epoch \(bestEpoch), \(NumberText.keras(last)) at epoch \(lastEpoch) "
+                + "(+\(NumberText.percent(last / best - 1)))",
+            "loss fell \(NumberText.keras(training[bestIndex])) -> \(NumberText.keras(training[lastIndex])) over the same epochs",
+        ]
+        let accuracy = facts.metrics.first { $0.isAccuracy && $0.isValidation && $0.output == nil }
+        if let accuracy, let best = facts.epochs[bestIndex].metrics[accuracy.printed] {
+            evidence.append("\(accuracy.printed) at the best epoch: \(NumberText.keras(best))")
+        }
+        if facts.history.messages.contains(where: { $0.kind == .restoredBestWeights }) {
+            evidence.append("EarlyStopping restored the best weights")
+        }
+        return [Finding(
+            id: "overfitting", severity: .warning, confidence: .certain, epoch: bestEpoch + 1,
+            title: "validation loss rising since epoch \(bestEpoch) while training loss falls",
+            evidence: evidence,
+            explanation: "\(facts.releases): val_loss is measured on held-out data at the end of each epoch; loss is the "
+                + "running mean over the epoch's training batches. Training loss falling while validation loss rises "
+                + "means the model is fitting the training set's noise: the weights of epoch \(bestEpoch) generalised best, "
+                + "every later epoch is worse on new data.",
+            fix: "Keep the weights of epoch \(bestEpoch): callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', "
+                + "patience=\(Thresholds.overfittingPatience), restore_best_weights=True)]; then add regularisation "
+                + "(Dropout, weight decay), more data or augmentation, or a smaller model.",
+            metrics: ["loss", "val_loss"])]
+    }
+
+    // MARK: stuck-metric
+
+    static func stuckMetric(_ facts: RunFacts) -> [Finding] {
+        guard facts.epochs.count >= Thresholds.minimumEpochs else { return [] }
+        var stuck: [(metric: PrintedMetric, value: Double, loss: (Double, Double))] = []
+        for metric in facts.metrics where !metric.isLoss {
+            let series = facts.values(metric.printed)
+            guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { continue }
+            let loss = facts.values(metric.companionLoss).filter(\.isFinite)
+            guard let start = loss.first, let end = loss.last, start != 0,
+                  abs(end - start) / abs(start) >= Thresholds.stuckLossChange else { continue }
+            stuck.append((metric, first, (start, end)))
+        }
+        guard let first = stuck.first else { return [] }
+        var evidence = stuck.map { entry in
+            "\(entry.metric.printed) = \(NumberText.keras(entry.value)) in all \(facts.epochs.count) epochs while "
+                + "\(entry.metric.companionLoss) moved \(NumberText.keras(entry.loss.0)) -> \(NumberText.keras(entry.loss.1))"
+        }
+        let resolved = resolve(first.metric, facts)
+        if let resolved { evidence.append("\(first.metric.printed) is \(resolved.formula)") }
+        return [Finding(
+            id: "stuck-metric", severity: .warning, confidence: .certain, epoch: 1,
+            title: "\(first.metric.printed) does not move while the loss does",
+            evidence: evidence,
+            explanation: "\(facts.releases): metrics are recomputed every batch from the same predictions the loss sees. "
+                + "A metric printed identically every epoch while its loss changes is measuring something the training "
+                + "does not affect: accuracy on regression targets (exactly 0), a constant prediction (accuracy fixed at "
+                + "the majority share, e.g. softmax over one unit or Dropout(1.0)), or a threshold the outputs never cross.",
+            fix: "Check what the metric resolved to for this output (see the other findings) and replace it with one that "
+                + "matches the task: 'mae' for regression, 'accuracy' only with a sigmoid/softmax classification output.",
+            metrics: stuck.map(\.metric.printed))]
+    }
+
+    // MARK: constant-loss
+
+    static func constantLoss(_ facts: RunFacts) -> [Finding] {
+        let loss = facts.values("loss")
+        guard loss.count >= Thresholds.constantLossEpochs, let first = loss.first, first.isFinite,
+              loss.allSatisfy({ $0 == first }) else { return [] }
+        var evidence = ["loss = \(NumberText.keras(first)) in all \(loss.count) epochs"]
+        if let validation = facts.observed("val_loss") { evidence.append(validation) }
+        return [Finding(
+            id: "constant-loss", severity: .error, confidence: .certain, epoch: 1,
+            title: "the loss never changes: nothing is learning",
+            evidence: evidence,
+            explanation: "\(facts.releases): the printed loss is the running mean over the epoch's batches; with any "
+                + "gradient step at all it moves in the 4th place. Identical values mean every prediction is constant or "
+                + "no weight receives a gradient: softmax over one unit (Keras 3), Dropout(1.0), a zero learning rate, "
+                + "all layers frozen (trainable=False), or a loss on outputs detached from the weights.",
+            fix: "Look for a softmax on a 1-unit layer, a Dropout rate of 1, learning_rate=0 or trainable=False; "
+                + "model.summary() shows trainable parameters.",
+            metrics: ["loss"])]
+    }
+
+    // MARK: early-stopping-without-restore
+
+    /// tf-keras and Keras 3 print "Restoring model weights from the end of the best epoch" only
+    /// with restore_best_weights=True (keras/src/callbacks/early_stopping.py `on_epoch_end`).
+    static func earlyStoppingWithoutRestore(_ facts: RunFacts) -> [Finding] {
+        let messages = facts.history.messages
+        guard let stop = messages.first(where: { $0.kind == .earlyStopping }),
+              !messages.contains(where: { $0.kind == .restoredBestWeights }) else { return [] }
+        return [Finding(
+            id: "early-stopping-without-restore", severity: .info, confidence: .suspected, epoch: stop.epoch,
+            title: "EarlyStopping stopped without restoring the best weights",
+            evidence: ["\(stop.text)", "no \"Restoring model weights\" message followed"],
+            explanation: "\(facts.releases): EarlyStopping keeps the weights of the last epoch unless "
+                + "restore_best_weights=True; the model you save is then `patience` epochs past its best.",
+            fix: "keras.callbacks.EarlyStopping(monitor='val_loss', patience=..., restore_best_weights=True).",
+            metrics: ["val_loss"])]
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import KerasModel
+import TrainingLog
+
+/// Whether a multi-output run's printed total is the weighted sum of its printed per-output
+/// losses: `loss == Σ weight_i × <output_i>_loss` at every epoch, training and validation.
+///
+/// Keras 3.x (keras/src/trainers/compile_utils.py `CompileLoss.call`: "Record *unweighted*
+/// individual losses", then multiplies by `loss_weight` and sums; keras/src/trainers/trainer.py
+/// `compute_loss` adds `model.losses`, the regularisation penalties, to the total only),
+/// tf-keras 2.x (tf_keras/src/engine/compile_utils.py `LossesContainer.__call__`: the same, plus
+/// `regularization_losses`) and Keras 2.2.4 (keras/engine/training.py `compile`:
+/// `total_loss += loss_weight * output_loss`, then `total_loss += loss` for `self.losses`) all
+/// print the per-output losses unweighted and the total weighted, with regularisation in the
+/// total alone.
+public struct LossCheck: Sendable, Equatable {
+    /// One output's part of the total.
+    public struct Term: Sendable, Equatable {
+        /// The output name (`out1`).
+        public var output: String
+        /// The loss weight used (from the compile config, or inferred from the numbers).
+        public var weight: Double
+        /// The output's printed loss at the last checked epoch.
+        public var loss: Double
+        /// `weight × loss` as a share of the weighted sum at that epoch.
+        public var share: Double
+    }
+
+    /// The terms, in output order.
+    public var terms: [Term]
+    /// True when the weights come from an exact compile config; false when fitted to the numbers.
+    public var weightsKnown: Bool
+    /// Epochs (training and validation rows) compared.
+    public var rowsChecked: Int
+    /// The first epoch where the total differs from the weighted sum beyond printing precision.
+    public var firstMismatchEpoch: Int?
+    /// At that epoch: printed total and weighted sum, and which split (`""` or `"val_"`).
+    public var mismatch: (split: String, total: Double, weightedSum: Double)?
+    /// True when every row matched.
+    public var holds: Bool { firstMismatchEpoch == nil }
+
+    public static func == (lhs: LossCheck, rhs: LossCheck) -> Bool {
+        lhs.terms == rhs.terms && lhs.weightsKnown == rhs.weightsKnown && lhs.rowsChecked == rhs.rowsChecked
+            && lhs.firstMismatchEpoch == rhs.firstMismatchEpoch && lhs.mismatch?.split == rhs.mismatch?.split
+            && lhs.mismatch?.total == rhs.mismatch?.total && lhs.mismatch?.weightedSum == rhs.mismatch?.weightedSum
+    }
+
+    /// Check a run; nil unless it printed a total and at least two per-output losses.
+    public static func check(history: RunHistory, model: ModelGraph?) -> LossCheck? {
+        check(RunFacts(history: history, model: model, flavour: nil))
+    }
+
+    static func check(_ facts: RunFacts) -> LossCheck? {
+        let outputs = facts.outputs.filter { facts.has("\($0)_loss") }
+        guard outputs.count >= 2, facts.has("loss"), !facts.epochs.isEmpty else { return nil }
+        var weights: [Double]
+        var known = false
+        if facts.knowsCompileConfig, let model = facts.model {
+            weights = outputs.map { name in model.outputs.first { $0.name == name }?.lossWeight ?? 1.0 }
+            known = true
+        } else if let fitted = fitWeights(facts, outputs: outputs) {
+            weights = fitted
+        } else {
+            weights = outputs.map { _ in 1.0 }
+        }
+        var rows = 0
+        var firstMismatch: Int?
+        var mismatch: (String, Double, Double)?
+        for record in facts.epochs {
+            for split in ["", "val_"] {
+                guard let total = record.metrics[split + "loss"], total.isFinite else { continue }
+                let parts = outputs.map { record.metrics["\(split)\($0)_loss"] }
+                guard parts.allSatisfy({ $0?.isFinite == true }) else { continue }
+                let values = parts.map { $0! }
+                rows += 1
+                let sum = zip(weights, values).map(*).reduce(0, +)
+                if firstMismatch == nil, !matches(total: total, sum: sum, weights: weights) {
+                    firstMismatch = record.epoch
+                    mismatch = (split, total, sum)
+                }
+            }
+        }
+        guard rows > 0, let last = facts.epochs.last else { return nil }
+        let lastValues = outputs.map { last.metrics["\($0)_loss"] ?? .nan }
+        let weighted = zip(weights, lastValues).map(*)
+        let sum = weighted.reduce(0, +)
+        let terms = outputs.indices.map { index in
+            Term(output: outputs[index], weight: weights[index], loss: lastValues[index],
+                 share: sum > 0 ? weighted[index] / sum : .nan)
+        }
+        return LossCheck(terms: terms, weightsKnown: known, rowsChecked: rows, firstMismatchEpoch: firstMismatch,
+                         mismatch: mismatch.map { (split: $0.0, total: $0.1, weightedSum: $0.2) })
+    }
+
+    /// Printed values are rounded to 4 decimals: allow that per term plus a relative margin.
+    static func matches(total: Double, sum: Double, weights: [Double]) -> Bool {
+        let rounding = Thresholds.absoluteRounding * (1 + weights.map(abs).reduce(0, +))
+        return abs(total - sum) <= rounding + Thresholds.totalLossTolerance * abs(total)
+    }
+
+    /// Least-squares weights w minimising Σ (loss - Σ w_i L_i)² over every printed row, kept only
+    /// when they reproduce every row within printing precision and are all positive (otherwise
+    /// the total holds something else, such as a regularisation penalty).
+    static func fitWeights(_ facts: RunFacts, outputs: [String]) -> [Double]? {
+        var rows: [[Double]] = []
+        var totals: [Double] = []
+        for record in facts.epochs {
+            for split in ["", "val_"] {
+                guard let total = record.metrics[split + "loss"], total.isFinite else { continue }
+                let parts = outputs.compactMap { record.metrics["\(split)\($0)_loss"] }
+                guard parts.count == outputs.count, parts.allSatisfy(\.isFinite) else { continue }
+                rows.append(parts)
+                totals.append(total)
+            }
+        }
+        let k = outputs.count
+        guard rows.count >= k + 1 else { return nil }
+        var matrix = Array(repeating: Array(repeating: 0.0, count: k + 1), count: k)
+        for (row, total) in zip(rows, totals) {
+            for i in 0..<k {
+                for j in 0..<k { matrix[i][j] += row[i] * row[j] }
+                matrix[i][k] += row[i] * total
+            }
+        }
+        guard let solution = solve(matrix) else { return nil }
+        // Users write weights like 0.2 or 1.0: round to 3 significant digits so the evidence reads as written.
+        let weights = solution.map { value -> Double in
+            guard value != 0, value.isFinite else { return value }
+            let scale = pow10(2 - Int(floor(log10(abs(value)))))
+            return (value * scale).rounded() / scale
+        }
+        guard weights.allSatisfy({ $0 > 0 && $0.isFinite }),
+              zip(rows, totals).allSatisfy({ row, total in
+                  matches(total: total, sum: zip(weights, row).map(*).reduce(0, +), weights: weights)
+              }) else { return nil }
+        return weights
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<abs(exponent) { result *= 10 }
+        return exponent >= 0 ? result : 1 / result
+    }
+
+    /// Gauss-Jordan elimination with partial pivoting on an augmented k x (k+1) matrix.
+    static func solve(_ input: [[Double]]) -> [Double]? {
+        var m = input
+        let k = m.count
+        for column in 0..<k {
+            guard let pivot = (column..<k).max(by: { abs(m[$0][column]) < abs(m[$1][column]) }),
+                  abs(m[pivot][column]) > 1e-12 else { return nil }
+            m.swapAt(column, pivot)
+            for row in 0..<k where row != column {
+                let factor = m[row][column] / m[column][column]
+                for j in column...k { m[row][j] -= factor * m[column][j] }
+            }
+        }
+        return (0..<k).map { m[$0][k] / m[$0][$0] }
+    }
+}

@@ -1,0 +1,71 @@
+import KerasModel
+import TrainingLog
+
+/// What the rules look at, gathered once per `Diagnostics.findings` call: the run, the best
+/// model known, the Keras flavour, and every printed metric split into its parts.
+struct RunFacts {
+    let history: RunHistory
+    /// The model given explicitly, else the one the run carried.
+    let model: ModelGraph?
+    /// The flavour given, else the model's, else the log format's; nil when nothing tells.
+    let flavour: KerasFlavour?
+    /// Complete epochs of the current segment, in order.
+    let epochs: [EpochRecord]
+    /// Printed metric names in first-seen order.
+    let names: [String]
+    /// Output names: the model's, else those implied by printed names.
+    let outputs: [String]
+    /// Each printed name, split.
+    let metrics: [PrintedMetric]
+    /// Log lines beyond the callback messages (tracebacks, warnings the reader kept as noise).
+    let extraLines: [String]
+
+    init(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?, extraLines: [String] = []) {
+        self.history = history
+        self.extraLines = extraLines
+        let model = model ?? history.model
+        self.model = model
+        self.flavour = flavour ?? model?.flavour ?? RunFacts.flavour(of: history.format)
+        epochs = history.epochs.filter(\.complete)
+        names = history.metricNames
+        let modelOutputs = model?.outputs.map(\.name) ?? []
+        outputs = modelOutputs.count > 1 ? modelOutputs
+            : (modelOutputs.isEmpty ? PrintedMetric.outputNames(in: history.metricNames) : [])
+        let outputNames = outputs
+        metrics = names.map { PrintedMetric($0, outputs: outputNames) }
+    }
+
+    static func flavour(of format: LogFormat) -> KerasFlavour? {
+        switch format {
+        case .keras3: return .keras3
+        case .keras2: return .keras2
+        case .keras1: return .keras1
+        default: return nil
+        }
+    }
+
+    /// `certain` for exact config (model file, core, callback), else `suspected`.
+    var configConfidence: Confidence { model?.provenance.isExact == true ? .certain : .suspected }
+
+    /// True when the model and its compile config (a loss on some output) are known exactly.
+    var knowsCompileConfig: Bool {
+        guard let model, model.provenance.isExact else { return false }
+        return model.outputs.contains { $0.loss != nil }
+    }
+
+    /// The spec of an output by name; a single-output model answers for `nil`.
+    func output(_ name: String?) -> OutputSpec? {
+        guard let model else { return nil }
+        if let name { return model.outputs.first { $0.name == name } }
+        return model.outputs.count == 1 ? model.outputs[0] : nil
+    }
+
+    /// Per-epoch values of a printed metric over the complete epochs (NaN where missing).
+    func values(_ name: String) -> [Double] { epochs.map { $0.metrics[name] ?? .nan } }
+
+    /// True when the log printed this name.
+    func has(_ name: String) -> Bool { names.contains(name) }
+
+    /// The version range explanations name: the flavour's, or every range when unknown.
+    var releases: String { flavour?.releases ?? "every Keras version" }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TrainingLog
+
+/// Makes a fresh streaming reader for a source (one per source; restarted after truncation).
+public typealias ReaderMaker = @Sendable () -> any LogReader
+
+/// Bytes in, events out: feeds a source's reader and posts what it completes to the inbox,
+/// and posts state changes only when the state really changed. Used from the source's serial
+/// queue only.
+final class EventPipeline: @unchecked Sendable {
+    let id: SourceID
+    let inbox: Inbox
+    private var reader: any LogReader
+    private(set) var lastState: SourceState?
+    /// Total bytes fed, for resuming and for tests.
+    private(set) var bytesFed: UInt64 = 0
+
+    /// Past this many undrained messages a source waits: 50,000 messages are a few MB, and
+    /// the main loop drains them in well under a frame.
+    static let backlogLimit = 50_000
+
+    init(id: SourceID, inbox: Inbox, reader: any LogReader) {
+        self.id = id
+        self.inbox = inbox
+        self.reader = reader
+    }
+
+    /// Feed bytes as they arrived; post the events they completed.
+    func feed(_ bytes: UnsafeRawBufferPointer, shouldStop: () -> Bool = { false }) {
+        guard !bytes.isEmpty else { return }
+        bytesFed += UInt64(bytes.count)
+        let events = reader.feed(bytes.bindMemory(to: UInt8.self))
+        post(events, shouldStop: shouldStop)
+    }
+
+    /// Feed bytes from an array.
+    func feed(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { feed($0) }
+    }
+
+    /// The input ended: flush the reader.
+    func finish() {
+        post(reader.finish())
+    }
+
+    /// Post a state if it differs from the last one posted.
+    func state(_ state: SourceState) {
+        guard state != lastState else { return }
+        lastState = state
+        inbox.post(.state(id, state))
+    }
+
+    private func post(_ events: [TrainingEvent], shouldStop: () -> Bool = { false }) {
+        guard !events.isEmpty else { return }
+        inbox.post(EventPipeline.coalesced(events).map { .event(id, $0) })
+        while inbox.pendingCount > EventPipeline.backlogLimit && !shouldStop() {
+            usleep(1_000)
+        }
+    }
+
+    /// Of a run of consecutive progress updates only the last matters on screen; a 64 KiB
+    /// chunk of a backlog holds hundreds of them, so keeping one per run bounds the messages a
+    /// 1 GB log produces by its epochs rather than its bytes.
+    static func coalesced(_ events: [TrainingEvent]) -> [TrainingEvent] {
+        var result: [TrainingEvent] = []
+        result.reserveCapacity(events.count)
+        for event in events {
+            if case .batchProgress = event, case .batchProgress? = result.last {
+                result[result.count - 1] = event
+            } else {
+                result.append(event)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Follows a file by name like `tail -F`: reads what is there, then appends. Survives
+/// truncation (copytruncate), rotation (a new inode at the path), a file that is not there yet
+/// and deletion. Woken by inotify on the parent directory, with a slow poll as a safety net
+/// (and as the only mechanism where inotify is unavailable). Callbacks run on `queue`.
+final class FileTail: @unchecked Sendable {
+    let path: String
+    private let queue: DispatchQueue
+    private let onBytes: (UnsafeRawBufferPointer) -> Void
+    private let onState: (SourceState) -> Void
+
+    private var fd: Int32 = -1
+    private var device: UInt64 = 0
+    private var inode: UInt64 = 0
+    private(set) var offset: Int64 = 0
+    private var inotifyFD: Int32 = -1
+    private var inotifySource: DispatchSourceRead?
+    private var timer: DispatchSourceTimer?
+    private var lastBytesAt = Date.distantPast
+    private var caughtUp = false
+    private let stopLock = NSLock()
+    private var stopped = false
+    /// One read buffer for the life of the tail: memory does not depend on the file's size.
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FileTail.chunkSize, alignment: 16)
+
+    /// 64 KiB reads: large enough that a 1 GB backlog costs ~16k syscalls, small enough that
+    /// the first screen appears before the backlog is read.
+    static let chunkSize = 65_536
+    /// After this long without appends the state goes back from live to following.
+    static let idleAfter: TimeInterval = 30
+
+    /// - Parameter pollInterval: seconds between safety-net checks when inotify works; a
+    ///   quarter of it when polling is all there is.
+    init(path: String, queue: DispatchQueue, pollInterval: Double = 1,
+         onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
+         onState: @escaping (SourceState) -> Void) {
+        self.path = path
+        self.queue = queue
+        self.onBytes = onBytes
+        self.onState = onState
+        self.pollInterval = pollInterval
+    }
+
+    private let pollInterval: Double
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    private var isStopped: Bool {
+        stopLock.lock(); defer { stopLock.unlock() }
+        return stopped
+    }
+
+    /// Start following (asynchronously, on the queue).
+    func start() {
+        queue.async { [self] in
+            watchDirectory()
+            let interval = inotifySource == nil ? pollInterval / 4 : pollInterval
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))
+            timer.setEventHandler { [weak self] in self?.check(fromTimer: true) }
+            timer.resume()
+            self.timer = timer
+            check(fromTimer: false)
+        }
+    }
+
+    /// Stop and release the descriptors. Safe from any thread; idempotent.
+    func stop() {
+        stopLock.lock()
+        let wasStopped = stopped
+        stopped = true
+        stopLock.unlock()
+        guard !wasStopped else { return }
+        queue.async { [self] in
+            timer?.cancel()
+            timer = nil
+            inotifySource?.cancel()
+            inotifySource = nil
+            if fd >= 0 { close(fd); fd = -1 }
+        }
+    }
+
+    /// inotify on the parent directory sees appends (IN_MODIFY on the entry), truncation,
+    /// creation, renames and deletion of the file with one watch.
+    private func watchDirectory() {
+        let directory = (path as NSString).deletingLastPathComponent
+        let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard descriptor >= 0 else { return }
+        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE)
+        guard inotify_add_watch(descriptor, directory.isEmpty ? "." : directory, mask) >= 0 else {
+            close(descriptor)
+            return
+        }
+        inotifyFD = descriptor
+        let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
+        let name = (path as NSString).lastPathComponent
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            if FileTail.drainInotify(descriptor, concerns: name) { self.check(fromTimer: false) }
+        }
+        source.setCancelHandler { close(descriptor) }
+        source.resume()
+        inotifySource = source
+    }
+
+    /// Read every pending inotify event; true if one names the file (or events were lost).
+    private static func drainInotify(_ descriptor: Int32, concerns name: String) -> Bool {
+        var relevant = false
+        let size = 16_384
+        let events = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
+        defer { events.deallocate() }
+        while true {
+            let count = read(descriptor, events, size)
+            if count <= 0 { break }
+            var position = 0
+            while position + 16 <= count {
+                let mask = events.load(fromByteOffset: position + 4, as: UInt32.self)
+                let length = Int(events.load(fromByteOffset: position + 12, as: UInt32.self))
+                if mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true }
+                if length > 0 {
+                    let namePointer = (events + position + 16).assumingMemoryBound(to: CChar.self)
+                    if String(cString: namePointer) == name { relevant = true }
+                }
+                position += 16 + length
+            }
+        }
+        return relevant
+    }
+
+    /// Read what is new and notice truncation, rotation and deletion.
+    private func check(fromTimer: Bool) {
+        guard !isStopped else { return }
+        if fd >= 0 {
+            var status = stat()
+            if fstat(fd, &status) == 0, Int64(status.st_size) < offset {
+                // Truncated in place (copytruncate): read again from the start.
+                offset = 0
+                lseek(fd, 0, SEEK_SET)
+            }
+            readAvailable()
+        }
+        var current = stat()
+        guard stat(path, &current) == 0 else {
+            if fd >= 0 {
+                close(fd)
+                fd = -1
+                onState(.waiting("\(path) was deleted; waiting for it to come back"))
+            } else {
+                onState(.waiting("no such file: \(path); waiting for it"))
+            }
+            return
+        }
+        if (current.st_mode & S_IFMT) == S_IFDIR {
+            onState(.failed("\(path) is a directory"))
+            return
+        }
+        if fd < 0 || UInt64(current.st_ino) != inode || UInt64(current.st_dev) != device {
+            // First open, or rotated: the old file was drained above; continue in the new one.
+            let opened = open(path, O_RDONLY | O_CLOEXEC)
+            guard opened >= 0 else {
+                onState(.failed("cannot read \(path): \(String(cString: strerror(errno)))"))
+                return
+            }
+            if fd >= 0 { close(fd) }
+            fd = opened
+            var status = stat()
+            fstat(opened, &status)
+            inode = UInt64(status.st_ino)
+            device = UInt64(status.st_dev)
+            offset = 0
+            caughtUp = false
+            readAvailable()
+        }
+        if !caughtUp {
+            caughtUp = true
+            onState(.following)
+        } else if fromTimer, Date().timeIntervalSince(lastBytesAt) > FileTail.idleAfter {
+            onState(.following)
+        }
+    }
+
+    private func readAvailable() {
+        var gotBytes = false
+        while fd >= 0, !isStopped {
+            let count = read(fd, buffer.baseAddress, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            offset += Int64(count)
+            gotBytes = true
+            onBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        }
+        if gotBytes {
+            lastBytesAt = Date()
+            if caughtUp { onState(.live) }
+        }
+    }
+}

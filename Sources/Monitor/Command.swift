@@ -1,0 +1,80 @@
+import TerminalCore
+
+/// What a key asks for, independent of which key it was: the key map, the status line
+/// and the help overlay all read the one table in `KeyMap`.
+public enum Command: Sendable, Equatable, CaseIterable {
+    case quit, help, nextPanel, previousPanel
+    case up, down, left, right, details, back
+    case graph, warnings, chart
+    case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
+    case pause, faster, slower
+}
+
+/// The keys, once: which input means which command, and how help and the status line name it.
+public enum KeyMap {
+    /// One line of help: the keys as shown and what they do.
+    public struct Binding: Sendable, Equatable {
+        public var keys: String
+        public var command: Command
+        public var help: String
+    }
+
+    /// Every binding in help order.
+    public static let bindings: [Binding] = [
+        Binding(keys: "q", command: .quit, help: "quit"),
+        Binding(keys: "?", command: .help, help: "help"),
+        Binding(keys: "Tab/S-Tab", command: .nextPanel, help: "next/previous panel"),
+        Binding(keys: "↑↓ jk", command: .down, help: "select metric, output, finding or run"),
+        Binding(keys: "←→ h", command: .right, help: "select run (l too while the run bar has focus)"),
+        Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
+        Binding(keys: "Esc", command: .back, help: "close help or details"),
+        Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
+        Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
+        Binding(keys: "w", command: .warnings, help: "warnings"),
+        Binding(keys: "l", command: .logScale, help: "log scale on/off"),
+        Binding(keys: "s", command: .smoothing, help: "smoothing (EMA 0, 0.6, 0.8, 0.9, 0.95)"),
+        Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
+        Binding(keys: "[ ]", command: .zoomIn, help: "zoom to the last N epochs / zoom out"),
+        Binding(keys: "space", command: .pause, help: "pause or resume (replay, training)"),
+        Binding(keys: "+ -", command: .faster, help: "replay faster / slower"),
+    ]
+
+    /// The command an input event means, if any. `l` is both "right" in hjkl and "log
+    /// scale" in the key list: it moves right only where right means something on its own
+    /// (the run bar), and toggles the log scale everywhere else.
+    public static func command(for event: InputEvent, runBarFocused: Bool = false) -> Command? {
+        if runBarFocused, event == .character("l") { return .right }
+        switch event {
+        case .character(let character):
+            switch character {
+            case "q", "Q": return .quit
+            case "?": return .help
+            case "j": return .down
+            case "k": return .up
+            case "h": return .left
+            case "l": return .logScale
+            case "g": return .graph
+            case "w": return .warnings
+            case "c": return .chart
+            case "s": return .smoothing
+            case "b": return .batchOrEpoch
+            case "[": return .zoomIn
+            case "]": return .zoomOut
+            case " ": return .pause
+            case "+", "=": return .faster
+            case "-", "_": return .slower
+            default: return nil
+            }
+        case .up: return .up
+        case .down: return .down
+        case .left: return .left
+        case .right: return .right
+        case .enter: return .details
+        case .escape, .backspace: return .back
+        case .tab: return .nextPanel
+        case .backTab: return .previousPanel
+        case .interrupt: return .quit
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import KerasModel
+import TrainingLog
+
+/// How the total loss is made of the outputs' losses: Keras minimises
+/// `loss = Σ weight_i · output_i_loss` (plus any regularisation). From the model's compile
+/// config when known; otherwise outputs come from the metric names and the weights are
+/// fitted to the logged totals.
+public struct LossBreakdown: Sendable, Equatable {
+    /// One output's part of the total.
+    public struct Part: Sendable, Equatable {
+        /// The output's name (`out1`).
+        public var output: String
+        /// The metric key of its loss (`out1_loss`; `loss` for a single-output model).
+        public var key: String
+        /// The loss function, when the model is known.
+        public var loss: LossSpec?
+        /// The loss weight.
+        public var weight: Double?
+        /// True when `weight` was fitted to the log rather than read from the config.
+        public var weightFitted: Bool
+        /// The latest training value of this output's loss.
+        public var current: Double?
+        /// `weight · current / total`: how much of the total this output makes.
+        public var share: Double?
+    }
+
+    public var outputs: [Part]
+    /// The latest total loss.
+    public var total: Double?
+
+    /// The breakdown of `run` as `state` shows it (the `--model` override included).
+    public init(state: MonitorState, run: RunState) {
+        self.init(history: run.history, model: state.model(of: run))
+    }
+
+    public init(history: RunHistory, model: ModelGraph?) {
+        let last = history.epochs.last?.metrics ?? history.lastProgress?.metrics ?? [:]
+        total = last["loss"]
+        var parts: [Part] = []
+        if let model, !model.outputs.isEmpty {
+            let single = model.outputs.count == 1
+            for spec in model.outputs {
+                let key = single ? "loss" : spec.name + "_loss"
+                parts.append(Part(output: spec.name, key: key, loss: spec.loss, weight: spec.lossWeight,
+                                  weightFitted: false, current: last[key], share: nil))
+            }
+        } else {
+            let bases = history.metricNames.filter { !$0.hasPrefix("val_") }
+            let names = MetricFamily.derivedOutputs(bases: bases)
+            if names.isEmpty {
+                parts = [Part(output: "output", key: "loss", loss: nil, weight: 1, weightFitted: false,
+                              current: last["loss"], share: nil)]
+            } else {
+                let weights = LossBreakdown.fitWeights(history: history, keys: names.map { $0 + "_loss" })
+                for (index, name) in names.enumerated() {
+                    parts.append(Part(output: name, key: name + "_loss", loss: nil, weight: weights?[index],
+                                      weightFitted: weights != nil, current: last[name + "_loss"], share: nil))
+                }
+            }
+        }
+        if let total, total.isFinite, total != 0 {
+            for index in parts.indices {
+                if let weight = parts[index].weight, let value = parts[index].current, value.isFinite {
+                    parts[index].share = weight * value / total
+                }
+            }
+        }
+        outputs = parts
+    }
+
+    /// Least-squares weights `w` with `loss ≈ Σ w_i · key_i` over the finished epochs, or nil
+    /// when there are fewer clean epochs than outputs or the system is singular. Rounded to
+    /// 3 significant digits: the logged values are float32 averages, more digits would be noise.
+    static func fitWeights(history: RunHistory, keys: [String]) -> [Double]? {
+        let rows: [([Double], Double)] = history.epochs.compactMap { epoch in
+            guard let total = epoch.metrics["loss"], total.isFinite else { return nil }
+            let xs = keys.map { epoch.metrics[$0] ?? .nan }
+            return xs.allSatisfy(\.isFinite) ? (xs, total) : nil
+        }
+        let n = keys.count
+        guard n > 0, rows.count >= n else { return nil }
+        // Normal equations (XᵀX) w = Xᵀy, solved by Gaussian elimination with partial pivoting.
+        var a = Array(repeating: Array(repeating: 0.0, count: n + 1), count: n)
+        for (xs, y) in rows {
+            for i in 0..<n {
+                for j in 0..<n { a[i][j] += xs[i] * xs[j] }
+                a[i][n] += xs[i] * y
+            }
+        }
+        for column in 0..<n {
+            guard let pivot = (column..<n).max(by: { abs(a[$0][column]) < abs(a[$1][column]) }),
+                  abs(a[pivot][column]) > 1e-12 else { return nil }
+            a.swapAt(column, pivot)
+            for row in 0..<n where row != column {
+                let factor = a[row][column] / a[column][column]
+                for k in column...n { a[row][k] -= factor * a[column][k] }
+            }
+        }
+        return (0..<n).map { roundSignificant(a[$0][n] / a[$0][$0], digits: 3) }
+    }
+
+    static func roundSignificant(_ value: Double, digits: Int) -> Double {
+        guard value.isFinite, value != 0 else { return value }
+        let magnitude = (abs(value)).log10Floor
+        let scale = pow10(digits - 1 - magnitude)
+        return (value * scale).rounded() / scale
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        if exponent >= 0 { for _ in 0..<exponent { result *= 10 } } else { for _ in 0..<(-exponent) { result /= 10 } }
+        return result
+    }
+}
+
+extension Double {
+    /// ⌊log10(self)⌋ for a positive finite value, without Foundation.
+    fileprivate var log10Floor: Int {
+        var exponent = 0
+        var value = self
+        while value >= 10 { value /= 10; exponent += 1 }
+        while value < 1 { value *= 10; exponent -= 1 }
+        return exponent
+    }
+}

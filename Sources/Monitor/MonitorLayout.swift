@@ -1,0 +1,111 @@
+import TerminalCore
+
+/// Where each part of the screen goes for a given state and size. Pure; the view draws
+/// into these rectangles and mouse clicks are mapped back through them.
+///
+/// ```
+/// header        2 rows: run, source, state / epoch, progress, ETA, elapsed
+/// run bar       1 row, only with several sources
+/// metrics       a bordered table, one row per metric family (up to ~45 % of the body)
+/// main          chart, graph or warnings (the rest)
+/// findings      up to 2 rows (3 from 40 rows) naming current findings, outside the warnings view
+/// status        1 row: the keys that apply
+/// ```
+public struct MonitorLayout: Sendable, Equatable {
+    public var header: Rect
+    public var runBar: Rect
+    public var metrics: Rect
+    public var main: Rect
+    public var findingsStrip: Rect
+    public var status: Rect
+    /// The first family drawn in the metrics panel (it scrolls to keep the selection visible).
+    public var firstFamily: Int
+
+    /// The share of the body the metrics table may take: under half, so the chart keeps
+    /// at least as many rows as the table at 80x24.
+    static let metricsShare = 0.45
+    /// The same in the graph view: a third, so the compact list of a small model fits at 80x24.
+    static let graphMetricsShare = 0.33
+
+    public init(state: MonitorState) {
+        let screen = Rect(size: state.size)
+        let (header, afterHeader) = screen.splitTop(2)
+        let (runBar, afterBar) = afterHeader.splitTop(state.sourceOrder.count > 1 ? 1 : 0)
+        let (bodyAndStrip, status) = afterBar.splitBottom(1)
+        let findingCount = state.selectedRunState?.findings.count ?? 0
+        let stripRows = state.mode == .warnings ? 0 : min(findingCount, state.size.height >= 40 ? 3 : 2)
+        let (body, strip) = bodyAndStrip.splitBottom(stripRows)
+
+        var lines: [Int] = []
+        if let run = state.selectedRunState {
+            lines = state.families.map { state.lineCount(of: $0, run: run) }
+        }
+        // Border (2) + column headings (1) + the rows.
+        let wanted = 3 + max(lines.reduce(0, +), 1)
+        // In the graph view the diagram (or its compact list) needs the room more.
+        let share = state.mode == .graph ? Self.graphMetricsShare : Self.metricsShare
+        let cap = max(6, Int(Double(body.height) * share))
+        var (metrics, main) = body.splitTop(min(wanted, cap))
+        // The graph takes the whole body when that is what it needs to draw the full diagram
+        // rather than the compact list; the metrics come back with `c` or `g`.
+        if state.mode == .graph, let run = state.selectedRunState {
+            let needed = GraphPanelView.Content(state: state, run: run).fullHeight(glyphs: state.glyphs)
+            if needed > main.height, needed <= body.height { (metrics, main) = body.splitTop(0) }
+        }
+
+        // Scroll so the selected family is fully inside the table.
+        let visible = max(metrics.height - 3, 1)
+        var first = 0
+        let selected = min(state.selectedMetric, max(lines.count - 1, 0))
+        func used(_ from: Int, _ through: Int) -> Int { lines.isEmpty ? 0 : lines[from...through].reduce(0, +) }
+        while !lines.isEmpty, first < selected, used(first, selected) > visible { first += 1 }
+
+        self.header = header
+        self.runBar = runBar
+        self.metrics = metrics
+        self.main = main
+        self.findingsStrip = strip
+        self.status = status
+        self.firstFamily = first
+    }
+
+    /// The family drawn on screen row `y`, if any.
+    public func familyIndex(atRow y: Int, state: MonitorState) -> Int? {
+        guard let run = state.selectedRunState else { return nil }
+        var row = metrics.y + 2
+        let families = state.families
+        for index in firstFamily..<families.count {
+            let count = state.lineCount(of: families[index], run: run)
+            if y >= row && y < row + count { return index }
+            row += count
+            if row >= metrics.maxY - 1 { break }
+        }
+        return nil
+    }
+
+    /// The finding listed on screen row `y` of the warnings view, if any.
+    public func findingIndex(atRow y: Int, state: MonitorState) -> Int? {
+        let index = y - (main.y + 1)
+        let count = state.selectedRunState?.findings.count ?? 0
+        return index >= 0 && index < count ? index : nil
+    }
+
+    /// The run whose tab covers column `x` of the run bar.
+    public func runIndex(atColumn x: Int, state: MonitorState) -> Int? {
+        var column = runBar.x
+        for (index, title) in MonitorLayout.runTabs(state: state).enumerated() {
+            let width = title.count + 1
+            if x >= column && x < column + width { return index }
+            column += width
+        }
+        return nil
+    }
+
+    /// The text of each run tab: `1 name state`.
+    public static func runTabs(state: MonitorState) -> [String] {
+        state.sourceOrder.enumerated().map { index, id in
+            let word = state.runs[id]?.sourceState?.word ?? "connecting"
+            return " \(index + 1) \(id.rawValue) · \(word) "
+        }
+    }
+}

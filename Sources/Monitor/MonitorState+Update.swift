@@ -1,0 +1,234 @@
+import TerminalCore
+import TrainingLog
+import Diagnostics
+import Feeds
+
+extension MonitorState {
+    /// Apply one message; return what the outside world must do.
+    public mutating func update(_ message: Message) -> [Effect] {
+        switch message {
+        case .feed(let fact):
+            apply(fact)
+            return []
+        case .resize(let newSize):
+            if newSize != size { size = newSize; markChanged() }
+            return []
+        case .tick(let now):
+            return tick(now)
+        case .key(let event):
+            return handle(event)
+        }
+    }
+
+    // MARK: sources
+
+    private mutating func apply(_ fact: FeedMessage) {
+        let id: SourceID
+        switch fact {
+        case .event(let source, _), .state(let source, _), .output(let source, _): id = source
+        }
+        if runs[id] == nil {
+            runs[id] = RunState()
+            sourceOrder.append(id)
+            runs[id]?.firstSeen = clock
+        }
+        switch fact {
+        case .event(_, let event):
+            runs[id]?.history.apply(event)
+            if case .epochEnded = event { runs[id]?.lastEpochSeen = clock }
+        case .state(_, let state):
+            runs[id]?.sourceState = state
+        case .output(_, let line):
+            runs[id]?.lastOutput = line
+        }
+        if id == selectedSource || sourceOrder.count > 1 { markChanged() }
+    }
+
+    // MARK: clock and findings
+
+    private mutating func tick(_ now: Double) -> [Effect] {
+        let previous = clock
+        clock = now
+        var effects: [Effect] = []
+        if let until = flashUntil, now >= until { flashUntil = nil; markChanged() }
+        var anyNew = false
+        for id in sourceOrder {
+            guard var run = runs[id], run.diagnosedRevision != run.history.revision else { continue }
+            let model = model(of: run)
+            let found = diagnose(run.history, model, run.flavour).sorted(by: Self.findingOrder)
+            let resolved = Diagnostics.resolvedMetrics(history: run.history, model: model, flavour: run.flavour)
+            if resolved != run.resolvedMetrics { run.resolvedMetrics = resolved; markChanged() }
+            run.diagnosedRevision = run.history.revision
+            let fresh = found.filter { !run.seenFindingIDs.contains($0.id) }
+            if found != run.findings { markChanged() }
+            run.findings = found
+            if !fresh.isEmpty {
+                anyNew = true
+                for finding in fresh {
+                    run.seenFindingIDs.insert(finding.id)
+                    run.newFindingIDs.insert(finding.id)
+                }
+            }
+            runs[id] = run
+        }
+        if anyNew {
+            flashUntil = now + Self.flashSeconds
+            markChanged()
+            if bellOnNewFinding { effects.append(.bell) }
+        }
+        // The elapsed time shows whole seconds: redraw when the second changes.
+        if needsClock, Int(previous) != Int(now) { markChanged() }
+        return effects
+    }
+
+    /// Errors before warnings before info, then by first epoch, then by id (stable order).
+    static func findingOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.severity != b.severity { return a.severity > b.severity }
+        if (a.epoch ?? 0) != (b.epoch ?? 0) { return (a.epoch ?? 0) < (b.epoch ?? 0) }
+        return a.id < b.id
+    }
+
+    // MARK: keys
+
+    private mutating func handle(_ event: InputEvent) -> [Effect] {
+        switch event {
+        case .resize(let newSize):
+            return update(.resize(newSize))
+        case .mouseWheel(let up, let x, let y):
+            focusPanel(at: x, y: y)
+            return perform(up ? .up : .down)
+        case .mouseClick(let x, let y):
+            click(x: x, y: y)
+            return []
+        default:
+            guard let command = KeyMap.command(for: event, runBarFocused: focus == .runs) else { return [] }
+            return perform(command)
+        }
+    }
+
+    /// Carry out one command.
+    public mutating func perform(_ command: Command) -> [Effect] {
+        markChanged()
+        if command == .quit { return [.quit] }
+        if helpVisible {
+            // Help is modal: it closes on the next key, and `?` toggles it.
+            helpVisible = false
+            return []
+        }
+        if detailOpen {
+            if command == .back || command == .details || command == .warnings { detailOpen = false; return [] }
+        }
+        switch command {
+        case .quit: return [.quit]
+        case .help: helpVisible = true
+        case .back: detailOpen = false
+        case .nextPanel, .previousPanel:
+            let order = panels
+            let index = order.firstIndex(of: focus) ?? 0
+            let step = command == .nextPanel ? 1 : order.count - 1
+            focus = order[(index + step) % order.count]
+        case .up, .down: move(by: command == .up ? -1 : 1)
+        case .left, .right:
+            if sourceOrder.count > 1 { selectRun(selectedRun + (command == .left ? -1 : 1)) }
+        case .details:
+            switch (focus, mode) {
+            case (.main, .warnings):
+                if !(selectedRunState?.findings.isEmpty ?? true) { detailOpen = true }
+            case (.metrics, _):
+                mode = .chart
+            case (.runs, _):
+                focus = .metrics
+            default: break
+            }
+        case .graph: toggle(.graph)
+        case .warnings:
+            toggle(.warnings)
+            if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
+        case .chart: mode = .chart
+        case .logScale: chart.logScale.toggle()
+        case .smoothing:
+            let steps = Self.smoothingSteps
+            let index = steps.firstIndex(of: chart.smoothing) ?? 0
+            chart.smoothing = steps[(index + 1) % steps.count]
+        case .batchOrEpoch: chart.perBatch.toggle()
+        case .zoomIn, .zoomOut:
+            let steps = Self.zoomSteps
+            let index = steps.firstIndex(of: chart.zoom) ?? 0
+            let next = command == .zoomIn ? min(index + 1, steps.count - 1) : max(index - 1, 0)
+            chart.zoom = steps[next]
+        case .pause:
+            if let id = selectedSource { return [.control(id, .togglePause)] }
+        case .faster, .slower:
+            guard let id = selectedSource else { return [] }
+            var speed = 1.0
+            if case .replaying(let current)? = runs[id]?.sourceState { speed = current }
+            // Doubling steps from 1/4x to 1024x: a 100-epoch log replays in seconds at the top.
+            let next = command == .faster ? min(speed * 2, 1024) : max(speed / 2, 0.25)
+            return [.control(id, .speed(next))]
+        }
+        return []
+    }
+
+    private mutating func toggle(_ target: Mode) {
+        if mode == target && focus == .main {
+            mode = .chart
+        } else {
+            mode = target
+            focus = .main
+        }
+        detailOpen = false
+    }
+
+    private mutating func selectRun(_ index: Int) {
+        guard !sourceOrder.isEmpty else { return }
+        selectedRun = min(max(index, 0), sourceOrder.count - 1)
+        selectedMetric = 0
+        selectedLoss = 0
+        selectedFinding = 0
+        detailOpen = false
+    }
+
+    private mutating func move(by step: Int) {
+        switch (focus, mode) {
+        case (.runs, _):
+            selectRun(selectedRun + step)
+        case (.main, .graph):
+            let count = (selectedRunState.map { LossBreakdown(state: self, run: $0).outputs.count } ?? 0) + 1
+            selectedLoss = min(max(selectedLoss + step, 0), max(count - 1, 0))
+        case (.main, .warnings):
+            let count = selectedRunState?.findings.count ?? 0
+            selectedFinding = min(max(selectedFinding + step, 0), max(count - 1, 0))
+        default:
+            let count = families.count
+            selectedMetric = min(max(selectedMetric + step, 0), max(count - 1, 0))
+        }
+    }
+
+    // MARK: mouse
+
+    private mutating func focusPanel(at x: Int, y: Int) {
+        let layout = MonitorLayout(state: self)
+        if layout.runBar.contains(x: x, y: y) { focus = .runs }
+        else if layout.metrics.contains(x: x, y: y) { focus = .metrics }
+        else if layout.main.contains(x: x, y: y) { focus = .main }
+    }
+
+    private mutating func click(x: Int, y: Int) {
+        markChanged()
+        focusPanel(at: x, y: y)
+        let layout = MonitorLayout(state: self)
+        switch focus {
+        case .runs:
+            if let index = layout.runIndex(atColumn: x, state: self) { selectRun(index) }
+        case .metrics:
+            if let index = layout.familyIndex(atRow: y, state: self) { selectedMetric = index }
+        case .main:
+            if mode == .warnings, let index = layout.findingIndex(atRow: y, state: self) { selectedFinding = index }
+        }
+    }
+}
+
+extension Rect {
+    /// Whether the cell (x, y) lies inside.
+    func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+}

@@ -1,0 +1,77 @@
+import TrainingLog
+import KerasModel
+import Diagnostics
+import Feeds
+
+/// What the monitor knows about one source: its run, its state, its findings.
+public struct RunState: Sendable {
+    /// The run as built from the source's events.
+    public var history = RunHistory()
+    /// The source's state, once it reported one.
+    public var sourceState: SourceState?
+    /// The current findings, most severe first.
+    public var findings: [Finding] = []
+    /// Ids of findings that appeared since the user last looked at the warnings panel.
+    public var newFindingIDs: Set<String> = []
+    /// Every finding id ever reported, so a finding that comes back is not new again.
+    public var seenFindingIDs: Set<String> = []
+    /// What each metric resolved to in Keras, by printed name (`accuracy`, `val_out2_accuracy`),
+    /// recomputed with the findings.
+    public var resolvedMetrics: [String: ResolvedMetric] = [:]
+    /// The history revision the findings were computed from.
+    public var diagnosedRevision: Int?
+    /// When the monitor first heard from the source (clock seconds).
+    public var firstSeen: Double?
+    /// When the last epoch ended, by the monitor's clock; the elapsed time of a live run
+    /// counts on from it.
+    public var lastEpochSeen: Double?
+    /// The last raw output line (a wrapped command's own prints).
+    public var lastOutput: String?
+
+    public init() {}
+
+    /// The Keras line of releases that produced the run, from the model or the log format;
+    /// nil when neither says (the diagnostics then assume what they document).
+    public var flavour: KerasFlavour? {
+        if let version = history.model?.kerasVersion, let flavour = KerasFlavour(version: version) { return flavour }
+        switch history.format {
+        case .keras3: return .keras3
+        case .keras2, .kerasVerbose2: return .keras2
+        case .keras1: return .keras1
+        default: return nil
+        }
+    }
+
+    /// The epoch running now or last finished, and the epochs requested.
+    public var epochProgress: (epoch: Int?, of: Int?) {
+        let epoch = history.currentEpoch ?? history.epochs.last?.epoch
+        return (epoch, history.epochsRequested)
+    }
+
+    /// Seconds of training so far: the epoch times Keras printed, plus the time since the
+    /// last epoch while the source is live. Nil when nothing printed a time.
+    public func elapsed(now: Double) -> Double? {
+        let printed = history.epochs.compactMap(\.seconds)
+        var total = printed.isEmpty ? nil : printed.reduce(0, +)
+        let running = history.end == nil && (sourceState == .live || sourceState == .following)
+        if running, let since = lastEpochSeen ?? firstSeen {
+            total = (total ?? 0) + max(0, now - since)
+        } else if total == nil, let firstSeen, history.end == nil, sourceState != .finished {
+            total = max(0, now - firstSeen)
+        }
+        return total
+    }
+
+    /// Seconds left: the current epoch's ETA plus the remaining epochs at the mean epoch time.
+    public var eta: Double? {
+        guard history.end == nil, let requested = history.epochsRequested else { return nil }
+        let done = history.epochs.count
+        guard done < requested else { return nil }
+        let times = history.epochs.compactMap(\.seconds)
+        let mean = times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
+        let current = history.lastProgress?.eta
+        let remainingWhole = requested - done - (history.lastProgress == nil ? 0 : 1)
+        guard let mean else { return remainingWhole == 0 ? current : nil }
+        return (current ?? 0) + Double(max(0, remainingWhole)) * mean
+    }
+}

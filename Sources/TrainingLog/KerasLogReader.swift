@@ -1,0 +1,454 @@
+import KerasModel
+
+/// Reads Keras's printed training output (Keras 3, tf-keras / Keras 2.3+, Keras 1.x-2.2,
+/// `verbose=2`, pipe or pty captures) as a stream of bytes and turns it into `TrainingEvent`s.
+///
+/// Keras draws with screen semantics even into files: every update after the first of a bar
+/// starts with a run of `\b` and a `\r`, the first with a bare `\r`, the last ends with `\n`;
+/// pty captures add `\r\n`. So the reader splits the stream into *segments* at `\b`, `\r` and
+/// `\n`, strips escape sequences from each, and decides what a segment is from its text and
+/// from how it ended: a progress update ended by a newline with its counter at the total (and
+/// no `ETA:`) is an epoch's final line; anything else is an in-epoch update. A `\r` at the end
+/// of a chunk is held until the next byte says whether a `\n` follows, so results never depend
+/// on where chunks split.
+public struct KerasLogReader: LogReader {
+    private enum Terminator { case newline, redraw, backspace, end }
+
+    private enum Bar {
+        /// Nothing seen yet in this `fit` segment.
+        case none
+        /// An epoch is running.
+        case epoch(Int)
+        /// The epoch's final line was printed; a redraw of the same bar may still replace it.
+        case finishedEpoch(Int)
+        /// A bar without an `Epoch` header after training: `evaluate()`.
+        case evaluating
+        case finishedEvaluation
+    }
+
+    // Byte level.
+    private var carry: [UInt8] = []
+    private var carryEndsWithCR = false
+    /// The current segment holds an escape or control byte (set by `scan`, or carried over).
+    private var dirty = false
+    private var afterBackspace = false
+    private var segmentsOnLine = 0
+    private var scratch: [UInt8] = []
+    private var keys = MetricKeyCache()
+
+    // Meaning.
+    private let forcedFormat: LogFormat?
+    /// The format recognised from the first progress update (or forced).
+    public private(set) var format: LogFormat?
+    private var bar: Bar = .none
+    private var runOpen = false
+    private var pendingHeader: (epoch: Int, of: Int?, midRun: Bool)?
+    private var epochsRequested: Int?
+    private var lastEpoch = 0
+    private var lastUpdate: BatchProgress?
+    private var inTraceback = false
+    /// The final line of a log's first, headerless epoch (the log began mid-run): held until the
+    /// next `Epoch N/M` header says its number was N-1, or the input ends (position 1).
+    private var heldMidRunEpoch: EpochRecord?
+    private var midRunEpochOpen = false
+    private var table = SummaryTableParser()
+
+    /// `format` forces how the run is labelled (the `--format` override); parsing accepts every
+    /// flavour regardless, since one log can mix them (a tf-keras bar and a Keras 3 warning).
+    public init(format: LogFormat? = nil) {
+        forcedFormat = format
+        self.format = format
+        scratch.reserveCapacity(4096)
+    }
+
+    public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
+        var events: [TrainingEvent] = []
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            scan(buffer, into: &events)
+        }
+        if handled == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { scan($0, into: &events) }
+        }
+        return events
+    }
+
+    public mutating func finish() -> [TrainingEvent] {
+        var events: [TrainingEvent] = []
+        if !carry.isEmpty || carryEndsWithCR {
+            let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+            endSegment(empty, 0, 0, .end, into: &events)
+        }
+        if let graph = table.finish() { events.append(.modelKnown(graph)) }
+        flushPendingHeader(into: &events)
+        releaseHeldEpoch(into: &events)
+        if case .epoch(let epoch) = bar {
+            closeIncompleteEpoch(epoch, into: &events)
+            events.append(.runEnded(.interrupted("the log ends in the middle of epoch \(epoch)")))
+        } else if runOpen {
+            events.append(.runEnded(.finished))
+        }
+        runOpen = false
+        bar = .none
+        return events
+    }
+
+    // MARK: - Bytes to segments
+
+    private mutating func scan(_ buffer: UnsafeBufferPointer<UInt8>, into events: inout [TrainingEvent]) {
+        let count = buffer.count
+        var index = 0
+        if carryEndsWithCR, count > 0 {
+            carryEndsWithCR = false
+            let next = buffer[0]
+            if next == 10 {
+                endSegment(buffer, 0, 0, .newline, into: &events)
+                index = 1
+            } else if next == 13 {
+                carryEndsWithCR = true // `\r\r\n` from a pty: still undecided
+                index = 1
+                while index < count, buffer[index] == 13 { index += 1 }
+                if index == count { return }
+                carryEndsWithCR = false
+                if buffer[index] == 10 {
+                    endSegment(buffer, 0, 0, .newline, into: &events)
+                    index += 1
+                } else {
+                    endSegment(buffer, 0, 0, .redraw, into: &events)
+                }
+            } else {
+                endSegment(buffer, 0, 0, .redraw, into: &events)
+            }
+        }
+        var segmentStart = index
+        while index < count {
+            let byte = buffer[index]
+            // Fast path: printable bytes are segment content.
+            if byte >= 32 {
+                index += 1
+                continue
+            }
+            if byte != 8 && byte != 10 && byte != 13 {
+                // An escape or another control byte: this segment must be cleaned.
+                dirty = true
+                index += 1
+                continue
+            }
+            if byte == 10 {
+                endSegment(buffer, segmentStart, index, .newline, into: &events)
+                index += 1
+            } else if byte == 8 {
+                endSegment(buffer, segmentStart, index, .backspace, into: &events)
+                index += 1
+                while index < count, buffer[index] == 8 { index += 1 }
+            } else {
+                // `\r`: a newline if `\n` follows (after any further `\r`), else a redraw.
+                var next = index + 1
+                while next < count, buffer[next] == 13 { next += 1 }
+                if next == count {
+                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<index]))
+                    carryEndsWithCR = true
+                    return
+                }
+                if buffer[next] == 10 {
+                    endSegment(buffer, segmentStart, index, .newline, into: &events)
+                    index = next + 1
+                } else {
+                    endSegment(buffer, segmentStart, index, .redraw, into: &events)
+                    index = next
+                }
+            }
+            segmentStart = index
+        }
+        if segmentStart < count {
+            carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<count]))
+        }
+    }
+
+    /// A segment ended: `carry` + `buffer[start..<end]`, escape sequences stripped. A segment
+    /// wholly inside the chunk with no escape or control byte (tf-keras and Keras 1-2 bars) is
+    /// read in place; others are cleaned into `scratch` first.
+    private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                     _ terminator: Terminator, into events: inout [TrainingEvent]) {
+        defer { dirty = false }
+        if carry.isEmpty, !dirty {
+            analyse(buffer, start, end, terminator, into: &events)
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var escape = EscapeStripper()
+        if !carry.isEmpty {
+            carry.withUnsafeBufferPointer { escape.append($0, 0, $0.count, to: &scratch) }
+            carry.removeAll(keepingCapacity: true)
+        }
+        if end > start { escape.append(buffer, start, end, to: &scratch) }
+        var segment: [UInt8] = []
+        swap(&segment, &scratch)
+        segment.withUnsafeBufferPointer { bytes in
+            analyse(bytes, 0, bytes.count, terminator, into: &events)
+        }
+        swap(&segment, &scratch)
+    }
+
+    /// Decides what a clean segment `bytes[start..<end]` is and emits its events.
+    private mutating func analyse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                  _ terminator: Terminator, into events: inout [TrainingEvent]) {
+        var length = end
+        while length > start, bytes[length - 1] == 32 { length -= 1 }
+        // A `\b` run marks the next drawn segment as a redraw of the same bar; the empty
+        // segment between the run and its `\r` must not use the mark up.
+        let continuation = afterBackspace
+        if length > start {
+            afterBackspace = terminator == .backspace
+        } else {
+            afterBackspace = (afterBackspace || terminator == .backspace) && terminator != .newline
+        }
+        if length > start {
+            let firstOnLine = segmentsOnLine == 0
+            segmentsOnLine += 1
+            let ended = terminator == .newline || terminator == .end
+            if let progress = ProgressLine.parse(bytes, from: start, to: length, keys: &keys) {
+                handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
+                if let trailer = progress.trailerStart {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
+                    handleText(Substring(text), into: &events)
+                }
+            } else {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<length]), as: UTF8.self)
+                handleText(Substring(text), into: &events)
+            }
+        }
+        if terminator == .newline { segmentsOnLine = 0 }
+    }
+
+    // MARK: - Progress
+
+    private mutating func handle(_ progress: ProgressLine, endsLine: Bool, continuation: Bool,
+                                 into events: inout [TrainingEvent]) {
+        if format == nil {
+            switch progress.style {
+            case .keras3Bar: format = .keras3
+            case .none: format = .kerasVerbose2
+            case .bracketBar: format = progress.usesShortAccuracyNames ? .keras1 : .keras2
+            }
+        }
+        let isFinal: Bool
+        if progress.style == .none {
+            isFinal = true // verbose=2 prints only an epoch's last line
+        } else {
+            isFinal = endsLine && progress.looksFinal
+        }
+        switch bar {
+        case .none:
+            if pendingHeader == nil {
+                // No `Epoch` header: the log starts mid-run. Number by position.
+                pendingHeader = (lastEpoch + 1, epochsRequested, true)
+                midRunEpochOpen = true
+            }
+            bar = .epoch(pendingHeader!.epoch)
+            flushPendingHeader(into: &events)
+            updateEpoch(progress, isFinal: isFinal, into: &events)
+        case .epoch:
+            flushPendingHeader(into: &events)
+            updateEpoch(progress, isFinal: isFinal, into: &events)
+        case .finishedEpoch(let epoch):
+            if continuation {
+                // The same bar drawn again (a callback printed between its updates): the
+                // later final line replaces the earlier one.
+                if isFinal {
+                    bar = .epoch(epoch)
+                    updateEpoch(progress, isFinal: true, into: &events)
+                }
+            } else {
+                bar = .evaluating
+                evaluate(progress, isFinal: isFinal, into: &events)
+            }
+        case .evaluating:
+            evaluate(progress, isFinal: isFinal, into: &events)
+        case .finishedEvaluation:
+            if !continuation {
+                bar = .evaluating
+                evaluate(progress, isFinal: isFinal, into: &events)
+            }
+        }
+    }
+
+    private mutating func updateEpoch(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
+        guard case .epoch(let epoch) = bar else { return }
+        if isFinal {
+            let record = EpochRecord(
+                epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate?.total,
+                seconds: progress.duration ?? progress.secondsPerEpoch,
+                secondsPerStep: progress.secondsPerStep, metrics: progress.metrics, complete: true)
+            if midRunEpochOpen {
+                heldMidRunEpoch = record
+            } else {
+                events.append(.epochEnded(record))
+            }
+            lastEpoch = max(lastEpoch, epoch)
+            lastUpdate = nil
+            bar = .finishedEpoch(epoch)
+        } else if let step = progress.step {
+            let eta = progress.hasETALabel ? progress.eta : progress.duration
+            let update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
+                                       metrics: progress.metrics)
+            lastUpdate = update
+            events.append(.batchProgress(update))
+        }
+    }
+
+    private mutating func evaluate(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
+        guard isFinal else { return }
+        bar = .finishedEvaluation
+        if !progress.metrics.isEmpty { events.append(.evaluated(progress.metrics)) }
+    }
+
+    private mutating func closeIncompleteEpoch(_ epoch: Int, into events: inout [TrainingEvent]) {
+        guard let update = lastUpdate, update.epoch == epoch else { return }
+        events.append(.epochEnded(EpochRecord(epoch: epoch, of: epochsRequested, steps: update.step,
+                                              metrics: update.metrics, complete: false)))
+        lastEpoch = max(lastEpoch, epoch)
+        lastUpdate = nil
+    }
+
+    /// Emits the deferred `runStarted` / `epochBegan` for a header, now that the format is known.
+    private mutating func flushPendingHeader(into events: inout [TrainingEvent]) {
+        guard let header = pendingHeader else { return }
+        pendingHeader = nil
+        if !runOpen {
+            runOpen = true
+            events.append(.runStarted(RunStart(epochs: header.of, format: format ?? .keras3,
+                                               startsMidRun: header.midRun)))
+        }
+        events.append(.epochBegan(epoch: header.epoch, of: header.of))
+    }
+
+    // MARK: - Text lines
+
+    private mutating func handleText(_ text: Substring, into events: inout [TrainingEvent]) {
+        switch table.consume(String(text)) {
+        case .consumed:
+            events.append(.noise(String(text)))
+            return
+        case .finished(let graph, let lineConsumed):
+            events.append(.modelKnown(graph))
+            if lineConsumed {
+                events.append(.noise(String(text)))
+                return
+            }
+        case .notTable:
+            break
+        }
+        if inTraceback {
+            if text.first == " " || text.isEmpty || text.hasPrefix("During handling")
+                || text.hasPrefix("The above exception") || text.hasPrefix("---") {
+                events.append(.noise(String(text)))
+                return
+            }
+            if LogLine.isExceptionLine(text) {
+                events.append(.message(CallbackMessage(kind: .exception, epoch: currentEpoch, text: String(text))))
+                if text.hasPrefix("jax.errors.SimplifiedTraceback") { return }
+                inTraceback = false
+                endRun(text.hasPrefix("KeyboardInterrupt") ? .interrupted(String(text)) : .failed(String(text)),
+                       into: &events)
+                return
+            }
+        }
+        switch LogLine.classify(text) {
+        case .epochHeader(let epoch, let of):
+            if case .epoch(let open) = bar { closeIncompleteEpoch(open, into: &events) }
+            if var held = heldMidRunEpoch {
+                if epoch > 1 { held.epoch = epoch - 1 }
+                held.of = of
+                events.append(.epochEnded(held))
+                heldMidRunEpoch = nil
+                lastEpoch = held.epoch
+            }
+            midRunEpochOpen = false
+            if pendingHeader != nil { flushPendingHeader(into: &events) }
+            if runOpen, epoch <= lastEpoch {
+                // A new `fit` call in the same log.
+                runOpen = false
+                lastEpoch = 0
+            }
+            epochsRequested = of
+            pendingHeader = (epoch, of, !runOpen && epoch != 1 && lastEpoch == 0)
+            bar = .epoch(epoch)
+        case .message(let kind, let epoch, let value):
+            var epoch = epoch
+            if kind == .terminatedOnNaN { epoch = currentEpoch }
+            flushPendingHeader(into: &events)
+            events.append(.message(CallbackMessage(kind: kind, epoch: epoch, value: value, text: String(text))))
+        case .tracebackStart:
+            inTraceback = true
+            events.append(.message(CallbackMessage(kind: .traceback, epoch: currentEpoch, text: String(text))))
+        case .interrupt:
+            events.append(.message(CallbackMessage(kind: .interrupted, epoch: currentEpoch,
+                                                   text: text.hasPrefix("^C") ? "^C" : String(text))))
+            // The pty echoes `^C` and the traceback follows on the same line.
+            if text.hasPrefix("^C"), text.count > 2 { handleText(text.dropFirst(2), into: &events) }
+        case .noise:
+            events.append(.noise(String(text)))
+        }
+    }
+
+    private var currentEpoch: Int? {
+        switch bar {
+        case .epoch(let epoch), .finishedEpoch(let epoch): return epoch
+        default: return nil
+        }
+    }
+
+    private mutating func releaseHeldEpoch(into events: inout [TrainingEvent]) {
+        if let held = heldMidRunEpoch { events.append(.epochEnded(held)) }
+        heldMidRunEpoch = nil
+        midRunEpochOpen = false
+    }
+
+    private mutating func endRun(_ end: RunEnd, into events: inout [TrainingEvent]) {
+        flushPendingHeader(into: &events)
+        releaseHeldEpoch(into: &events)
+        if case .epoch(let epoch) = bar { closeIncompleteEpoch(epoch, into: &events) }
+        if runOpen { events.append(.runEnded(end)) }
+        runOpen = false
+        bar = .none
+        pendingHeader = nil
+    }
+}
+
+/// Removes ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL`, two-byte `ESC x`)
+/// and other control bytes (a tab becomes a space) while copying, so a segment's text is what
+/// the terminal showed.
+struct EscapeStripper {
+    private enum State { case text, escape, csi, osc }
+    private var state = State.text
+
+    /// Appends `bytes[start..<end]` without escape sequences, copying plain runs in one go.
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to output: inout [UInt8]) {
+        var index = start
+        while index < end {
+            if state == .text {
+                let runStart = index
+                while index < end, bytes[index] >= 32 { index += 1 }
+                if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                guard index < end else { return }
+                let byte = bytes[index]
+                index += 1
+                if byte == 27 { state = .escape } else if byte == 9 { output.append(32) }
+                continue
+            }
+            let byte = bytes[index]
+            index += 1
+            switch state {
+            case .text:
+                break
+            case .escape:
+                state = byte == UInt8(ascii: "[") ? .csi : byte == UInt8(ascii: "]") ? .osc : .text
+            case .csi:
+                if byte >= 0x40, byte <= 0x7E { state = .text }
+            case .osc:
+                if byte == 7 || byte == 27 { state = .text }
+            }
+        }
+    }
+}

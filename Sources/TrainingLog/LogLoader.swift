@@ -1,0 +1,119 @@
+import Foundation
+
+/// A whole log read from disk: what `export`, `check` and replay start from.
+public struct LoadedLog: Sendable {
+    /// The path as given.
+    public var path: String
+    /// The format detected (or forced).
+    public var format: LogFormat
+    /// Every event, in order.
+    public var events: [TrainingEvent]
+}
+
+/// Why a log could not be read; `description` is one line naming the path and the problem.
+public struct LogLoadError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// Reads whole files and directories into events.
+public enum LogLoader {
+    /// Reads `path`: a log file of any supported format, a TensorBoard run directory (with
+    /// `train/` and `validation/`, or event files directly inside), or any other directory
+    /// (the newest log in it).
+    public static func events(at path: String, format: LogFormat?) throws -> [TrainingEvent] {
+        try load(at: path, format: format).events
+    }
+
+    /// Like `events(at:format:)`, with the format that was used.
+    public static func load(at path: String, format: LogFormat?) throws -> LoadedLog {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LogLoadError(path: path, problem: "no such file or directory")
+        }
+        if isDirectory.boolValue { return try loadDirectory(path, format: format) }
+        let bytes = try readBytes(path)
+        var reader = AutoReader(format: format)
+        var events = reader.feed(bytes)
+        events += reader.finish()
+        return LoadedLog(path: path, format: reader.format ?? .unknown, events: events)
+    }
+
+    private static func readBytes(_ path: String) throws -> [UInt8] {
+        guard FileManager.default.isReadableFile(atPath: path),
+              let data = FileManager.default.contents(atPath: path) else {
+            throw LogLoadError(path: path, problem: "cannot be read (permission denied or not a regular file)")
+        }
+        return [UInt8](data)
+    }
+
+    private static func loadDirectory(_ path: String, format: LogFormat?) throws -> LoadedLog {
+        let manager = FileManager.default
+        let base = URL(fileURLWithPath: path)
+        let train = eventFiles(in: base.appendingPathComponent("train"))
+        let validation = eventFiles(in: base.appendingPathComponent("validation"))
+        let direct = eventFiles(in: base)
+        if !train.isEmpty || !validation.isEmpty || !direct.isEmpty {
+            var parts: [(String, [String])] = [("", train + direct), ("val_", validation)]
+            parts.removeAll { $0.1.isEmpty }
+            return LoadedLog(path: path, format: .tensorBoard, events: try tensorBoardRun(parts))
+        }
+        guard let entries = try? manager.contentsOfDirectory(at: base, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey]) else {
+            throw LogLoadError(path: path, problem: "directory cannot be listed")
+        }
+        let files = entries.filter {
+            !$0.lastPathComponent.hasPrefix(".")
+                && ((try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false) == true
+        }
+        let newest = files.max { a, b in
+            let dateA = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            let dateB = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            return dateA < dateB
+        }
+        guard let newest else { throw LogLoadError(path: path, problem: "directory holds no log file") }
+        var loaded = try load(at: newest.path, format: format)
+        loaded.path = path
+        return loaded
+    }
+
+    private static func eventFiles(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
+            .map { directory.appendingPathComponent($0).path }
+    }
+
+    /// Merges the scalars of `train/` and `validation/` event files into one epoch per step.
+    private static func tensorBoardRun(_ parts: [(prefix: String, files: [String])]) throws -> [TrainingEvent] {
+        var byEpoch: [Int: MetricValues] = [:]
+        var noise: [TrainingEvent] = []
+        for part in parts {
+            for file in part.files {
+                var reader = TensorBoardReader(prefix: part.prefix)
+                var events = reader.feed(try readBytes(file))
+                events += reader.finish()
+                for event in events {
+                    switch event {
+                    case .epochEnded(let record):
+                        byEpoch[record.epoch, default: [:]].merge(record.metrics) { _, new in new }
+                    case .noise: noise.append(event)
+                    default: break
+                    }
+                }
+            }
+        }
+        guard let first = byEpoch.keys.min() else { return noise }
+        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: nil, format: .tensorBoard, startsMidRun: first != 1))]
+        for epoch in byEpoch.keys.sorted() {
+            // Keras's order: training keys, then `val_` keys, each alphabetical as TensorBoard stores them.
+            let metrics = byEpoch[epoch]!
+            var ordered: MetricValues = [:]
+            for key in metrics.keys.sorted() where !key.hasPrefix("val_") { ordered[key] = metrics[key] }
+            for key in metrics.keys.sorted() where key.hasPrefix("val_") { ordered[key] = metrics[key] }
+            events.append(.epochEnded(EpochRecord(epoch: epoch, metrics: ordered)))
+        }
+        events.append(.runEnded(.finished))
+        return noise + events
+    }
+}

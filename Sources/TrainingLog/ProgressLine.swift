@@ -1,0 +1,343 @@
+/// One Keras progress update parsed from a cleaned segment (escape sequences removed).
+///
+/// Covers every printed form: Keras 3 (`81/81 ━━━━ 0s 411us/step - loss: …`), tf-keras and
+/// Keras 2.3+ (`3/3 [====] - ETA: 0s - loss: …` / `- 0s 9ms/step - …`), Keras 1.x-2.2
+/// (`60000/60000 [====] - 5s - loss: … - acc: …`), and `verbose=2`
+/// (`81/81 - 2s - 29ms/step - …`, `3/3 - 0s - loss: … - 576ms/epoch - 7ms/step`,
+/// ` - 5s - loss: …`).
+struct ProgressLine {
+    /// How the bar was drawn.
+    enum Style: Equatable {
+        /// Keras 3's 20 `━` cells.
+        case keras3Bar
+        /// `[=====>....]`, tf-keras, Keras 1 and 2.
+        case bracketBar
+        /// No bar: `verbose=2`.
+        case none
+    }
+
+    var style: Style = .none
+    var step: Int?
+    var total: Int?
+    /// True when the total was printed as `Unknown` (`%7d/Unknown`).
+    var unknownTotal = false
+    /// An `ETA:` label was printed: certainly an intermediate update.
+    var hasETALabel = false
+    /// The first bare duration (`0s`, `1:36`): Keras 3's ETA or elapsed, tf-keras's elapsed.
+    var duration: Double?
+    var eta: Double?
+    var secondsPerStep: Double?
+    var secondsPerEpoch: Double?
+    var metrics: MetricValues = [:]
+    /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
+    var trailerStart: Int?
+    /// A metric name seen in Keras 1-2.2 (`acc`, `val_acc`).
+    var usesShortAccuracyNames = false
+
+    /// Plausibly the last update of an epoch: no ETA, and the counter (if any) at its total.
+    var looksFinal: Bool {
+        if hasETALabel { return false }
+        guard let step else { return true }
+        if let total { return step >= total }
+        return false
+    }
+}
+
+extension ProgressLine {
+    /// Parses `bytes[start..<end]`; nil unless it is a progress update. `keys` interns metric
+    /// names so that an update repeating the previous update's keys allocates no new String.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                      keys: inout MetricKeyCache) -> ProgressLine? {
+        var line = ProgressLine()
+        keys.begin()
+        var index = start
+        while index < end, bytes[index] == 32 { index += 1 }
+        guard index < end else { return nil }
+        if bytes[index] >= 48, bytes[index] <= 57,
+           let (_, afterNumber) = PrintedNumber.integer(bytes, from: index, to: end),
+           afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
+           matches(bytes, afterNumber + 1, end, " - ") {
+            // Keras 1.x verbose=2: `94s - loss: 0.7638 - acc: 0.5428`.
+            line.style = .none
+            line.parseTail(bytes, from: index, to: end, keys: &keys)
+            line.collect(&keys)
+            return line.metrics.isEmpty ? nil : line
+        } else if bytes[index] >= 48, bytes[index] <= 57 {
+            guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
+                  afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return nil }
+            line.step = step
+            index = afterStep + 1
+            if let (total, afterTotal) = PrintedNumber.integer(bytes, from: index, to: end) {
+                line.total = total
+                index = afterTotal
+            } else if matches(bytes, index, end, "Unknown") {
+                line.unknownTotal = true
+                index += 7
+            } else {
+                return nil
+            }
+            // What follows the counter decides: a bar, ` - ` (verbose=2), or the end.
+            if index == end { return line }
+            guard bytes[index] == 32 else { return nil }
+            if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
+                guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return nil }
+                line.style = .bracketBar
+                index = close + 1
+            } else if index + 3 < end, bytes[index + 1] == 0xE2, bytes[index + 2] == 0x94, bytes[index + 3] == 0x81 {
+                line.style = .keras3Bar
+                index += 1
+                while index + 2 < end, bytes[index] == 0xE2, bytes[index + 1] == 0x94, bytes[index + 2] == 0x81 {
+                    index += 3
+                }
+            } else if index + 2 < end, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == 32 {
+                line.style = .none
+            } else if line.unknownTotal {
+                line.style = .bracketBar
+            } else {
+                return nil
+            }
+        } else if bytes[index] == UInt8(ascii: "-"), index + 1 < end, bytes[index + 1] == 32 {
+            // Keras 1-2.2 verbose=2: ` - 5s - loss: 0.2837 - acc: 0.9181`. Demand a duration
+            // first so a user's "- item" print is not read as progress.
+            guard duration(bytes, index + 2, end) != nil else { return nil }
+            line.style = .none
+        } else {
+            return nil
+        }
+        line.parseTail(bytes, from: index, to: end, keys: &keys)
+        line.collect(&keys)
+        if line.step == nil, line.metrics.isEmpty { return nil }
+        return line
+    }
+
+    private mutating func collect(_ keys: inout MetricKeyCache) {
+        usesShortAccuracyNames = keys.sawShortAccuracyName
+        metrics = keys.finish()
+    }
+
+    /// Parses everything after the counter and bar: time words and ` - key: value` pairs.
+    private mutating func parseTail(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                    keys: inout MetricKeyCache) {
+        var index = start
+        while true {
+            // Separators: spaces and a lone `-`.
+            var sawSeparator = false
+            while index < end {
+                let byte = bytes[index]
+                if byte == 32 { index += 1; continue }
+                if byte == UInt8(ascii: "-"), index + 1 < end, bytes[index + 1] == 32 {
+                    sawSeparator = true
+                    index += 2
+                    continue
+                }
+                if byte == UInt8(ascii: "-"), index + 1 == end { index += 1; continue }
+                break
+            }
+            _ = sawSeparator
+            if index >= end { return }
+            let tokenStart = index
+            // `ETA: 1:36`
+            if ProgressLine.matches(bytes, index, end, "ETA: ") {
+                if let (value, next) = ProgressLine.duration(bytes, index + 5, end) {
+                    hasETALabel = true
+                    eta = value
+                    index = next
+                    continue
+                }
+                trailerStart = tokenStart
+                return
+            }
+            // A time word: `0s`, `1:36`, `9ms/step`, `576ms/epoch`.
+            if bytes[index] >= 48, bytes[index] <= 57 {
+                if let (seconds, unit, next) = ProgressLine.timeWord(bytes, index, end),
+                   next == end || bytes[next] == 32 {
+                    switch unit {
+                    case .step: secondsPerStep = seconds
+                    case .epoch: secondsPerEpoch = seconds
+                    case .none: if duration == nil { duration = seconds }
+                    }
+                    index = next
+                    continue
+                }
+                trailerStart = tokenStart
+                return
+            }
+            // `key: value`
+            var colon = index
+            while colon < end, bytes[colon] != UInt8(ascii: ":"), bytes[colon] != 32 { colon += 1 }
+            guard colon > index, colon + 1 < end, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == 32,
+                  let (value, next) = PrintedNumber.parse(bytes, from: colon + 2, to: end) else {
+                trailerStart = tokenStart
+                return
+            }
+            keys.add(bytes, index, colon, value: value)
+            index = next
+            // A value must be followed by a separator, padding or the end; anything else is a
+            // message glued onto the bar (`0.5938E0000 00:00:…`, `nanBatch 8: Invalid loss`).
+            if index < end, bytes[index] != 32 {
+                trailerStart = index
+                return
+            }
+        }
+    }
+
+    enum TimeUnit { case none, step, epoch }
+
+    /// `5s`, `1:36`, `1:02:03`, `687ms/step`, `83us/step`, `1s/step`, `576ms/epoch`.
+    static func timeWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Double, TimeUnit, Int)? {
+        guard let (value, next) = PrintedNumber.integer(bytes, from: start, to: end), next < end else { return nil }
+        var index = next
+        var seconds: Double
+        if bytes[index] == UInt8(ascii: ":") {
+            guard let (value, next) = duration(bytes, start, end) else { return nil }
+            return (value, .none, next)
+        } else if bytes[index] == UInt8(ascii: "s") {
+            seconds = Double(value)
+            index += 1
+        } else if index + 1 < end, bytes[index] == UInt8(ascii: "m"), bytes[index + 1] == UInt8(ascii: "s") {
+            seconds = Double(value) / 1000
+            index += 2
+        } else if index + 1 < end, bytes[index] == UInt8(ascii: "u"), bytes[index + 1] == UInt8(ascii: "s") {
+            seconds = Double(value) / 1_000_000
+            index += 2
+        } else if index + 2 < end, bytes[index] == 0xC2, bytes[index + 1] == 0xB5, bytes[index + 2] == UInt8(ascii: "s") {
+            seconds = Double(value) / 1_000_000 // `µs` in some Keras 2 builds
+            index += 3
+        } else {
+            return nil
+        }
+        if index < end, bytes[index] == UInt8(ascii: "/") {
+            if matches(bytes, index + 1, end, "step") { return (seconds, .step, index + 5) }
+            if matches(bytes, index + 1, end, "epoch") { return (seconds, .epoch, index + 6) }
+            if matches(bytes, index + 1, end, "sample") { return (seconds, .step, index + 7) }
+            return nil
+        }
+        return (seconds, .none, index)
+    }
+
+    /// A bare duration: `5s`, `1:36` (M:SS), `1:02:03` (H:MM:SS).
+    static func duration(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Double, Int)? {
+        guard let (first, next) = PrintedNumber.integer(bytes, from: start, to: end) else { return nil }
+        if next < end, bytes[next] == UInt8(ascii: "s") { return (Double(first), next + 1) }
+        guard next < end, bytes[next] == UInt8(ascii: ":"),
+              let (second, afterSecond) = PrintedNumber.integer(bytes, from: next + 1, to: end) else { return nil }
+        if afterSecond < end, bytes[afterSecond] == UInt8(ascii: ":"),
+           let (third, afterThird) = PrintedNumber.integer(bytes, from: afterSecond + 1, to: end) {
+            return (Double(first * 3600 + second * 60 + third), afterThird)
+        }
+        return (Double(first * 60 + second), afterSecond)
+    }
+
+    @inline(__always)
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard start + count <= end else { return false }
+        let pointer = literal.utf8Start
+        for offset in 0..<count where bytes[start + offset] != pointer[offset] { return false }
+        return true
+    }
+
+    @inline(__always)
+    static func firstIndex(of byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        var index = start
+        while index < end {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// Interns metric names: Keras prints the same keys in the same order on every update, so
+/// comparing bytes against the previous names avoids a String allocation per key per update,
+/// and an update with the previous update's key sequence shares its key array: building its
+/// `MetricValues` then costs one allocation (the values).
+struct MetricKeyCache {
+    /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`.
+    private var storage: [UInt8] = []
+    private var spans: [(start: Int, count: Int)] = []
+    private var names: [String] = []
+    private var shortAccuracy: [Bool] = []
+    private var cursor = 0
+    /// The key sequence of the update being parsed, as name indices.
+    private var current: [Int] = []
+    private var values: [Double] = []
+    /// The last update's key sequence and its names array (shared by every update that repeats it).
+    private var lastSequence: [Int] = []
+    private var lastNames: [String] = []
+    /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
+    private static let capacity = 4096
+
+    /// Starts collecting one update's metrics.
+    mutating func begin() {
+        current.removeAll(keepingCapacity: true)
+        values = []
+        values.reserveCapacity(max(lastSequence.count, 4))
+    }
+
+    /// Records `bytes[start..<end]: value`.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, value: Double) {
+        current.append(intern(bytes, start, end))
+        values.append(value)
+    }
+
+    /// The collected metrics, in printed order (a repeated key keeps its last value).
+    mutating func finish() -> MetricValues {
+        if current == lastSequence {
+            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
+        }
+        var seen = Set<Int>()
+        if current.allSatisfy({ seen.insert($0).inserted }) {
+            lastSequence = current
+            lastNames = current.map { names[$0] }
+            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
+        }
+        var metrics = MetricValues()
+        for (index, value) in zip(current, values) { metrics[names[index]] = value }
+        return metrics
+    }
+
+    /// True when the update being collected has a Keras 1-2.2 `acc` / `val_acc` key.
+    var sawShortAccuracyName: Bool {
+        current.contains { shortAccuracy[$0] }
+    }
+
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        let count = end - start
+        let total = spans.count
+        if total > 0 {
+            let found: Int? = storage.withUnsafeBufferPointer { stored in
+                for attempt in 0..<min(total, 64) {
+                    var slot = cursor + attempt
+                    if slot >= total { slot -= total * (slot / total) }
+                    let span = spans[slot]
+                    guard span.count == count else { continue }
+                    var offset = 0
+                    while offset < count, stored[span.start + offset] == bytes[start + offset] { offset += 1 }
+                    if offset == count { return slot }
+                }
+                return nil
+            }
+            if let found {
+                cursor = found + 1
+                return found
+            }
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        if total >= Self.capacity {
+            // Full (a stream of garbage keys): reuse the last slot for the newcomer.
+            names[total - 1] = name
+            shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            spans[total - 1] = (storage.count - count, count)
+            lastSequence = []
+            return total - 1
+        }
+        storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        spans.append((storage.count - count, count))
+        names.append(name)
+        shortAccuracy.append(name == "acc" || name == "val_acc")
+        cursor = spans.count
+        return spans.count - 1
+    }
+}

@@ -1,0 +1,69 @@
+import KerasModel
+
+/// One `fit` segment of a source as `export` reports it: its epochs (a later final line for
+/// the same epoch replaces an earlier one) and its messages, evaluations and ending, in order.
+public struct RunSegment: Sendable, Equatable {
+    /// One entry of a segment's `events` list.
+    public enum Note: Sendable, Equatable {
+        case message(CallbackMessage)
+        case evaluated(MetricValues)
+        case ended(RunEnd)
+    }
+
+    public var format: LogFormat
+    public var epochsRequested: Int?
+    public var startsMidRun: Bool
+    public var epochs: [EpochRecord] = []
+    public var notes: [Note] = []
+    public var model: ModelGraph?
+
+    public init(format: LogFormat, epochsRequested: Int? = nil, startsMidRun: Bool = false) {
+        self.format = format
+        self.epochsRequested = epochsRequested
+        self.startsMidRun = startsMidRun
+    }
+
+    /// Splits events into segments. Events before the first `runStarted` (a model summary, a
+    /// warning) belong to the first segment; a source with no training output gives none.
+    public static func segments(from events: [TrainingEvent], format: LogFormat = .unknown) -> [RunSegment] {
+        var segments: [RunSegment] = []
+        var preamble = RunSegment(format: format)
+        var current: RunSegment?
+        func apply(_ body: (inout RunSegment) -> Void) {
+            if current != nil { body(&current!) } else { body(&preamble) }
+        }
+        for event in events {
+            switch event {
+            case .runStarted(let start):
+                if let finished = current { segments.append(finished) }
+                var next = RunSegment(format: start.format, epochsRequested: start.epochs, startsMidRun: start.startsMidRun)
+                if segments.isEmpty {
+                    next.notes = preamble.notes
+                    next.model = preamble.model
+                }
+                current = next
+            case .modelKnown(let graph):
+                apply { segment in
+                    if let known = segment.model, known.provenance.isExact, !graph.provenance.isExact { return }
+                    segment.model = graph
+                }
+            case .epochBegan(_, let of):
+                if let of { apply { $0.epochsRequested = of } }
+            case .epochEnded(let record):
+                apply { segment in
+                    if let index = segment.epochs.lastIndex(where: { $0.epoch == record.epoch }) {
+                        segment.epochs[index] = record
+                    } else {
+                        segment.epochs.append(record)
+                    }
+                }
+            case .message(let message): apply { $0.notes.append(.message(message)) }
+            case .evaluated(let values): apply { $0.notes.append(.evaluated(values)) }
+            case .runEnded(let end): apply { $0.notes.append(.ended(end)) }
+            case .batchProgress, .noise: break
+            }
+        }
+        if let current { segments.append(current) }
+        return segments.filter { !$0.epochs.isEmpty || $0.notes.contains { if case .evaluated = $0 { true } else { false } } }
+    }
+}

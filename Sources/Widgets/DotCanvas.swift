@@ -1,0 +1,61 @@
+/// A grid of dots over a grid of cells: braille gives 2x4 dots per cell (U+2800 block),
+/// ASCII one dot per cell. Each cell remembers which layer drew into it last, so the line
+/// drawn last (validation over training, smoothed over raw) owns the cell's style.
+struct DotCanvas {
+    let columns: Int
+    let rows: Int
+    let dotsPerColumn: Int
+    let dotsPerRow: Int
+    private(set) var bits: [UInt8]
+    private(set) var layer: [Int]
+
+    init(columns: Int, rows: Int, braille: Bool) {
+        self.columns = columns
+        self.rows = rows
+        dotsPerColumn = braille ? 2 : 1
+        dotsPerRow = braille ? 4 : 1
+        bits = Array(repeating: 0, count: columns * rows)
+        layer = Array(repeating: -1, count: columns * rows)
+    }
+
+    var width: Int { columns * dotsPerColumn }
+    var height: Int { rows * dotsPerRow }
+
+    /// Braille dot bits by (column within cell, row within cell): dots 1-3 and 7 on the left,
+    /// 4-6 and 8 on the right (the Unicode braille numbering).
+    private static let brailleBits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
+
+    /// Set the dot at (x, y), y growing downwards; dots outside are ignored.
+    mutating func set(x: Int, y: Int, layer index: Int) {
+        guard x >= 0, y >= 0, x < width, y < height else { return }
+        let cell = (y / dotsPerRow) * columns + x / dotsPerColumn
+        bits[cell] |= dotsPerColumn == 2 ? DotCanvas.brailleBits[x % 2][y % 4] : 1
+        layer[cell] = index
+    }
+
+    /// A straight line of dots from one point to another (Bresenham).
+    mutating func line(from start: (x: Int, y: Int), to end: (x: Int, y: Int), layer index: Int) {
+        var x = start.x, y = start.y
+        let dx = abs(end.x - x), dy = -abs(end.y - y)
+        let sx = x < end.x ? 1 : -1, sy = y < end.y ? 1 : -1
+        var error = dx + dy
+        while true {
+            set(x: x, y: y, layer: index)
+            if x == end.x && y == end.y { break }
+            let doubled = 2 * error
+            if doubled >= dy { error += dy; x += sx }
+            if doubled <= dx { error += dx; y += sy }
+        }
+    }
+
+    /// The character of cell (column, row), nil when no dot is set.
+    func character(column: Int, row: Int, point: Character) -> Character? {
+        let value = bits[row * columns + column]
+        guard value != 0 else { return nil }
+        guard dotsPerColumn == 2 else { return point }
+        return Character(Unicode.Scalar(0x2800 + UInt32(value))!)
+    }
+
+    /// The layer that last drew into cell (column, row), -1 for none.
+    func layer(column: Int, row: Int) -> Int { layer[row * columns + column] }
+}

@@ -1,0 +1,302 @@
+import Foundation
+import TerminalCore
+
+/// A line chart of one or more series (training and validation) in braille dots (2x4 per
+/// cell), with a labelled y axis (max, mid, min) and x axis (first, middle, last epoch or
+/// step). Options: log scale, TensorBoard's debiased EMA smoothing with the raw line kept
+/// visible, zoom to the last N points. NaN, infinities and (on a log scale) values <= 0 are
+/// gaps in the line with a marker on the x axis, never zero. Dense series keep every
+/// column's minimum, maximum and last value, so spikes and the final point always show.
+/// With ASCII glyphs each cell is one point drawn as `plotPoint`.
+///
+/// Layout in `area` (`W` = y label width, at most 7 columns):
+/// ```
+///  0.5123┤    ⡠⠊⠉⠢⡀          <- top row: the maximum
+///        │  ⡠⠊      ⠈⠢⣀      
+///  0.3061┤⠔⠁            ⠉⠒⠤  <- middle row
+///  0.1000┤                    <- bottom plot row: the minimum
+///        └┬─────────×─────┬   <- x axis; × marks a NaN column
+///         1         epoch 50
+/// ```
+public struct LineChart: Widget, Sendable {
+    /// One line of the chart.
+    public struct Series: Sendable, Equatable {
+        /// The metric name (`loss`, `val_loss`).
+        public var name: String
+        /// Values by x index, oldest first; all series share the x axis.
+        public var values: [Double]
+        /// The line's style (the theme's `train_line` or `val_line`).
+        public var style: Style
+        /// The unsmoothed line's style under smoothing; `style` dimmed when nil.
+        public var rawStyle: Style?
+
+        /// A series named `name`.
+        public init(name: String, values: [Double], style: Style, rawStyle: Style? = nil) {
+            self.name = name
+            self.values = values
+            self.style = style
+            self.rawStyle = rawStyle
+        }
+    }
+
+    /// The lines, drawn in order (later ones on top where they share a cell).
+    public var series: [Series]
+    /// Glyphs: `braille` or `plotPoint`, axis lines, ticks and `nanMarker`.
+    public var glyphs: Glyphs
+    /// Axis lines and labels.
+    public var axisStyle: Style
+    /// NaN and unplottable markers.
+    public var markerStyle: Style
+    /// The x value of index 0 (1 for Keras's 1-based epochs, 0 or the first step for batches).
+    public var firstX: Int
+    /// What x counts (`epoch`, `step`), shown before the last x label when it fits.
+    public var xLabel: String
+    /// Plot log10 of the values; values <= 0 become marked gaps.
+    public var logScale: Bool
+    /// EMA smoothing weight 0...0.999 (0: off), TensorBoard's formula (`Smoothing.ema`).
+    public var smoothing: Double
+    /// Show only the last N x positions (nil: all).
+    public var lastN: Int?
+
+    /// A chart of `series`.
+    public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
+                xLabel: String = "epoch", logScale: Bool = false, smoothing: Double = 0, lastN: Int? = nil) {
+        self.series = series
+        self.glyphs = glyphs
+        self.axisStyle = axisStyle
+        self.markerStyle = markerStyle
+        self.firstX = firstX
+        self.xLabel = xLabel
+        self.logScale = logScale
+        self.smoothing = smoothing
+        self.lastN = lastN
+    }
+
+    /// A chart styled by `theme`: `axis` and `nan_marker` (series carry their own styles).
+    public init(series: [Series], theme: Theme, glyphs: Glyphs, firstX: Int = 1, xLabel: String = "epoch",
+                logScale: Bool = false, smoothing: Double = 0, lastN: Int? = nil) {
+        self.init(series: series, glyphs: glyphs, axisStyle: theme[.axis], markerStyle: theme[.nanMarker], firstX: firstX,
+                  xLabel: xLabel, logScale: logScale, smoothing: smoothing, lastN: lastN)
+    }
+
+    /// Widest y label: 7 columns hold `%.4g` of typical losses (`0.04631`, `1.235e4`).
+    static let maxLabelWidth = 7
+
+    /// A line to draw: values already sliced to the visible window.
+    private struct Layer {
+        var values: ArraySlice<Double>
+        var style: Style
+    }
+
+    /// Draw axes, labels and lines into `area`. Below 3 rows or 4 columns of plot there is
+    /// no room for axes; the first series is drawn as a sparkline instead.
+    public func render(into buffer: inout Buffer, area: Rect) {
+        guard !area.isEmpty else { return }
+        let count = series.map(\.values.count).max() ?? 0
+        let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        let visible = count - start
+
+        // Layers: raw lines under the smoothed ones, in series order.
+        var layers: [Layer] = []
+        let smoothed = smoothing > 0
+        if smoothed {
+            for line in series {
+                var raw = line.rawStyle ?? line.style
+                if line.rawStyle == nil { raw.attributes.insert(.dim) }
+                layers.append(Layer(values: line.values.dropFirst(start), style: raw))
+            }
+        }
+        for line in series {
+            let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
+            layers.append(Layer(values: values.dropFirst(start), style: line.style))
+        }
+
+        // Range over every plottable value in view.
+        var low = Double.infinity, high = -Double.infinity
+        for layer in layers {
+            for value in layer.values {
+                guard let t = transform(value) else { continue }
+                low = min(low, t)
+                high = max(high, t)
+            }
+        }
+        let hasValues = low <= high
+        if !hasValues { (low, high) = (0, 1) }
+        if low == high {
+            // A flat line sits mid-height between padded bounds.
+            let pad = logScale ? 0.5 : (low == 0 ? 1 : abs(low) * 0.1)
+            low -= pad
+            high += pad
+        }
+
+        let plotHeight = area.height - 2
+        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
+        let tickRows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
+        let tickLabels = tickRows.map { row in
+            row == 0 ? tickLabel(untransform(high))
+                : row == plotHeight - 1 ? tickLabel(untransform(low))
+                : midLabel(row: row, rows: plotHeight, low: low, high: high)
+        }
+        let labelWidth = hasValues ? min(LineChart.maxLabelWidth, tickLabels.map(\.count).max() ?? 1) : 0
+        let plotWidth = area.width - labelWidth - 1
+        guard plotHeight >= 1, plotWidth >= 4 else {
+            if let first = series.first {
+                Sparkline(values: Array(first.values.dropFirst(start)), glyphs: glyphs, style: first.style,
+                          markerStyle: markerStyle).render(into: &buffer, area: area)
+            }
+            return
+        }
+        let axisX = area.x + labelWidth
+        let plotX = axisX + 1
+        let axisY = area.y + plotHeight
+
+        var canvas = DotCanvas(columns: plotWidth, rows: plotHeight, braille: glyphs.braille)
+        var markedColumns = Set<Int>()
+        let pixelX: (Int) -> Int = { index in
+            visible <= 1 ? 0 : Int((Double(index) * Double(canvas.width - 1) / Double(visible - 1)).rounded())
+        }
+        let pixelY: (Double) -> Int = { t in
+            let fraction = (t - low) / (high - low)
+            return canvas.height - 1 - Int((fraction * Double(canvas.height - 1)).rounded())
+        }
+        for (index, layer) in layers.enumerated() {
+            var previous: (x: Int, y: Int)?
+            for point in plotPoints(layer.values, visible: visible, pixelX: pixelX, pixelY: pixelY) {
+                guard let y = point.y else {
+                    markedColumns.insert(point.x / canvas.dotsPerColumn)
+                    previous = nil
+                    continue
+                }
+                let current = (x: point.x, y: y)
+                if let previous {
+                    canvas.line(from: previous, to: current, layer: index)
+                } else {
+                    canvas.set(x: current.x, y: current.y, layer: index)
+                }
+                previous = current
+            }
+        }
+
+        // Lines.
+        for row in 0..<plotHeight {
+            for column in 0..<plotWidth {
+                guard let character = canvas.character(column: column, row: row, point: glyphs.plotPoint) else { continue }
+                let owner = canvas.layer(column: column, row: row)
+                buffer[plotX + column, area.y + row] = Cell(character, style: layers[owner].style)
+            }
+        }
+
+        // Y axis: tick marks with labels right-aligned beside them.
+        for row in 0..<plotHeight {
+            buffer[axisX, area.y + row] = Cell(hasValues && tickRows.contains(row) ? glyphs.teeLeft : glyphs.vertical, style: axisStyle)
+        }
+        for (row, label) in zip(tickRows, tickLabels) where hasValues {
+            let text = Span.fit(label, width: labelWidth, alignment: .right, ellipsis: glyphs.ellipsis)
+            buffer.write(text, x: area.x, y: area.y + row, style: axisStyle, clip: area)
+        }
+
+        // X axis with ticks at the first, middle and last visible positions.
+        buffer[axisX, axisY] = Cell(glyphs.bottomLeft, style: axisStyle)
+        for column in 0..<plotWidth {
+            buffer[plotX + column, axisY] = Cell(glyphs.horizontal, style: axisStyle)
+        }
+        guard visible > 0, hasValues else {
+            buffer.write(Span.fit("no data", width: plotWidth, alignment: .center), x: plotX, y: area.y + (plotHeight - 1) / 2,
+                         style: axisStyle, clip: area)
+            return
+        }
+        let tickIndices = visible >= 3 ? [0, (visible - 1) / 2, visible - 1] : Array(0..<visible)
+        for index in tickIndices {
+            buffer[plotX + pixelX(index) / canvas.dotsPerColumn, axisY] = Cell(glyphs.teeDown, style: axisStyle)
+        }
+        for column in markedColumns where column >= 0 && column < plotWidth {
+            buffer[plotX + column, axisY] = Cell(glyphs.nanMarker, style: markerStyle)
+        }
+        drawXLabels(into: &buffer, indices: tickIndices, start: start, plotX: plotX, y: axisY + 1,
+                    column: { pixelX($0) / canvas.dotsPerColumn }, area: area)
+    }
+
+    /// The y label of a middle row: the value at that row's centre dot.
+    private func midLabel(row: Int, rows: Int, low: Double, high: Double) -> String {
+        let dotsPerRow = glyphs.braille ? 4 : 1
+        let height = rows * dotsPerRow
+        let centreDot = row * dotsPerRow + dotsPerRow / 2
+        let fraction = Double(height - 1 - centreDot) / Double(max(1, height - 1))
+        return tickLabel(untransform(low + fraction * (high - low)))
+    }
+
+    /// Three significant digits: enough to read a scale, short enough to leave room for the plot.
+    private func tickLabel(_ value: Double) -> String {
+        // From 1000 up to 7 digits a whole number reads better than an exponent (1000, not 1e3).
+        if abs(value) >= 1000, abs(value) < 1e6 { return String(format: "%.0f", value) }
+        let text = formatMetric(value, significantDigits: 3)
+        return text.count <= LineChart.maxLabelWidth ? text : formatMetric(value, maxWidth: LineChart.maxLabelWidth)
+    }
+
+    /// First label left-aligned at its tick, last right-aligned at its tick (prefixed with
+    /// `xLabel` when there is room), middle centred when it overlaps neither.
+    private func drawXLabels(into buffer: inout Buffer, indices: [Int], start: Int, plotX: Int, y: Int,
+                             column: (Int) -> Int, area: Rect) {
+        guard y < area.maxY, let firstIndex = indices.first, let lastIndex = indices.last else { return }
+        let firstText = String(firstX + start + firstIndex)
+        let firstEnd = plotX + column(firstIndex) + firstText.count
+        buffer.write(firstText, x: plotX + column(firstIndex), y: y, style: axisStyle, clip: area)
+        guard lastIndex != firstIndex else { return }
+        var lastText = String(firstX + start + lastIndex)
+        let lastRight = plotX + column(lastIndex) + 1
+        if !xLabel.isEmpty, lastRight - lastText.count - xLabel.count - 1 > firstEnd + 1 { lastText = "\(xLabel) \(lastText)" }
+        let lastStart = max(firstEnd + 1, lastRight - lastText.count)
+        buffer.write(lastText, x: lastStart, y: y, style: axisStyle, clip: area)
+        guard indices.count == 3 else { return }
+        let midText = String(firstX + start + indices[1])
+        let midStart = plotX + column(indices[1]) - midText.count / 2
+        if midStart > firstEnd, midStart + midText.count < lastStart {
+            buffer.write(midText, x: midStart, y: y, style: axisStyle, clip: area)
+        }
+    }
+
+    /// log10 on a log scale; nil for values the chart cannot place (NaN, inf, <= 0 on log).
+    private func transform(_ value: Double) -> Double? {
+        guard value.isFinite else { return nil }
+        if logScale { return value > 0 ? log10(value) : nil }
+        return value
+    }
+
+    private func untransform(_ t: Double) -> Double { logScale ? pow(10, t) : t }
+
+    /// The dots to join, in order; `y == nil` breaks the line and marks its column. When
+    /// there are more than two values per dot column, each column keeps its first, lowest,
+    /// highest and last value in their original order: the drawn line is the same as
+    /// joining all of them, at a bounded cost.
+    private func plotPoints(_ values: ArraySlice<Double>, visible: Int, pixelX: (Int) -> Int,
+                            pixelY: (Double) -> Int) -> [(x: Int, y: Int?)] {
+        let base = values.startIndex
+        let dense = values.count > 2 * max(1, pixelX(max(0, visible - 1)) + 1)
+        guard dense else {
+            return values.indices.map { index in
+                let x = pixelX(index - base)
+                return (x, transform(values[index]).map(pixelY))
+            }
+        }
+        var points: [(x: Int, y: Int?)] = []
+        var index = values.startIndex
+        while index < values.endIndex {
+            let x = pixelX(index - base)
+            var group: [(offset: Int, t: Double)] = []
+            var broken = false
+            while index < values.endIndex, pixelX(index - base) == x {
+                if let t = transform(values[index]) { group.append((index, t)) } else { broken = true }
+                index += 1
+            }
+            if broken { points.append((x, nil)) }
+            guard let first = group.first, let last = group.last else { continue }
+            let lowest = group.min { $0.t < $1.t }!, highest = group.max { $0.t < $1.t }!
+            var kept: [(offset: Int, t: Double)] = [first]
+            for candidate in [lowest, highest, last].sorted(by: { $0.offset < $1.offset }) where candidate.offset != kept.last!.offset {
+                kept.append(candidate)
+            }
+            points.append(contentsOf: kept.map { (x, pixelY($0.t)) })
+        }
+        return points
+    }
+}

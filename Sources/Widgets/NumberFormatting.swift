@@ -1,0 +1,50 @@
+import Foundation
+
+/// A metric value in at most 4 significant digits, the way `%.4g` prints it but with a
+/// compact exponent (`1.235e4`, `3.2e-5`): `0.0463`, `3.73`, `687.1`, `nan`, `inf`, `-inf`.
+/// Four digits match what Keras prints (`%.4f` for typical losses) without wasting columns.
+public func formatMetric(_ value: Double) -> String {
+    formatMetric(value, significantDigits: 4)
+}
+
+/// `value` with `significantDigits` significant digits, `%g` style with a compact exponent.
+public func formatMetric(_ value: Double, significantDigits: Int) -> String {
+    if value.isNaN { return "nan" }
+    if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+    if value == 0 { return "0" }
+    let text = String(format: "%.\(max(1, significantDigits))g", value)
+    guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
+    // "1.235e+04" -> "1.235e4", "3.2e-05" -> "3.2e-5".
+    let mantissa = text[..<e]
+    var exponent = text[text.index(after: e)...]
+    var sign = ""
+    if exponent.first == "+" { exponent = exponent.dropFirst() } else if exponent.first == "-" {
+        sign = "-"
+        exponent = exponent.dropFirst()
+    }
+    let digits = exponent.drop(while: { $0 == "0" })
+    return "\(mantissa)e\(sign)\(digits.isEmpty ? "0" : digits)"
+}
+
+/// `value` in at most `width` columns, dropping significant digits (4 down to 1) until it
+/// fits; axis labels use this. Returns the 1-digit form when nothing shorter exists.
+public func formatMetric(_ value: Double, maxWidth width: Int) -> String {
+    var digits = 4
+    var text = formatMetric(value, significantDigits: digits)
+    while text.count > width, digits > 1 {
+        digits -= 1
+        text = formatMetric(value, significantDigits: digits)
+    }
+    return text
+}
+
+/// A duration as a clock: `5:02` under an hour, `1:05:02` from an hour, `2d 03:04:05` from a
+/// day; `--:--` for an unknown (nil, NaN, negative or infinite) duration.
+public func formatDuration(_ seconds: Double?) -> String {
+    guard let seconds, seconds.isFinite, seconds >= 0 else { return "--:--" }
+    let total = Int(seconds.rounded(.down))
+    let days = total / 86_400, hours = total / 3600 % 24, minutes = total / 60 % 60, secs = total % 60
+    if days > 0 { return String(format: "%dd %02d:%02d:%02d", days, hours, minutes, secs) }
+    if hours > 0 { return String(format: "%d:%02d:%02d", hours, minutes, secs) }
+    return String(format: "%d:%02d", minutes, secs)
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Exponential moving average exactly as TensorBoard's scalar dashboard smooths
+/// (`vz_line_chart2/line-chart.ts`, "classic" smoothing): `last = last*w + (1-w)*x`, divided by
+/// the debias weight `1 - w^k` where k counts the finite values so far, so early points are
+/// not pulled towards the zero the average starts from. Non-finite values pass through
+/// unchanged and are not accumulated; a constant series is returned as it is (TensorBoard
+/// skips smoothing it, since rounding would otherwise make a flat line wobble).
+public enum Smoothing {
+    /// The smoothed series for `weight`, clamped to 0...0.999, the range of TensorBoard's
+    /// slider (at exactly 1 the average never moves off its starting 0). 0 returns `values`.
+    public static func ema(_ values: [Double], weight: Double) -> [Double] {
+        guard !values.isEmpty else { return [] }
+        let w = min(max(weight.isNaN ? 0 : weight, 0), 0.999)
+        guard w > 0 else { return values }
+        if values.allSatisfy({ $0 == values[0] }) { return values }
+        var last = 0.0
+        var accumulated = 0
+        return values.map { value in
+            guard value.isFinite else { return value }
+            last = last * w + (1 - w) * value
+            accumulated += 1
+            return last / (1 - pow(w, Double(accumulated)))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import TerminalCore
+
+/// A run of text in one style: the unit list rows and paragraphs are made of.
+public struct Span: Sendable, Equatable {
+    /// The text; one column per character (fitwatch draws no double-width text).
+    public var text: String
+    /// Its style.
+    public var style: Style
+
+    /// A span of `text` in `style`.
+    public init(_ text: String, style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+
+    /// How text is placed in a fixed-width column.
+    public enum Alignment: Sendable { case left, right, center }
+
+    /// `text` cut or padded to exactly `width` columns; cut text ends in `ellipsis` so a
+    /// truncated name never passes for a whole one.
+    public static func fit(_ text: String, width: Int, alignment: Alignment = .left, ellipsis: Character = "…") -> String {
+        guard width > 0 else { return "" }
+        if text.count > width {
+            return width == 1 ? String(ellipsis) : String(text.prefix(width - 1)) + String(ellipsis)
+        }
+        let padding = width - text.count
+        switch alignment {
+        case .left: return text + String(repeating: " ", count: padding)
+        case .right: return String(repeating: " ", count: padding) + text
+        case .center:
+            let left = padding / 2
+            return String(repeating: " ", count: left) + text + String(repeating: " ", count: padding - left)
+        }
+    }
+}
+
+extension Buffer {
+    /// Write spans one after another from (x, y), clipped to `clip`; returns the next column.
+    @discardableResult
+    public mutating func write(_ spans: [Span], x: Int, y: Int, clip: Rect) -> Int {
+        var column = x
+        for span in spans { column = write(span.text, x: column, y: y, style: span.style, clip: clip) }
+        return column
+    }
+}

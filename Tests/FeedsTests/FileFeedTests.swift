@@ -1,0 +1,99 @@
+import Testing
+import Foundation
+@testable import Feeds
+
+/// Each test follows a file like `tail -F` and checks the bytes a user's reader receives.
+@Suite struct FileFeedTests {
+    private func follow(_ path: String) -> (FileFeed, FeedProbe) {
+        let feed = FileFeed(path: path, pollInterval: 0.2, makeReader: { ChunkEchoReader() })
+        return (feed, FeedProbe(feed))
+    }
+
+    @Test func readsWhatIsThereThenEveryAppend() {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("Epoch 1/3\n", to: path)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text == "Epoch 1/3\n" })
+        #expect(probe.states.first == .following)
+        for epoch in 2...3 {
+            append("Epoch \(epoch)/3\n", to: path)
+        }
+        #expect(probe.wait { $0.text == "Epoch 1/3\nEpoch 2/3\nEpoch 3/3\n" })
+        #expect(probe.wait { $0.states.contains(.live) })
+    }
+
+    @Test func waitsForAFileThatDoesNotExistYet() {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("later.log")
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.states.contains { if case .waiting = $0 { return true } else { return false } } })
+        append("appeared\n", to: path)
+        #expect(probe.wait { $0.text == "appeared\n" })
+    }
+
+    @Test func startsOverAfterCopyTruncate() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("old line one\nold line two\n", to: path)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text.hasSuffix("old line two\n") })
+        // logrotate's copytruncate: same inode, size back to zero, then new writes.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.truncateFile(atOffset: 0)
+        try handle.close()
+        append("new\n", to: path)
+        #expect(probe.wait { $0.text == "old line one\nold line two\nnew\n" })
+    }
+
+    @Test func followsTheNewFileAfterRotation() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("first file\n", to: path)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text == "first file\n" })
+        // Rotation: the log moves away and a new inode takes its name.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        append("second file\n", to: path)
+        #expect(probe.wait { $0.text == "first file\nsecond file\n" })
+        append("more\n", to: path)
+        #expect(probe.wait { $0.text == "first file\nsecond file\nmore\n" })
+    }
+
+    @Test func saysSoWhenTheFileIsDeletedAndResumesWhenItReturns() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("before\n", to: path)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text == "before\n" })
+        try FileManager.default.removeItem(atPath: path)
+        #expect(probe.wait {
+            $0.states.contains { if case .waiting(let why) = $0 { return why.contains("deleted") } else { return false } }
+        })
+        append("after\n", to: path)
+        #expect(probe.wait { $0.text == "before\nafter\n" })
+    }
+
+    @Test func readsALargeBacklogCompletely() {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("big.log")
+        // 2 MB: many 64 KiB reads, with a line split across every read boundary.
+        let line = String(repeating: "x", count: 99) + "\n"
+        append(String(repeating: line, count: 20_000), to: path)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text.utf8.count == 2_000_000 })
+        #expect(probe.text == String(repeating: line, count: 20_000))
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+@testable import Feeds
+
+/// A throwaway sshd on 127.0.0.1 for the ssh feed tests: its own host key, an authorized
+/// client key and a second, unauthorized key, all in a temp dir (`StrictModes no`).
+final class SSHServer: @unchecked Sendable {
+    static let sshd = "/usr/sbin/sshd"
+
+    /// Why the ssh tests cannot run here, or nil when they can.
+    static let unavailableReason: String? = {
+        guard FileManager.default.isExecutableFile(atPath: sshd) else {
+            return "no \(sshd) (install openssh-server; .ci/run does)"
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"),
+              FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh") else {
+            return "no ssh client or ssh-keygen (install openssh-client)"
+        }
+        return nil
+    }()
+
+    let directory = TemporaryDirectory("fitwatch-sshd")
+    let port: Int
+    let user: String
+    var clientKey: String { directory.file("client_key") }
+    var wrongKey: String { directory.file("wrong_key") }
+    private var process: ChildProcess?
+
+    init() throws {
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        for name in ["host_key", "client_key", "wrong_key"] {
+            try SSHServer.runQuietly(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory.file(name)])
+        }
+        try FileManager.default.copyItem(atPath: directory.file("client_key.pub"), toPath: directory.file("authorized_keys"))
+        port = try SSHServer.freePort()
+        user = String(cString: getpwuid(getuid()).pointee.pw_name)
+        let config = """
+            Port \(port)
+            ListenAddress 127.0.0.1
+            HostKey \(directory.file("host_key"))
+            AuthorizedKeysFile \(directory.file("authorized_keys"))
+            StrictModes no
+            PubkeyAuthentication yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            PermitRootLogin prohibit-password
+            UsePAM no
+            PidFile \(directory.file("sshd.pid"))
+            LogLevel ERROR
+            """
+        try config.write(toFile: directory.file("sshd_config"), atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    /// Start (or restart) the listener and wait until it accepts connections.
+    func start() throws {
+        let log = open(directory.file("sshd.log"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        defer { close(log) }
+        process = try ChildProcess(arguments: [SSHServer.sshd, "-D", "-e", "-f", directory.file("sshd_config")],
+                                   stdin: .null, stdout: .descriptor(log), stderr: .descriptor(log), grouping: .newGroup)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if SSHServer.accepts(port: port) { return }
+            if process?.exitStatus != nil { break }
+            usleep(20_000)
+        }
+        let text = (try? String(contentsOfFile: directory.file("sshd.log"), encoding: .utf8)) ?? ""
+        throw FeedFactory.BadSource("sshd did not start on port \(port): \(text)")
+    }
+
+    /// Kill the listener and every session under it: the connection drops mid-stream, as
+    /// when a machine goes away (killing only the listener leaves live sessions running).
+    func kill() {
+        guard let process else { return }
+        let pids = SSHServer.descendants(of: process.pid)
+        for pid in [process.pid] + pids { _ = Glibc.kill(pid, SIGKILL) }
+        let deadline = Date().addingTimeInterval(5)
+        while process.exitStatus == nil && Date() < deadline { usleep(10_000) }
+        self.process = nil
+    }
+
+    /// The FITWATCH_SSH_COMMAND a user of this server would set.
+    func sshCommand(key: String? = nil) -> String {
+        "ssh -p \(port) -i \(key ?? clientKey) -o IdentitiesOnly=yes -o StrictHostKeyChecking=no"
+            + " -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ServerAliveInterval=1 -o ServerAliveCountMax=2"
+    }
+
+    func options(key: String? = nil) -> SSHFeed.Options {
+        var options = SSHFeed.Options(sshCommand: sshCommand(key: key))
+        options.firstDelay = 0.2
+        options.maxDelay = 1
+        return options
+    }
+
+    deinit {
+        kill()
+        directory.remove()
+    }
+
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: pid_t] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, let parent = pid_t(fields[1]) { parents[pid] = parent }
+        }
+        var result: [pid_t] = []
+        var frontier = [root]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            result += children
+            frontier += children
+        }
+        return result
+    }
+
+    /// Processes whose command line contains `text` (to prove nothing stayed behind).
+    static func processes(containing text: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = pid_t(name), pid != getpid(),
+                  let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+            return line.contains(text) ? pid : nil
+        }
+    }
+
+    private static func runQuietly(_ arguments: [String]) throws {
+        let child = try ChildProcess(arguments: arguments, stdin: .null, stdout: .null, stderr: .null, grouping: .newGroup)
+        let deadline = Date().addingTimeInterval(20)
+        while child.exitStatus == nil && Date() < deadline { usleep(5_000) }
+        guard child.exitStatus == 0 else { throw FeedFactory.BadSource("\(arguments[0]) failed") }
+    }
+
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw FeedFactory.BadSource("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+"""Record one scenario of scenario.py as fitwatch fixtures, the way the shared logs were made.
+
+usage: python record.py FLAVOUR SCENARIO MODE [INTERRUPT_AFTER_EPOCHS]
+  MODE pipe: stdout to NAME.pipe.log, stderr to NAME.pipe.stderr.log (Keras sees no TTY)
+  MODE tty:  stdout and stderr on a pseudo-terminal (120x40), the merged bytes to NAME.tty.log
+With INTERRUPT_AFTER_EPOCHS, once the truth file shows that many epochs the recorder waits
+3 s and interrupts: Ctrl-C typed on the pty (echoed `^C`), or SIGINT through a pipe.
+Writes NAME.<mode>.truth.json. NAME = <flavour>_<scenario>.
+"""
+import fcntl, json, os, pty, signal, struct, subprocess, sys, termios, time
+
+flavour, scenario, mode = sys.argv[1:4]
+interrupt_after = int(sys.argv[4]) if len(sys.argv) > 4 else None
+here = os.path.dirname(os.path.abspath(__file__))
+out_dir = os.path.dirname(here)
+name = f"{flavour}_{scenario}"
+python = "/work/kvenv/bin/python" if flavour == "k3" else "/work/tfvenv/bin/python"
+truth = os.path.join(out_dir, f"{name}.{mode}.truth.json")
+argv = [python, os.path.join(here, "scenario.py"), flavour, scenario, truth]
+env = dict(os.environ, KERAS_BACKEND="jax", LANG="C.UTF-8", TERM="xterm-256color")
+env.pop("PYTHONUNBUFFERED", None)
+
+def epochs_done():
+    try:
+        return sum(len(fit["epochs"]) for fit in json.load(open(truth))["fits"])
+    except Exception:
+        return 0
+
+if mode == "pipe":
+    with open(os.path.join(out_dir, f"{name}.pipe.log"), "wb") as out, \
+         open(os.path.join(out_dir, f"{name}.pipe.stderr.log"), "wb") as err:
+        # A shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored:
+        # restore the default so the interrupt becomes a KeyboardInterrupt.
+        child = subprocess.Popen(argv, stdout=out, stderr=err, env=env,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        if interrupt_after is not None:
+            while child.poll() is None and epochs_done() < interrupt_after:
+                time.sleep(0.2)
+            time.sleep(3)
+            child.send_signal(signal.SIGINT)
+        child.wait()
+else:
+    pid, fd = pty.fork()
+    if pid == 0:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    data = bytearray()
+    interrupted = False
+    started = None
+    while True:
+        if interrupt_after is not None and not interrupted and epochs_done() >= interrupt_after:
+            started = started or time.time()
+            if time.time() - started > 3:
+                os.write(fd, b"\x03")
+                interrupted = True
+        try:
+            import select
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError:
+            break
+    os.waitpid(pid, 0)
+    open(os.path.join(out_dir, f"{name}.tty.log"), "wb").write(bytes(data))

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Re-records every fitwatch-made fixture (real Keras runs); about 10 minutes on 2 CPU cores.
+set -e
+cd "$(dirname "$0")"
+for flavour in k3 tfk; do
+  py=/work/kvenv/bin/python; [ $flavour = tfk ] && py=/work/tfvenv/bin/python
+  for mode in pipe tty; do
+    $py record.py $flavour verbose2 $mode
+    $py record.py $flavour callbacks $mode
+    $py record.py $flavour killed $mode 1
+  done
+  $py record.py $flavour nan pipe
+  $py record.py $flavour softmax1 tty
+done

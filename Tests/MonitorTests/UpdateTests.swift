@@ -1,0 +1,139 @@
+import Testing
+import Diagnostics
+import Feeds
+import TerminalCore
+import TrainingLog
+@testable import Monitor
+
+private func bostonState(findings: [Finding] = [], sourceState: SourceState = .finished) throws -> MonitorState {
+    RunFixtures.state(source: "boston.log", events: try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy"),
+                      sourceState: sourceState, findings: findings)
+}
+
+@Test func qQuitsAndCtrlCDeliveredAsAKeyQuitsToo() throws {
+    var state = try bostonState()
+    #expect(state.update(.key(.character("q"))) == [.quit])
+    #expect(state.update(.key(.interrupt)) == [.quit])
+}
+
+@Test func tabCyclesPanelsAndIncludesTheRunBarOnlyWithSeveralSources() throws {
+    var state = try bostonState()
+    #expect(state.focus == .metrics)
+    _ = state.update(.key(.tab))
+    #expect(state.focus == .main)
+    _ = state.update(.key(.tab))
+    #expect(state.focus == .metrics)
+    _ = state.update(.feed(.state(SourceID("iris.log"), .following)))
+    _ = state.update(.key(.backTab))
+    #expect(state.focus == .runs)
+}
+
+@Test func arrowsAndJKMoveTheMetricSelectionWithinBounds() throws {
+    var state = try bostonState()
+    #expect(state.families.map(\.name) == ["loss", "accuracy"])
+    _ = state.update(.key(.character("j")))
+    #expect(state.selectedFamily?.name == "accuracy")
+    _ = state.update(.key(.down))
+    #expect(state.selectedMetric == 1)
+    _ = state.update(.key(.character("k")))
+    #expect(state.selectedFamily?.name == "loss")
+}
+
+@Test func newFindingFlashesTheHeaderOnceAndRingsOnlyWithBell() throws {
+    var state = try bostonState()
+    #expect(state.flashUntil == nil)
+
+    var lit = MonitorState(diagnose: { _, _, _ in [RunFixtures.accuracyOnRegression] })
+    lit.bellOnNewFinding = true
+    _ = lit.update(.tick(100))
+    _ = lit.update(.feed(.event(SourceID("boston.log"), .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 4156, "accuracy": 0])))))
+    #expect(lit.update(.tick(100.5)) == [.bell])
+    #expect(lit.flashUntil == 100.5 + MonitorState.flashSeconds)
+    #expect(lit.selectedRunState?.newFindingIDs == ["accuracy-on-regression"])
+    // The same finding on the next epoch is not new: no second flash, no second bell.
+    _ = lit.update(.feed(.event(SourceID("boston.log"), .epochEnded(EpochRecord(epoch: 2, metrics: ["loss": 1101, "accuracy": 0])))))
+    #expect(lit.update(.tick(103)) == [])
+    #expect(lit.flashUntil == nil)
+
+    state.bellOnNewFinding = false
+    var quiet = MonitorState(diagnose: { _, _, _ in [RunFixtures.accuracyOnRegression] })
+    _ = quiet.update(.feed(.event(SourceID("a"), .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 1])))))
+    #expect(quiet.update(.tick(1)) == [])
+    #expect(quiet.flashUntil != nil)
+}
+
+@Test func openingWarningsMarksFindingsSeenAndEnterOpensTheExplanation() throws {
+    var state = try bostonState(findings: [RunFixtures.accuracyOnRegression])
+    #expect(state.selectedRunState?.newFindingIDs.isEmpty == false)
+    _ = state.update(.key(.character("w")))
+    #expect(state.mode == .warnings)
+    #expect(state.focus == .main)
+    #expect(state.selectedRunState?.newFindingIDs.isEmpty == true)
+    _ = state.update(.key(.enter))
+    #expect(state.detailOpen)
+    _ = state.update(.key(.escape))
+    #expect(!state.detailOpen)
+    _ = state.update(.key(.character("w")))
+    #expect(state.mode == .chart)
+}
+
+@Test func chartKeysToggleLogScaleSmoothingBatchAndZoom() throws {
+    var state = try bostonState()
+    _ = state.update(.key(.character("l")))
+    #expect(state.chart.logScale)
+    _ = state.update(.key(.character("s")))
+    #expect(state.chart.smoothing == 0.6)
+    _ = state.update(.key(.character("b")))
+    #expect(state.chart.perBatch)
+    _ = state.update(.key(.character("[")))
+    _ = state.update(.key(.character("[")))
+    #expect(state.chart.zoom == 100)
+    _ = state.update(.key(.character("]")))
+    #expect(state.chart.zoom == 200)
+}
+
+@Test func spaceAndPlusControlTheReplayOfTheSelectedSource() throws {
+    var state = try bostonState(sourceState: .replaying(speed: 20))
+    let id = SourceID("boston.log")
+    #expect(state.update(.key(.character(" "))) == [.control(id, .togglePause)])
+    #expect(state.update(.key(.character("+"))) == [.control(id, .speed(40))])
+    #expect(state.update(.key(.character("-"))) == [.control(id, .speed(10))])
+}
+
+@Test func helpIsModalAndClosesOnTheNextKey() throws {
+    var state = try bostonState()
+    _ = state.update(.key(.character("?")))
+    #expect(state.helpVisible)
+    _ = state.update(.key(.character("g")))
+    #expect(!state.helpVisible)
+    #expect(state.mode == .chart)
+}
+
+@Test func resizeBelowTheMinimumSaysTheTerminalIsTooSmall() throws {
+    var state = try bostonState()
+    let before = state.revision
+    _ = state.update(.resize(Size(width: 60, height: 20)))
+    #expect(state.revision != before)
+    let lines = MonitorView.render(state).lines
+    #expect(lines.contains { $0.contains("terminal too small") })
+    #expect(lines.contains { $0.contains("60x20, need 80x24") })
+}
+
+@Test func idleTicksDoNotRedrawAFinishedRun() throws {
+    var state = try bostonState()
+    let before = state.revision
+    _ = state.update(.tick(1_000_001))
+    _ = state.update(.tick(1_000_002))
+    #expect(state.revision == before)
+    #expect(!state.needsClock)
+}
+
+@Test func clickOnAMetricRowSelectsIt() throws {
+    var state = try bostonState()
+    let layout = MonitorLayout(state: state)
+    // Row layout: border, column headings, then one row per family.
+    let accuracyRow = (0..<state.size.height).first { layout.familyIndex(atRow: $0, state: state) == 1 }
+    let row = try #require(accuracyRow)
+    _ = state.update(.key(.mouseClick(x: layout.metrics.x + 3, y: row)))
+    #expect(state.selectedFamily?.name == "accuracy")
+}

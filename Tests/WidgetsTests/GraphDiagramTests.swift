@@ -1,0 +1,255 @@
+import Testing
+import TerminalCore
+import KerasModel
+@testable import Widgets
+
+private let out1Path: Set<String> = ["x", "A", "B", "C", "out1"]
+
+@Test func twoOutputModelWithOut1SelectedLightsItsPathAndNotD() {
+    let theme = Theme.dark
+    let diagram = GraphDiagram(model: twoHeadsModel(), lossValues: ["out1": 0.0463, "out2": 0.6931],
+                               highlighted: out1Path, selectedOutput: "out1", theme: theme, glyphs: .unicode)
+    #expect(diagram.diagramSize == Size(width: 45, height: 43))
+    let buffer = renderBuffer(diagram, width: 45, height: 44, sentinel: "·")
+    // Shares: out1 weighs 1 x 0.0463 and out2 0.2 x 0.6931 = 0.1386 of a 0.1849 total.
+    #expect(buffer.lines == [
+        "··············┌────────────┐·················",
+        "··············│     x      │·················",
+        "··············│ InputLayer │·················",
+        "··············│ (None, 8)  │·················",
+        "··············└──────┬─────┘·················",
+        "·····················▼·······················",
+        "··············┌────────────┐·················",
+        "··············│     A      │·················",
+        "··············│ Dense relu │·················",
+        "··············│ (None, 32) │·················",
+        "··············└──────┬─────┘·················",
+        "·····················▼·······················",
+        "··············┌────────────┐·················",
+        "··············│     B      │·················",
+        "··············│ Dense relu │·················",
+        "··············│ (None, 16) │·················",
+        "··············└──────┬─────┘·················",
+        "··········┌──────────┴───────────┐···········",
+        "··········▼······················▼···········",
+        "····┌───────────┐··········┌───────────┐·····",
+        "····│     C     │··········│     D     │·····",
+        "····│   Dense   │··········│   Dense   │·····",
+        "····│ (None, 8) │··········│ (None, 8) │·····",
+        "····└─────┬─────┘··········└─────┬─────┘·····",
+        "··········▼······················▼···········",
+        "····┌───────────┐········┌───────────────┐···",
+        "····│   out1    │········│     out2      │···",
+        "····│   Dense   │········│ Dense sigmoid │···",
+        "····│ (None, 1) │········│   (None, 1)   │···",
+        "····└─────┬─────┘········└───────┬───────┘···",
+        "··········▼······················▼···········",
+        "┌──────────────────┐··┌─────────────────────┐",
+        "│    out1 loss     │··│      out2 loss      │",
+        "│       mse        │··│ binary_crossentropy │",
+        "│ 1 × 0.0463 (25%) │··│ 0.2 × 0.6931 (75%)  │",
+        "└─────────┬────────┘··└──────────┬──────────┘",
+        "··········└──────────┬───────────┘···········",
+        "·····················▼·······················",
+        "··············┌────────────┐·················",
+        "··············│ total loss │·················",
+        "··············│  Σ w·loss  │·················",
+        "··············│  = 0.1849  │·················",
+        "··············└────────────┘·················",
+        "·············································",
+    ])
+    let lit = theme[.highlightPath]
+    // Boxes: C (left branch) is lit, D (right branch) is not.
+    #expect(buffer[4, 19].style == lit)
+    #expect(buffer[10, 20].style.background == lit.background)
+    #expect(buffer[27, 19].style == theme[.node])
+    #expect(buffer[27, 20].style == theme[.node])
+    // Edges: B -> C lit, B -> D not; out1's loss node lit, out2's not.
+    #expect(buffer[10, 17].style == lit && buffer[10, 18].style == lit)
+    #expect(buffer[33, 17].style == theme[.border] && buffer[33, 18].style == theme[.border])
+    #expect(buffer[0, 31].style == lit)
+    #expect(buffer[22, 31].style == theme[.lossNode])
+}
+
+@Test func sequentialModelIsAStraightColumnEndingInItsLoss() {
+    let model = ModelGraph(name: "sequential", layers: [
+        Layer(name: "dense", className: "Dense", outputShape: [64], activation: "relu", units: 64),
+        Layer(name: "dropout", className: "Dropout", outputShape: [64], rate: 1.0, inbound: ["dense"]),
+        Layer(name: "dense_1", className: "Dense", outputShape: [1], activation: "linear", units: 1, inbound: ["dropout"]),
+    ], inputs: ["dense"], outputs: [OutputSpec(name: "dense_1", loss: LossSpec(kind: .meanSquaredError, configuredName: "mse"))],
+    provenance: .summaryTable)
+    let diagram = GraphDiagram(model: model, lossValues: ["dense_1": 21.5], theme: .dark, glyphs: .unicode)
+    // One output: no total node (it would only repeat the loss), no share.
+    // Every box is centred on column 10, so each arrow runs straight down.
+    #expect(render(diagram, width: 20, height: 23) == [
+        "xxx┌────────────┐xxx",
+        "xxx│   dense    │xxx",
+        "xxx│ Dense relu │xxx",
+        "xxx│ (None, 64) │xxx",
+        "xxx└──────┬─────┘xxx",
+        "xxxxxxxxxx▼xxxxxxxxx",
+        "x┌────────────────┐x",
+        "x│    dropout     │x",
+        "x│ Dropout rate 1 │x",
+        "x│   (None, 64)   │x",
+        "x└────────┬───────┘x",
+        "xxxxxxxxxx▼xxxxxxxxx",
+        "xxxx┌───────────┐xxx",
+        "xxxx│  dense_1  │xxx",
+        "xxxx│   Dense   │xxx",
+        "xxxx│ (None, 1) │xxx",
+        "xxxx└─────┬─────┘xxx",
+        "xxxxxxxxxx▼xxxxxxxxx",
+        "xx┌──────────────┐xx",
+        "xx│ dense_1 loss │xx",
+        "xx│     mse      │xx",
+        "xx│   1 × 21.5   │xx",
+        "xx└──────────────┘xx",
+    ])
+}
+
+@Test func tooSmallAreaShowsTheCompactListWithTheSameHighlight() {
+    let theme = Theme.dark
+    let diagram = GraphDiagram(model: twoHeadsModel(), lossValues: ["out1": 0.0463], highlighted: out1Path,
+                               selectedOutput: "out1", theme: theme, glyphs: .unicode)
+    let buffer = renderBuffer(diagram, width: 44, height: 10, sentinel: "·")
+    #expect(buffer.lines == [
+        "x    InputLayer    (None, 8) ···············",
+        "A    Dense relu    (None, 32) ← x···········",
+        "B    Dense relu    (None, 16) ← A···········",
+        "C    Dense         (None, 8)  ← B···········",
+        "D    Dense         (None, 8)  ← B···········",
+        "out1 Dense         (None, 1)  ← C···········",
+        "out2 Dense sigmoid (None, 1)  ← D···········",
+        "out1 loss: mse, 1 × 0.0463··················",
+        "out2 loss: binary_crossentropy, 0.2 × -·····",
+        "total loss: -·······························",
+    ])
+    #expect(buffer[0, 3].style == theme[.highlightPath])
+    #expect(buffer[0, 4].style == theme[.node])
+    #expect(buffer[0, 7].style == theme[.highlightPath])
+}
+
+@Test func forcedDiagramScrollsAndClipsWithoutGarbling() {
+    let diagram = GraphDiagram(model: twoHeadsModel(), theme: .dark, glyphs: .ascii, mode: .diagram, scrollX: 10, scrollY: 12)
+    // Rows 12-19 from column 10: B, its fan-out to C (off the left edge) and D, their tops.
+    #expect(render(diagram, width: 30, height: 8) == [
+        "x+------------+xxxxxxxxxxxxxxx",
+        "x|     B      |xxxxxxxxxxxxxxx",
+        "x| Dense relu |xxxxxxxxxxxxxxx",
+        "x| (None, 16) |xxxxxxxxxxxxxxx",
+        "x+------+-----+xxxxxxxxxxxxxxx",
+        "--------+---------+xxxxxxxxxxx",
+        "xxxxxxxxxxxxxxxxxxvxxxxxxxxxxx",
+        "----+xxxxxxx+-----------+xxxxx",
+    ])
+}
+
+@Test func tinyAreasNeverDrawOutsideThemselves() {
+    let diagram = GraphDiagram(model: twoHeadsModel(), theme: .dark, glyphs: .unicode)
+    var buffer = Buffer(size: Size(width: 12, height: 5), filling: Cell("x"))
+    diagram.render(into: &buffer, area: Rect(x: 2, y: 1, width: 3, height: 2))
+    #expect(buffer.lines[0] == "xxxxxxxxxxxx")
+    #expect(buffer.lines[3] == "xxxxxxxxxxxx" && buffer.lines[4] == "xxxxxxxxxxxx")
+    #expect(buffer.lines[1].hasPrefix("xx") && buffer.lines[1].hasSuffix("xxxxxxx"))
+}
+
+@Test func selectingALossLightsOnlyTheLayersItReaches() {
+    // The monitor passes exactly what KerasModel says the loss reaches.
+    let model = twoHeadsModel()
+    let reached = Set(model.layersReached(byOutput: "out2"))
+    let buffer = renderBuffer(GraphDiagram(model: model, highlighted: reached, selectedOutput: "out2", theme: .dark, glyphs: .unicode,
+                                           mode: .compact), width: 40, height: 10)
+    let lit = (0..<7).filter { buffer[0, $0].style == Theme.dark[.highlightPath] }
+    // Rows: x, A, B, C, D, out1, out2.
+    #expect(lit == [0, 1, 2, 4, 6])
+}
+
+@Test func skipConnectionRunsAsALineBesideTheBranchItSkips() {
+    let model = residualModel()
+    let theme = Theme.dark
+    let diagram = GraphDiagram(model: model, lossValues: ["main": 0.5], highlighted: Set(model.layersReached(byOutput: "main")),
+                               selectedOutput: "main", theme: theme, glyphs: .unicode)
+    let buffer = renderBuffer(diagram, width: 51, height: 51, sentinel: "·")
+    // a -> add passes b and c as a vertical line (column 17) and joins c's edge above add;
+    // aux's value is unknown ("-"), so no share is shown; from_logits is spelled out.
+    #expect(buffer.lines == [
+        "············┌────────────┐·························",
+        "············│   input    │·························",
+        "············│ InputLayer │·························",
+        "············│ (None, 16) │·························",
+        "············└──────┬─────┘·························",
+        "···················▼·······························",
+        "············┌────────────┐·························",
+        "············│     a      │·························",
+        "············│ Dense relu │·························",
+        "············│ (None, 16) │·························",
+        "············└──────┬─────┘·························",
+        "········┌────────┬─┴─────────────┐·················",
+        "········▼········│···············▼·················",
+        "·┌────────────┐··│·······┌───────────────┐·········",
+        "·│     b      │··│·······│      aux      │·········",
+        "·│ Dense relu │··│·······│ Dense softmax │·········",
+        "·│ (None, 16) │··│·······│   (None, 3)   │·········",
+        "·└──────┬─────┘··│·······└───────┬───────┘·········",
+        "········▼········│···············│·················",
+        "·┌────────────┐··│···············│·················",
+        "·│     c      │··│···············│·················",
+        "·│   Dense    │··│···············│·················",
+        "·│ (None, 16) │··│···············│·················",
+        "·└──────┬─────┘··│···············│·················",
+        "·······┌┘········│···············│·················",
+        "·······├─────────┘···············│·················",
+        "·······▼·························│·················",
+        "┌────────────┐···················│·················",
+        "│    add     │···················│·················",
+        "│    Add     │···················│·················",
+        "│ (None, 16) │···················│·················",
+        "└──────┬─────┘···················│·················",
+        "·······▼·························│·················",
+        "·┌───────────┐···················│·················",
+        "·│   main    │···················│·················",
+        "·│   Dense   │···················│·················",
+        "·│ (None, 1) │···················│·················",
+        "·└─────┬─────┘···················│·················",
+        "·······▼·························▼·················",
+        "·┌───────────┐··┌─────────────────────────────────┐",
+        "·│ main loss │··│            aux loss             │",
+        "·│    mse    │··│categorical_crossentropy (logits)│",
+        "·│  1 × 0.5  │··│             0.5 × -             │",
+        "·└─────┬─────┘··└────────────────┬────────────────┘",
+        "·······└────────────┬────────────┘·················",
+        "····················▼······························",
+        "·············┌────────────┐························",
+        "·············│ total loss │························",
+        "·············│  Σ w·loss  │························",
+        "·············│    = -     │························",
+        "·············└────────────┘························",
+    ])
+    // The skip line is on main's path; aux's edge is not.
+    #expect(buffer[17, 20].style == theme[.highlightPath])
+    #expect(buffer[33, 30].style == theme[.border])
+}
+
+@Test func outputsWithoutAModelStillShowTheirLossesAndTotal() {
+    // Without a known model the monitor derives outputs from metric names (out1_loss, out2_loss).
+    let model = ModelGraph(name: "unknown", layers: [], inputs: [],
+                           outputs: [OutputSpec(name: "out1", lossWeight: 1), OutputSpec(name: "out2", lossWeight: 0.5)],
+                           provenance: .summaryTable)
+    let diagram = GraphDiagram(model: model, lossValues: ["out1": 0.5, "out2": 0.25], theme: .dark, glyphs: .ascii)
+    // 1 x 0.5 = 0.5 and 0.5 x 0.25 = 0.125: shares 80% and 20% of 0.625.
+    #expect(render(diagram, width: 39, height: 12, sentinel: "·") == [
+        "+---------------+··+------------------+",
+        "|   out1 loss   |··|    out2 loss     |",
+        "|    loss ?     |··|      loss ?      |",
+        "| 1 x 0.5 (80%) |··| 0.5 x 0.25 (20%) |",
+        "+-------+-------+··+---------+--------+",
+        "········+----------+---------+·········",
+        "···················v···················",
+        "············+------------+·············",
+        "············| total loss |·············",
+        "············| sum w*loss |·············",
+        "············|  = 0.625   |·············",
+        "············+------------+·············",
+    ])
+}

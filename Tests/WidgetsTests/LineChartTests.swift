@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import TerminalCore
+@testable import Widgets
+
+private func chart(_ values: [Double], glyphs: Glyphs = .ascii, logScale: Bool = false, smoothing: Double = 0,
+                   lastN: Int? = nil) -> LineChart {
+    LineChart(series: [.init(name: "loss", values: values, style: .plain)], glyphs: glyphs, axisStyle: .plain,
+              markerStyle: .plain, logScale: logScale, smoothing: smoothing, lastN: lastN)
+}
+
+@Test func chartLabelsMaxMidAndMinAndFirstMiddleLastEpoch() {
+    // Four rows of plot: 3 at the top, 0 at the bottom, the middle tick on the row of 2.
+    #expect(render(chart([0, 1, 2, 3]), width: 12, height: 6) == [
+        "3+xxxxxxxx**",
+        "2+xxxxx***xx",
+        "x|xx***xxxxx",
+        "0+**xxxxxxxx",
+        "x++--+-----+",
+        "xx1xxepoch 4",
+    ])
+}
+
+@Test func brailleChartPacksTwoByFourDotsPerCell() {
+    #expect(render(chart([0, 1, 2, 3], glyphs: .unicode), width: 12, height: 6) == [
+        "  3┤xxxxxx⡠⠊",
+        "1.8┤xxxx⡠⠊xx",
+        "xxx│xx⡠⠊xxxx",
+        "  0┤⡠⠊xxxxxx",
+        "xxx└┬─┬────┬",
+        "xxxx1x2xxxx4",
+    ])
+}
+
+@Test func nanIsAGapWithAMarkerNeverZero() {
+    let lines = render(chart([1, 2, .nan, 2, 1], glyphs: .unicode), width: 14, height: 6)
+    #expect(lines == [
+        "  2┤xx⡜xxxx⢣xx",
+        "1.6┤x⢰⠁xxxx⠈⡆x",
+        "xxx│⢀⠇xxxxxx⠸⡀",
+        "  1┤⡜xxxxxxxx⢣",
+        "xxx└┬────×───┬",
+        "xxxx1xxepoch 5",
+    ])
+    // Drawn as zero, the minimum label would read 0 and a dot would sit on the bottom row mid-chart.
+    #expect(!lines.contains { $0.hasPrefix("  0") })
+}
+
+@Test func logScaleSpacesDecadesEvenlyAndMarksNonPositiveValues() {
+    #expect(render(chart([1, 10, 100, 1000], logScale: true), width: 14, height: 6) == [
+        "1000+xxxxxxx**",
+        " 100+xxxx***xx",
+        "xxxx|xx**xxxxx",
+        "   1+**xxxxxxx",
+        "xxxx++--+----+",
+        "xxxxx1xx2xxxx4",
+    ])
+    // 0 has no logarithm: its column is marked on the axis and the line breaks there.
+    let withZero = render(chart([1, 10, 0, 1000], logScale: true), width: 14, height: 6)
+    #expect(withZero[4] == "xxxx++--+-x--+")
+    #expect(withZero[0] == "1000+xxxxxxxx*")
+}
+
+@Test func emaMatchesTensorBoardsDebiasedFormula() {
+    // By hand, weight 0.5: last = 0.5*last + 0.5*x, divided by 1 - 0.5^k.
+    // k=1: 0.5/0.5 = 1; k=2: (0.25+1.5)/0.75 = 2.3333; k=3: (0.875+1)/0.875 = 2.142857.
+    let smoothed = Smoothing.ema([1, 3, 2], weight: 0.5)
+    #expect(smoothed.count == 3)
+    #expect(abs(smoothed[0] - 1) < 1e-12)
+    #expect(abs(smoothed[1] - 1.75 / 0.75) < 1e-12)
+    #expect(abs(smoothed[2] - 1.875 / 0.875) < 1e-12)
+}
+
+@Test func emaPassesNaNThroughWithoutCountingIt() {
+    let smoothed = Smoothing.ema([1, .nan, 3], weight: 0.5)
+    #expect(smoothed[0] == 1)
+    #expect(smoothed[1].isNaN)
+    #expect(abs(smoothed[2] - 1.75 / 0.75) < 1e-12)
+}
+
+@Test func emaLeavesConstantSeriesAndZeroWeightAlone() {
+    #expect(Smoothing.ema([2, 2, 2], weight: 0.9) == [2, 2, 2])
+    #expect(Smoothing.ema([1, 5, 2], weight: 0) == [1, 5, 2])
+}
+
+@Test func emaMatchesTheRecurrenceOnALongerSeries() {
+    let values: [Double] = [0.9, 0.7, 0.75, 0.5, 0.55, 0.4, 0.42, 0.3]
+    let weight = 0.6
+    var last = 0.0
+    var expected: [Double] = []
+    for (k, value) in values.enumerated() {
+        last = last * weight + (1 - weight) * value
+        expected.append(last / (1 - pow(weight, Double(k + 1))))
+    }
+    let smoothed = Smoothing.ema(values, weight: weight)
+    #expect(zip(smoothed, expected).allSatisfy { abs($0 - $1) < 1e-12 })
+}
+
+@Test func smoothingKeepsTheRawLineVisibleInItsDimStyle() {
+    let line = Style(foreground: .ansi(4))
+    let chart = LineChart(series: [.init(name: "loss", values: [1, 9, 1, 9, 1, 9, 1, 9], style: line)], glyphs: .unicode,
+                          axisStyle: .plain, markerStyle: .plain, smoothing: 0.8)
+    let buffer = renderBuffer(chart, width: 20, height: 8)
+    var styles = Set<Style>()
+    for y in 0..<6 { for x in 0..<20 where isBraille(buffer[x, y].character) { styles.insert(buffer[x, y].style) } }
+    var dim = line
+    dim.attributes.insert(.dim)
+    #expect(styles == [line, dim])
+}
+
+@Test func zoomShowsOnlyTheLastNEpochs() {
+    #expect(render(chart((1...100).map(Double.init), lastN: 10), width: 20, height: 6) == [
+        "100+xxxxxxxxxxxxx***",
+        " 97+xxxxxxxx*****xxx",
+        "xxx|xxx*****xxxxxxxx",
+        " 91+***xxxxxxxxxxxxx",
+        "xxx++------+-------+",
+        "xxxx91xxxxxepoch 100",
+    ])
+}
+
+@Test func downsamplingKeepsTheSpikeAndTheLastValue() {
+    var values = [Double](repeating: 1, count: 1000)
+    values[500] = 5
+    values[999] = 3
+    #expect(render(chart(values, glyphs: .unicode), width: 20, height: 6) == [
+        "  5┤xxxxxxxx⡇xxxxxxx",
+        "3.4┤xxxxxxxx⡇xxxxxx⢀",
+        "xxx│xxxxxxx⢸⡇xxxxxx⢸",
+        "  1┤⣀⣀⣀⣀⣀⣀⣀⣸⣇⣀⣀⣀⣀⣀⣀⣸",
+        "xxx└┬──────┬───────┬",
+        "xxxx1xxxxxepoch 1000",
+    ])
+}
+
+@Test func validationLineUsesItsOwnStyleAndIsDrawnOnTop() {
+    let theme = Theme.dark
+    let chart = LineChart(series: [.init(name: "loss", values: [1, 1, 1, 1], style: theme[.trainLine]),
+                                   .init(name: "val_loss", values: [1, 1, 2, 2], style: theme[.valLine])],
+                          theme: theme, glyphs: .unicode)
+    let buffer = renderBuffer(chart, width: 12, height: 6)
+    // Only validation reaches the top row; training owns the bottom row where validation has left it.
+    let top = (0..<12).filter { isBraille(buffer[$0, 0].character) }
+    #expect(!top.isEmpty)
+    #expect(top.allSatisfy { buffer[$0, 0].style == theme[.valLine] })
+    #expect((0..<12).contains { isBraille(buffer[$0, 3].character) && buffer[$0, 3].style == theme[.trainLine] })
+}
+
+@Test func flatSeriesIsDrawnMidHeight() {
+    #expect(render(chart([2, 2, 2]), width: 12, height: 5) == [
+        "2.2+xxxxxxxx",
+        "  2+********",
+        "1.8+xxxxxxxx",
+        "xxx++---+--+",
+        "xxxx1xxx2xx3",
+    ])
+}
+
+@Test func emptyChartSaysNoDataWithoutInventingAScale() {
+    #expect(render(chart([.nan, .nan], glyphs: .unicode), width: 16, height: 5) == [
+        "│xxxxxxxxxxxxxxx",
+        "│    no data    ",
+        "│xxxxxxxxxxxxxxx",
+        "└───────────────",
+        "xxxxxxxxxxxxxxxx",
+    ])
+}
+
+@Test func tooSmallChartFallsBackToASparkline() {
+    #expect(render(chart([3, 1, 2]), width: 6, height: 2) == ["#_=xxx", "xxxxxx"])
+}
+
+private func isBraille(_ character: Character) -> Bool {
+    character.unicodeScalars.first.map { (0x2801...0x28FF).contains($0.value) } ?? false
+}
