@@ -83,6 +83,12 @@ def _close_all_at_exit():
             callback._write_footer("interrupted", "the process exited during fit")
 
 
+def _default(method):
+    """Mark a no-op hook the way Keras 3 marks `Callback`'s own (`utils.python_utils.default`)."""
+    method._is_default = True
+    return method
+
+
 def _number(value):
     """A JSON-safe float: non-finite values become "nan", "inf", "-inf"."""
     if math.isnan(value):
@@ -598,32 +604,44 @@ class FitwatchCallback(object):
             self._close()
 
     # Hooks this callback does not use, present because CallbackList calls all of them.
+    # Marked as Keras 3 marks its base class's no-ops, so validation and predict batches
+    # keep Keras 3's asynchronous callback dispatch.
+    @_default
     def on_batch_begin(self, batch, logs=None):
         pass
 
+    @_default
     def on_batch_end(self, batch, logs=None):
         pass
 
+    @_default
     def on_train_batch_begin(self, batch, logs=None):
         pass
 
+    @_default
     def on_test_begin(self, logs=None):
         pass
 
+    @_default
     def on_test_batch_begin(self, batch, logs=None):
         pass
 
+    @_default
     def on_test_batch_end(self, batch, logs=None):
         pass
 
+    @_default
     def on_predict_begin(self, logs=None):
         pass
 
+    @_default
     def on_predict_end(self, logs=None):
         pass
 
+    @_default
     def on_predict_batch_begin(self, batch, logs=None):
         pass
 
+    @_default
     def on_predict_batch_end(self, batch, logs=None):
         pass

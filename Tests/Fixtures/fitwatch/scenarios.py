@@ -49,8 +49,10 @@ features, prices = data[:, :13], data[:, 13:]
 regression = keras.Sequential([keras.Input(shape=(13,)), keras.layers.Dense(13, activation="relu"),
                                keras.layers.Dense(1)], name="housing")
 regression.compile(optimizer="adam", loss="mean_squared_error", metrics=["accuracy"])
+regression_stream = stream("regression")
 regression.fit(features, prices, epochs=3, batch_size=32, validation_split=0.2,
-               callbacks=[stream("regression")], verbose=0)
+               callbacks=[regression_stream], verbose=0)
+regression.evaluate(features, prices, batch_size=128, callbacks=[regression_stream], verbose=0)
 
 # 3. Early stopping: no epoch is an improvement of 1e9, so patience=1 stops after epoch 2 of 10.
 early = keras.Sequential([keras.Input(shape=(13,)), keras.layers.Dense(1)], name="early")
@@ -58,6 +60,10 @@ early.compile(optimizer="sgd", loss="mse")
 early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=10, batch_size=32, verbose=0,
           callbacks=[stream("early"), keras.callbacks.EarlyStopping(monitor="loss", patience=1, min_delta=1e9)])
 
+
+# 3b. Every 3rd step only (64 rows in batches of 16: 4 steps, so steps 3 and 4 per epoch).
+early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=16, verbose=0,
+          callbacks=[FitwatchCallback(os.path.join(out, "sparse.fitwatch.jsonl"), batches=3)])
 
 # 4. An exception the caller catches, then a second fit on the same callback: the first
 #    segment gets a "failed" footer when the second begins.
