@@ -39,10 +39,15 @@ public struct LossBreakdown: Sendable, Equatable {
         var parts: [Part] = []
         if let model, !model.outputs.isEmpty {
             let single = model.outputs.count == 1
-            for spec in model.outputs {
-                let key = single ? "loss" : spec.name + "_loss"
-                parts.append(Part(output: spec.name, key: key, loss: spec.loss, weight: spec.lossWeight,
-                                  weightFitted: false, current: last[key], share: nil))
+            let keys = model.outputs.map { single ? "loss" : $0.name + "_loss" }
+            // A printed summary names the outputs but not the compile config: the weights
+            // then come from the log, not from OutputSpec's default of 1.0.
+            let fitted = model.provenance.isExact || single ? nil : LossBreakdown.fitWeights(history: history, keys: keys)
+            for (spec, key) in zip(model.outputs, keys) {
+                let index = parts.count
+                let weight = model.provenance.isExact || single ? spec.lossWeight : fitted?[index]
+                parts.append(Part(output: spec.name, key: key, loss: model.provenance.isExact ? spec.loss : nil,
+                                  weight: weight, weightFitted: fitted != nil, current: last[key], share: nil))
             }
         } else {
             let bases = history.metricNames.filter { !$0.hasPrefix("val_") }
