@@ -24,6 +24,7 @@ public struct LossBreakdown: Sendable, Equatable {
         public var share: Double?
     }
 
+    /// Every output's part, in output order.
     public var outputs: [Part]
     /// The latest total loss.
     public var total: Double?
@@ -33,6 +34,7 @@ public struct LossBreakdown: Sendable, Equatable {
         self.init(history: run.history, model: state.model(of: run))
     }
 
+    /// The breakdown of `history` under `model` (nil: outputs from the metric names).
     public init(history: RunHistory, model: ModelGraph?) {
         let last = history.epochs.last?.metrics ?? history.lastProgress?.metrics ?? [:]
         total = last["loss"]

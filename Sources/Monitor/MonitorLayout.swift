@@ -12,11 +12,17 @@ import TerminalCore
 /// status        1 row: the keys that apply
 /// ```
 public struct MonitorLayout: Sendable, Equatable {
+    /// The two header rows.
     public var header: Rect
+    /// The run bar (empty with one source).
     public var runBar: Rect
+    /// The metrics table (empty when the graph takes the body).
     public var metrics: Rect
+    /// The chart, graph or warnings panel.
     public var main: Rect
+    /// The rows naming current findings.
     public var findingsStrip: Rect
+    /// The status line.
     public var status: Rect
     /// The first family drawn in the metrics panel (it scrolls to keep the selection visible).
     public var firstFamily: Int
