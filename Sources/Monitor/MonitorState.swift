@@ -84,6 +84,7 @@ public struct MonitorState: Sendable {
     public var bellOnNewFinding = false
     /// A model given with `--model`, used where a run has no exactly known model.
     public var modelOverride: ModelGraph?
+    /// The terminal size the frame is laid out for.
     public var size: Size
     /// The clock, in seconds, as of the last tick.
     public var clock: Double = 0

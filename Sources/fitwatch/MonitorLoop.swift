@@ -16,9 +16,9 @@ enum MonitorLoop {
     static let idleWait = 1.0
 
     /// Run until the user quits or a terminating signal arrives; return the exit status:
-    /// 0 after `q` (or what `exitStatus` says, for `fitwatch run`), 128 + the signal number
-    /// after SIGINT, SIGTERM or SIGHUP.
-    static func run(feeds: [any Feed], options: WatchOptions, exitStatus: (() -> Int32?)? = nil) throws -> Int32 {
+    /// 0 after `q`, 128 + the signal number after SIGINT, SIGTERM or SIGHUP. (`fitwatch run`
+    /// asks its feed for the child's status afterwards.)
+    static func run(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
         var state = MonitorState()
         state.modelOverride = try MonitorSetup.model(path: options.model)
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
@@ -66,7 +66,7 @@ enum MonitorLoop {
             for effect in effects {
                 switch effect {
                 case .quit:
-                    return exitStatus?() ?? 0
+                    return 0
                 case .control(let id, let control):
                     feeds.first { $0.id == id }?.control(control)
                 case .bell:
