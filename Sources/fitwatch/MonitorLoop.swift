@@ -50,6 +50,10 @@ enum MonitorLoop {
             else if let until = state.flashUntil { wait = min(wait, max(0, until - now)) }
             else if state.needsClock { wait = min(wait, 1 - now.truncatingRemainder(dividingBy: 1) + 0.001) }
             for index in fds.indices { fds[index].revents = 0 }
+            // While a frame is owed but not due, leave the inbox alone: messages pile up and
+            // are applied in one batch (with one diagnostics pass) when the frame is drawn,
+            // instead of waking the loop for every line of a firehose log.
+            fds[1].fd = dirty && wait > 0 ? -1 : inbox.wakeDescriptor
             _ = poll(&fds, nfds_t(fds.count), Int32((wait * 1000).rounded(.up)))
 
             if let signo = signals.receivedSignal { return 128 + signo }
