@@ -57,6 +57,9 @@ enum MonitorLoop {
             _ = poll(&fds, nfds_t(fds.count), Int32((wait * 1000).rounded(.up)))
 
             if let signo = signals.receivedSignal { return 128 + signo }
+            // The terminal went away without a SIGHUP reaching us (a closed /dev/tty): stop
+            // rather than spin on a descriptor that is always "ready".
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             var effects: [Effect] = []
             for message in inbox.drain() { effects += state.update(.feed(message)) }
             while let event = terminal.readInput(timeout: nil) {
