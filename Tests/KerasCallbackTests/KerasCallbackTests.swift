@@ -123,6 +123,19 @@ private func checkEarlyStopping(_ streams: ScenarioStreams) throws {
     #expect(history.end == .finished)
 }
 
+private func checkSubclassedModel(_ streams: ScenarioStreams) throws {
+    let (events, reader) = try streams.read("subclassed")
+    // No graph to draw, and the user is told why; the metrics still stream.
+    #expect(!events.contains { if case .modelKnown = $0 { return true } else { return false } })
+    // Keras 3's to_json() raises NotImplementedError ("Object Net was created by passing
+    // non-serializable argument values..."); tf-keras writes {"class_name": "Net",
+    // "config": {"width": 4}}, a config without layers. Either way the warning names the class.
+    let warning = try #require(messages(events).first { $0.kind == .warning })
+    #expect(warning.text.contains("Net"))
+    #expect(reader.header?.modelError != nil || reader.header?.modelConfigJSON?.contains("\"Net\"") == true)
+    #expect(epochs(events).map(\.epoch) == [1, 2])
+}
+
 private func checkCaughtException(_ streams: ScenarioStreams) throws {
     let (events, _) = try streams.read("caught")
     // The first fit died at step 2 of epoch 1; its caller caught the ValueError and fitted again.
@@ -168,6 +181,11 @@ func keras3BatchesOptionWritesEveryNthStepAndTheLast() async throws {
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3SubclassedModelStreamsMetricsAndSaysWhyThereIsNoGraph() async throws {
+    try checkSubclassedModel(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
 func keras3ExceptionCaughtByTheCallerEndsThatFitAsFailed() async throws {
     try checkCaughtException(try await ScenarioStreams.keras3.value)
 }
@@ -190,9 +208,10 @@ func tfKerasRegressionWithAccuracyIsBinaryAccuracyAtZeroAndACertainWarning() asy
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasBatchesOptionEarlyStoppingAndExceptionsWorkAsUnderKeras3() async throws {
+func tfKerasBatchesSubclassingEarlyStoppingAndExceptionsWorkAsUnderKeras3() async throws {
     let streams = try await ScenarioStreams.tfKeras.value
     try checkEveryNthBatch(streams)
+    try checkSubclassedModel(streams)
     try checkEarlyStopping(streams)
     try checkCaughtException(streams)
     try checkInterrupted(streams)

@@ -501,7 +501,8 @@ class FitwatchCallback(object):
                 model_error = None
             except Exception as error:  # subclassed models have no config
                 model_config = None
-                model_error = "%s: %s" % (type(error).__name__, error)
+                # Keras's explanation runs to 30 lines with an example; one line is enough.
+                model_error = " ".join(("%s: %s" % (type(error).__name__, error)).split())[:240]
             compile_config = _compile_config(model)
             optimizer = getattr(model, "optimizer", None)
             optimizer_entry = None

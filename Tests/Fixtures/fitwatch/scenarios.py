@@ -81,6 +81,22 @@ except ValueError:
     pass
 early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=1, batch_size=16, verbose=0, callbacks=[caught])
 
+# 4b. A subclassed model: no to_json(), so the header says why and carries no model config.
+class Net(keras.Model):
+    def __init__(self, width):
+        super().__init__()
+        self.hidden = keras.layers.Dense(width, activation="relu")
+        self.head = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        return self.head(self.hidden(inputs))
+
+
+subclassed = Net(4)
+subclassed.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+subclassed.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=32, verbose=0,
+               callbacks=[stream("subclassed")])
+
 with open(os.path.join(out, "done.txt"), "w") as done:
     done.write("ok\n")
 
