@@ -82,7 +82,7 @@ let package = Package(
         // MARK: the only ncurses caller
         .target(
             name: "CursesBackend",
-            dependencies: ["CNcursesw", "TerminalCore"]
+            dependencies: ["CNcursesw", "TerminalCore", "Widgets"]
         ),
 
         // MARK: command line and wiring
@@ -147,7 +147,8 @@ let package = Package(
 
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"]
+            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"],
+            exclude: ["Snapshots"]
         ),
 
         .testTarget(

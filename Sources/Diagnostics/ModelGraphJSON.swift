@@ -1,4 +1,5 @@
 import KerasModel
+import TrainingLog
 
 /// A model graph as `export` writes it under `"model"`: layers, edges, inputs, and per output
 /// its loss, weight, metrics and the layers its loss reaches. Fixed key order, `null` for
@@ -58,10 +59,6 @@ public enum ModelGraphJSON {
         "[" + values.map(FindingReport.string).joined(separator: ",") + "]"
     }
 
-    /// Shortest round-tripping form; whole numbers keep a `.0` so the type reads as a float.
-    private static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) + ".0" }
-        return "\(value)"
-    }
+    /// The export contract's numbers (`1.0`, `0.001`); non-finite values are `null` here.
+    private static func number(_ value: Double) -> String { value.isFinite ? ExportJSON.number(value) : "null" }
 }

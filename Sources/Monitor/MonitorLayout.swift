@@ -24,6 +24,8 @@ public struct MonitorLayout: Sendable, Equatable {
     /// The share of the body the metrics table may take: under half, so the chart keeps
     /// at least as many rows as the table at 80x24.
     static let metricsShare = 0.45
+    /// The same in the graph view: a third, so the compact list of a small model fits at 80x24.
+    static let graphMetricsShare = 0.33
 
     public init(state: MonitorState) {
         let screen = Rect(size: state.size)
@@ -40,8 +42,16 @@ public struct MonitorLayout: Sendable, Equatable {
         }
         // Border (2) + column headings (1) + the rows.
         let wanted = 3 + max(lines.reduce(0, +), 1)
-        let cap = max(6, Int(Double(body.height) * Self.metricsShare))
-        let (metrics, main) = body.splitTop(min(wanted, cap))
+        // In the graph view the diagram (or its compact list) needs the room more.
+        let share = state.mode == .graph ? Self.graphMetricsShare : Self.metricsShare
+        let cap = max(6, Int(Double(body.height) * share))
+        var (metrics, main) = body.splitTop(min(wanted, cap))
+        // The graph takes the whole body when that is what it needs to draw the full diagram
+        // rather than the compact list; the metrics come back with `c` or `g`.
+        if state.mode == .graph, let run = state.selectedRunState {
+            let needed = GraphPanelView.Content(state: state, run: run).fullHeight(glyphs: state.glyphs)
+            if needed > main.height, needed <= body.height { (metrics, main) = body.splitTop(0) }
+        }
 
         // Scroll so the selected family is fully inside the table.
         let visible = max(metrics.height - 3, 1)

@@ -1,5 +1,6 @@
 import TerminalCore
 import TrainingLog
+import Widgets
 import KerasModel
 import Diagnostics
 import Feeds
@@ -7,8 +8,13 @@ import Feeds
 /// The monitor's whole state. One writer: the main loop applies messages to it with
 /// `update(_:)` and renders it with `MonitorView.render(_:)`; both are pure.
 public struct MonitorState: Sendable {
-    /// Computes the findings of a run; the diagnostics rules in production, a stub in tests.
-    public typealias Diagnose = @Sendable (_ history: RunHistory, _ model: ModelGraph?, _ flavour: KerasFlavour) -> [Finding]
+    /// Computes the findings of a run: the diagnostics rules unless a test injects others.
+    public typealias Diagnose = @Sendable (_ history: RunHistory, _ model: ModelGraph?, _ flavour: KerasFlavour?) -> [Finding]
+
+    /// The diagnostics rules.
+    public static let rules: Diagnose = { history, model, flavour in
+        Diagnostics.findings(history: history, model: model, flavour: flavour)
+    }
 
     /// The panels Tab moves between.
     public enum Panel: Sendable, Equatable {
@@ -76,17 +82,22 @@ public struct MonitorState: Sendable {
     public var clock: Double = 0
     /// Draw Unicode glyphs (false when the locale is not UTF-8).
     public var unicode = true
+    /// The colours, already degraded to what the terminal shows.
+    public var theme: Theme = .dark
     /// Bumped whenever something visible changed; the loop redraws only then.
     public private(set) var revision = 0
     /// Why a finding id showed up first; the rules themselves.
     public var diagnose: Diagnose
 
-    public init(size: Size = Size(width: 80, height: 24), diagnose: @escaping Diagnose = { _, _, _ in [] }) {
+    public init(size: Size = Size(width: 80, height: 24), diagnose: @escaping Diagnose = MonitorState.rules) {
         self.size = size
         self.diagnose = diagnose
     }
 
     // MARK: derived
+
+    /// The glyph set for the locale.
+    public var glyphs: Glyphs { unicode ? .unicode : .ascii }
 
     /// The source shown now.
     public var selectedSource: SourceID? {

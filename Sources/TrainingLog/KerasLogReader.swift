@@ -29,6 +29,8 @@ public struct KerasLogReader: LogReader {
     // Byte level.
     private var carry: [UInt8] = []
     private var carryEndsWithCR = false
+    /// The current segment holds an escape or control byte (set by `scan`, or carried over).
+    private var dirty = false
     private var afterBackspace = false
     private var segmentsOnLine = 0
     private var scratch: [UInt8] = []
@@ -121,8 +123,14 @@ public struct KerasLogReader: LogReader {
         var segmentStart = index
         while index < count {
             let byte = buffer[index]
-            // Fast path: everything above `\r` is segment content.
-            if byte > 13 || (byte != 8 && byte != 10 && byte != 13) {
+            // Fast path: printable bytes are segment content.
+            if byte >= 32 {
+                index += 1
+                continue
+            }
+            if byte != 8 && byte != 10 && byte != 13 {
+                // An escape or another control byte: this segment must be cleaned.
+                dirty = true
                 index += 1
                 continue
             }
@@ -157,9 +165,16 @@ public struct KerasLogReader: LogReader {
         }
     }
 
-    /// A segment ended: `carry` + `buffer[start..<end]`, escape sequences stripped.
+    /// A segment ended: `carry` + `buffer[start..<end]`, escape sequences stripped. A segment
+    /// wholly inside the chunk with no escape or control byte (tf-keras and Keras 1-2 bars) is
+    /// read in place; others are cleaned into `scratch` first.
     private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                      _ terminator: Terminator, into events: inout [TrainingEvent]) {
+        defer { dirty = false }
+        if carry.isEmpty, !dirty {
+            analyse(buffer, start, end, terminator, into: &events)
+            return
+        }
         scratch.removeAll(keepingCapacity: true)
         var escape = EscapeStripper()
         if !carry.isEmpty {
@@ -167,35 +182,41 @@ public struct KerasLogReader: LogReader {
             carry.removeAll(keepingCapacity: true)
         }
         if end > start { escape.append(buffer, start, end, to: &scratch) }
-        var length = scratch.count
-        while length > 0, scratch[length - 1] == 32 { length -= 1 }
+        var segment: [UInt8] = []
+        swap(&segment, &scratch)
+        segment.withUnsafeBufferPointer { bytes in
+            analyse(bytes, 0, bytes.count, terminator, into: &events)
+        }
+        swap(&segment, &scratch)
+    }
+
+    /// Decides what a clean segment `bytes[start..<end]` is and emits its events.
+    private mutating func analyse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                  _ terminator: Terminator, into events: inout [TrainingEvent]) {
+        var length = end
+        while length > start, bytes[length - 1] == 32 { length -= 1 }
         // A `\b` run marks the next drawn segment as a redraw of the same bar; the empty
         // segment between the run and its `\r` must not use the mark up.
         let continuation = afterBackspace
-        if length > 0 {
+        if length > start {
             afterBackspace = terminator == .backspace
         } else {
             afterBackspace = (afterBackspace || terminator == .backspace) && terminator != .newline
         }
-        if length > 0 {
+        if length > start {
             let firstOnLine = segmentsOnLine == 0
             segmentsOnLine += 1
             let ended = terminator == .newline || terminator == .end
-            var segment: [UInt8] = []
-            swap(&segment, &scratch)
-            segment.withUnsafeBufferPointer { bytes in
-                if let progress = ProgressLine.parse(bytes, from: 0, to: length, keys: &keys) {
-                    handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
-                    if let trailer = progress.trailerStart {
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
-                        handleText(Substring(text), into: &events)
-                    }
-                } else {
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<length]), as: UTF8.self)
+            if let progress = ProgressLine.parse(bytes, from: start, to: length, keys: &keys) {
+                handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
+                if let trailer = progress.trailerStart {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
                     handleText(Substring(text), into: &events)
                 }
+            } else {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<length]), as: UTF8.self)
+                handleText(Substring(text), into: &events)
             }
-            swap(&segment, &scratch)
         }
         if terminator == .newline { segmentsOnLine = 0 }
     }
@@ -396,25 +417,31 @@ public struct KerasLogReader: LogReader {
 }
 
 /// Removes ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL`, two-byte `ESC x`)
-/// and other control bytes while copying, so a segment's text is what the terminal showed.
+/// and other control bytes (a tab becomes a space) while copying, so a segment's text is what
+/// the terminal showed.
 struct EscapeStripper {
     private enum State { case text, escape, csi, osc }
     private var state = State.text
 
+    /// Appends `bytes[start..<end]` without escape sequences, copying plain runs in one go.
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to output: inout [UInt8]) {
         var index = start
         while index < end {
+            if state == .text {
+                let runStart = index
+                while index < end, bytes[index] >= 32 { index += 1 }
+                if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                guard index < end else { return }
+                let byte = bytes[index]
+                index += 1
+                if byte == 27 { state = .escape } else if byte == 9 { output.append(32) }
+                continue
+            }
             let byte = bytes[index]
             index += 1
             switch state {
             case .text:
-                if byte >= 32 {
-                    if byte != 127 { output.append(byte) }
-                } else if byte == 27 {
-                    state = .escape
-                } else if byte == 9 {
-                    output.append(32)
-                }
+                break
             case .escape:
                 state = byte == UInt8(ascii: "[") ? .csi : byte == UInt8(ascii: "]") ? .osc : .text
             case .csi:

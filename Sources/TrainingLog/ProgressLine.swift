@@ -49,6 +49,7 @@ extension ProgressLine {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
                       keys: inout MetricKeyCache) -> ProgressLine? {
         var line = ProgressLine()
+        keys.begin()
         var index = start
         while index < end, bytes[index] == 32 { index += 1 }
         guard index < end else { return nil }
@@ -59,6 +60,7 @@ extension ProgressLine {
             // Keras 1.x verbose=2: `94s - loss: 0.7638 - acc: 0.5428`.
             line.style = .none
             line.parseTail(bytes, from: index, to: end, keys: &keys)
+            line.collect(&keys)
             return line.metrics.isEmpty ? nil : line
         } else if bytes[index] >= 48, bytes[index] <= 57 {
             guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
@@ -103,8 +105,14 @@ extension ProgressLine {
             return nil
         }
         line.parseTail(bytes, from: index, to: end, keys: &keys)
+        line.collect(&keys)
         if line.step == nil, line.metrics.isEmpty { return nil }
         return line
+    }
+
+    private mutating func collect(_ keys: inout MetricKeyCache) {
+        usesShortAccuracyNames = keys.sawShortAccuracyName
+        metrics = keys.finish()
     }
 
     /// Parses everything after the counter and bar: time words and ` - key: value` pairs.
@@ -162,9 +170,7 @@ extension ProgressLine {
                 trailerStart = tokenStart
                 return
             }
-            let key = keys.key(bytes, index, colon)
-            if key == "acc" || key == "val_acc" { usesShortAccuracyNames = true }
-            metrics[key] = value
+            keys.add(bytes, index, colon, value: value)
             index = next
             // A value must be followed by a separator, padding or the end; anything else is a
             // message glued onto the bar (`0.5938E0000 00:00:…`, `nanBatch 8: Invalid loss`).
@@ -243,35 +249,95 @@ extension ProgressLine {
 }
 
 /// Interns metric names: Keras prints the same keys in the same order on every update, so
-/// comparing bytes against the previous names avoids a String allocation per key per update.
+/// comparing bytes against the previous names avoids a String allocation per key per update,
+/// and an update with the previous update's key sequence shares its key array: building its
+/// `MetricValues` then costs one allocation (the values).
 struct MetricKeyCache {
-    private var entries: [(bytes: [UInt8], name: String)] = []
+    /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`.
+    private var storage: [UInt8] = []
+    private var spans: [(start: Int, count: Int)] = []
+    private var names: [String] = []
+    private var shortAccuracy: [Bool] = []
     private var cursor = 0
+    /// The key sequence of the update being parsed, as name indices.
+    private var current: [Int] = []
+    private var values: [Double] = []
+    /// The last update's key sequence and its names array (shared by every update that repeats it).
+    private var lastSequence: [Int] = []
+    private var lastNames: [String] = []
+    /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
+    private static let capacity = 4096
 
-    mutating func key(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
-        let count = end - start
-        if !entries.isEmpty {
-            for attempt in 0..<min(entries.count, 64) {
-                let slot = (cursor + attempt) % entries.count
-                let entry = entries[slot]
-                if entry.bytes.count == count, equal(entry.bytes, bytes, start, count) {
-                    cursor = slot + 1
-                    return entry.name
-                }
-            }
-        }
-        let slice = Array(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        let name = String(decoding: slice, as: UTF8.self)
-        if entries.count < 256 { entries.append((slice, name)) }
-        cursor = entries.count
-        return name
+    /// Starts collecting one update's metrics.
+    mutating func begin() {
+        current.removeAll(keepingCapacity: true)
+        values = []
+        values.reserveCapacity(max(lastSequence.count, 4))
     }
 
-    @inline(__always)
-    private func equal(_ stored: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Bool {
-        stored.withUnsafeBufferPointer { storedBytes in
-            for offset in 0..<count where storedBytes[offset] != bytes[start + offset] { return false }
-            return true
+    /// Records `bytes[start..<end]: value`.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, value: Double) {
+        current.append(intern(bytes, start, end))
+        values.append(value)
+    }
+
+    /// The collected metrics, in printed order (a repeated key keeps its last value).
+    mutating func finish() -> MetricValues {
+        if current == lastSequence {
+            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
         }
+        var seen = Set<Int>()
+        if current.allSatisfy({ seen.insert($0).inserted }) {
+            lastSequence = current
+            lastNames = current.map { names[$0] }
+            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
+        }
+        var metrics = MetricValues()
+        for (index, value) in zip(current, values) { metrics[names[index]] = value }
+        return metrics
+    }
+
+    /// True when the update being collected has a Keras 1-2.2 `acc` / `val_acc` key.
+    var sawShortAccuracyName: Bool {
+        current.contains { shortAccuracy[$0] }
+    }
+
+    private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        let count = end - start
+        let total = spans.count
+        if total > 0 {
+            let found: Int? = storage.withUnsafeBufferPointer { stored in
+                for attempt in 0..<min(total, 64) {
+                    var slot = cursor + attempt
+                    if slot >= total { slot -= total * (slot / total) }
+                    let span = spans[slot]
+                    guard span.count == count else { continue }
+                    var offset = 0
+                    while offset < count, stored[span.start + offset] == bytes[start + offset] { offset += 1 }
+                    if offset == count { return slot }
+                }
+                return nil
+            }
+            if let found {
+                cursor = found + 1
+                return found
+            }
+        }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        if total >= Self.capacity {
+            // Full (a stream of garbage keys): reuse the last slot for the newcomer.
+            names[total - 1] = name
+            shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            spans[total - 1] = (storage.count - count, count)
+            lastSequence = []
+            return total - 1
+        }
+        storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        spans.append((storage.count - count, count))
+        names.append(name)
+        shortAccuracy.append(name == "acc" || name == "val_acc")
+        cursor = spans.count
+        return spans.count - 1
     }
 }

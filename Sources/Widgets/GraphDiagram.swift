@@ -101,10 +101,13 @@ public struct GraphDiagram: Widget, Sendable {
         return parts.reduce(0) { $0 + $1! }
     }
 
-    /// Each output's share of the weighted sum, in percent.
+    /// Each output's share of the total, in percent: of `totalLoss` when given (the monitor's
+    /// `LossBreakdown` divides by the reported total too, regularisation included), else of
+    /// the weighted sum.
     private func share(of output: Int) -> Int? {
-        guard model.outputs.count > 1, let sum = weightedSum, sum > 0, let part = weightedLosses[output] else { return nil }
-        return Int((part / sum * 100).rounded())
+        guard model.outputs.count > 1, let total = totalLoss ?? weightedSum, total.isFinite, total > 0,
+              let part = weightedLosses[output] else { return nil }
+        return Int((part / total * 100).rounded())
     }
 
     private var times: String { glyphs.braille ? "×" : "x" }
@@ -124,7 +127,11 @@ public struct GraphDiagram: Widget, Sendable {
         return ""
     }
 
-    private func lossName(_ output: OutputSpec) -> String { output.loss?.configuredName ?? "loss ?" }
+    /// The loss as configured, with `from_logits` shown: it changes what the value means.
+    private func lossName(_ output: OutputSpec) -> String {
+        guard let loss = output.loss else { return "loss ?" }
+        return loss.configuredName + (loss.fromLogits ? " (logits)" : "")
+    }
 
     private func valueText(_ output: Int) -> String {
         guard let value = lossValues[model.outputs[output].name] else { return "-" }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import KerasModel
 import TrainingLog
@@ -54,7 +55,9 @@ struct ExportCommand: ParsableCommand {
         switch format {
         case .json:
             print(ExportJSON.document(runs: runs.map {
-                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.flatMap(Self.encode))
+                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json),
+                               warnings: FindingReport.json(Diagnostics.findings(history: $0.segment.history,
+                                                                                 model: nil, flavour: nil)))
             }))
         case .csv:
             print(ExportCSV.table(runs.map(\.segment)), terminator: "")
@@ -68,12 +71,5 @@ struct ExportCommand: ParsableCommand {
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("fitwatch: \(message)\n".utf8))
         Foundation.exit(2)
-    }
-
-    /// A graph read from a printed summary, as JSON with sorted keys (stable output).
-    static func encode(_ graph: ModelGraph) -> String? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(graph)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

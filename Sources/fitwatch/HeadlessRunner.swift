@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Diagnostics
 import Feeds
+import KerasModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
@@ -15,9 +16,13 @@ enum HeadlessRunner {
         var history = RunHistory()
         var findingIDs: Set<String> = []
         var state: SourceState?
+        /// Recent lines the reader kept as noise: tracebacks name config problems. The last
+        /// 200 hold a full Python traceback without growing with the log.
+        var noise: [String] = []
     }
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
+        let model = try MonitorSetup.model(path: options.model)
         let signals = SignalCatcher(signals: [SIGINT, SIGTERM])
         defer { signals.restore() }
         let inbox = Inbox()
@@ -31,7 +36,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, style: style)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -52,7 +57,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, style: style)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style)
 
         if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
         if interrupted { return 130 }
@@ -60,7 +65,8 @@ enum HeadlessRunner {
         return failed ? 1 : 0
     }
 
-    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], style: Style) {
+    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], model: ModelGraph?,
+                               style: Style) {
         var changed: Set<SourceID> = []
         for message in messages {
             switch message {
@@ -70,6 +76,11 @@ enum HeadlessRunner {
                     emit(epoch: record, source: id, style: style)
                     changed.insert(id)
                 } else if case .modelKnown = event {
+                    changed.insert(id)
+                } else if case .noise(let line) = event {
+                    tracked[id]?.noise.append(line)
+                    if tracked[id]?.noise.count ?? 0 > 200 { tracked[id]?.noise.removeFirst() }
+                } else if case .message = event {
                     changed.insert(id)
                 }
             case .state(let id, let state):
@@ -83,7 +94,7 @@ enum HeadlessRunner {
         }
         for id in changed {
             guard var entry = tracked[id] else { continue }
-            for finding in HeadlessFindings.findings(for: entry.history) where !entry.findingIDs.contains(finding.id) {
+            for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise) where !entry.findingIDs.contains(finding.id) {
                 entry.findingIDs.insert(finding.id)
                 emit(finding: finding, source: id, style: style)
             }
@@ -94,7 +105,7 @@ enum HeadlessRunner {
     private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            write(JSONLine.withSource(source.rawValue, object: JSONLine.epoch(epoch)))
+            write(ExportJSON.epoch(epoch, source: source.rawValue))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(JSONLine.kerasNumber($0.value))" }.joined(separator: "  ")

@@ -19,14 +19,16 @@ enum MonitorLoop {
     /// 0 after `q` (or what `exitStatus` says, for `fitwatch run`), 128 + the signal number
     /// after SIGINT, SIGTERM or SIGHUP.
     static func run(feeds: [any Feed], options: WatchOptions, exitStatus: (() -> Int32?)? = nil) throws -> Int32 {
-        var state = MonitorState(diagnose: MonitorSetup.diagnose)
+        var state = MonitorState()
         state.modelOverride = try MonitorSetup.model(path: options.model)
+        let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
         let signals = SignalWatcher()
         let terminal = try CursesTerminal()
         defer { terminal.end() }
         state.size = terminal.size
         state.unicode = terminal.unicode
+        state.theme = theme.degraded(to: terminal.colorCapability)
 
         let inbox = Inbox()
         for feed in feeds { feed.start(inbox: inbox) }

@@ -22,7 +22,7 @@ struct KerasTruth {
     /// the file has no per-mode records (fixtures recorded for fitwatch).
     static func load(_ name: String, mode: String?) throws -> KerasTruth {
         let data = try Fixtures.data("keras-logs/\(name).truth.json")
-        let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let root = try ExactJSON.parse(data) as! [String: Any]
         var record = root
         if let mode, let runs = root["runs"] as? [String: Any], let run = runs[mode] as? [String: Any] {
             record = run

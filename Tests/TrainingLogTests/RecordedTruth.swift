@@ -15,7 +15,7 @@ struct RecordedTruth {
     var status: String
 
     static func load(_ relative: String) throws -> RecordedTruth {
-        let root = try JSONSerialization.jsonObject(with: Fixtures.data(relative)) as! [String: Any]
+        let root = try ExactJSON.parse(Fixtures.data(relative)) as! [String: Any]
         if let fits = root["fits"] as? [[String: Any]] {
             return RecordedTruth(
                 fits: fits.map { fit in

@@ -1,0 +1,201 @@
+import Foundation
+import TrainingLog
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fitwatch-bench logs`: parse throughput of the Keras log readers on generated logs of
+/// 200+ MB (Keras 3 and tf-keras dynamic display, every step drawn), next to `wc -l` on the
+/// same files in the same run, plus peak memory before and after each parse.
+enum LogParseBenchmark {
+    /// 200 MiB per file, the size the issue asks for.
+    static let targetBytes = 200 << 20
+    /// Steps per epoch: 10,000 in-epoch updates between epoch lines, so the figures are about
+    /// updates, not epochs.
+    static let stepsPerEpoch = 10_000
+
+    static func run() {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("fitwatch-bench-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        print("logs: generating 2 × \(targetBytes >> 20) MiB in \(directory.path)")
+        for flavour in [Flavour.keras3, .tfKeras] {
+            let path = directory.appendingPathComponent("\(flavour).log").path
+            let (bytes, updates) = generate(flavour, to: path)
+            let before = maxRSS()
+            // Warm the page cache for both contestants, then best of 2 each.
+            _ = wcLines(path)
+            let wcSeconds = min(wcLines(path).seconds, wcLines(path).seconds)
+            var parse = parseFile(path)
+            let second = parseFile(path)
+            if second.seconds < parse.seconds { parse = second }
+            let after = maxRSS()
+            let mb = Double(bytes) / 1_000_000
+            print(String(format: "logs %@: %.0f MB, %d updates, %d epochs read", "\(flavour)", mb, updates, parse.epochs))
+            print(String(format: "  fitwatch AutoReader  %7.1f MB/s  (%.2f s)", mb / parse.seconds, parse.seconds))
+            print(String(format: "  wc -l                %7.1f MB/s  (%.2f s)", mb / wcSeconds, wcSeconds))
+            print(String(format: "  ratio                %7.1f %% of wc -l", 100 * wcSeconds / parse.seconds))
+            print(String(format: "  peak RSS             %7.1f MiB before parsing, %.1f MiB after (%d updates)",
+                         before, after, updates))
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    enum Flavour: CustomStringConvertible {
+        case keras3, tfKeras
+        var description: String { self == .keras3 ? "keras3" : "tf-keras" }
+    }
+
+    /// Parses `path` in 1 MiB reads, counting events without keeping them (as a feed does).
+    static func parseFile(_ path: String) -> (seconds: Double, epochs: Int) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return (0, 0) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var reader = AutoReader()
+        var epochs = 0
+        let start = DispatchTime.now()
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            for event in reader.feed(buffer[0..<count]) {
+                if case .epochEnded = event { epochs += 1 }
+            }
+        }
+        for event in reader.finish() {
+            if case .epochEnded = event { epochs += 1 }
+        }
+        return (seconds(since: start), epochs)
+    }
+
+    static func wcLines(_ path: String) -> (seconds: Double, lines: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/wc")
+        process.arguments = ["-l", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let start = DispatchTime.now()
+        try? process.run()
+        process.waitUntilExit()
+        let elapsed = seconds(since: start)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return (elapsed, Int(output.split(separator: " ").first ?? "") ?? 0)
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// Peak resident set size so far, in MiB (Linux reports ru_maxrss in KiB).
+    static func maxRSS() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    // MARK: Generation
+
+    /// Writes a log of at least `targetBytes` as Keras draws it; returns its size and update count.
+    static func generate(_ flavour: Flavour, to path: String) -> (bytes: Int, updates: Int) {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: path) else { return (0, 0) }
+        defer { try? handle.close() }
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 21)
+        var written = 0
+        var updates = 0
+        var epoch = 1
+        var state: UInt64 = 42
+        func noise() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % 10_000
+        }
+        let epochs = 1000
+        while written + out.count < targetBytes {
+            append("Epoch \(epoch)/\(epochs)\n", to: &out)
+            var previousWidth = 0
+            for step in 1...stepsPerEpoch {
+                let final = step == stepsPerEpoch
+                if previousWidth > 0 { out.append(contentsOf: repeatElement(8, count: previousWidth)) }
+                out.append(13)
+                let visibleStart = out.count
+                let loss = 5000 + noise(), accuracy = noise()
+                switch flavour {
+                case .keras3:
+                    append("\u{1B}[1m", to: &out)
+                    appendPadded(step, width: 5, to: &out)
+                    append("/\(stepsPerEpoch)\u{1B}[0m ", to: &out)
+                    let done = 20 * step / stepsPerEpoch
+                    if done > 0 {
+                        append("\u{1B}[32m", to: &out)
+                        for _ in 0..<done { out += [0xE2, 0x94, 0x81] }
+                        append("\u{1B}[0m", to: &out)
+                    }
+                    append("\u{1B}[37m", to: &out)
+                    for _ in 0..<(20 - done) { out += [0xE2, 0x94, 0x81] }
+                    append("\u{1B}[0m \u{1B}[1m\(final ? 120 : (stepsPerEpoch - step) / 80)s\u{1B}[0m 12ms/step", to: &out)
+                    appendMetric("accuracy", accuracy, to: &out)
+                    appendMetric("loss", loss, to: &out)
+                    if final {
+                        appendMetric("val_accuracy", noise(), to: &out)
+                        appendMetric("val_loss", 5000 + noise(), to: &out)
+                    }
+                case .tfKeras:
+                    appendPadded(step, width: 5, to: &out)
+                    append("/\(stepsPerEpoch) [", to: &out)
+                    let done = 30 * step / stepsPerEpoch
+                    if done > 0 {
+                        out += repeatElement(UInt8(ascii: "="), count: done - 1)
+                        out.append(final ? UInt8(ascii: "=") : UInt8(ascii: ">"))
+                    }
+                    out += repeatElement(UInt8(ascii: "."), count: 30 - done)
+                    out.append(UInt8(ascii: "]"))
+                    if final {
+                        append(" - 120s 12ms/step", to: &out)
+                    } else {
+                        let eta = (stepsPerEpoch - step) / 80
+                        append(" - ETA: \(eta / 60):\(eta % 60 < 10 ? "0" : "")\(eta % 60)", to: &out)
+                    }
+                    appendMetric("loss", loss, to: &out)
+                    appendMetric("accuracy", accuracy, to: &out)
+                    if final {
+                        appendMetric("val_loss", 5000 + noise(), to: &out)
+                        appendMetric("val_accuracy", noise(), to: &out)
+                    }
+                }
+                previousWidth = out.count - visibleStart
+                if final { out.append(10) }
+                updates += 1
+                if out.count >= 1 << 20 {
+                    handle.write(Data(out))
+                    written += out.count
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            epoch += 1
+        }
+        handle.write(Data(out))
+        written += out.count
+        return (written, updates)
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: text.utf8)
+    }
+
+    private static func appendPadded(_ value: Int, width: Int, to out: inout [UInt8]) {
+        let digits = Array(String(value).utf8)
+        if digits.count < width { out += repeatElement(32, count: width - digits.count) }
+        out += digits
+    }
+
+    /// ` - name: 0.1234` from a value in ten-thousandths.
+    private static func appendMetric(_ name: String, _ tenThousandths: Int, to out: inout [UInt8]) {
+        append(" - \(name): \(tenThousandths / 10_000).", to: &out)
+        let fraction = tenThousandths % 10_000
+        appendPadded(fraction, width: 4, to: &out)
+        // Zero-pad rather than space-pad the fraction.
+        for index in (out.count - 4)..<out.count where out[index] == 32 { out[index] = 48 }
+    }
+}
