@@ -4,13 +4,18 @@ import Collections
 /// (metric order is the order Keras logged), numbers keep their exact text so a model
 /// config re-serialises byte-for-byte equivalent (`32` stays `32`, not `32.0`).
 public enum FitwatchStreamJSON: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number exactly as written (`1e-07`, `32`, `-0.5`); also `NaN`/`Infinity` if a
     /// non-conforming writer (Python's default `json.dumps`) produced them.
     case number(String)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array.
     case array([FitwatchStreamJSON])
+    /// An object, members in written order (a repeated key keeps its last value).
     case object(OrderedDictionary<String, FitwatchStreamJSON>)
 
     /// Parse one complete JSON text (surrounding whitespace allowed); nil when it is not one.
