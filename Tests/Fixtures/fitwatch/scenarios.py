@@ -86,6 +86,12 @@ subclassed.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
 subclassed.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=32, verbose=0,
                callbacks=[stream("subclassed")])
 
+# 4c. A stream that cannot be written (no such directory): training must go on regardless.
+history = early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=32, verbose=0,
+                    callbacks=[FitwatchCallback(os.path.join(out, "no-such-dir", "x.fitwatch.jsonl"))])
+with open(os.path.join(out, "unwritable.txt"), "w") as trained:
+    trained.write("%d\n" % len(history.history["loss"]))
+
 with open(os.path.join(out, "done.txt"), "w") as done:
     done.write("ok\n")
 
