@@ -42,7 +42,7 @@ public struct FitwatchStreamReader: LogReader {
     }
 
     /// The graph the KerasModel module reads from a header's model and compile config,
-    /// tagged `.callback`, with the header's Keras version when the config lacks one.
+    /// tagged `.callback`, carrying the exact Keras version the header names.
     public static let defaultGraph: GraphBuilder = { header in
         guard let model = header.modelConfigJSON else { return nil }
         var graph = try ModelFileReader.graph(modelConfigJSON: Data(model.utf8),
