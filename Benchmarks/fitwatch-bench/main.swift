@@ -3,5 +3,10 @@
 let requested = Set(CommandLine.arguments.dropFirst())
 func wants(_ name: String) -> Bool { requested.isEmpty || requested.contains(name) }
 
+if wants("feeds") { FeedBenchmark.run() }
 if wants("monitor") { MonitorBenchmark.run() }
 if wants("logs") { LogParseBenchmark.run() }
+if wants("widgets") { WidgetBenchmark.run() }
+if wants("core") { CoreBenchmark.run() }
+if wants("callback-stream") { CallbackStreamBenchmark.run() }
+if wants("diagnostics") { DiagnosticsBenchmark.run() }

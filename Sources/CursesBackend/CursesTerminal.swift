@@ -8,6 +8,7 @@ import TerminalCore
 public final class CursesTerminal: TerminalBackend {
     /// A one-line reason the terminal could not be used.
     public struct SetupError: Error, CustomStringConvertible {
+        /// The message, naming what failed.
         public var description: String
     }
 
@@ -107,6 +108,7 @@ public final class CursesTerminal: TerminalBackend {
         fclose(input)
     }
 
+    /// The terminal size now (ncurses updates it on a resize).
     public var size: Size { Size(width: Int(fw_cols()), height: Int(fw_lines())) }
 
     /// Draw the changed cells and refresh once.
@@ -152,6 +154,7 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
+    /// Ring the terminal bell.
     public func bell() { _ = beep() }
 
     // MARK: private
@@ -203,30 +206,10 @@ public final class CursesTerminal: TerminalBackend {
         return rendition
     }
 
+    /// What to draw for `character`: itself, or `?` for a non-ASCII character on a terminal
+    /// whose locale cannot print it (the monitor already draws ASCII then; this is the guard).
     private func glyph(_ character: Character) -> Character {
-        if unicode || character.isASCII { return character }
-        return CursesTerminal.asciiFallback(character)
-    }
-
-    /// The closest ASCII character, for a terminal whose locale cannot print Unicode.
-    public static func asciiFallback(_ character: Character) -> Character {
-        switch character {
-        case "─", "━", "═", "╌": return "-"
-        case "│", "┃", "║", "╎": return "|"
-        case "┌", "┐", "└", "┘", "├", "┤", "┬", "┴", "┼", "╭", "╮", "╯", "╰": return "+"
-        case "▁", "▂", "▃": return "_"
-        case "▄", "▅", "▆", "▇", "█": return "#"
-        case "▼", "↓", "↘": return "v"
-        case "▲", "↑", "↗": return "^"
-        case "▶", "→": return ">"
-        case "◀", "←": return "<"
-        case "×": return "x"
-        case "·", "•": return "."
-        case "⚠": return "!"
-        default:
-            if let scalar = character.unicodeScalars.first, (0x2800...0x28FF).contains(scalar.value) { return "." }
-            return "?"
-        }
+        unicode || character.isASCII ? character : "?"
     }
 
     /// Use the user's locale; if it is not UTF-8 try C.UTF-8 (present on every Debian and

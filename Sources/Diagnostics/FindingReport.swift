@@ -1,3 +1,5 @@
+import TrainingLog
+
 /// Findings as `fitwatch check` prints them and `export` embeds them: text for people, JSON
 /// with a fixed key order for scripts.
 public enum FindingReport {
@@ -46,25 +48,6 @@ public enum FindingReport {
         return out + "}"
     }
 
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the export contract's escaping).
+    static func string(_ text: String) -> String { ExportJSON.string(text) }
 }

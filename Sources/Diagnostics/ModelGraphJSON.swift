@@ -1,4 +1,5 @@
 import KerasModel
+import TrainingLog
 
 /// A model graph as `export` writes it under `"model"`: layers, edges, inputs, and per output
 /// its loss, weight, metrics and the layers its loss reaches. Fixed key order, `null` for
@@ -14,6 +15,7 @@ import KerasModel
 ///  "optimizer":{"name":"adam","learning_rate":0.001}}
 /// ```
 public enum ModelGraphJSON {
+    /// The graph as one JSON object in the documented key order.
     public static func json(_ graph: ModelGraph) -> String {
         var out = "{\"name\":\(FindingReport.string(graph.name))"
         out += ",\"keras_version\":" + (graph.kerasVersion.map(FindingReport.string) ?? "null")
@@ -58,10 +60,6 @@ public enum ModelGraphJSON {
         "[" + values.map(FindingReport.string).joined(separator: ",") + "]"
     }
 
-    /// Shortest round-tripping form; whole numbers keep a `.0` so the type reads as a float.
-    private static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) + ".0" }
-        return "\(value)"
-    }
+    /// The export contract's numbers (`1.0`, `0.001`); non-finite values are `null` here.
+    private static func number(_ value: Double) -> String { value.isFinite ? ExportJSON.number(value) : "null" }
 }

@@ -1,3 +1,5 @@
+import TrainingLog
+
 /// A metric name as Keras printed it, split into its parts: `val_out2_accuracy` is the
 /// validation value of `accuracy` on output `out2`.
 ///
@@ -15,21 +17,15 @@ public struct PrintedMetric: Sendable, Equatable, Hashable {
     /// The metric or loss itself: `loss`, `accuracy`, `mae`.
     public var base: String
 
-    /// Split `printed` using the known output names (longest match wins, so an output named
-    /// `out` does not capture `out2_loss`). Without names, outputs are guessed from the
-    /// printed names (see `outputNames(in:)`).
+    /// Split `printed` with the readers' `MetricName.parse` (longest output name wins, so an
+    /// output named `out` does not capture `out2_loss`). `RunFacts` passes the model's output
+    /// names, or those implied by the printed `X_loss` names (see `outputNames(in:)`).
     public init(_ printed: String, outputs: [String]) {
         self.printed = printed
-        var rest = Substring(printed)
-        isValidation = rest.hasPrefix("val_")
-        if isValidation { rest = rest.dropFirst(4) }
-        output = nil
-        for name in outputs.sorted(by: { $0.count > $1.count }) where rest.hasPrefix(name + "_") && rest.count > name.count + 1 {
-            output = name
-            rest = rest.dropFirst(name.count + 1)
-            break
-        }
-        base = String(rest)
+        let parsed = MetricName.parse(printed, outputs: outputs)
+        isValidation = parsed.validation
+        output = parsed.output
+        base = parsed.metric
     }
 
     /// True for a loss (`loss`, `out1_loss`, `val_loss`).

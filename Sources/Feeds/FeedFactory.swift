@@ -55,9 +55,8 @@ public enum FeedFactory {
         case .file(let path):
             return FileFeed(path: path, makeReader: makeReader)
         case .directory(let path):
-            return DirectoryFeed(directory: path) { file in
-                AutoReader(format: forced ?? (file.contains("tfevents") ? .tensorBoard : nil))
-            }
+            // AutoReader tells a TensorBoard event file from text by its first bytes.
+            return DirectoryFeed(directory: path) { _ in AutoReader(format: forced) }
         case .remote(let target):
             return SSHFeed(target: target, makeReader: makeReader)
         }

@@ -38,15 +38,6 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
         timeline = ReplayFeed.timeline(of: events)
     }
 
-    /// Read a whole log through a reader, for replay.
-    public static func load(path: String, makeReader: ReaderMaker) throws -> [TrainingEvent] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FeedFactory.BadSource("fitwatch: cannot read \(path): no such file or not readable")
-        }
-        var reader = makeReader()
-        return reader.feed(data) + reader.finish()
-    }
-
     /// When each event happened on the recorded timeline.
     static func timeline(of events: [TrainingEvent]) -> [Double] {
         var times = [Double](repeating: 0, count: events.count)

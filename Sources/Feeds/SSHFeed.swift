@@ -96,7 +96,7 @@ public final class SSHFeed: Feed, @unchecked Sendable {
             if let attempt {
                 if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
                 let child = attempt.child
-                DispatchQueue.global().async { child.terminate(grace: 1) }
+                DispatchQueue.global().async { child.terminate(signals: [SIGTERM], grace: 1) }
             }
         }
     }
@@ -168,6 +168,8 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         while true {
             let count = buffer.withUnsafeMutableBytes { read(attempt.stdoutFD, $0.baseAddress, $0.count) }
             if count > 0 {
+                // Data proves the remote side runs, even before its marker on stderr is read.
+                if !attempt.live { markLive(attempt) }
                 offset += UInt64(count)
                 buffer.withUnsafeBytes { bytes in
                     pipeline?.feed(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), shouldStop: { [weak self] in self?.isStopped ?? true })
@@ -200,16 +202,20 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     private func stderrLine(_ line: String, _ attempt: Attempt) {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text == SSHTarget.readyMarker {
-            attempt.live = true
-            everLive = true
-            failures = 0
-            pipeline?.state(.live)
+            if !attempt.live { markLive(attempt) }
             return
         }
         guard !text.isEmpty else { return }
         // The last few lines are enough to explain a failure; a chatty tail must not grow memory.
         attempt.messages.append(text)
         if attempt.messages.count > 20 { attempt.messages.removeFirst() }
+    }
+
+    private func markLive(_ attempt: Attempt) {
+        attempt.live = true
+        everLive = true
+        failures = 0
+        pipeline?.state(.live)
     }
 
     private func ended(_ attempt: Attempt, status: Int32, generation ended: Int) {

@@ -12,18 +12,30 @@ import TerminalCore
 /// status        1 row: the keys that apply
 /// ```
 public struct MonitorLayout: Sendable, Equatable {
+    /// The two header rows.
     public var header: Rect
+    /// The run bar (empty with one source).
     public var runBar: Rect
+    /// The metrics table (empty when the graph takes the body).
     public var metrics: Rect
+    /// The chart, graph or warnings panel.
     public var main: Rect
+    /// The rows naming current findings.
     public var findingsStrip: Rect
+    /// The status line.
     public var status: Rect
     /// The first family drawn in the metrics panel (it scrolls to keep the selection visible).
     public var firstFamily: Int
+    /// The selected run's metric rows, computed once per frame (it walks every epoch).
+    public var families: [MetricFamily]
+    /// Screen lines of each row.
+    public var lineCounts: [Int]
 
     /// The share of the body the metrics table may take: under half, so the chart keeps
     /// at least as many rows as the table at 80x24.
     static let metricsShare = 0.45
+    /// The same in the graph view: a third, so the compact list of a small model fits at 80x24.
+    static let graphMetricsShare = 0.33
 
     public init(state: MonitorState) {
         let screen = Rect(size: state.size)
@@ -34,14 +46,23 @@ public struct MonitorLayout: Sendable, Equatable {
         let stripRows = state.mode == .warnings ? 0 : min(findingCount, state.size.height >= 40 ? 3 : 2)
         let (body, strip) = bodyAndStrip.splitBottom(stripRows)
 
+        let families = state.families
         var lines: [Int] = []
         if let run = state.selectedRunState {
-            lines = state.families.map { state.lineCount(of: $0, run: run) }
+            lines = families.map { state.lineCount(of: $0, run: run) }
         }
         // Border (2) + column headings (1) + the rows.
         let wanted = 3 + max(lines.reduce(0, +), 1)
-        let cap = max(6, Int(Double(body.height) * Self.metricsShare))
-        let (metrics, main) = body.splitTop(min(wanted, cap))
+        // In the graph view the diagram (or its compact list) needs the room more.
+        let share = state.mode == .graph ? Self.graphMetricsShare : Self.metricsShare
+        let cap = max(6, Int(Double(body.height) * share))
+        var (metrics, main) = body.splitTop(min(wanted, cap))
+        // The graph takes the whole body when that is what it needs to draw the full diagram
+        // rather than the compact list; the metrics come back with `c` or `g`.
+        if state.mode == .graph, let run = state.selectedRunState {
+            let needed = GraphPanelView.Content(state: state, run: run).fullHeight(glyphs: state.glyphs)
+            if needed > main.height, needed <= body.height { (metrics, main) = body.splitTop(0) }
+        }
 
         // Scroll so the selected family is fully inside the table.
         let visible = max(metrics.height - 3, 1)
@@ -57,15 +78,16 @@ public struct MonitorLayout: Sendable, Equatable {
         self.findingsStrip = strip
         self.status = status
         self.firstFamily = first
+        self.families = families
+        self.lineCounts = lines
     }
 
     /// The family drawn on screen row `y`, if any.
     public func familyIndex(atRow y: Int, state: MonitorState) -> Int? {
-        guard let run = state.selectedRunState else { return nil }
+        guard state.selectedRunState != nil else { return nil }
         var row = metrics.y + 2
-        let families = state.families
         for index in firstFamily..<families.count {
-            let count = state.lineCount(of: families[index], run: run)
+            let count = lineCounts[index]
             if y >= row && y < row + count { return index }
             row += count
             if row >= metrics.maxY - 1 { break }

@@ -2,17 +2,13 @@ import KerasModel
 import Diagnostics
 
 extension MonitorState {
-    /// What an accuracy row resolved to in Keras, from the model's output units and loss and
-    /// the Keras version; nil when it is not an accuracy or the model is unknown.
+    /// What an accuracy row resolved to in Keras (the diagnostics' resolution, computed with
+    /// the findings), for the training key or else the validation key; nil when unknown.
     public func resolvedMetric(_ family: MetricFamily, run: RunState) -> ResolvedMetric? {
-        guard family.isAccuracy, let model = model(of: run) else { return nil }
-        let spec = family.output.flatMap { name in model.outputs.first { $0.name == name } }
-            ?? (model.outputs.count == 1 ? model.outputs.first : nil)
-        guard let spec else { return nil }
-        let units = model.layer(named: spec.name)?.lastAxisSize
-        let resolved = MetricResolution.resolve(metric: family.baseName, outputUnits: units, target: .unknown,
-                                                loss: spec.loss?.kind, flavour: run.flavour)
-        return resolved == .other ? nil : resolved
+        guard family.isAccuracy else { return nil }
+        let keys = [family.train, family.validation, family.name].compactMap { $0 }
+        for key in keys { if let resolved = run.resolvedMetrics[key], resolved != .other { return resolved } }
+        return nil
     }
 
     /// The findings about a row's metrics.

@@ -54,7 +54,10 @@ extension MonitorState {
         var anyNew = false
         for id in sourceOrder {
             guard var run = runs[id], run.diagnosedRevision != run.history.revision else { continue }
-            let found = diagnose(run.history, model(of: run), run.flavour).sorted(by: Self.findingOrder)
+            let model = model(of: run)
+            let found = diagnose(run.history, model, run.flavour).sorted(by: Self.findingOrder)
+            let resolved = Diagnostics.resolvedMetrics(history: run.history, model: model, flavour: run.flavour)
+            if resolved != run.resolvedMetrics { run.resolvedMetrics = resolved; markChanged() }
             run.diagnosedRevision = run.history.revision
             let fresh = found.filter { !run.seenFindingIDs.contains($0.id) }
             if found != run.findings { markChanged() }

@@ -1,25 +1,34 @@
 import TerminalCore
+import Widgets
 
-/// Renders the whole screen from the state. Pure: same state, same buffer.
+/// Renders the whole screen from the state. Pure: the same state gives the same buffer.
 public enum MonitorView {
     /// The frame for `state`.
     public static func render(_ state: MonitorState) -> Buffer {
-        var buffer = Buffer(size: state.size)
+        let theme = state.theme
+        var buffer = Buffer(size: state.size, filling: Cell(" ", style: theme[.background]))
         guard state.fitsScreen else {
-            TooSmallView(size: state.size).render(into: &buffer)
-            return buffer
+            TooSmallView(size: state.size, theme: theme).render(into: &buffer)
+            return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
         }
         let layout = MonitorLayout(state: state)
-        buffer.write("fitwatch", x: 0, y: layout.header.y)
-        if let run = state.selectedRunState {
-            var row = layout.metrics.y
-            for family in state.families {
-                let value = family.train.flatMap { run.history.values(of: $0).last }
-                buffer.write("\(family.name) \(value.map { String($0) } ?? "-")", x: 1, y: row)
-                row += 1
-            }
+        HeaderView(state: state).render(into: &buffer, area: layout.header)
+        if !layout.runBar.isEmpty { RunBarView(state: state).render(into: &buffer, area: layout.runBar) }
+        if !layout.metrics.isEmpty { MetricsPanelView(state: state, layout: layout).render(into: &buffer, area: layout.metrics) }
+        switch state.mode {
+        case .chart: ChartPanelView(state: state, layout: layout).render(into: &buffer, area: layout.main)
+        case .graph: GraphPanelView(state: state).render(into: &buffer, area: layout.main)
+        case .warnings: WarningsPanelView(state: state).render(into: &buffer, area: layout.main)
         }
-        buffer.write("q quit  ? help", x: 0, y: layout.status.y)
-        return buffer
+        if !layout.findingsStrip.isEmpty { FindingsStripView(state: state).render(into: &buffer, area: layout.findingsStrip) }
+        StatusLineView(state: state).render(into: &buffer, area: layout.status)
+        if state.helpVisible {
+            HelpOverlay(title: "fitwatch keys",
+                        bindings: KeyMap.bindings.map { (key: $0.keys, action: $0.help) },
+                        footer: "theme \(theme.name) · any key closes this",
+                        theme: theme, glyphs: state.glyphs)
+                .render(into: &buffer, area: Rect(size: state.size))
+        }
+        return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
     }
 }

@@ -15,6 +15,9 @@ public struct RunState: Sendable {
     public var newFindingIDs: Set<String> = []
     /// Every finding id ever reported, so a finding that comes back is not new again.
     public var seenFindingIDs: Set<String> = []
+    /// What each metric resolved to in Keras, by printed name (`accuracy`, `val_out2_accuracy`),
+    /// recomputed with the findings.
+    public var resolvedMetrics: [String: ResolvedMetric] = [:]
     /// The history revision the findings were computed from.
     public var diagnosedRevision: Int?
     /// When the monitor first heard from the source (clock seconds).
@@ -25,16 +28,18 @@ public struct RunState: Sendable {
     /// The last raw output line (a wrapped command's own prints).
     public var lastOutput: String?
 
+    /// A source not heard from yet.
     public init() {}
 
     /// The Keras line of releases that produced the run, from the model or the log format;
-    /// Keras 3 when nothing says otherwise (the version a new user most likely runs).
-    public var flavour: KerasFlavour {
+    /// nil when neither says (the diagnostics then assume what they document).
+    public var flavour: KerasFlavour? {
         if let version = history.model?.kerasVersion, let flavour = KerasFlavour(version: version) { return flavour }
         switch history.format {
+        case .keras3: return .keras3
         case .keras2, .kerasVerbose2: return .keras2
         case .keras1: return .keras1
-        default: return .keras3
+        default: return nil
         }
     }
 

@@ -91,15 +91,19 @@ public final class Trainer {
                     break epochs
                 }
                 let rows = order[(step * config.batchSize)..<min(trainRows, (step + 1) * config.batchSize)]
-                trainStep(rows: rows, x: x, y: y, running: &running, random: &random)
-                let logs = running.logs()
-                callbacks.forEach { $0.batchEnded(step, logs: logs, trainer: self) }
+                trainStep(rows: rows, x: x, y: y, running: &running)
+                // Building the logs costs more than a Boston step; skip it when nobody looks.
                 let now = clock()
-                if now - lastProgress >= progressInterval && step + 1 < steps {
-                    lastProgress = now
-                    events(.batchProgress(BatchProgress(epoch: epoch + 1, step: step + 1, total: steps,
-                                                        eta: (now - started) / Double(step + 1) * Double(steps - step - 1),
-                                                        metrics: logs)))
+                let progressDue = now - lastProgress >= progressInterval && step + 1 < steps
+                if !callbacks.isEmpty || progressDue {
+                    let logs = running.logs()
+                    callbacks.forEach { $0.batchEnded(step, logs: logs, trainer: self) }
+                    if progressDue {
+                        lastProgress = now
+                        events(.batchProgress(BatchProgress(epoch: epoch + 1, step: step + 1, total: steps,
+                                                            eta: (now - started) / Double(step + 1) * Double(steps - step - 1),
+                                                            metrics: logs)))
+                    }
                 }
                 if stopTraining { break }
             }
@@ -169,8 +173,7 @@ public final class Trainer {
     }
 
     /// One optimisation step on `rows`.
-    private func trainStep(rows: ArraySlice<Int>, x: Matrix, y: [Matrix], running: inout RunningMetrics,
-                           random: inout SeededRandom) {
+    private func trainStep(rows: ArraySlice<Int>, x: Matrix, y: [Matrix], running: inout RunningMetrics) {
         batchX.gather(rows: rows, of: x)
         for k in outputs.indices { batchY[k].gather(rows: rows, of: y[k]) }
         let predictions = network.forward(batchX, training: true)

@@ -1,3 +1,4 @@
+import Foundation
 import KerasModel
 
 /// Reads the fitwatch Keras callback stream (`*.fitwatch.jsonl`, written by
@@ -12,11 +13,14 @@ import KerasModel
 public struct FitwatchStreamReader: LogReader {
     /// The header of the current segment, with metric objects from a later `metrics` record.
     public private(set) var header: FitwatchStreamHeader?
-    /// Builds the model graph from the header's model and compile config (nil when it cannot).
-    public typealias GraphBuilder = @Sendable (FitwatchStreamHeader) -> ModelGraph?
+    /// Builds the model graph from the header's model and compile config: nil when the
+    /// header has no model config, an error (shown as a warning message) when it is unreadable.
+    public typealias GraphBuilder = @Sendable (FitwatchStreamHeader) throws -> ModelGraph?
 
     private let graphBuilder: GraphBuilder
     private var pending: [UInt8] = []
+    /// How much of `pending` is known to hold no newline.
+    private var scanned = 0
     /// True between a segment's start (header, or the first record of a stream joined
     /// mid-run) and its footer.
     private var segmentOpen = false
@@ -31,30 +35,67 @@ public struct FitwatchStreamReader: LogReader {
         self.init(graphBuilder: FitwatchStreamReader.defaultGraph)
     }
 
-    /// A reader with its own graph builder (tests; callers with extra knowledge).
-    public init(graphBuilder: @escaping GraphBuilder) {
+    /// A reader with its own graph builder (tests; callers with extra knowledge) and line limit.
+    public init(graphBuilder: @escaping GraphBuilder, maximumLineBytes: Int = defaultMaximumLineBytes) {
         self.graphBuilder = graphBuilder
+        self.maximumLineBytes = max(1, maximumLineBytes)
     }
 
     /// The graph the KerasModel module reads from a header's model and compile config,
-    /// tagged `.callback`, with the header's Keras version when the config lacks one.
+    /// tagged `.callback`, carrying the exact Keras version the header names.
     public static let defaultGraph: GraphBuilder = { header in
-        guard header.modelConfigJSON != nil else { return nil }
-        return nil
+        guard let model = header.modelConfigJSON else { return nil }
+        var graph = try ModelFileReader.graph(modelConfigJSON: Data(model.utf8),
+                                              compileConfigJSON: header.compileConfigJSON.map { Data($0.utf8) },
+                                              provenance: .callback)
+        // Keras 3's to_json() carries no version (the model reader says "3.x"); the header
+        // has the exact one from the running Keras.
+        if let version = header.kerasVersion { graph.kerasVersion = version }
+        return graph
     }
 
+    /// Longest line kept whole: 64 MiB. A header holds the model config, a few kilobytes for
+    /// the models here and megabytes for the largest; a longer "line" is binary garbage (the
+    /// wrong file), which must not grow memory without bound.
+    public static let defaultMaximumLineBytes = 64 << 20
+
+    /// This reader's longest line; longer ones are cut into noise at this many bytes.
+    public let maximumLineBytes: Int
+
+    /// Consume the next bytes; return the events of the lines they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
         var start = pending.startIndex
-        while let newline = pending[start...].firstIndex(of: 10) {
-            process(line: pending[start..<newline], into: &events)
-            start = newline + 1
+        // Bytes before `scanned` hold no newline: a long line fed in small chunks is scanned
+        // once, not once per chunk.
+        var from = max(start, scanned)
+        while true {
+            if let newline = pending[from...].firstIndex(of: 10), newline - start <= maximumLineBytes {
+                process(line: pending[start..<newline], into: &events)
+                start = newline + 1
+                from = start
+            } else if pending.count - start > maximumLineBytes {
+                // Cut at exactly the limit, so the result does not depend on chunk sizes.
+                let cut = start + maximumLineBytes
+                events.append(.noise(FitwatchStreamReader.preview(pending[start..<cut])))
+                start = cut
+                from = start
+            } else {
+                break
+            }
         }
         pending.removeSubrange(..<start)
+        scanned = pending.count
         return events
     }
 
+    /// The start of an overlong line and its size, as the noise text.
+    static func preview(_ bytes: ArraySlice<UInt8>) -> String {
+        String(decoding: bytes.prefix(200), as: UTF8.self) + "… (\(bytes.count) bytes without a newline)"
+    }
+
+    /// The input ended: read a last line without a newline, report a cut-off epoch.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !pending.isEmpty {
@@ -62,6 +103,7 @@ public struct FitwatchStreamReader: LogReader {
             // (the writer was killed mid-write) is noise.
             process(line: pending[...], into: &events)
             pending = []
+            scanned = 0
         }
         closeCutOffEpoch(into: &events)
         return events
@@ -117,8 +159,14 @@ public struct FitwatchStreamReader: LogReader {
         epochStart = nil
         lastProgress = nil
         events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback)))
-        if let graph = graphBuilder(header) {
-            events.append(.modelKnown(graph))
+        do {
+            if let graph = try graphBuilder(header) {
+                events.append(.modelKnown(graph))
+            } else if let reason = header.modelError {
+                events.append(.message(CallbackMessage(kind: .warning, text: "the callback could not save the model config (\(reason)): no model graph")))
+            }
+        } catch {
+            events.append(.message(CallbackMessage(kind: .warning, text: "fitwatch could not read the model config from the callback: \(error)")))
         }
         return true
     }

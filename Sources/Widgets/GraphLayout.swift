@@ -12,6 +12,11 @@ struct GraphLayout {
         case loss(output: Int)
         case total
         case dummy
+
+        var layerName: String? {
+            if case .layer(let name) = self { return name }
+            return nil
+        }
     }
 
     struct Node {
@@ -37,13 +42,19 @@ struct GraphLayout {
         var row: Int?
     }
 
-    /// Rows of a box: border, three lines of text, border.
-    static let boxHeight = 5
+    /// Rows of a box: border, its lines of text (three, or one in one-line boxes), border.
+    let boxHeight: Int
     /// Columns between neighbouring boxes.
     static let gap = 2
-    /// The widest box: 24 columns keeps a Dense layer with its shape readable and two
-    /// branches side by side within 80 columns.
+    /// The widest layer box: 24 columns keeps a Dense layer with its shape readable and
+    /// three branches side by side within 80 columns.
     static let maxBoxWidth = 24
+    /// The widest one-line layer box (`out2 Dense sigmoid (None, 1)` is 28 + 4): two
+    /// branches side by side still fit in 80 columns.
+    static let maxOneLineBoxWidth = 34
+    /// The widest loss box: 35 columns hold `sparse_categorical_crossentropy`, the longest
+    /// Keras loss name, and two outputs' losses still fit side by side in 80 columns.
+    static let maxLossBoxWidth = 35
 
     var nodes: [Node] = []
     var edges: [Edge] = []
@@ -55,7 +66,8 @@ struct GraphLayout {
     var width = 0
     var height = 0
 
-    init(model: ModelGraph, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
+    init(model: ModelGraph, oneLine: Bool, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
+        boxHeight = oneLine ? 3 : 5
         // Ranks: longest path from a layer without known inbound layers.
         let names = model.layers.map(\.name)
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -73,7 +85,9 @@ struct GraphLayout {
 
         func addNode(_ kind: Kind, rank: Int) -> Int {
             let text = lines(kind)
-            let width = kind == .dummy ? 1 : min(GraphLayout.maxBoxWidth, (text.map(\.count).max() ?? 0) + 4)
+            let limit = kind.layerName == nil ? GraphLayout.maxLossBoxWidth
+                : (oneLine ? GraphLayout.maxOneLineBoxWidth : GraphLayout.maxBoxWidth)
+            let width = kind == .dummy ? 1 : min(limit, (text.map(\.count).max() ?? 0) + 4)
             nodes.append(Node(kind: kind, lines: text, width: width, rank: rank, highlighted: highlighted(kind)))
             return nodes.count - 1
         }
@@ -107,6 +121,12 @@ struct GraphLayout {
             edges.append(Edge(from: previous, to: to, highlighted: lit))
         }
 
+        parentLists = Array(repeating: [], count: nodes.count)
+        childLists = Array(repeating: [], count: nodes.count)
+        for edge in edges {
+            parentLists[edge.to].append(edge.from)
+            childLists[edge.from].append(edge.to)
+        }
         let rankCount = (nodes.map(\.rank).max() ?? -1) + 1
         ranks = Array(repeating: [], count: rankCount)
         for (i, node) in nodes.enumerated() { ranks[node.rank].append(i) }
@@ -115,8 +135,12 @@ struct GraphLayout {
         route()
     }
 
-    private func parents(of node: Int) -> [Int] { edges.filter { $0.to == node }.map(\.from) }
-    private func children(of node: Int) -> [Int] { edges.filter { $0.from == node }.map(\.to) }
+    /// Parents and children of each node, built once the edges are final.
+    private var parentLists: [[Int]] = []
+    private var childLists: [[Int]] = []
+
+    private func parents(of node: Int) -> [Int] { parentLists[node] }
+    private func children(of node: Int) -> [Int] { childLists[node] }
 
     /// Barycentre ordering: down, up, down; ties keep the previous order (stable sort).
     private mutating func order() {
@@ -161,9 +185,61 @@ struct GraphLayout {
             }
             apply(desired, to: r)
         }
+        straighten()
         let minX = nodes.map(\.x).min() ?? 0
         for i in nodes.indices { nodes[i].x -= minX }
         width = nodes.map { $0.x + $0.width }.max() ?? 0
+    }
+
+    /// Removes the one- or two-column jogs rounding and packing leave in chains of one-to-one
+    /// edges (a parent's only child with no other parent), pushing neighbours aside if needed:
+    /// a jog in a chain reads as a branch.
+    private mutating func straighten() {
+        var slot = [Int](repeating: 0, count: nodes.count)
+        for members in ranks { for (i, node) in members.enumerated() { slot[node] = i } }
+        var chains: [[Int]] = []
+        var chainOf = [Int?](repeating: nil, count: nodes.count)
+        for node in nodes.indices {
+            let continues = parentLists[node].count == 1 && childLists[parentLists[node][0]].count == 1
+            guard !continues else { continue }
+            var chain = [node]
+            var last = node
+            // Bounded by the node count: a cycle (never in a Keras model) must not loop forever.
+            while chain.count <= nodes.count, childLists[last].count == 1, parentLists[childLists[last][0]].count == 1 {
+                last = childLists[last][0]
+                chain.append(last)
+            }
+            guard chain.count > 1 else { continue }
+            for member in chain { chainOf[member] = chains.count }
+            chains.append(chain)
+        }
+        // Every move goes one way, so pushes only ever widen gaps; the budget still bounds the
+        // work should chains cross (which barycentre ordering avoids for one-to-one edges).
+        var budget = 8 * nodes.count * max(1, nodes.count)
+        /// Move `nodes` by `shift`; a neighbour it comes too close to moves along with its whole chain.
+        func move(_ group: [Int], by shift: Int) {
+            guard shift != 0, budget > 0 else { return }
+            budget -= 1
+            for node in group { nodes[node].x += shift }
+            for node in group {
+                let members = ranks[nodes[node].rank], i = slot[node]
+                if shift > 0, i + 1 < members.count {
+                    let right = members[i + 1]
+                    let overlap = nodes[node].x + nodes[node].width + GraphLayout.gap - nodes[right].x
+                    if overlap > 0 { move(chainOf[right].map { chains[$0] } ?? [right], by: overlap) }
+                } else if shift < 0, i > 0 {
+                    let left = members[i - 1]
+                    let overlap = nodes[left].x + nodes[left].width + GraphLayout.gap - nodes[node].x
+                    if overlap > 0 { move(chainOf[left].map { chains[$0] } ?? [left], by: -overlap) }
+                }
+            }
+        }
+        for chain in chains {
+            let column = nodes[chain[0]].centre
+            for node in chain.dropFirst() where nodes[node].centre != column {
+                move([node], by: column - nodes[node].centre)
+            }
+        }
     }
 
     /// The left edge that centres `node` over the mean centre of `others`.
@@ -227,7 +303,7 @@ struct GraphLayout {
         var y = 0
         for r in ranks.indices {
             rankY.append(y)
-            y += GraphLayout.boxHeight
+            y += boxHeight
             guard r + 1 < ranks.count else { break }
             var groups: [Route] = []
             // Per routing row: the horizontal runs taken, with their targets' columns.

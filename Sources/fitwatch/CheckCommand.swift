@@ -1,12 +1,131 @@
 import ArgumentParser
+import Diagnostics
+import Foundation
+import KerasModel
+import TrainingCore
+import TrainingLog
 
+/// `fitwatch check`: runs the diagnostics over finished logs and prints the findings.
+/// Exit status: 0 no warning or error, 1 a warning or error was found, 2 bad input.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a log or run spec for metrics that mean nothing and other pathologies."
+        abstract: "Check a log or run spec for metrics that mean nothing and other pathologies.",
+        discussion: """
+        SOURCE is a Keras log (any flavour the readers know, pipe or terminal capture), a \
+        CSVLogger file, a TensorBoard run directory, a directory (its newest log), or a run spec \
+        (`.toml`, as `fitwatch train` takes; its model, compile config and data are checked \
+        without training). Each `fit` call in a log is checked on its own. Without --model, config problems are inferred \
+        from the log where it carries the evidence and reported as `suspected`; with the model \
+        file they are `certain`. Exit status: 0 when no warning or error was found, 1 when one \
+        was, 2 on bad input.
+        """
     )
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The run's model: a Keras 3 .keras archive or a model.to_json() file (Keras 3 or tf-keras).",
+        valueName: "FILE"))
+    var model: String?
+
+    @Flag(name: .long, help: "Print {\"runs\": [{\"source\", \"warnings\": [...]}]} as JSON.")
+    var json = false
+
+    @Option(name: .customLong("input-format"),
+            help: "Force the log format instead of detecting it (keras3, keras2, keras1, keras-verbose2, csvlogger, tensorboard, fitwatch-callback).")
+    var inputFormat: String?
+
+    @Argument(help: "Log files or directories to check.")
+    var sources: [String]
+
     func run() throws {
-        throw CLIError("'fitwatch check' is not built yet")
+        var graph: ModelGraph?
+        if let model {
+            do {
+                graph = try ModelFileReader.read(path: model)
+            } catch {
+                throw Self.badInput("\(error)")
+            }
+        }
+        var forced: LogFormat?
+        if let inputFormat {
+            guard let format = LogFormat(rawValue: inputFormat) else {
+                throw Self.badInput("unknown --input-format '\(inputFormat)'; expected one of "
+                                    + LogFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            forced = format
+        }
+        var checked: [(source: String, runs: [CheckedRun])] = []
+        for source in sources {
+            if source.hasSuffix(".toml") {
+                checked.append((source, [try Self.checkSpec(source)]))
+                continue
+            }
+            let loaded: LoadedLog
+            do {
+                loaded = try LogLoader.load(at: source, format: forced)
+            } catch {
+                throw Self.badInput("\(error)")
+            }
+            guard CheckedRun.hasTrainingOutput(loaded.events) else {
+                throw Self.badInput("\(source): no Keras training output found")
+            }
+            checked.append((source, CheckedRun.runs(events: loaded.events, model: graph, flavour: nil)))
+        }
+        print(json ? Self.json(checked) : Self.text(checked))
+        let serious = checked.contains { $0.runs.contains { $0.findings.contains { $0.severity >= .warning } } }
+        if serious { throw ExitCode(1) }
+    }
+
+    /// A run spec's config, diagnosed before any training: the core builds the model and
+    /// reads the data, so the graph is exact and each output's target encoding is known.
+    static func checkSpec(_ path: String) throws -> CheckedRun {
+        let session: TrainingSession
+        do {
+            session = try TrainingSession(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw badInput("\(error)")
+        }
+        var graph = session.trainer.graph(name: session.spec.modelName)
+        for index in graph.outputs.indices where index < session.y.count {
+            let units = graph.outputUnits(graph.outputs[index].name) ?? 0
+            let columns = session.y[index].cols
+            graph.outputs[index].target = units <= 1 ? .singleValue : (columns == 1 ? .integerLabels : .oneHot)
+        }
+        var history = RunHistory()
+        history.apply(.runStarted(RunStart(epochs: session.spec.fit.epochs, format: .trainingCore)))
+        history.apply(.modelKnown(graph))
+        return CheckedRun(history: history, logLines: [],
+                          findings: Diagnostics.findings(history: history, model: graph, flavour: .keras3))
+    }
+
+    /// Per source (and per run when a source holds several `fit` calls) a header line, then the findings.
+    static func text(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
+        var blocks: [String] = []
+        for entry in checked {
+            for (index, run) in entry.runs.enumerated() {
+                let name = entry.runs.count > 1 ? "\(entry.source) (run \(index + 1) of \(entry.runs.count))" : entry.source
+                let count = run.findings.count
+                var block = "\(name): " + (count == 0 ? "no findings" : "\(count) finding\(count == 1 ? "" : "s")")
+                if count > 0 { block += "\n" + FindingReport.text(run.findings) }
+                blocks.append(block)
+            }
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
+    /// `{"runs": [{"source": ..., "warnings": [...]}]}`, one entry per run.
+    static func json(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
+        let runs = checked.flatMap { entry in
+            entry.runs.map { run in
+                "{\"source\":\(ExportJSON.string(entry.source)),\"warnings\":\(FindingReport.json(run.findings))}"
+            }
+        }
+        return ExportJSON.document(runs: runs)
+    }
+
+    /// One line on stderr; the caller throws the result to exit with status 2.
+    static func badInput(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("fitwatch: \(message)\n".utf8))
+        return ExitCode(2)
     }
 }

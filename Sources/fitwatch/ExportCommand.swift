@@ -55,7 +55,9 @@ struct ExportCommand: ParsableCommand {
         switch format {
         case .json:
             print(ExportJSON.document(runs: runs.map {
-                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json))
+                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json),
+                               warnings: FindingReport.json(Diagnostics.findings(history: $0.segment.history,
+                                                                                 model: nil, flavour: nil)))
             }))
         case .csv:
             print(ExportCSV.table(runs.map(\.segment)), terminator: "")

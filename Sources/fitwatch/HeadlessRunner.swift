@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Diagnostics
 import Feeds
+import KerasModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
@@ -15,9 +16,13 @@ enum HeadlessRunner {
         var history = RunHistory()
         var findingIDs: Set<String> = []
         var state: SourceState?
+        /// Recent lines the reader kept as noise: tracebacks name config problems. The last
+        /// 200 hold a full Python traceback without growing with the log.
+        var noise: [String] = []
     }
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
+        let model = try MonitorSetup.model(path: options.model)
         let signals = SignalCatcher(signals: [SIGINT, SIGTERM])
         defer { signals.restore() }
         let inbox = Inbox()
@@ -31,7 +36,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, style: style)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -52,7 +57,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, style: style)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style)
 
         if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
         if interrupted { return 130 }
@@ -60,19 +65,41 @@ enum HeadlessRunner {
         return failed ? 1 : 0
     }
 
-    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], style: Style) {
-        var changed: Set<SourceID> = []
+    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], model: ModelGraph?,
+                               style: Style) {
+        var changed: [SourceID] = []
+        // Findings are computed once per drain and source (not per epoch of a backlog), and
+        // printed before any later state line so they follow the epochs that raised them.
+        func reportFindings() {
+            for id in changed {
+                guard var entry = tracked[id] else { continue }
+                for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise)
+                where !entry.findingIDs.contains(finding.id) {
+                    entry.findingIDs.insert(finding.id)
+                    emit(finding: finding, source: id, style: style)
+                }
+                tracked[id] = entry
+            }
+            changed = []
+        }
         for message in messages {
             switch message {
             case .event(let id, let event):
                 tracked[id, default: Tracked()].history.apply(event)
-                if case .epochEnded(let record) = event {
+                switch event {
+                case .epochEnded(let record):
                     emit(epoch: record, source: id, style: style)
-                    changed.insert(id)
-                } else if case .modelKnown = event {
-                    changed.insert(id)
+                    if !changed.contains(id) { changed.append(id) }
+                case .modelKnown, .message:
+                    if !changed.contains(id) { changed.append(id) }
+                case .noise(let line):
+                    tracked[id]?.noise.append(line)
+                    if tracked[id]?.noise.count ?? 0 > 200 { tracked[id]?.noise.removeFirst() }
+                default:
+                    break
                 }
             case .state(let id, let state):
+                reportFindings()
                 tracked[id, default: Tracked()].state = state
                 emit(state: state, source: id, style: style)
             case .output:
@@ -81,24 +108,17 @@ enum HeadlessRunner {
                 break
             }
         }
-        for id in changed {
-            guard var entry = tracked[id] else { continue }
-            for finding in HeadlessFindings.findings(for: entry.history) where !entry.findingIDs.contains(finding.id) {
-                entry.findingIDs.insert(finding.id)
-                emit(finding: finding, source: id, style: style)
-            }
-            tracked[id] = entry
-        }
+        reportFindings()
     }
 
     private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            write(JSONLine.withSource(source.rawValue, object: JSONLine.epoch(epoch)))
+            write(ExportJSON.epoch(epoch, source: source.rawValue))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(JSONLine.kerasNumber($0.value))" }.joined(separator: "  ")
-            let seconds = epoch.seconds.map { "  (\(JSONLine.kerasNumber($0)) s)" } ?? ""
+            let seconds = epoch.seconds.map { "  (\($0 == $0.rounded() ? String(Int($0)) : String(format: "%.2f", $0))s)" } ?? ""
             let cut = epoch.complete ? "" : "  [cut off]"
             write("\(source): epoch \(epoch.epoch)\(of)  \(metrics)\(seconds)\(cut)")
         }

@@ -25,30 +25,6 @@ enum JSONLine {
         return out + "\""
     }
 
-    /// `"source":…` spliced in as the first member of a JSON object.
-    static func withSource(_ source: String, object: String) -> String {
-        guard object.hasPrefix("{") else { return object }
-        let rest = object.dropFirst().drop(while: { $0 == " " })
-        return "{\"source\":\(string(source))" + (rest.hasPrefix("}") ? "" : ",") + rest
-    }
-
-    /// The export schema's epoch object.
-    static func epoch(_ record: EpochRecord) -> String {
-        // TEMPORARY until `ExportJSON.epoch` (issue 2) is in main.
-        var members = ["\"epoch\":\(record.epoch)"]
-        if let of = record.of { members.append("\"of\":\(of)") }
-        if let seconds = record.seconds { members.append("\"seconds\":\(number(seconds))") }
-        let metrics = record.metrics.map { "\(string($0.key)):\(number($0.value))" }.joined(separator: ",")
-        members.append("\"metrics\":{\(metrics)}")
-        members.append("\"complete\":\(record.complete)")
-        return "{" + members.joined(separator: ",") + "}"
-    }
-
-    /// A JSON number; NaN and infinities (not JSON) as null.
-    static func number(_ value: Double) -> String {
-        value.isFinite ? "\(value)" : "null"
-    }
-
     /// `0.0463`, `3.2000e-04`, `nan`: the way Keras prints, so lines compare with the log.
     static func kerasNumber(_ value: Double) -> String {
         if value.isNaN { return "nan" }

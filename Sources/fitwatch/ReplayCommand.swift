@@ -1,5 +1,6 @@
 import ArgumentParser
 import Feeds
+import TrainingLog
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +28,14 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let format = try FeedFactory.format(options.format)
-        let feed: ReplayFeed
+        let events: [TrainingEvent]
         do {
-            feed = ReplayFeed(events: try ReplayFeed.load(path: file, makeReader: FeedFactory.readerMaker(format: format)),
-                              id: SourceID(file), speed: speed, instant: instant)
-        } catch let error as FeedFactory.BadSource {
-            throw CLIError(error.description)
+            // Any format the readers know, TensorBoard run directories included.
+            events = try LogLoader.events(at: file, format: format)
+        } catch let error as LogLoadError {
+            throw CLIError("fitwatch replay: \(error.description)")
         }
+        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant)
         let status = try watch(feeds: [feed], options: options)
         if status != 0 { throw ExitCode(status) }
     }

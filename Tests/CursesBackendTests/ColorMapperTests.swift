@@ -37,10 +37,3 @@ import TerminalCore
     #expect(direct.number(for: .rgb(0x12, 0x34, 0x56)) == 0x123456)
     #expect(direct.number(for: .ansi(1)) == 0xCD0000)
 }
-
-@Test func asciiFallbackKeepsBoxesAndSparklinesReadable() {
-    #expect(CursesTerminal.asciiFallback("┌") == "+")
-    #expect(CursesTerminal.asciiFallback("─") == "-")
-    #expect(CursesTerminal.asciiFallback("█") == "#")
-    #expect(CursesTerminal.asciiFallback("⣿") == ".")
-}

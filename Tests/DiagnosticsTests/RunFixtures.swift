@@ -7,9 +7,12 @@ import TrainingLog
 /// Runs for the diagnostics tests: real histories from CSVLogger files recorded with Keras
 /// (Tests/Fixtures/models/*.csv, see record/scenarios.py) and hand-built ones for rule edges.
 enum RunFixtures {
-    /// The exact per-epoch history Keras's CSVLogger wrote (`epoch` is 0-based there).
+    /// The exact per-epoch history Keras's CSVLogger wrote (`epoch` is 0-based there): the
+    /// recorded runs' `models/NAME.csv`, or the shared runs' `keras-logs/NAME.csvlogger.csv`.
     static func history(_ name: String, format: LogFormat? = nil) throws -> RunHistory {
-        let text = try String(contentsOf: Fixtures.url("models/\(name).csv"), encoding: .utf8)
+        var url = Fixtures.url("models/\(name).csv")
+        if !FileManager.default.fileExists(atPath: url.path) { url = Fixtures.url("keras-logs/\(name).csvlogger.csv") }
+        let text = try String(contentsOf: url, encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         var history = RunHistory()

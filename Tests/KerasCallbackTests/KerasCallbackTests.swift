@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Diagnostics
 import KerasModel
 import TrainingLog
 
@@ -53,6 +54,23 @@ private func checkTwoHeads(_ streams: ScenarioStreams, version: String) throws {
     #expect(["BinaryAccuracy", "MeanMetricWrapper(binary_accuracy)"].contains(accuracy.display))
     let model = try #require(header.modelConfigJSON.flatMap(FitwatchStreamJSON.parse))
     #expect(model["config"]?["name"]?.string == "two_heads")
+
+    // The exact graph: the model fitwatch draws and the diagnostics trust.
+    var history = RunHistory()
+    for event in events { history.apply(event) }
+    let graph = try #require(history.model)
+    #expect(graph.provenance == .callback)
+    #expect(graph.kerasVersion == header.kerasVersion)
+    #expect(Set(graph.layers.map(\.name)) == ["x", "A", "B", "C", "D", "out1", "out2"])
+    #expect(graph.outputs.map(\.name) == ["out1", "out2"])
+    #expect(graph.outputs.map(\.lossWeight) == [1.0, 0.2])
+    #expect(graph.layer(named: "out2")?.activation == "sigmoid")
+    // out1's loss reaches the trunk and its own head, not D; out2's reaches D, not C.
+    #expect(Array(graph.layersReached(byOutput: "out1")) == ["x", "A", "B", "C", "out1"])
+    #expect(Array(graph.layersReached(byOutput: "out2")) == ["x", "A", "B", "D", "out2"])
+    // Accuracy on a sigmoid unit trained with binary cross-entropy is meaningful: no warning.
+    let findings = Diagnostics.findings(history: history, model: graph, flavour: header.flavour)
+    #expect(!findings.contains { $0.id == "accuracy-on-regression" })
 }
 
 private func checkRegressionWithAccuracy(_ streams: ScenarioStreams) throws {
@@ -67,6 +85,31 @@ private func checkRegressionWithAccuracy(_ streams: ScenarioStreams) throws {
     #expect(accuracy.display == "BinaryAccuracy" || accuracy.display == "MeanMetricWrapper(binary_accuracy)")
     let compile = try #require(reader.header?.compileConfigJSON.flatMap(FitwatchStreamJSON.parse))
     #expect(compile["loss"]?.string == "mean_squared_error")
+
+    // With the exact config the warning is certain, not suspected as from a log alone.
+    var history = RunHistory()
+    for event in events { history.apply(event) }
+    let graph = try #require(history.model)
+    #expect(graph.provenance == .callback)
+    #expect(graph.outputs.first?.loss?.kind == .meanSquaredError)
+    #expect(graph.outputs.first?.metrics == ["accuracy"])
+    let findings = Diagnostics.findings(history: history, model: graph, flavour: reader.header?.flavour)
+    let warning = try #require(findings.first { $0.id == "accuracy-on-regression" })
+    #expect(warning.confidence == .certain)
+    #expect(warning.metrics.contains("accuracy"))
+    #expect(Diagnostics.resolvedMetrics(history: history, model: graph, flavour: reader.header?.flavour)["accuracy"] == .binaryAccuracy)
+    // evaluate() with the callback after fit: one result, on all 506 houses, accuracy still 0.
+    #expect(history.evaluations.count == 1)
+    #expect(history.evaluations.first?["accuracy"] == 0)
+    #expect((history.evaluations.first?["loss"] ?? 0) > 100)
+}
+
+private func checkEveryNthBatch(_ streams: ScenarioStreams) throws {
+    let (events, _) = try streams.read("sparse")
+    // batches=3 on 4 steps an epoch: step 3, and the last step so the epoch's end is shown.
+    let steps = events.compactMap { if case .batchProgress(let progress) = $0 { return progress.step } else { return nil } }
+    #expect(steps == [3, 4, 3, 4])
+    #expect(epochs(events).map(\.steps) == [4, 4])
 }
 
 private func checkEarlyStopping(_ streams: ScenarioStreams) throws {
@@ -78,6 +121,31 @@ private func checkEarlyStopping(_ streams: ScenarioStreams) throws {
     #expect(history.epochsRequested == 10)
     #expect(history.epochs.count == 2)
     #expect(history.end == .finished)
+}
+
+private func checkSubclassedModel(_ streams: ScenarioStreams) throws {
+    let (events, reader) = try streams.read("subclassed")
+    // No graph to draw, and the user is told why; the metrics still stream.
+    #expect(!events.contains { if case .modelKnown = $0 { return true } else { return false } })
+    // Keras 3's to_json() raises NotImplementedError ("Object Net was created by passing
+    // non-serializable argument values..."); tf-keras writes {"class_name": "Net",
+    // "config": {"width": 4}}, a config without layers. Either way the warning names the class.
+    let warning = try #require(messages(events).first { $0.kind == .warning })
+    #expect(warning.text.contains("Net"))
+    #expect(reader.header?.modelError != nil || reader.header?.modelConfigJSON?.contains("\"Net\"") == true)
+    #expect(epochs(events).map(\.epoch) == [1, 2])
+}
+
+private func checkUnwritableStream(_ streams: ScenarioStreams) throws {
+    // The callback could not open its file: training still ran both epochs, and stderr says
+    // in one line what failed and where.
+    let trained = try String(contentsOf: streams.directory.appendingPathComponent("unwritable.txt"), encoding: .utf8)
+    #expect(trained.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+    let stderr = try String(contentsOf: streams.directory.appendingPathComponent("stderr.log"), encoding: .utf8)
+    let line = try #require(stderr.split(separator: "\n").first { $0.hasPrefix("fitwatch: ") })
+    #expect(line.contains("no-such-dir/x.fitwatch.jsonl"))
+    #expect(line.contains("FileNotFoundError"))
+    #expect(line.hasSuffix("(training goes on)"))
 }
 
 private func checkCaughtException(_ streams: ScenarioStreams) throws {
@@ -105,18 +173,33 @@ private func checkInterrupted(_ streams: ScenarioStreams) throws {
 // MARK: Keras 3 (jax, CPU)
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3TwoOutputRunStreamsEveryEpochStepAndMetricClass() async throws {
+func keras3TwoOutputRunGivesTheExactGraphLossPathsAndEveryStep() async throws {
     try checkTwoHeads(try await ScenarioStreams.keras3.value, version: "3.")
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
-func keras3RegressionWithAccuracyShowsBinaryAccuracyAtZero() async throws {
+func keras3RegressionWithAccuracyIsBinaryAccuracyAtZeroAndACertainWarning() async throws {
     try checkRegressionWithAccuracy(try await ScenarioStreams.keras3.value)
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
 func keras3EarlyStoppingBecomesATypedMessage() async throws {
     try checkEarlyStopping(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3BatchesOptionWritesEveryNthStepAndTheLast() async throws {
+    try checkEveryNthBatch(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3SubclassedModelStreamsMetricsAndSaysWhyThereIsNoGraph() async throws {
+    try checkSubclassedModel(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3UnwritableStreamNeverStopsTraining() async throws {
+    try checkUnwritableStream(try await ScenarioStreams.keras3.value)
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
@@ -132,18 +215,21 @@ func keras3CtrlCMidEpochWritesAnInterruptedFooter() async throws {
 // MARK: tf-keras 2.x (optional)
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasTwoOutputRunStreamsEveryEpochStepAndMetricClass() async throws {
+func tfKerasTwoOutputRunGivesTheExactGraphLossPathsAndEveryStep() async throws {
     try checkTwoHeads(try await ScenarioStreams.tfKeras.value, version: "2.")
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasRegressionWithAccuracyShowsBinaryAccuracyAtZero() async throws {
+func tfKerasRegressionWithAccuracyIsBinaryAccuracyAtZeroAndACertainWarning() async throws {
     try checkRegressionWithAccuracy(try await ScenarioStreams.tfKeras.value)
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasEarlyStoppingAndExceptionsEndRunsAsKerasDid() async throws {
+func tfKerasOptionsSubclassingFailuresAndStopsWorkAsUnderKeras3() async throws {
     let streams = try await ScenarioStreams.tfKeras.value
+    try checkEveryNthBatch(streams)
+    try checkSubclassedModel(streams)
+    try checkUnwritableStream(streams)
     try checkEarlyStopping(streams)
     try checkCaughtException(streams)
     try checkInterrupted(streams)

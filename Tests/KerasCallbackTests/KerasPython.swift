@@ -105,11 +105,21 @@ struct KerasPython: Sendable {
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory `fitwatch-<label>-<pid>-<random>`. The scenario streams
+    /// are shared until the test process exits, so nothing removes them then: instead the
+    /// directories of earlier test processes that are no longer running are removed here.
     static func temporaryDirectory(_ label: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fitwatch-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let files = FileManager.default
+        let parent = files.temporaryDirectory
+        let prefix = "fitwatch-\(label)-"
+        for name in (try? files.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            let pid = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            if let pid = Int32(pid), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? files.removeItem(at: parent.appendingPathComponent(name))
+            }
+        }
+        let url = parent.appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString.prefix(8))")
+        try files.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 }

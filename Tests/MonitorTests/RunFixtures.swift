@@ -35,10 +35,11 @@ enum RunFixtures {
         return history
     }
 
-    /// A monitor state fed `events` from one source, with a frozen clock.
+    /// A monitor state fed `events` from one source, with a frozen clock. `findings` replaces
+    /// the diagnostics rules; nil keeps the real rules.
     static func state(source: String, events: [TrainingEvent], sourceState: SourceState = .finished,
-                      size: Size = Size(width: 80, height: 24), findings: [Finding] = []) -> MonitorState {
-        var state = MonitorState(size: size, diagnose: { _, _, _ in findings })
+                      size: Size = Size(width: 80, height: 24), findings: [Finding]? = []) -> MonitorState {
+        var state = findings.map { fixed in MonitorState(size: size, diagnose: { _, _, _ in fixed }) } ?? MonitorState(size: size)
         let id = SourceID(source)
         _ = state.update(.tick(1_000_000))
         _ = state.update(.feed(.state(id, sourceState)))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TrainingLog
+import KerasModel
 
 /// Streams recorded from `integrations/keras/fitwatch_callback.py` under real Keras
 /// (see Tests/Fixtures/fitwatch/make_fixtures.py): the two-output model fitted twice
@@ -279,4 +280,69 @@ private final class ConfigLog: @unchecked Sendable {
     private var configs: [String] = []
     func append(_ config: String) { lock.withLock { configs.append(config) } }
     var all: [String] { lock.withLock { configs } }
+}
+
+private func graphs(_ events: [TrainingEvent]) -> [ModelGraph] {
+    events.compactMap { if case .modelKnown(let graph) = $0 { return graph } else { return nil } }
+}
+
+@Test(arguments: [twoHeadsKeras3, twoHeadsTfKeras])
+func callbackHeaderGivesTheExactTwoOutputGraph(fixture: String) throws {
+    let events = readAll(try fixtureBytes(fixture))
+    let found = graphs(events)
+    #expect(found.count == 2)  // one per fit segment
+    let graph = try #require(found.first)
+    #expect(graph.provenance == .callback)
+    #expect(graph.name == "two_heads")
+    #expect(graph.kerasVersion == (fixture == twoHeadsKeras3 ? "3.15.1" : "2.21.0"))
+    #expect(graph.outputs.map(\.name) == ["out1", "out2"])
+    #expect(graph.outputs.map(\.loss?.kind) == [.meanSquaredError, .binaryCrossentropy])
+    #expect(graph.outputs.map(\.lossWeight) == [1.0, 0.2])
+    #expect(graph.outputs.map(\.metrics) == [["mae"], ["accuracy"]])
+    // out1's loss trains the shared trunk and its own head, never out2's head D.
+    #expect(Array(graph.layersReached(byOutput: "out1")) == ["x", "A", "B", "C", "out1"])
+    #expect(!graph.layersReached(byOutput: "out2").contains("C"))
+    // The graph arrives right after the segment starts, before any epoch.
+    #expect(events.firstIndex { if case .modelKnown = $0 { return true } else { return false } } == 1)
+}
+
+@Test func unreadableModelConfigBecomesAWarningNotACrash() {
+    let lines = """
+    {"fitwatch":1,"type":"header","model_config":{"class_name":"Functional","config":"not a config"},"fit":{"epochs":1}}
+    {"fitwatch":1,"type":"header","model_config":null,"model_error":"NotImplementedError: subclassed model","fit":{"epochs":1}}
+
+    """
+    let events = readAll(Array(lines.utf8))
+    let warnings = events.compactMap { event -> CallbackMessage? in
+        if case .message(let message) = event, message.kind == .warning { return message }
+        return nil
+    }
+    #expect(graphs(events).isEmpty)
+    #expect(warnings.count == 2)
+    #expect(warnings.last?.text.contains("subclassed model") == true)
+}
+
+@Test func anEndlessLineIsCutIntoNoiseAndTheRecordsAfterItStillCount() {
+    // The wrong file (binary, no newlines) must not grow memory without bound.
+    // The real limit is 64 MiB; 4 KiB exercises the same code quickly.
+    let limit = 4096
+    let garbage = [UInt8](repeating: UInt8(ascii: "x"), count: limit + 1000)
+    let record = Array(#"{"fitwatch":1,"type":"epoch","epoch":1,"logs":{"loss":0.5}}"#.utf8) + [10]
+    let bytes = garbage + [10] + record
+    var outcomes: [[TrainingEvent]] = []
+    for chunk in [1000, 17] {
+        var reader = FitwatchStreamReader(graphBuilder: FitwatchStreamReader.defaultGraph, maximumLineBytes: limit)
+        var events: [TrainingEvent] = []
+        var start = 0
+        while start < bytes.count {
+            events += reader.feed(bytes[start..<min(bytes.count, start + chunk)])
+            start += chunk
+        }
+        outcomes.append(events + reader.finish())
+    }
+    #expect(outcomes[0] == outcomes[1])
+    let events = outcomes[0]
+    #expect(events.count == 4)  // the cut piece, the 1000-byte rest, the mid-run start, the epoch
+    if case .noise(let text) = events.first { #expect(text.hasSuffix("(\(limit) bytes without a newline)")) }
+    #expect(events.last == .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 0.5])))
 }

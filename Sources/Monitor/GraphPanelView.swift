@@ -1,0 +1,110 @@
+import KerasModel
+import TerminalCore
+import Widgets
+
+/// The model's outputs and the layers each loss reaches: the selected loss (↑↓) lights the
+/// layers its gradient flows through. Without a known model the outputs and their losses
+/// come from the metric names, with weights fitted to the logged totals.
+struct GraphPanelView: Widget {
+    var state: MonitorState
+
+    /// What the panel draws for a run: the model (known or derived), the breakdown, the
+    /// selected output.
+    struct Content {
+        var model: ModelGraph
+        var known: ModelGraph?
+        var breakdown: LossBreakdown
+        var selectedOutput: String?
+
+        init(state: MonitorState, run: RunState) {
+            breakdown = LossBreakdown(state: state, run: run)
+            known = state.model(of: run)
+            if var model = known {
+                // Draw the weights the breakdown settled on (fitted when the config is unknown).
+                for index in model.outputs.indices {
+                    if let part = breakdown.outputs.first(where: { $0.output == model.outputs[index].name }), let weight = part.weight {
+                        model.outputs[index].lossWeight = weight
+                    }
+                }
+                self.model = model
+            } else {
+                model = GraphPanelView.derivedModel(breakdown)
+            }
+            let index = min(state.selectedLoss, breakdown.outputs.count)
+            selectedOutput = index == 0 ? nil : breakdown.outputs[index - 1].output
+        }
+
+        /// The text lines under the diagram: the weighted sum, and which layers the
+        /// selected loss reaches and which it does not.
+        var footer: [String] {
+            var lines: [String] = []
+            if breakdown.outputs.count > 1 {
+                let terms = breakdown.outputs.map { "\($0.weight.map { formatMetric($0) } ?? "?")·\($0.key)" }
+                let fitted = breakdown.outputs.contains { $0.weightFitted }
+                lines.append("loss = " + terms.joined(separator: " + ") + (fitted ? "  (weights fitted to the log)" : ""))
+            }
+            if let output = selectedOutput, known != nil {
+                let reached = model.layersReached(byOutput: output)
+                let missed = model.layers.map(\.name).filter { !reached.contains($0) }
+                var line = "\(output) loss reaches " + reached.joined(separator: " → ")
+                if !missed.isEmpty { line += "; not " + missed.joined(separator: ", ") }
+                lines.append(line)
+            }
+            return lines
+        }
+
+        func diagram(theme: Theme, glyphs: Glyphs) -> GraphDiagram {
+            var lossValues: [String: Double] = [:]
+            for part in breakdown.outputs { if let value = part.current { lossValues[part.output] = value } }
+            let highlighted = selectedOutput.map { Set(model.layersReached(byOutput: $0)) } ?? []
+            return GraphDiagram(model: model, lossValues: lossValues, totalLoss: breakdown.total, highlighted: highlighted,
+                                selectedOutput: selectedOutput, theme: theme, glyphs: glyphs)
+        }
+
+        /// Rows the panel needs to draw the full diagram: border, diagram, footer.
+        func fullHeight(glyphs: Glyphs) -> Int {
+            2 + diagram(theme: .dark, glyphs: glyphs).diagramSize.height + footer.count
+        }
+    }
+
+    func render(into buffer: inout Buffer, area: Rect) {
+        let theme = state.theme
+        guard let run = state.selectedRunState else {
+            Panel(title: "Graph", focused: state.focus == .main, theme: theme, glyphs: state.glyphs).render(into: &buffer, area: area)
+            return
+        }
+        let content = Content(state: state, run: run)
+        let source: String
+        switch content.known?.provenance {
+        case nil: source = "outputs from metric names"
+        case .summaryTable?: source = "model from the printed summary"
+        default: source = "model \(content.model.name)"
+        }
+        let selection = content.selectedOutput.map { "\($0) loss" } ?? "total loss"
+        let panel = Panel(title: "Graph · \(selection)", trailingTitle: "↑↓ loss · \(source)",
+                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+        panel.render(into: &buffer, area: area)
+        var inner = panel.inner(of: area)
+        guard !inner.isEmpty else { return }
+        let footer = content.footer
+        let (rest, bottom) = inner.splitBottom(min(footer.count, max(0, inner.height - 3)))
+        for (offset, line) in footer.enumerated() where offset < bottom.height {
+            let row = Rect(x: bottom.x, y: bottom.y + offset, width: bottom.width, height: 1)
+            buffer.write(Span.fit(" " + line, width: min(line.count + 1, row.width), ellipsis: state.glyphs.ellipsis),
+                         x: row.x, y: row.y, style: theme[.dimText], clip: row)
+        }
+        inner = rest
+        content.diagram(theme: theme, glyphs: state.glyphs).render(into: &buffer, area: inner)
+    }
+
+    /// A model made of the outputs alone, for a run whose model is unknown: each output a
+    /// box of unknown type, with its loss weight as fitted.
+    static func derivedModel(_ breakdown: LossBreakdown) -> ModelGraph {
+        ModelGraph(
+            name: "outputs from metric names",
+            layers: breakdown.outputs.map { Layer(name: $0.output, className: "output") },
+            inputs: [],
+            outputs: breakdown.outputs.map { OutputSpec(name: $0.output, loss: $0.loss, lossWeight: $0.weight ?? 1) },
+            provenance: .summaryTable)
+    }
+}

@@ -1,0 +1,39 @@
+import TerminalCore
+import Widgets
+
+/// The bottom row: the keys that do something in the current panel and mode.
+struct StatusLineView: Widget {
+    var state: MonitorState
+
+    /// (keys, what) pairs for the current context, most useful first; cut at the width.
+    var entries: [(String, String)] {
+        if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
+        if state.detailOpen { return [("Esc", "back"), ("q", "quit"), ("?", "help")] }
+        var entries: [(String, String)] = [("q", "quit"), ("?", "help"), ("Tab", "panel")]
+        switch (state.focus, state.mode) {
+        case (.runs, _): entries.append(("←→", "run"))
+        case (.main, .graph): entries.append(("↑↓", "loss"))
+        case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
+        default: entries.append(("↑↓", "metric"))
+        }
+        // Replay controls first: while replaying they are what the user reaches for.
+        if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
+        else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("+ -", "speed")] }
+        entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
+        if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
+        return entries
+    }
+
+    func render(into buffer: inout Buffer, area: Rect) {
+        let theme = state.theme
+        let base = theme[.statusBackground]
+        buffer.fill(area, with: Cell(" ", style: base))
+        var x = area.x + 1
+        for (keys, what) in entries {
+            let width = keys.count + what.count + 3
+            if x + width > area.maxX { break }
+            x = buffer.write(keys, x: x, y: area.y, style: over(theme[.key], base), clip: area) + 1
+            x = buffer.write(what, x: x, y: area.y, style: base, clip: area) + 2
+        }
+    }
+}

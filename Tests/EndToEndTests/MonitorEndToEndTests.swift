@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary in a real terminal (tmux): it starts, draws, answers keys, survives
+/// resizes and always gives the terminal back. Each runs the built-in demo (the training
+/// core on the Boston "accuracy with mse" spec), which needs no file and shows a warning.
+@Suite(.enabled(if: TmuxSession.available, "tmux is not installed"))
+struct MonitorEndToEndTests {
+    /// The demo's warning: Keras's `accuracy` on a regression output.
+    static let warningID = "accuracy-on-regression"
+
+    /// Any sparkline level glyph.
+    static func hasSparkline(_ screen: String) -> Bool { screen.contains { "▁▂▃▄▅▆▇█".contains($0) } }
+
+    /// The terminal is back to normal: the alternate screen is off and `stty` shows echo on.
+    static func expectRestored(_ session: TmuxSession, exit status: String) {
+        let done = session.waitFor { $0.contains("EXIT=") && $0.contains("echo") }
+        #expect(done.ok, "fitwatch did not exit:\n\(done.screen)")
+        #expect(done.screen.contains("EXIT=\(status)"), "\(done.screen)")
+        #expect(done.screen.contains(" echo "), "echo is not back on:\n\(done.screen)")
+        #expect(!done.screen.contains("-echo "), "echo is still off:\n\(done.screen)")
+        #expect(session.display("#{alternate_on}") == "0")
+    }
+
+    @Test func demoShowsSparklinesAndTheWarningIdThenQuitsOnQ() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        let drawn = session.waitFor { Self.hasSparkline($0) && $0.contains(Self.warningID) }
+        #expect(drawn.ok, "no sparklines or warning on screen:\n\(drawn.screen)")
+        #expect(drawn.screen.contains("binary_accuracy (ŷ>0.5)==y"), "\(drawn.screen)")
+        #expect(session.display("#{alternate_on}") == "1")
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
+    }
+
+    @Test func answersKeysForHelpWarningsDetailsAndGraph() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { $0.contains(Self.warningID) }.ok)
+        session.send("?")
+        let help = session.waitFor { $0.contains("fitwatch keys") }
+        #expect(help.ok, "\(help.screen)")
+        session.send("Escape")
+        #expect(session.waitFor { !$0.contains("fitwatch keys") }.ok)
+        session.send("w")
+        let warnings = session.waitFor { $0.contains("─ Warnings ") }
+        #expect(warnings.ok, "\(warnings.screen)")
+        session.send("Enter")
+        let detail = session.waitFor { $0.contains("What Keras computed") && $0.contains("Fix") }
+        #expect(detail.ok, "\(detail.screen)")
+        session.send("Escape")
+        session.send("g")
+        let graph = session.waitFor { $0.contains("Graph · ") }
+        #expect(graph.ok, "\(graph.screen)")
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
+    }
+
+    @Test func survivesResizeAndSaysWhenTooSmall() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        session.resize(width: 60, height: 20)
+        let small = session.waitFor { $0.contains("terminal too small") }
+        #expect(small.ok, "\(small.screen)")
+        session.resize(width: 120, height: 40)
+        let big = session.waitFor { !$0.contains("terminal too small") && Self.hasSparkline($0) }
+        #expect(big.ok, "\(big.screen)")
+        let rows = big.screen.split(separator: "\n", omittingEmptySubsequences: false)
+        // The status line is drawn on the last of the 40 rows, the border reaches column 120.
+        #expect(rows.count >= 40)
+        #expect(rows.contains { $0.count == 120 && $0.hasSuffix("┐") })
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGTERM) == 0)
+        Self.expectRestored(session, exit: "143")
+    }
+
+    @Test func ctrlCRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        session.send("C-c")
+        Self.expectRestored(session, exit: "130")
+    }
+
+    @Test func sighupRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGHUP) == 0)
+        Self.expectRestored(session, exit: "129")
+    }
+
+    /// A fault or a failed precondition never reaches the loop: the shim's crash handler
+    /// restores the terminal, then the signal's default action ends the process (sh reports
+    /// 128 + 6 for SIGABRT, the signal a Swift trap raises on some platforms).
+    @Test func crashRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGABRT) == 0)
+        Self.expectRestored(session, exit: "134")
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import TrainingCore
+
+/// Bad specs fail before anything runs, with one line naming the file and the line, layer or column.
+struct RunSpecTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-spec-tests-\(UUID().uuidString)")
+
+    func write(_ name: String, _ text: String) throws -> URL {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func spec(csv: String = "data.csv", targets: String = "[\"y\"]", layers: String, compile: String = "loss = \"mse\"") -> String {
+        """
+        [data]
+        csv = "\(csv)"
+        targets = \(targets)
+
+        [model]
+        \(layers)
+
+        [compile]
+        \(compile)
+
+        [fit]
+        epochs = 2
+        """
+    }
+
+    let dense = """
+    [[model.layers]]
+    type = "Dense"
+    units = 1
+    """
+
+    func error(_ spec: String, csv: String = "a,b,y\n1,2,3\n4,5,6\n") throws -> String {
+        _ = try write("data.csv", csv)
+        let url = try write("bad.toml", spec)
+        do {
+            _ = try TrainingSession(contentsOf: url)
+            Issue.record("expected an error")
+            return ""
+        } catch let error as SpecError {
+            #expect(!error.description.contains("\n"), "one line")
+            return error.description
+        }
+    }
+
+    @Test func unknownLayerTypeNamesTheLine() throws {
+        let message = try error(spec(layers: "\(dense)\n[[model.layers]]\ntype = \"Conv2D\"\nfilters = 3"))
+        #expect(message == "bad.toml line 9 (layer 2): unknown layer type 'Conv2D' (known: Input, Dense, Activation, Dropout, Concatenate, Add)")
+    }
+
+    @Test func unknownLossNamesTheKey() throws {
+        let message = try error(spec(layers: dense, compile: "loss = \"mean_cubed_error\""))
+        #expect(message == "bad.toml line 11: compile.loss names an unknown loss 'mean_cubed_error'")
+    }
+
+    @Test func missingColumnListsTheColumns() throws {
+        let message = try error(spec(targets: "[\"price\"]", layers: dense))
+        #expect(message == "bad.toml: data.csv: no column 'price' (columns: a, b, y)")
+    }
+
+    @Test func nonNumericCellNamesLineAndColumn() throws {
+        let message = try error(spec(layers: dense), csv: "a,b,y\n1,2,3\n4,five,6\n")
+        #expect(message == "data.csv line 3, column 'b': 'five' is not a number")
+    }
+
+    @Test func emptyDataIsRefused() throws {
+        let message = try error(spec(layers: dense), csv: "a,b,y\n")
+        #expect(message == "data.csv: no data rows after the header")
+    }
+
+    @Test func outputShapeMismatchExplainsTheFix() throws {
+        let layers = "[[model.layers]]\ntype = \"Dense\"\nunits = 3\nactivation = \"softmax\""
+        let message = try error(spec(layers: layers, compile: "loss = \"categorical_crossentropy\""))
+        #expect(message.hasPrefix("bad.toml: output 'dense' has 3 units and loss categorical_crossentropy, so it needs 3 target columns; got 1 (y)"))
+        #expect(message.contains("one_hot"))
+    }
+
+    @Test func dropoutRateAboveOneIsRejectedAsKeras3Does() throws {
+        let layers = "\(dense)\n[[model.layers]]\ntype = \"Dropout\"\nrate = 1.5"
+        let message = try error(spec(layers: layers))
+        #expect(message == "bad.toml line 9 (layer 2): Dropout rate must be between 0 and 1 (Keras 3 rejects it), got 1.5")
+    }
+
+    @Test func unknownInputLayerIsNamed() throws {
+        let layers = "\(dense)\n[[model.layers]]\ntype = \"Dense\"\nname = \"head\"\nunits = 1\ninputs = [\"B\"]"
+        let message = try error(spec(layers: layers))
+        #expect(message == "bad.toml: layer 'head' (line 9): input 'B' is not a layer defined before it")
+    }
+
+    @Test func tomlSyntaxErrorNamesTheLine() throws {
+        let message = try error("[data]\ncsv = \"data.csv\nx = 1\n")
+        #expect(message.hasPrefix("bad.toml line 2:"))
+    }
+
+    @Test func everyBundledSpecLoads() throws {
+        #expect(DemoCatalog.names.count == 9)
+        for name in DemoCatalog.names {
+            let session = try TrainingSession(contentsOf: DemoCatalog.spec(named: name)!)
+            #expect(session.x.rows > 0, "\(name)")
+        }
+    }
+
+    /// demo-data/ (what users see and edit) and the bundled copy the binary carries must not drift.
+    @Test func bundledDemoDataEqualsTheRepositoryCopy() throws {
+        let repo = Fixtures.packageRoot.appendingPathComponent("demo-data")
+        let bundled = try #require(DemoCatalog.directory)
+        let files = try FileManager.default.contentsOfDirectory(atPath: repo.path).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: bundled.path).sorted() == files)
+        for file in files {
+            let a = try Data(contentsOf: repo.appendingPathComponent(file))
+            let b = try Data(contentsOf: bundled.appendingPathComponent(file))
+            #expect(a == b, "\(file) differs between demo-data/ and Sources/TrainingCore/DemoData/")
+        }
+    }
+}
+
+/// `[model] file = …` takes the layers and the compile config from a Keras model file.
+struct ModelFileSpecTests {
+    @Test func kerasModelJSONSuppliesLayersAndCompileConfig() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-model-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = Fixtures.url("training-core/k3_s4_multi_output_functional.model.json").path
+        let csv = Fixtures.packageRoot.appendingPathComponent("demo-data/two_heads.csv").path
+        let url = directory.appendingPathComponent("s4.toml")
+        try """
+        [data]
+        csv = "\(csv)"
+        targets = { out1 = ["y1"], out2 = ["y2"] }
+        [model]
+        file = "\(model)"
+        [fit]
+        epochs = 2
+        validation_split = 0.2
+        """.write(to: url, atomically: true, encoding: .utf8)
+        let session = try TrainingSession(contentsOf: url)
+        #expect(session.spec.layers.map(\.name) == ["x", "A", "B", "C", "D", "out1", "out2"])
+        #expect(session.trainer.outputs.map(\.name) == ["out1", "out2"])
+        #expect(session.trainer.outputs.map(\.weight) == [1.0, 0.2])
+        #expect(session.trainer.outputs.map(\.loss.kind) == [.meanSquaredError, .binaryCrossentropy])
+        #expect(session.trainer.outputs.map { $0.metrics.map(\.name) } == [["mae"], ["accuracy"]])
+        #expect(session.trainer.optimizer.algorithm.name == "adam")
+        try session.run()
+        let logs = try #require(session.trainer.history.last)
+        #expect(abs(logs["loss"]! - (logs["out1_loss"]! + 0.2 * logs["out2_loss"]!)) < 1e-4)
+    }
+
+    @Test func unsupportedLayerInAModelFileIsNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-model-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let json = #"{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [null, 2]}}, {"class_name": "Conv1D", "config": {"name": "conv", "filters": 2}}]}}"#
+        try json.write(to: directory.appendingPathComponent("m.json"), atomically: true, encoding: .utf8)
+        try "a,b,y\n1,2,3\n".write(to: directory.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+        let url = directory.appendingPathComponent("s.toml")
+        try "[data]\ncsv = \"d.csv\"\ntargets = [\"y\"]\n[model]\nfile = \"m.json\"\n[compile]\nloss = \"mse\"\n".write(to: url, atomically: true, encoding: .utf8)
+        #expect(throws: SpecError.self) { try TrainingSession(contentsOf: url) }
+        do { _ = try TrainingSession(contentsOf: url) } catch let error as SpecError {
+            #expect(error.description == "s.toml: model.file m.json: layer 'conv' is a Conv1D, which the training core does not implement (Input, Dense, Activation, Dropout, Concatenate, Add)")
+        }
+    }
+}
