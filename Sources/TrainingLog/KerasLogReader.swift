@@ -294,7 +294,7 @@ public struct KerasLogReader: LogReader {
             let record = EpochRecord(
                 epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate?.total,
                 seconds: progress.duration ?? progress.secondsPerEpoch,
-                secondsPerStep: progress.secondsPerStep, metrics: progress.metrics, complete: true)
+                secondsPerStep: progress.secondsPerStep, metrics: keys.finish(), complete: true)
             if midRunEpochOpen {
                 heldMidRunEpoch = record
             } else {
@@ -306,7 +306,7 @@ public struct KerasLogReader: LogReader {
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
-                                       metrics: progress.metrics)
+                                       metrics: keys.finish())
             lastUpdate = update
             events.append(.batchProgress(update))
         }
@@ -315,7 +315,7 @@ public struct KerasLogReader: LogReader {
     private mutating func evaluate(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
         guard isFinal else { return }
         bar = .finishedEvaluation
-        if !progress.metrics.isEmpty { events.append(.evaluated(progress.metrics)) }
+        if progress.metricCount > 0 { events.append(.evaluated(keys.finish())) }
     }
 
     private mutating func closeIncompleteEpoch(_ epoch: Int, into events: inout [TrainingEvent]) {

@@ -28,7 +28,10 @@ struct ProgressLine {
     var eta: Double?
     var secondsPerStep: Double?
     var secondsPerEpoch: Double?
-    var metrics: MetricValues = [:]
+    /// How many `key: value` pairs were read. The values themselves stay in the reader's
+    /// `MetricKeyCache` until `MetricKeyCache.finish()` builds the `MetricValues`, so this struct
+    /// holds no reference and costs nothing to copy or destroy (it is made for every segment).
+    var metricCount = 0
     /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
     var trailerStart: Int?
     /// A metric name seen in Keras 1-2.2 (`acc`, `val_acc`).
@@ -68,7 +71,7 @@ extension ProgressLine {
             line.style = .none
             line.parseTail(bytes, from: index, to: end, keys: &keys)
             line.collect(&keys)
-            return !line.metrics.isEmpty
+            return line.metricCount > 0
         } else if bytes[index] >= 48, bytes[index] <= 57 {
             guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
                   afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return false }
@@ -117,13 +120,13 @@ extension ProgressLine {
         }
         line.parseTail(bytes, from: index, to: end, keys: &keys)
         line.collect(&keys)
-        if line.step == nil, line.metrics.isEmpty { return false }
+        if line.step == nil, line.metricCount == 0 { return false }
         return true
     }
 
     private mutating func collect(_ keys: inout MetricKeyCache) {
         usesShortAccuracyNames = keys.sawShortAccuracyName
-        metrics = keys.finish()
+        metricCount = keys.count
     }
 
     /// Parses everything after the counter and bar: time words and ` - key: value` pairs.
@@ -279,6 +282,9 @@ struct MetricKeyCache {
     /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
     private static let capacity = 4096
 
+    /// Metrics collected for the update being parsed.
+    var count: Int { current.count }
+
     /// Starts collecting one update's metrics.
     mutating func begin() {
         current.removeAll(keepingCapacity: true)
@@ -291,7 +297,8 @@ struct MetricKeyCache {
         values.append(value)
     }
 
-    /// The collected metrics, in printed order (a repeated key keeps its last value).
+    /// The collected metrics of the last parsed update, in printed order (a repeated key keeps
+    /// its last value). Call at most once per update, before the next parse.
     mutating func finish() -> MetricValues {
         if current == lastSequence {
             // Same keys as last time: copy the last dictionary (sharing its keys) and overwrite
