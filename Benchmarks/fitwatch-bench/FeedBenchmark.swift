@@ -137,11 +137,11 @@ enum FeedBenchmark {
         let smallMB = max(1, megabytes / 100)
         guard let small = follow(directory: directory, megabytes: smallMB),
               let large = follow(directory: directory, megabytes: megabytes) else { return }
-        print(String(format: "peak memory following a %d MB log: %.1f MB (%.0f MB/s); a %d MB log: %.1f MB; ratio %.2f",
-                     megabytes, large.peakMB, large.rate, smallMB, small.peakMB, large.peakMB / small.peakMB))
+        print(String(format: "peak memory following a %d MB log (%d epochs read): %.1f MB (%.0f MB/s); a %d MB log (%d epochs): %.1f MB; ratio %.2f",
+                     megabytes, large.epochs, large.peakMB, large.rate, smallMB, small.epochs, small.peakMB, large.peakMB / small.peakMB))
     }
 
-    private static func follow(directory: String, megabytes: Int) -> (peakMB: Double, rate: Double)? {
+    private static func follow(directory: String, megabytes: Int) -> (peakMB: Double, rate: Double, epochs: Int)? {
         let path = directory + "/long-\(megabytes).log"
         writeLongLog(path, megabytes: megabytes)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -166,7 +166,7 @@ enum FeedBenchmark {
         }
         guard done else { print("following \(megabytes) MB did not finish within 30 minutes"); return nil }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (peakResidentMB(), Double(megabytes) / seconds)
+        return (peakResidentMB(), Double(megabytes) / seconds, history.epochs.count)
     }
 
     /// A tf-keras style log of about `megabytes` MB: ~1 MB of progress redraws per epoch, as a

@@ -8,6 +8,7 @@ import TerminalCore
 public final class CursesTerminal: TerminalBackend {
     /// A one-line reason the terminal could not be used.
     public struct SetupError: Error, CustomStringConvertible {
+        /// The message, naming what failed.
         public var description: String
     }
 
@@ -107,6 +108,7 @@ public final class CursesTerminal: TerminalBackend {
         fclose(input)
     }
 
+    /// The terminal size now (ncurses updates it on a resize).
     public var size: Size { Size(width: Int(fw_cols()), height: Int(fw_lines())) }
 
     /// Draw the changed cells and refresh once.
@@ -152,6 +154,7 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
+    /// Ring the terminal bell.
     public func bell() { _ = beep() }
 
     // MARK: private

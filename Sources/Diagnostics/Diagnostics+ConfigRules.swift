@@ -5,11 +5,6 @@ import TrainingLog
 /// Rules about the model and compile config: metrics that mean nothing, losses that do not
 /// fit the output. Certain with an exact config; some are suspected from the log alone.
 extension Diagnostics {
-    /// Epochs of exact-zero accuracy before a log alone suggests regression targets: a classifier
-    /// scores at least chance (1/k) most epochs, so 3 exact zeros in a row happen only when no
-    /// prediction can ever match its target.
-    static let zeroAccuracyEpochs = 3
-
     // MARK: accuracy-on-regression
 
     static func accuracyOnRegression(_ facts: RunFacts) -> [Finding] {
@@ -78,7 +73,7 @@ extension Diagnostics {
     }
 
     private static func suspectedAccuracyOnRegression(_ facts: RunFacts) -> [Finding] {
-        guard facts.epochs.count >= zeroAccuracyEpochs else { return [] }
+        guard facts.epochs.count >= Thresholds.zeroAccuracyEpochs else { return [] }
         let zero = facts.metrics.filter { metric in
             metric.isAccuracy && !metric.isValidation && facts.values(metric.printed).allSatisfy { $0 == 0 }
         }
@@ -433,6 +428,28 @@ extension Diagnostics {
                 : "Use loss='sparse_categorical_crossentropy' with integer labels, or one-hot encode them "
                     + "(keras.utils.to_categorical(y, k)).",
             metrics: facts.metrics.filter(\.isLoss).map(\.printed))
+    }
+
+    // MARK: compile-metrics-name
+
+    /// Sources: keras/src/trainers/trainer.py `metrics_names` (the names of `self.metrics`, the
+    /// trackers) and keras/src/trainers/compile_utils.py `CompileMetrics` (`name = "compile_metrics"`),
+    /// read in 3.15.1; the S1 log ends with `compile_metrics: 0.00%` printed by a Keras 2 era script.
+    static func compileMetricsName(_ facts: RunFacts) -> [Finding] {
+        guard facts.flavour == nil || facts.flavour == .keras3,
+              let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.hasPrefix("compile_metrics:") }) }).first
+        else { return [] }
+        return [Finding(
+            id: "compile-metrics-name", severity: .info, confidence: .suspected, epoch: nil,
+            title: "a score printed as 'compile_metrics' is the first compiled metric",
+            evidence: ["the log prints: \(line)"],
+            explanation: "In Keras 3.x, model.metrics_names lists the metric trackers, ['loss', 'compile_metrics'], not "
+                + "the compiled metrics one by one (Keras 2 gave ['loss', 'accuracy']). A script that prints "
+                + "model.metrics_names[1] next to model.evaluate(...)[1] labels the first compiled metric "
+                + "'compile_metrics'; the number is that metric (e.g. accuracy).",
+            fix: "Use scores = model.evaluate(x, y, return_dict=True) and print scores['accuracy'] (or whichever "
+                + "metric) by name.",
+            metrics: [])]
     }
 
     /// The first line of `text` that mentions `word` (messages may hold whole tracebacks).

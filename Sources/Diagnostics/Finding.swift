@@ -9,6 +9,7 @@ public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIter
         case .error: return 2
         }
     }
+    /// Info < warning < error.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
@@ -21,7 +22,9 @@ public enum Confidence: String, Sendable, Equatable, Codable {
 public struct Finding: Sendable, Equatable, Codable, Identifiable {
     /// Stable id (`accuracy-on-regression`); scripts match on it.
     public var id: String
+    /// How bad it is.
     public var severity: Severity
+    /// Whether the config was known or the finding is inferred from the log.
     public var confidence: Confidence
     /// The first (1-based) epoch it holds from; nil when it is about the config alone.
     public var epoch: Int?
@@ -36,6 +39,7 @@ public struct Finding: Sendable, Equatable, Codable, Identifiable {
     /// Metric names this finding is about (the monitor marks them).
     public var metrics: [String]
 
+    /// A finding; `metrics` names the printed metrics it is about.
     public init(id: String, severity: Severity, confidence: Confidence, epoch: Int?, title: String,
                 evidence: [String], explanation: String, fix: String, metrics: [String] = []) {
         self.id = id

@@ -161,11 +161,14 @@ final class ChildProcess: @unchecked Sendable {
         if kill(-pid, signal) != 0, exitStatus == nil { _ = kill(pid, signal) }
     }
 
-    /// SIGTERM to the group, then SIGKILL if it is still there after `grace` seconds.
-    func terminate(grace: Double = 2) {
-        signalGroup(SIGTERM)
-        let deadline = Date().addingTimeInterval(grace)
-        while exitStatus == nil && Date() < deadline { usleep(10_000) }
-        if exitStatus == nil { signalGroup(SIGKILL) }
+    /// Each signal in turn to the group, waiting up to `grace` seconds for the leader after
+    /// each, then SIGKILL; the group gets SIGKILL too, for anything that ignored the rest.
+    func terminate(signals: [Int32] = [SIGTERM], grace: Double = 2) {
+        for signal in signals where exitStatus == nil {
+            signalGroup(signal)
+            let deadline = Date().addingTimeInterval(grace)
+            while exitStatus == nil && Date() < deadline { usleep(10_000) }
+        }
+        signalGroup(SIGKILL)
     }
 }

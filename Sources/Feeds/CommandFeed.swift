@@ -207,11 +207,13 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         return true
     }
 
-    /// Ends the command (SIGTERM, then SIGKILL after 2 s) and releases the pty.
+    /// Ends the command the way a terminal user would: SIGINT (Keras stops cleanly on
+    /// KeyboardInterrupt), SIGTERM after 2 s, SIGKILL after 2 more; whatever the command
+    /// started in its session goes too.
     public func stop() {
         lock.lock()
         let child = self.child
         lock.unlock()
-        child?.terminate(grace: 2)
+        child?.terminate(signals: [SIGINT, SIGTERM], grace: 2)
     }
 }

@@ -8,14 +8,18 @@ public final class FileFeed: Feed, @unchecked Sendable {
     private let makeReader: ReaderMaker
     private let queue: DispatchQueue
     private let pollInterval: Double
+    private let useInotify: Bool
     private let lock = NSLock()
     private var tail: FileTail?
     private var stopped = false
 
     /// - Parameters:
     ///   - pollInterval: seconds between safety-net checks (tests shorten it).
-    public init(path: String, id: SourceID? = nil, pollInterval: Double = 1, makeReader: @escaping ReaderMaker) {
+    ///   - useInotify: false forces polling (every `pollInterval / 4` seconds).
+    public init(path: String, id: SourceID? = nil, pollInterval: Double = 1, useInotify: Bool = true,
+                makeReader: @escaping ReaderMaker) {
         self.path = path
+        self.useInotify = useInotify
         self.id = id ?? SourceID(path)
         self.makeReader = makeReader
         self.pollInterval = pollInterval
@@ -26,7 +30,7 @@ public final class FileFeed: Feed, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard tail == nil, !stopped else { return }
         let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader())
-        let tail = FileTail(path: path, queue: queue, pollInterval: pollInterval,
+        let tail = FileTail(path: path, queue: queue, pollInterval: pollInterval, useInotify: useInotify,
                             onBytes: { [weak self] bytes in
                                 pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true })
                             },

@@ -36,10 +36,12 @@ final class FileTail: @unchecked Sendable {
 
     /// - Parameter pollInterval: seconds between safety-net checks when inotify works; a
     ///   quarter of it when polling is all there is.
-    init(path: String, queue: DispatchQueue, pollInterval: Double = 1,
+    ///   - useInotify: false forces the polling fallback (tests cover both paths).
+    init(path: String, queue: DispatchQueue, pollInterval: Double = 1, useInotify: Bool = true,
          onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
          onState: @escaping (SourceState) -> Void) {
         self.path = path
+        self.useInotify = useInotify
         self.queue = queue
         self.onBytes = onBytes
         self.onState = onState
@@ -47,6 +49,7 @@ final class FileTail: @unchecked Sendable {
     }
 
     private let pollInterval: Double
+    private let useInotify: Bool
 
     deinit {
         buffer.deallocate()
@@ -60,7 +63,7 @@ final class FileTail: @unchecked Sendable {
     /// Start following (asynchronously, on the queue).
     func start() {
         queue.async { [self] in
-            watchDirectory()
+            if useInotify { watchDirectory() }
             let interval = inotifySource == nil ? pollInterval / 4 : pollInterval
             let timer = DispatchSource.makeTimerSource(queue: queue)
             timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(50))

@@ -96,7 +96,7 @@ public final class SSHFeed: Feed, @unchecked Sendable {
             if let attempt {
                 if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
                 let child = attempt.child
-                DispatchQueue.global().async { child.terminate(grace: 1) }
+                DispatchQueue.global().async { child.terminate(signals: [SIGTERM], grace: 1) }
             }
         }
     }

@@ -14,8 +14,11 @@ public enum Command: Sendable, Equatable, CaseIterable {
 public enum KeyMap {
     /// One line of help: the keys as shown and what they do.
     public struct Binding: Sendable, Equatable {
+        /// The keys as help shows them (`↑↓ jk`).
         public var keys: String
+        /// What they do.
         public var command: Command
+        /// The help text.
         public var help: String
     }
 

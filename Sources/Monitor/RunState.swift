@@ -28,6 +28,7 @@ public struct RunState: Sendable {
     /// The last raw output line (a wrapped command's own prints).
     public var lastOutput: String?
 
+    /// A source not heard from yet.
     public init() {}
 
     /// The Keras line of releases that produced the run, from the model or the log format;

@@ -106,20 +106,35 @@ public struct RunSpec: Sendable {
         // [model]
         let model = try reader.table(root, "model", required: true)!
         modelName = try reader.string(model, "name", context: "model") ?? "functional"
-        guard let layerArray = model["layers"]?.array, !layerArray.isEmpty else {
-            throw SpecError("\(file): [model] needs at least one [[model.layers]] entry")
-        }
-        let layerLines = reader.lines(startingWith: "[[model.layers]]")
         var layers: [LayerSpec] = []
-        var counters: [String: Int] = [:]
-        for (i, value) in layerArray.enumerated() {
-            let line = i < layerLines.count ? layerLines[i] : nil
-            let at = "\(file) line \(line.map(String.init) ?? "?") (layer \(i + 1))"
-            guard let table = value.table else { throw SpecError("\(at): a layer must be a table") }
-            layers.append(try reader.layer(table, at: at, line: line, counters: &counters))
+        var fileGraph: ModelGraph?
+        if let modelFile = try reader.string(model, "file", context: "model") {
+            // A Keras model file (.keras or model.to_json()): layers, and the compile config
+            // for whatever [compile] leaves out.
+            let path = URL(fileURLWithPath: modelFile, relativeTo: directory).standardizedFileURL.path
+            let graph: ModelGraph
+            do { graph = try ModelFileReader.read(path: path) } catch {
+                throw SpecError("\(file) line \(reader.line(of: "file") ?? 0): model.file: \(error)")
+            }
+            layers = try graph.layers.map { try Self.layerSpec(from: $0, file: "\(file): model.file \(modelFile)") }
+            modelName = graph.name
+            fileGraph = graph
+        } else {
+            guard let layerArray = model["layers"]?.array, !layerArray.isEmpty else {
+                throw SpecError("\(file): [model] needs at least one [[model.layers]] entry, or file = \"model.keras\"")
+            }
+            let layerLines = reader.lines(startingWith: "[[model.layers]]")
+            var counters: [String: Int] = [:]
+            for (i, value) in layerArray.enumerated() {
+                let line = i < layerLines.count ? layerLines[i] : nil
+                let at = "\(file) line \(line.map(String.init) ?? "?") (layer \(i + 1))"
+                guard let table = value.table else { throw SpecError("\(at): a layer must be a table") }
+                layers.append(try reader.layer(table, at: at, line: line, counters: &counters))
+            }
         }
         self.layers = layers
         let outputNames = try reader.strings(model, "outputs", context: "model")
+            ?? fileGraph?.outputs.map(\.name)
             ?? [layers.last(where: { $0.kind != .input })?.name ?? layers.last!.name]
 
         // Targets per output.
@@ -141,19 +156,39 @@ public struct RunSpec: Sendable {
         }
 
         // [compile]
-        let compile = try reader.table(root, "compile", required: true)!
+        let compile = try reader.table(root, "compile", required: fileGraph == nil) ?? TOMLTable()
         var outputs: [OutputConfig] = []
         for name in outputNames {
             guard let targets = targetsByOutput[name], !targets.isEmpty else {
                 throw SpecError("\(file): output '\(name)' has no target columns in [data] targets")
             }
-            let loss = try reader.loss(compile, output: name, single: outputNames.count == 1)
-            let weight = try reader.lossWeight(compile, output: name, index: outputs.count)
-            let metrics = try reader.metrics(compile, output: name, single: outputNames.count == 1)
+            let compiled = fileGraph?.outputs.first { $0.name == name }
+            let loss: LossSpec
+            if compile["loss"] == nil, let fromFile = compiled?.loss {
+                loss = fromFile
+                do { _ = try Loss(kind: fromFile.kind, fromLogits: fromFile.fromLogits) } catch let error as SpecError {
+                    throw SpecError("\(file): model.file: output '\(name)': \(error.description)")
+                }
+            } else {
+                loss = try reader.loss(compile, output: name, single: outputNames.count == 1)
+            }
+            let weight = compile["loss_weights"] == nil ? (compiled?.lossWeight ?? 1)
+                : try reader.lossWeight(compile, output: name, index: outputs.count)
+            let metrics = compile["metrics"] == nil ? (compiled?.metrics ?? [])
+                : try reader.metrics(compile, output: name, single: outputNames.count == 1)
             outputs.append(OutputConfig(name: name, loss: loss, weight: weight, metrics: metrics, targets: targets))
         }
         self.outputs = outputs
-        (optimizer, learningRate) = try reader.optimizer(compile)
+        if compile["optimizer"] == nil, let fromFile = fileGraph?.optimizer {
+            let options = TOMLTable()
+            options["name"] = fromFile.name
+            if let lr = fromFile.learningRate { options["learning_rate"] = lr }
+            let wrapper = TOMLTable()
+            wrapper["optimizer"] = options
+            (optimizer, learningRate) = try reader.optimizer(wrapper)
+        } else {
+            (optimizer, learningRate) = try reader.optimizer(compile)
+        }
 
         // [fit]
         let fitTable = try reader.table(root, "fit", required: false)
@@ -199,5 +234,30 @@ public struct RunSpec: Sendable {
             callbacks.terminateOnNaN = try reader.bool(table, "terminate_on_nan", context: "callbacks") ?? false
         }
         self.callbacks = callbacks
+    }
+
+    /// A layer read from a Keras model file, as the core builds it. Initialisers are not part
+    /// of `ModelGraph`, so Dense layers get Keras's defaults (glorot_uniform kernel, zero bias).
+    static func layerSpec(from layer: Layer, file: String) throws -> LayerSpec {
+        let kind: LayerSpec.Kind
+        func activation() throws -> Activation {
+            guard let act = Activation(keras: layer.activation ?? "linear") else {
+                throw SpecError("\(file): layer '\(layer.name)' has activation '\(layer.activation ?? "")', which the training core does not implement")
+            }
+            return act
+        }
+        switch layer.className {
+        case "InputLayer": kind = .input
+        case "Dense":
+            guard let units = layer.units else { throw SpecError("\(file): Dense layer '\(layer.name)' has no units") }
+            kind = .dense(units: units, activation: try activation(), kernel: .glorotUniform, bias: .zeros, useBias: true)
+        case "Dropout": kind = .dropout(rate: layer.rate ?? 0)
+        case "Activation": kind = .activation(try activation())
+        case "Concatenate": kind = .concatenate
+        case "Add": kind = .add
+        default:
+            throw SpecError("\(file): layer '\(layer.name)' is a \(layer.className), which the training core does not implement (Input, Dense, Activation, Dropout, Concatenate, Add)")
+        }
+        return LayerSpec(name: layer.name, kind: kind, inputs: layer.inbound)
     }
 }

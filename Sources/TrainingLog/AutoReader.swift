@@ -108,7 +108,9 @@ public struct AutoReader: LogReader {
            head.prefix(12).contains(where: { $0 < 9 }) {
             return .tensorBoard
         }
-        if head.count < 12, head.contains(0), !final { return nil }
+        // Too short to tell a TFRecord length (bytes 4...7 zero) from text: wait, unless a
+        // non-zero byte at 4... already rules TFRecord out.
+        if !final, head.count < 12, head.count <= 4 || head[4..<min(8, head.count)].allSatisfy({ $0 == 0 }) { return nil }
         var index = 0
         while index < head.count, [9, 10, 13, 32].contains(head[index]) { index += 1 }
         guard index < head.count else { return final ? .unknown : nil }
@@ -121,7 +123,6 @@ public struct AutoReader: LogReader {
             }
             return classifyLine(head[index..<newline])
         }
-        if head.count < 12, first < 9, !final { return nil }
         return .unknown
     }
 

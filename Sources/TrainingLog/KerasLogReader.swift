@@ -122,12 +122,10 @@ public struct KerasLogReader: LogReader {
         }
         var segmentStart = index
         while index < count {
+            // Printable bytes are segment content: skip them 16 at a time.
+            index = ControlByteScan.firstControl(buffer, from: index, to: count)
+            if index == count { break }
             let byte = buffer[index]
-            // Fast path: printable bytes are segment content.
-            if byte >= 32 {
-                index += 1
-                continue
-            }
             if byte != 8 && byte != 10 && byte != 13 {
                 // An escape or another control byte: this segment must be cleaned.
                 dirty = true
@@ -146,7 +144,7 @@ public struct KerasLogReader: LogReader {
                 var next = index + 1
                 while next < count, buffer[next] == 13 { next += 1 }
                 if next == count {
-                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<index]))
+                    keep(buffer, segmentStart, index)
                     carryEndsWithCR = true
                     return
                 }
@@ -161,16 +159,29 @@ public struct KerasLogReader: LogReader {
             segmentStart = index
         }
         if segmentStart < count {
-            carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segmentStart..<count]))
+            keep(buffer, segmentStart, count)
         }
     }
 
     /// A segment ended: `carry` + `buffer[start..<end]`, escape sequences stripped. A segment
     /// wholly inside the chunk with no escape or control byte (tf-keras and Keras 1-2 bars) is
     /// read in place; others are cleaned into `scratch` first.
-    private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+    /// Carries a partial segment into the next chunk, up to `segmentLimit` bytes in all.
+    private mutating func keep(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        let room = Self.segmentLimit - carry.count
+        guard room > 0 else { return }
+        carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + room)]))
+    }
+
+    /// Longest segment read: 64 KiB. Keras lines are under 4 KiB even with dozens of metrics;
+    /// the rest of a longer one (a binary blob, a runaway print) is dropped, whatever the
+    /// chunking, so memory stays bounded on any input.
+    public static let segmentLimit = 1 << 16
+
+    private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ fullEnd: Int,
                                      _ terminator: Terminator, into events: inout [TrainingEvent]) {
         defer { dirty = false }
+        let end = min(fullEnd, start + max(0, Self.segmentLimit - carry.count))
         if carry.isEmpty, !dirty {
             analyse(buffer, start, end, terminator, into: &events)
             return
@@ -429,7 +440,7 @@ struct EscapeStripper {
         while index < end {
             if state == .text {
                 let runStart = index
-                while index < end, bytes[index] >= 32 { index += 1 }
+                index = ControlByteScan.firstControl(bytes, from: index, to: end)
                 if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
                 guard index < end else { return }
                 let byte = bytes[index]

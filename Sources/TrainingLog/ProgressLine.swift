@@ -250,7 +250,7 @@ extension ProgressLine {
 
 /// Interns metric names: Keras prints the same keys in the same order on every update, so
 /// comparing bytes against the previous names avoids a String allocation per key per update,
-/// and an update with the previous update's key sequence shares its key array: building its
+/// and an update with the previous update's key sequence shares its keys: building its
 /// `MetricValues` then costs one allocation (the values).
 struct MetricKeyCache {
     /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`.
@@ -264,15 +264,14 @@ struct MetricKeyCache {
     private var values: [Double] = []
     /// The last update's key sequence and its names array (shared by every update that repeats it).
     private var lastSequence: [Int] = []
-    private var lastNames: [String] = []
+    private var lastTemplate = MetricValues()
     /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
     private static let capacity = 4096
 
     /// Starts collecting one update's metrics.
     mutating func begin() {
         current.removeAll(keepingCapacity: true)
-        values = []
-        values.reserveCapacity(max(lastSequence.count, 4))
+        values.removeAll(keepingCapacity: true)
     }
 
     /// Records `bytes[start..<end]: value`.
@@ -284,13 +283,21 @@ struct MetricKeyCache {
     /// The collected metrics, in printed order (a repeated key keeps its last value).
     mutating func finish() -> MetricValues {
         if current == lastSequence {
-            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
+            // Same keys as last time: copy the last dictionary (sharing its keys) and overwrite
+            // the values in place; the copy-on-write of the values is the only allocation.
+            var metrics = lastTemplate
+            values.withUnsafeBufferPointer { source in
+                metrics.values.withUnsafeMutableBufferPointer { target in
+                    for index in 0..<source.count { target[index] = source[index] }
+                }
+            }
+            return metrics
         }
         var seen = Set<Int>()
         if current.allSatisfy({ seen.insert($0).inserted }) {
             lastSequence = current
-            lastNames = current.map { names[$0] }
-            return MetricValues(uncheckedUniqueKeys: lastNames, values: values)
+            lastTemplate = MetricValues(uncheckedUniqueKeys: current.map { names[$0] }, values: values)
+            return lastTemplate
         }
         var metrics = MetricValues()
         for (index, value) in zip(current, values) { metrics[names[index]] = value }
@@ -330,7 +337,7 @@ struct MetricKeyCache {
             shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
             storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             spans[total - 1] = (storage.count - count, count)
-            lastSequence = []
+            lastSequence = [-1]
             return total - 1
         }
         storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))

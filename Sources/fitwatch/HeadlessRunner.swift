@@ -67,23 +67,39 @@ enum HeadlessRunner {
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], model: ModelGraph?,
                                style: Style) {
-        var changed: Set<SourceID> = []
+        var changed: [SourceID] = []
+        // Findings are computed once per drain and source (not per epoch of a backlog), and
+        // printed before any later state line so they follow the epochs that raised them.
+        func reportFindings() {
+            for id in changed {
+                guard var entry = tracked[id] else { continue }
+                for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise)
+                where !entry.findingIDs.contains(finding.id) {
+                    entry.findingIDs.insert(finding.id)
+                    emit(finding: finding, source: id, style: style)
+                }
+                tracked[id] = entry
+            }
+            changed = []
+        }
         for message in messages {
             switch message {
             case .event(let id, let event):
                 tracked[id, default: Tracked()].history.apply(event)
-                if case .epochEnded(let record) = event {
+                switch event {
+                case .epochEnded(let record):
                     emit(epoch: record, source: id, style: style)
-                    changed.insert(id)
-                } else if case .modelKnown = event {
-                    changed.insert(id)
-                } else if case .noise(let line) = event {
+                    if !changed.contains(id) { changed.append(id) }
+                case .modelKnown, .message:
+                    if !changed.contains(id) { changed.append(id) }
+                case .noise(let line):
                     tracked[id]?.noise.append(line)
                     if tracked[id]?.noise.count ?? 0 > 200 { tracked[id]?.noise.removeFirst() }
-                } else if case .message = event {
-                    changed.insert(id)
+                default:
+                    break
                 }
             case .state(let id, let state):
+                reportFindings()
                 tracked[id, default: Tracked()].state = state
                 emit(state: state, source: id, style: style)
             case .output:
@@ -92,14 +108,7 @@ enum HeadlessRunner {
                 break
             }
         }
-        for id in changed {
-            guard var entry = tracked[id] else { continue }
-            for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise) where !entry.findingIDs.contains(finding.id) {
-                entry.findingIDs.insert(finding.id)
-                emit(finding: finding, source: id, style: style)
-            }
-            tracked[id] = entry
-        }
+        reportFindings()
     }
 
     private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
@@ -109,7 +118,7 @@ enum HeadlessRunner {
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(JSONLine.kerasNumber($0.value))" }.joined(separator: "  ")
-            let seconds = epoch.seconds.map { "  (\(JSONLine.kerasNumber($0)) s)" } ?? ""
+            let seconds = epoch.seconds.map { "  (\($0 == $0.rounded() ? String(Int($0)) : String(format: "%.2f", $0))s)" } ?? ""
             let cut = epoch.complete ? "" : "  [cut off]"
             write("\(source): epoch \(epoch.epoch)\(of)  \(metrics)\(seconds)\(cut)")
         }

@@ -51,4 +51,36 @@ import TestSupport
         #expect(result.stderr.contains("/nonexistent/run.log"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test func jsonLinesFromStdinCarryEveryEpochAndTheNewFinding() throws {
+        let log = try String(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.tty.log"), encoding: .utf8)
+        let result = try FeedsCLI.run(["--jsonl", "-"], stdin: log)
+        #expect(result.status == 0)
+        let epochs = result.objects.compactMap { $0["epoch"] as? Int }
+        #expect(epochs == Array(1...100))
+        #expect(result.objects.allSatisfy { $0["source"] as? String == "stdin" })
+        let findings = result.objects.compactMap { $0["finding"] as? [String: Any] }.compactMap { $0["id"] as? String }
+        #expect(findings.contains("accuracy-on-regression"))
+        #expect(Set(findings).count == findings.count, "each finding is reported once")
+        let first = try #require(result.objects.first { $0["epoch"] as? Int == 1 })
+        #expect((first["metrics"] as? [String: Any])?["loss"] as? Double == 4156.0532)
+    }
+
+    @Test func replayInstantPrintsTheWholeRunAndEnds() throws {
+        let path = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        let result = try FeedsCLI.run(["replay", path, "--instant", "--jsonl"])
+        #expect(result.status == 0)
+        #expect(result.objects.compactMap { $0["epoch"] as? Int } == Array(1...100))
+        #expect(result.objects.last?["state"] as? String == "finished")
+    }
+
+    @Test func replayAtHighSpeedKeepsThePacedOrderAndEnds() throws {
+        // 100 epochs Keras printed as ~0-2 s each: at 1000x the replay takes well under a second.
+        let path = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        let result = try FeedsCLI.run(["replay", path, "--speed", "1000", "--headless"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").filter { $0.contains(": epoch ") }
+        #expect(lines.count == 100)
+        #expect(lines.first?.hasPrefix("\(path): epoch 1/100") == true)
+    }
 }

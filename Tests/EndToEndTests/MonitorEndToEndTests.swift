@@ -91,4 +91,25 @@ struct MonitorEndToEndTests {
         session.send("C-c")
         Self.expectRestored(session, exit: "130")
     }
+
+    @Test func sighupRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGHUP) == 0)
+        Self.expectRestored(session, exit: "129")
+    }
+
+    /// A fault or a failed precondition never reaches the loop: the shim's crash handler
+    /// restores the terminal, then the signal's default action ends the process (sh reports
+    /// 128 + 6 for SIGABRT, the signal a Swift trap raises on some platforms).
+    @Test func crashRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGABRT) == 0)
+        Self.expectRestored(session, exit: "134")
+    }
 }

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import Feeds
+import TestSupport
 
 /// Each test follows a file like `tail -F` and checks the bytes a user's reader receives.
 @Suite struct FileFeedTests {
@@ -16,8 +17,7 @@ import Foundation
         append("Epoch 1/3\n", to: path)
         let (feed, probe) = follow(path)
         defer { feed.stop() }
-        #expect(probe.wait { $0.text == "Epoch 1/3\n" })
-        #expect(probe.states.first == .following)
+        #expect(probe.wait { $0.text == "Epoch 1/3\n" && $0.states.first == .following })
         for epoch in 2...3 {
             append("Epoch \(epoch)/3\n", to: path)
         }
@@ -84,6 +84,28 @@ import Foundation
         #expect(probe.wait { $0.text == "before\nafter\n" })
     }
 
+    @Test func pollingAloneAlsoSurvivesAppendTruncationAndRotation() throws {
+        // Where inotify is unavailable (some network and container filesystems).
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("one\n", to: path)
+        let feed = FileFeed(path: path, pollInterval: 0.2, useInotify: false, makeReader: { ChunkEchoReader() })
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.text == "one\n" })
+        append("two\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\n" })
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        append("three\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\nthree\n" })
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.truncateFile(atOffset: 0)
+        try handle.close()
+        append("4\n", to: path)
+        #expect(probe.wait { $0.text == "one\ntwo\nthree\n4\n" })
+    }
+
     @Test func readsALargeBacklogCompletely() {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
@@ -96,4 +118,24 @@ import Foundation
         #expect(probe.wait { $0.text.utf8.count == 2_000_000 })
         #expect(probe.text == String(repeating: line, count: 20_000))
     }
+}
+
+/// A real Keras log appended in arbitrary pieces, parsed by the reader every source uses.
+@Test func aRealLogAppendedInPiecesYieldsEveryEpochOnce() throws {
+    let directory = TemporaryDirectory()
+    defer { directory.remove() }
+    let path = directory.file("train.log")
+    let bytes = try [UInt8](Fixtures.data("keras-logs/k3_s1_seed_regression_accuracy.tty.log"))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes[0..<1_000]))
+    let feed = FileFeed(path: path, pollInterval: 0.2, makeReader: FeedFactory.readerMaker(format: nil))
+    let probe = FeedProbe(feed)
+    defer { feed.stop() }
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    for chunk in randomChunks(Array(bytes[1_000...]), maxChunk: 4_000, seed: 6) {
+        handle.write(Data(chunk))
+    }
+    try handle.close()
+    #expect(probe.wait { $0.epochs.count >= 100 })
+    #expect(probe.epochs == Array(1...100))
 }

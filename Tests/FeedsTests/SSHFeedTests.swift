@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 @testable import Feeds
+import TestSupport
 
 /// The ssh source against a real sshd on 127.0.0.1, started per test.
 @Suite(.serialized, .enabled(if: SSHServer.unavailableReason == nil,
@@ -105,5 +106,44 @@ struct SSHFeedTests {
         let deadline = Date().addingTimeInterval(10)
         while !SSHServer.processes(containing: log).isEmpty && Date() < deadline { usleep(50_000) }
         #expect(SSHServer.processes(containing: log).isEmpty)
+    }
+}
+
+/// The same restart with a real Keras log parsed as it streams: what the user sees.
+@Suite(.serialized, .enabled(if: SSHServer.unavailableReason == nil,
+                             Comment(rawValue: "skipped: \(SSHServer.unavailableReason ?? "")")))
+struct SSHFeedEpochTests {
+    @Test func everyEpochOfARealLogArrivesExactlyOnceAcrossAServerRestart() throws {
+        let server = try SSHServer()
+        let log = server.directory.file("k3_s1.tty.log")
+        let bytes = try [UInt8](Fixtures.data("keras-logs/k3_s1_seed_regression_accuracy.tty.log"))
+        // Six pieces cut at arbitrary bytes: mid-line, mid-escape, mid-`━`.
+        let cuts = [0, 3_001, 9_877, 17_003, 26_111, 35_555, bytes.count]
+        func write(_ piece: Int) {
+            let handle = FileHandle(forWritingAtPath: log)!
+            handle.seekToEndOfFile()
+            handle.write(Data(bytes[cuts[piece]..<cuts[piece + 1]]))
+            try? handle.close()
+        }
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        write(0)
+        let target = SSHTarget(user: server.user, host: "127.0.0.1", path: log)
+        let feed = SSHFeed(target: target, options: server.options(), makeReader: FeedFactory.readerMaker(format: nil))
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.states.contains(.live) })
+        write(1)
+        #expect(probe.wait { ($0.epochs.last ?? 0) >= 10 })
+        server.kill()
+        #expect(probe.wait { $0.states.contains { $0.word == "reconnecting" } })
+        write(2)
+        write(3)
+        try server.start()
+        write(4)
+        write(5)
+        #expect(probe.wait(timeout: 20) { $0.epochs.count >= 100 })
+        // A moment more: a duplicate would arrive now.
+        probe.wait(timeout: 0.5) { _ in false }
+        #expect(probe.epochs == Array(1...100))
     }
 }

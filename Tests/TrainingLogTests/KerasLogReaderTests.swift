@@ -226,3 +226,21 @@ func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
     }
     return nil
 }
+
+@Suite struct BoundedInputTests {
+    @Test func overlongLineIsCutTheSameWayWhateverTheChunking() {
+        var bytes = Array("Epoch 1/1\n".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 200_000) + [10]
+        bytes += Array("1/1 [==============================] - 0s 1ms/step - loss: 0.5000\n".utf8)
+        var whole = KerasLogReader()
+        let expected = whole.feed(bytes) + whole.finish()
+        var pieces = KerasLogReader()
+        var events: [TrainingEvent] = []
+        for chunk in randomChunks(bytes, maxChunk: 5000, seed: 3) { events += pieces.feed(chunk) }
+        events += pieces.finish()
+        #expect(events == expected)
+        let noise = expected.compactMap { if case .noise(let text) = $0 { text } else { nil } }
+        #expect(noise.first?.utf8.count == KerasLogReader.segmentLimit)
+        #expect(RunSegment.segments(from: expected).first?.epochs.first?.metrics["loss"] == 0.5)
+    }
+}
