@@ -122,8 +122,11 @@ public struct KerasLogReader: LogReader {
         }
         var segmentStart = index
         while index < count {
-            // Printable bytes are segment content: skip them 16 at a time.
-            index = ControlByteScan.firstControl(buffer, from: index, to: count)
+            // Printable bytes are segment content: skip them 16 at a time. Once the segment is
+            // known to need cleaning, only `\b`, `\n`, `\r` (all below 14) can end it, so
+            // escapes no longer stop the scan.
+            index = dirty ? ControlByteScan.firstBelow14(buffer, from: index, to: count)
+                          : ControlByteScan.firstControl(buffer, from: index, to: count)
             if index == count { break }
             let byte = buffer[index]
             if byte != 8 && byte != 10 && byte != 13 {
@@ -137,8 +140,7 @@ public struct KerasLogReader: LogReader {
                 index += 1
             } else if byte == 8 {
                 endSegment(buffer, segmentStart, index, .backspace, into: &events)
-                index += 1
-                while index < count, buffer[index] == 8 { index += 1 }
+                index = ControlByteScan.firstNotBackspace(buffer, from: index + 1, to: count)
             } else {
                 // `\r`: a newline if `\n` follows (after any further `\r`), else a redraw.
                 var next = index + 1

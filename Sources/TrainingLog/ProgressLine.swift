@@ -89,7 +89,10 @@ extension ProgressLine {
                 return true
             }
             guard bytes[index] == 32 else { return false }
-            if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
+            if line.unknownTotal {
+                // `%7d/Unknown` has no bar in any flavour; it is never a verbose=2 line.
+                line.style = .bracketBar
+            } else if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
                 guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return false }
                 line.style = .bracketBar
                 index = close + 1
@@ -101,8 +104,6 @@ extension ProgressLine {
                 }
             } else if index + 2 < end, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == 32 {
                 line.style = .none
-            } else if line.unknownTotal {
-                line.style = .bracketBar
             } else {
                 return false
             }
