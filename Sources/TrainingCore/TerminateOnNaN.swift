@@ -8,7 +8,7 @@ public final class TerminateOnNaN: TrainingCallback {
     public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {
         guard let loss = logs["loss"], !loss.isFinite, !trainer.stopTraining else { return }
         let text = "Batch \(batch): Invalid loss, terminating training"
-        trainer.post(CallbackMessage(kind: .terminatedOnNaN, epoch: nil, value: loss, text: text), printed: text)
+        trainer.post(CallbackMessage(kind: .terminatedOnNaN, epoch: trainer.currentEpoch, value: loss, text: text), printed: text)
         trainer.stopTraining = true
     }
 }

@@ -4,8 +4,10 @@ import Testing
 @testable import TrainingCore
 
 /// Bad specs fail before anything runs, with one line naming the file and the line, layer or column.
-struct RunSpecTests {
+final class RunSpecTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-spec-tests-\(UUID().uuidString)")
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func write(_ name: String, _ text: String) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
