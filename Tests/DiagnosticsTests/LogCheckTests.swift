@@ -48,6 +48,7 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
         ("k3_softmax_single_unit", ["constant-loss", "softmax-single-unit"]),
         ("tfk_dropout_one", ["dropout-rate-one"]),
         ("tfk_from_logits_on_sigmoid", ["from-logits-mismatch"]),
+        ("tfk_regression_accuracy", ["accuracy-on-regression", "stuck-metric"]),
         ("k3_cce_integer_labels", ["label-encoding-mismatch"]),
         ("tfk_cce_integer_labels", ["label-encoding-mismatch"]),
         ("k3_sparse_onehot_labels", ["label-encoding-mismatch"]),
