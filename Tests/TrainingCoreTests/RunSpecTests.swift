@@ -96,6 +96,11 @@ final class RunSpecTests {
         #expect(message == "bad.toml: layer 'head' (line 9): input 'B' is not a layer defined before it")
     }
 
+    @Test func misspelledKeyIsRejectedRatherThanIgnored() throws {
+        let message = try error(spec(layers: dense).replacingOccurrences(of: "epochs = 2", with: "epoch = 2"))
+        #expect(message == "bad.toml line 14: unknown key 'epoch' in [fit] (known: batch_size, epochs, validation_split, shuffle, seed)")
+    }
+
     @Test func tomlSyntaxErrorNamesTheLine() throws {
         let message = try error("[data]\ncsv = \"data.csv\nx = 1\n")
         #expect(message.hasPrefix("bad.toml line 2:"))
