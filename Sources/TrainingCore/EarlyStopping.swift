@@ -34,6 +34,7 @@ public final class EarlyStopping: TrainingCallback {
         self.verbose = verbose
     }
 
+    /// Reset state for a new `fit`.
     public func trainBegan(_ trainer: Trainer) {
         wait = 0
         stoppedEpoch = 0
@@ -42,6 +43,7 @@ public final class EarlyStopping: TrainingCallback {
         bestWeights = nil
     }
 
+    /// An epoch finished.
     public func epochEnded(_ epoch: Int, logs: inout MetricValues, trainer: Trainer) {
         guard let current = logs[monitor] else { return }
         if restoreBestWeights && bestWeights == nil {
@@ -62,6 +64,7 @@ public final class EarlyStopping: TrainingCallback {
         }
     }
 
+    /// `fit` finished or stopped.
     public func trainEnded(_ trainer: Trainer) {
         if stoppedEpoch > 0 {
             let text = "Epoch \(stoppedEpoch + 1): early stopping"

@@ -7,37 +7,57 @@ import TOMLKit
 public struct RunSpec: Sendable {
     /// One output's compile config as written.
     public struct OutputConfig: Sendable, Equatable {
+        /// The output layer's name.
         public var name: String
+        /// Its loss.
         public var loss: LossSpec
+        /// Its loss weight.
         public var weight: Double
+        /// Its metrics as written.
         public var metrics: [String]
+        /// Its target columns.
         public var targets: [String]
     }
 
     /// Callback settings as written.
     public struct Callbacks: Sendable {
+        /// `[callbacks.early_stopping]`, when present.
         public var earlyStopping: EarlyStoppingConfig?
+        /// `[callbacks.reduce_lr_on_plateau]`, when present.
         public var reduceLROnPlateau: ReduceLRConfig?
+        /// `[callbacks] terminate_on_nan = true`.
         public var terminateOnNaN = false
     }
 
     /// `[callbacks.early_stopping]`.
     public struct EarlyStoppingConfig: Sendable, Equatable {
+        /// The log key watched.
         public var monitor = "val_loss"
+        /// Epochs without improvement before acting.
         public var patience = 0
+        /// Smallest change counted as an improvement.
         public var minDelta = 0.0
+        /// Restore the best epoch's weights at the end.
         public var restoreBestWeights = false
+        /// Print Keras's message.
         public var verbose = false
     }
 
     /// `[callbacks.reduce_lr_on_plateau]`.
     public struct ReduceLRConfig: Sendable, Equatable {
+        /// The log key watched.
         public var monitor = "val_loss"
+        /// Learning-rate multiplier.
         public var factor = 0.1
+        /// Epochs without improvement before acting.
         public var patience = 10
+        /// Smallest change counted as an improvement.
         public var minDelta = 1e-4
+        /// Epochs to wait after a reduction.
         public var cooldown = 0
+        /// Floor for the learning rate.
         public var minLR = 0.0
+        /// Print Keras's message.
         public var verbose = false
     }
 
