@@ -2,14 +2,13 @@
 /// Most of a Keras log is printable text between a few control bytes, so this is where the
 /// readers spend their per-byte time; a SIMD compare per 16 bytes keeps it near memchr speed.
 enum ControlByteScan {
-    private static let space = SIMD16<UInt8>(repeating: 0x20)
-
     /// The index of the first byte below 0x20 in `bytes[start..<end]`, or `end`.
     @inline(__always)
     static func firstControl(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var index = start
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
+            let space = SIMD16<UInt8>(repeating: 0x20)
             while index + 16 <= end {
                 let block = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
                 if any(block .< space) { break }

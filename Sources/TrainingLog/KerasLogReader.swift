@@ -186,17 +186,18 @@ public struct KerasLogReader: LogReader {
             analyse(buffer, start, end, terminator, into: &events)
             return
         }
-        scratch.removeAll(keepingCapacity: true)
-        var escape = EscapeStripper()
-        if !carry.isEmpty {
-            carry.withUnsafeBufferPointer { escape.append($0, 0, $0.count, to: &scratch) }
-            carry.removeAll(keepingCapacity: true)
-        }
-        if end > start { escape.append(buffer, start, end, to: &scratch) }
+        // Cleaning only removes bytes, so the output fits in the input's size.
+        let needed = carry.count + max(0, end - start)
         var segment: [UInt8] = []
         swap(&segment, &scratch)
-        segment.withUnsafeBufferPointer { bytes in
-            analyse(bytes, 0, bytes.count, terminator, into: &events)
+        if segment.count < needed { segment = [UInt8](repeating: 0, count: max(needed, 4096)) }
+        let carried = carry
+        carry.removeAll(keepingCapacity: true)
+        segment.withUnsafeMutableBufferPointer { output in
+            var escape = EscapeStripper()
+            var written = carried.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+            if end > start { written = escape.strip(buffer, start, end, into: output, at: written) }
+            analyse(UnsafeBufferPointer(output), 0, written, terminator, into: &events)
         }
         swap(&segment, &scratch)
     }
@@ -218,7 +219,8 @@ public struct KerasLogReader: LogReader {
             let firstOnLine = segmentsOnLine == 0
             segmentsOnLine += 1
             let ended = terminator == .newline || terminator == .end
-            if let progress = ProgressLine.parse(bytes, from: start, to: length, keys: &keys) {
+            var progress = ProgressLine()
+            if ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
                 handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
@@ -434,18 +436,30 @@ struct EscapeStripper {
     private enum State { case text, escape, csi, osc }
     private var state = State.text
 
-    /// Appends `bytes[start..<end]` without escape sequences, copying plain runs in one go.
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to output: inout [UInt8]) {
+    /// Copies `bytes[start..<end]` without escape sequences into `output` from `offset`, plain
+    /// runs in one `memcpy`; returns the new end of the output.
+    mutating func strip(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                        into output: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
         var index = start
+        var written = offset
         while index < end {
             if state == .text {
                 let runStart = index
                 index = ControlByteScan.firstControl(bytes, from: index, to: end)
-                if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                guard index < end else { return }
+                let run = index - runStart
+                if run > 0, let source = bytes.baseAddress, let target = output.baseAddress {
+                    (target + written).update(from: source + runStart, count: run)
+                    written += run
+                }
+                guard index < end else { return written }
                 let byte = bytes[index]
                 index += 1
-                if byte == 27 { state = .escape } else if byte == 9 { output.append(32) }
+                if byte == 27 {
+                    state = .escape
+                } else if byte == 9 {
+                    output[written] = 32
+                    written += 1
+                }
                 continue
             }
             let byte = bytes[index]
@@ -461,5 +475,6 @@ struct EscapeStripper {
                 if byte == 7 || byte == 27 { state = .text }
             }
         }
+        return written
     }
 }

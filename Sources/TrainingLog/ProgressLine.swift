@@ -49,10 +49,17 @@ extension ProgressLine {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
                       keys: inout MetricKeyCache) -> ProgressLine? {
         var line = ProgressLine()
+        return parse(bytes, from: start, to: end, keys: &keys, into: &line) ? line : nil
+    }
+
+    /// `parse` without the Optional: fills `line` (a fresh value) and says whether it is progress.
+    /// The reader calls this once per segment, so it avoids copying the struct in and out.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                      keys: inout MetricKeyCache, into line: inout ProgressLine) -> Bool {
         keys.begin()
         var index = start
         while index < end, bytes[index] == 32 { index += 1 }
-        guard index < end else { return nil }
+        guard index < end else { return false }
         if bytes[index] >= 48, bytes[index] <= 57,
            let (_, afterNumber) = PrintedNumber.integer(bytes, from: index, to: end),
            afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
@@ -61,10 +68,10 @@ extension ProgressLine {
             line.style = .none
             line.parseTail(bytes, from: index, to: end, keys: &keys)
             line.collect(&keys)
-            return line.metrics.isEmpty ? nil : line
+            return !line.metrics.isEmpty
         } else if bytes[index] >= 48, bytes[index] <= 57 {
             guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
-                  afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return nil }
+                  afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return false }
             line.step = step
             index = afterStep + 1
             if let (total, afterTotal) = PrintedNumber.integer(bytes, from: index, to: end) {
@@ -74,13 +81,16 @@ extension ProgressLine {
                 line.unknownTotal = true
                 index += 7
             } else {
-                return nil
+                return false
             }
             // What follows the counter decides: a bar, ` - ` (verbose=2), or the end.
-            if index == end { return line }
-            guard bytes[index] == 32 else { return nil }
+            if index == end {
+                line.collect(&keys)
+                return true
+            }
+            guard bytes[index] == 32 else { return false }
             if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
-                guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return nil }
+                guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return false }
                 line.style = .bracketBar
                 index = close + 1
             } else if index + 3 < end, bytes[index + 1] == 0xE2, bytes[index + 2] == 0x94, bytes[index + 3] == 0x81 {
@@ -94,20 +104,20 @@ extension ProgressLine {
             } else if line.unknownTotal {
                 line.style = .bracketBar
             } else {
-                return nil
+                return false
             }
         } else if bytes[index] == UInt8(ascii: "-"), index + 1 < end, bytes[index + 1] == 32 {
             // Keras 1-2.2 verbose=2: ` - 5s - loss: 0.2837 - acc: 0.9181`. Demand a duration
             // first so a user's "- item" print is not read as progress.
-            guard duration(bytes, index + 2, end) != nil else { return nil }
+            guard duration(bytes, index + 2, end) != nil else { return false }
             line.style = .none
         } else {
-            return nil
+            return false
         }
         line.parseTail(bytes, from: index, to: end, keys: &keys)
         line.collect(&keys)
-        if line.step == nil, line.metrics.isEmpty { return nil }
-        return line
+        if line.step == nil, line.metrics.isEmpty { return false }
+        return true
     }
 
     private mutating func collect(_ keys: inout MetricKeyCache) {

@@ -166,3 +166,12 @@ private func findings(_ name: String, withModel: Bool, logLines: [String] = []) 
     #expect(finding.confidence == .certain)
     #expect(finding.evidence.contains("layers with a regulariser (their penalty is in the total only): trunk"))
 }
+
+@Test func tfKerasFromLogitsOnSigmoidIsOnlyInfoBecauseItsLossIsRight() throws {
+    // tf-keras computes the loss from the cached logits: the recorded run trains to 0.85 accuracy.
+    let found = try findings("tfk_from_logits_on_sigmoid", withModel: true)
+    let finding = try #require(found.first { $0.id == "from-logits-mismatch" })
+    #expect(finding.severity == .info)
+    #expect(finding.confidence == .certain)
+    #expect(finding.explanation.contains("tf-keras 2.x (read in 2.21)"))
+}
