@@ -96,6 +96,7 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     var state = try bostonState(sourceState: .replaying(speed: 20))
     let id = SourceID("boston.log")
     #expect(state.update(.key(.character(" "))) == [.control(id, .togglePause)])
+    #expect(state.update(.key(.character("n"))) == [.control(id, .step)])
     #expect(state.update(.key(.character("+"))) == [.control(id, .speed(40))])
     #expect(state.update(.key(.character("-"))) == [.control(id, .speed(10))])
 }
