@@ -215,6 +215,11 @@ public final class CursesTerminal: TerminalBackend {
     /// Use the user's locale; if it is not UTF-8 try C.UTF-8 (present on every Debian and
     /// Ubuntu) so wide glyphs print. Returns whether the locale ends up UTF-8.
     static func selectLocale() -> Bool {
+        defer {
+            // Numbers stay in the C locale whatever the user's: a German locale must not turn
+            // `%.4g` into `0,0463` on the screen.
+            _ = setlocale(LC_NUMERIC, "C")
+        }
         _ = setlocale(LC_ALL, "")
         if isUTF8() { return true }
         if setlocale(LC_ALL, "C.UTF-8") != nil, isUTF8() { return true }

@@ -150,7 +150,9 @@ public struct MonitorState: Sendable {
         if flashUntil != nil { return true }
         return runs.values.contains { run in
             switch run.sourceState {
-            case .live?, .following?, .connecting?, .replaying?, .reconnecting?: return run.history.end == nil
+            // Only a live source's elapsed time moves; the reconnect countdown is reported by
+            // the source as new states.
+            case .live?: return run.history.end == nil
             default: return false
             }
         }
