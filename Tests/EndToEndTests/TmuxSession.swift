@@ -76,9 +76,11 @@ final class TmuxSession {
     /// Resize the window (and so the pane).
     func resize(width: Int, height: Int) { _ = try? tmux("resize-window -x \(width) -y \(height)") }
 
-    /// Poll the pane until `predicate` holds or `timeout` seconds pass; the last capture.
+    /// Poll the pane every 50 ms until `predicate` holds or `timeout` seconds pass (60: only a
+    /// failure waits that long, and a loaded 2-core CI machine can take a while to start the
+    /// demo); returns the last capture.
     @discardableResult
-    func waitFor(timeout: Double = 20, _ predicate: (String) -> Bool) -> (ok: Bool, screen: String) {
+    func waitFor(timeout: Double = 60, _ predicate: (String) -> Bool) -> (ok: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = capture()
         while !predicate(screen) {
