@@ -25,7 +25,10 @@ final class TmuxSession {
 
     /// Start `fitwatch arguments...` in a `width`x`height` pane. After fitwatch exits the pane
     /// prints `EXIT=<status>` and the terminal's `stty -a` flags, and stays open.
-    init(arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+    /// `stdin`: a file to read standard input from instead of the terminal (keys then come
+    /// from /dev/tty, as under `python train.py | fitwatch -`).
+    init(arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:],
+         stdin: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure(description: "\(Self.binary.path) is missing: run `swift build` first")
         }
@@ -37,7 +40,8 @@ final class TmuxSession {
         exports.merge(environment) { _, new in new }
         let envText = exports.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "sh -c " + Self.quote("echo $$ > \(Self.quote(pidFile)); exec env \(envText) "
-            + ([Self.binary.path] + arguments).map(Self.quote).joined(separator: " "))
+            + ([Self.binary.path] + arguments).map(Self.quote).joined(separator: " ")
+            + (stdin.map { " < " + Self.quote($0) } ?? ""))
             + "; echo EXIT=$?; stty -a; sleep 600"
         let status = system("tmux -u -L \(socket) -f /dev/null new-session -d -x \(width) -y \(height) "
             + "\(Self.quote(command)) >/dev/null 2>&1 </dev/null")
