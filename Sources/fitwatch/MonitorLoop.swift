@@ -24,6 +24,9 @@ enum MonitorLoop {
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
         let signals = SignalWatcher()
+        // Defers run last-first: the terminal is given back before the feeds stop, since
+        // stopping a wrapped command or an ssh session can take a moment.
+        defer { for feed in feeds { feed.stop() } }
         let terminal = try CursesTerminal()
         defer { terminal.end() }
         state.size = terminal.size
@@ -32,7 +35,6 @@ enum MonitorLoop {
 
         let inbox = Inbox()
         for feed in feeds { feed.start(inbox: inbox) }
-        defer { for feed in feeds { feed.stop() } }
 
         var previous: Buffer?
         var drawnRevision: Int?

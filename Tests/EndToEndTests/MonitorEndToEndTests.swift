@@ -112,4 +112,15 @@ struct MonitorEndToEndTests {
         #expect(kill(pid, SIGABRT) == 0)
         Self.expectRestored(session, exit: "134")
     }
+
+    /// `python train.py | fitwatch -`: the log arrives on stdin, the keys through /dev/tty.
+    @Test func readsTheLogFromStdinAndKeysFromTheTerminal() throws {
+        let log = Fixtures.url("monitor/k3_s1_seed_regression_accuracy.csvlogger.csv").path
+        let session = try TmuxSession(arguments: ["-", "--format", "csvlogger"], stdin: log)
+        defer { session.kill() }
+        let drawn = session.waitFor { $0.contains("stdin") && Self.hasSparkline($0) }
+        #expect(drawn.ok, "\(drawn.screen)")
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
+    }
 }
