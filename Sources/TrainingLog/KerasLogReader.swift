@@ -61,6 +61,7 @@ public struct KerasLogReader: LogReader {
         scratch.reserveCapacity(4096)
     }
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -73,6 +74,7 @@ public struct KerasLogReader: LogReader {
         return events
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !carry.isEmpty || carryEndsWithCR {
