@@ -6,7 +6,8 @@ import TrainingCore
 /// batch 5, 100 epochs, validation_split 0.2; (b) digits, 64 -> Dense(128, relu) ->
 /// Dense(10, softmax), sparse categorical CE, adam, batch 32, 50 epochs. Only `fit` is timed
 /// on both sides. Keras runs when a Python with keras is found (FITWATCH_KERAS_PYTHON,
-/// /work/kvenv/bin/python, or python3); otherwise fitwatch's times print alone.
+/// /work/kvenv/bin/python, or python3) and FITWATCH_BENCH_NO_KERAS is unset; otherwise
+/// fitwatch's times print alone.
 enum CoreBenchmark {
     struct Case {
         var name: String
@@ -41,7 +42,8 @@ enum CoreBenchmark {
             let median = times.sorted()[times.count / 2]
             mine[c.name] = (median, loss)
         }
-        let keras = runKeras()
+        // FITWATCH_BENCH_NO_KERAS=1 times fitwatch alone (profiling without the Python child).
+        let keras = ProcessInfo.processInfo.environment["FITWATCH_BENCH_NO_KERAS"] == nil ? runKeras() : nil
         for c in cases {
             let (seconds, loss) = mine[c.name]!
             var line = String(format: "core %@: fitwatch %.3f s (final loss %.4f)", c.name, seconds, loss)

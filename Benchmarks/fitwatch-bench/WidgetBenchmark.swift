@@ -22,8 +22,9 @@ enum WidgetBenchmark {
         let sparkArea = Rect(x: 0, y: 0, width: 40, height: 1)
         let graphArea = Rect(x: 0, y: 0, width: 300, height: 100)
 
+        let cell = Cell("x", style: theme[.text])
         let fill = measure(area: chartArea) { buffer, area in
-            for y in area.y..<area.maxY { for x in area.x..<area.maxX { buffer[x, y] = Cell("x", style: theme[.text]) } }
+            for y in area.y..<area.maxY { for x in area.x..<area.maxX { buffer[x, y] = cell } }
         }
         report("fill 200x60 cell by cell (baseline)", fill, baseline: fill)
         let series = [LineChart.Series(name: "loss", values: train, style: theme[.trainLine]),

@@ -9,3 +9,4 @@ if wants("logs") { LogParseBenchmark.run() }
 if wants("widgets") { WidgetBenchmark.run() }
 if wants("core") { CoreBenchmark.run() }
 if wants("callback-stream") { CallbackStreamBenchmark.run() }
+if wants("diagnostics") { DiagnosticsBenchmark.run() }

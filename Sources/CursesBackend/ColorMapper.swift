@@ -9,6 +9,7 @@ public struct ColorMapper: Sendable, Equatable {
     /// Colours the terminal reports (`COLORS`); 8 when it has only the normal ANSI eight.
     public var colors: Int
 
+    /// A mapper for a terminal with `capability` reporting `colors` colours.
     public init(capability: ColorCapability, colors: Int) {
         self.capability = capability
         self.colors = colors

@@ -8,6 +8,7 @@ import TerminalCore
 public final class CursesTerminal: TerminalBackend {
     /// A one-line reason the terminal could not be used.
     public struct SetupError: Error, CustomStringConvertible {
+        /// The message, naming what failed.
         public var description: String
     }
 
@@ -107,6 +108,7 @@ public final class CursesTerminal: TerminalBackend {
         fclose(input)
     }
 
+    /// The terminal size now (ncurses updates it on a resize).
     public var size: Size { Size(width: Int(fw_cols()), height: Int(fw_lines())) }
 
     /// Draw the changed cells and refresh once.
@@ -152,6 +154,7 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
+    /// Ring the terminal bell.
     public func bell() { _ = beep() }
 
     // MARK: private
@@ -212,6 +215,11 @@ public final class CursesTerminal: TerminalBackend {
     /// Use the user's locale; if it is not UTF-8 try C.UTF-8 (present on every Debian and
     /// Ubuntu) so wide glyphs print. Returns whether the locale ends up UTF-8.
     static func selectLocale() -> Bool {
+        defer {
+            // Numbers stay in the C locale whatever the user's: a German locale must not turn
+            // `%.4g` into `0,0463` on the screen.
+            _ = setlocale(LC_NUMERIC, "C")
+        }
         _ = setlocale(LC_ALL, "")
         if isUTF8() { return true }
         if setlocale(LC_ALL, "C.UTF-8") != nil, isUTF8() { return true }

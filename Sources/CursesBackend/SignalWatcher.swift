@@ -15,6 +15,7 @@ public final class SignalWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
 
+    /// Watch `signals` until deinit, when their default actions come back.
     public init(signals: [Int32] = SignalWatcher.terminating) {
         var fds: [Int32] = [-1, -1]
         if Foundation.pipe(&fds) == 0 {

@@ -10,6 +10,13 @@ public struct CheckedRun: Sendable, Equatable {
     /// The findings, ordered as `Diagnostics.findings` orders them.
     public var findings: [Finding]
 
+    /// A run with its findings already computed (the spec check builds one directly).
+    public init(history: RunHistory, logLines: [String], findings: [Finding]) {
+        self.history = history
+        self.logLines = logLines
+        self.findings = findings
+    }
+
     /// Split a source's events at each `runStarted` (events before the first belong to it, as
     /// a printed summary or an early warning does) and diagnose each segment. A model given
     /// explicitly (`--model`) replaces what the log implied; a model printed once applies to

@@ -5,11 +5,6 @@ import TrainingLog
 /// Rules about the model and compile config: metrics that mean nothing, losses that do not
 /// fit the output. Certain with an exact config; some are suspected from the log alone.
 extension Diagnostics {
-    /// Epochs of exact-zero accuracy before a log alone suggests regression targets: a classifier
-    /// scores at least chance (1/k) most epochs, so 3 exact zeros in a row happen only when no
-    /// prediction can ever match its target.
-    static let zeroAccuracyEpochs = 3
-
     // MARK: accuracy-on-regression
 
     static func accuracyOnRegression(_ facts: RunFacts) -> [Finding] {
@@ -78,7 +73,7 @@ extension Diagnostics {
     }
 
     private static func suspectedAccuracyOnRegression(_ facts: RunFacts) -> [Finding] {
-        guard facts.epochs.count >= zeroAccuracyEpochs else { return [] }
+        guard facts.epochs.count >= Thresholds.zeroAccuracyEpochs else { return [] }
         let zero = facts.metrics.filter { metric in
             metric.isAccuracy && !metric.isValidation && facts.values(metric.printed).allSatisfy { $0 == 0 }
         }
@@ -285,7 +280,7 @@ extension Diagnostics {
     /// by the sum); keras/src/backend/tensorflow/nn.py and tf_keras/src/backend.py `_get_logits`
     /// (use the cached `_keras_logits` of a sigmoid/softmax output and warn).
     static func fromLogitsMismatch(_ facts: RunFacts) -> [Finding] {
-        guard facts.knowsCompileConfig, let model = facts.model else { return [] }
+        guard facts.knowsCompileConfig, let model = facts.model else { return suspectedFromLogits(facts) }
         return model.outputs.compactMap { spec -> Finding? in
             guard let loss = spec.loss, loss.kind.acceptsLogits,
                   let activation = model.outputActivation(spec.name) else { return nil }
@@ -335,6 +330,27 @@ extension Diagnostics {
             }
             return nil
         }
+    }
+
+    /// tf-keras (tf_keras/src/backend.py `_get_logits`) and Keras 3 on TensorFlow
+    /// (keras/src/backend/tensorflow/nn.py `_get_logits`) warn when from_logits=True meets a
+    /// sigmoid/softmax output; recorded with tf-keras 2.21.
+    private static func suspectedFromLogits(_ facts: RunFacts) -> [Finding] {
+        let marker = "received `from_logits=True`, but the `output` argument was produced by a"
+        guard let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.contains(marker) }) }).first else {
+            return []
+        }
+        let activation = line.contains("Softmax activation") ? "softmax" : "sigmoid"
+        return [Finding(
+            id: "from-logits-mismatch", severity: .info, confidence: .suspected, epoch: 1,
+            title: "from_logits=True on a \(activation) output",
+            evidence: ["Keras warned: \(line)", "suspected from the log alone: give the model file (--model) to be certain"],
+            explanation: "from_logits=True tells the loss its input is raw scores. TensorFlow-based Keras (tf-keras 2.x, "
+                + "Keras 3 on TensorFlow) notices the \(activation) output, computes the loss from the cached pre-activation "
+                + "values and warns, so the printed loss is right here (tf-keras 2.21 trains normally); Keras 3 on JAX or "
+                + "PyTorch would apply \(activation) twice and train badly.",
+            fix: "Either drop the activation and keep from_logits=True, or keep the \(activation) and use from_logits=False.",
+            metrics: facts.metrics.filter(\.isLoss).map(\.printed))]
     }
 
     static func lossClassName(_ kind: LossKind) -> String {
@@ -433,6 +449,28 @@ extension Diagnostics {
                 : "Use loss='sparse_categorical_crossentropy' with integer labels, or one-hot encode them "
                     + "(keras.utils.to_categorical(y, k)).",
             metrics: facts.metrics.filter(\.isLoss).map(\.printed))
+    }
+
+    // MARK: compile-metrics-name
+
+    /// Sources: keras/src/trainers/trainer.py `metrics_names` (the names of `self.metrics`, the
+    /// trackers) and keras/src/trainers/compile_utils.py `CompileMetrics` (`name = "compile_metrics"`),
+    /// read in 3.15.1; the S1 log ends with `compile_metrics: 0.00%` printed by a Keras 2 era script.
+    static func compileMetricsName(_ facts: RunFacts) -> [Finding] {
+        guard facts.flavour == nil || facts.flavour == .keras3,
+              let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.hasPrefix("compile_metrics:") }) }).first
+        else { return [] }
+        return [Finding(
+            id: "compile-metrics-name", severity: .info, confidence: .suspected, epoch: nil,
+            title: "a score printed as 'compile_metrics' is the first compiled metric",
+            evidence: ["the log prints: \(line)"],
+            explanation: "In Keras 3.x, model.metrics_names lists the metric trackers, ['loss', 'compile_metrics'], not "
+                + "the compiled metrics one by one (Keras 2 gave ['loss', 'accuracy']). A script that prints "
+                + "model.metrics_names[1] next to model.evaluate(...)[1] labels the first compiled metric "
+                + "'compile_metrics'; the number is that metric (e.g. accuracy).",
+            fix: "Use scores = model.evaluate(x, y, return_dict=True) and print scores['accuracy'] (or whichever "
+                + "metric) by name.",
+            metrics: [])]
     }
 
     /// The first line of `text` that mentions `word` (messages may hold whole tracebacks).

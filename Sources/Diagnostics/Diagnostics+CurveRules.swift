@@ -17,7 +17,7 @@ extension Diagnostics {
         var epoch: Int?
         var names: [String] = []
         for record in facts.history.epochs {
-            for (name, value) in record.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+            for (name, value) in record.metrics where !value.isFinite && PrintedMetric(name, outputs: facts.outputs).isLoss {
                 if epoch == nil { epoch = record.epoch }
                 if !names.contains(name) {
                     names.append(name)
@@ -27,7 +27,7 @@ extension Diagnostics {
             if epoch != nil { break }
         }
         if epoch == nil, let progress = facts.history.lastProgress {
-            for (name, value) in progress.metrics where PrintedMetric(name, outputs: facts.outputs).isLoss && !value.isFinite {
+            for (name, value) in progress.metrics where !value.isFinite && PrintedMetric(name, outputs: facts.outputs).isLoss {
                 epoch = progress.epoch
                 names.append(name)
                 evidence.append("\(name) = \(NumberText.keras(value)) at step \(progress.step) of epoch \(progress.epoch)")
@@ -138,12 +138,19 @@ extension Diagnostics {
 
     // MARK: stuck-metric
 
+    /// Values Keras logs beside the metrics that are settings, not measurements: a constant
+    /// learning rate (Keras 3 logs `learning_rate` to History, CSVLogger and TensorBoard when a
+    /// schedule or ReduceLROnPlateau is used; tf-keras logs `lr`) is expected to stand still.
+    static let settingNames: Set<String> = ["lr", "learning_rate"]
+
     static func stuckMetric(_ facts: RunFacts) -> [Finding] {
         guard facts.epochs.count >= Thresholds.minimumEpochs else { return [] }
         var stuck: [(metric: PrintedMetric, value: Double, loss: (Double, Double))] = []
-        for metric in facts.metrics where !metric.isLoss {
+        for metric in facts.metrics where !metric.isLoss && !settingNames.contains(metric.base) {
             let series = facts.values(metric.printed)
             guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { continue }
+            // Accuracy at 1.0 from the start is an easy (often small) validation set, not a fault.
+            if metric.isAccuracy && first == 1 { continue }
             let loss = facts.values(metric.companionLoss).filter(\.isFinite)
             guard let start = loss.first, let end = loss.last, start != 0,
                   abs(end - start) / abs(start) >= Thresholds.stuckLossChange else { continue }

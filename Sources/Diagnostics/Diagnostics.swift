@@ -37,6 +37,7 @@ public enum Diagnostics {
         found += constantLoss(facts)
         found += lossBalance(facts)
         found += earlyStoppingWithoutRestore(facts)
+        found += compileMetricsName(facts)
         return ordered(merged(found))
     }
 

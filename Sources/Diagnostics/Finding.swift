@@ -1,6 +1,11 @@
 /// How bad a finding is.
 public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIterable {
-    case info, warning, error
+    /// Worth knowing; `check` exits 0.
+    case info
+    /// A number that misleads or a run going wrong; `check` exits 1.
+    case warning
+    /// The run cannot learn or its numbers mean nothing; `check` exits 1.
+    case error
 
     private var rank: Int {
         switch self {
@@ -9,19 +14,25 @@ public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIter
         case .error: return 2
         }
     }
+    /// Info < warning < error.
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// Whether the model and compile config were known or the finding is inferred from a log.
 public enum Confidence: String, Sendable, Equatable, Codable {
-    case certain, suspected
+    /// From the exact model and compile config, or from the logged numbers themselves.
+    case certain
+    /// Inferred from a log or a printed summary; the evidence says from what.
+    case suspected
 }
 
 /// One thing fitwatch wants the user to know about a run.
 public struct Finding: Sendable, Equatable, Codable, Identifiable {
     /// Stable id (`accuracy-on-regression`); scripts match on it.
     public var id: String
+    /// How bad it is.
     public var severity: Severity
+    /// Whether the config was known or the finding is inferred from the log.
     public var confidence: Confidence
     /// The first (1-based) epoch it holds from; nil when it is about the config alone.
     public var epoch: Int?
@@ -36,6 +47,7 @@ public struct Finding: Sendable, Equatable, Codable, Identifiable {
     /// Metric names this finding is about (the monitor marks them).
     public var metrics: [String]
 
+    /// A finding; `metrics` names the printed metrics it is about.
     public init(id: String, severity: Severity, confidence: Confidence, epoch: Int?, title: String,
                 evidence: [String], explanation: String, fix: String, metrics: [String] = []) {
         self.id = id

@@ -39,6 +39,7 @@ public struct LossCheck: Sendable, Equatable {
     /// True when every row matched.
     public var holds: Bool { firstMismatchEpoch == nil }
 
+    /// Field by field (the mismatch tuple compared by its parts).
     public static func == (lhs: LossCheck, rhs: LossCheck) -> Bool {
         lhs.terms == rhs.terms && lhs.weightsKnown == rhs.weightsKnown && lhs.rowsChecked == rhs.rowsChecked
             && lhs.firstMismatchEpoch == rhs.firstMismatchEpoch && lhs.mismatch?.split == rhs.mismatch?.split
@@ -66,16 +67,17 @@ public struct LossCheck: Sendable, Equatable {
         var rows = 0
         var firstMismatch: Int?
         var mismatch: (String, Double, Double)?
-        for record in facts.epochs {
-            for split in ["", "val_"] {
-                guard let total = record.metrics[split + "loss"], total.isFinite else { continue }
-                let parts = outputs.map { record.metrics["\(split)\($0)_loss"] }
-                guard parts.allSatisfy({ $0?.isFinite == true }) else { continue }
-                let values = parts.map { $0! }
+        for split in ["", "val_"] {
+            let totals = facts.values(split + "loss")
+            let parts = outputs.map { facts.values("\(split)\($0)_loss") }
+            for row in totals.indices {
+                let total = totals[row]
+                guard total.isFinite, parts.allSatisfy({ $0[row].isFinite }) else { continue }
                 rows += 1
-                let sum = zip(weights, values).map(*).reduce(0, +)
-                if firstMismatch == nil, !matches(total: total, sum: sum, weights: weights) {
-                    firstMismatch = record.epoch
+                let sum = zip(weights, parts).map { $0 * $1[row] }.reduce(0, +)
+                let epoch = facts.epochs[row].epoch
+                if !matches(total: total, sum: sum, weights: weights), firstMismatch.map({ epoch < $0 }) ?? true {
+                    firstMismatch = epoch
                     mismatch = (split, total, sum)
                 }
             }
@@ -104,13 +106,14 @@ public struct LossCheck: Sendable, Equatable {
     static func fitWeights(_ facts: RunFacts, outputs: [String]) -> [Double]? {
         var rows: [[Double]] = []
         var totals: [Double] = []
-        for record in facts.epochs {
-            for split in ["", "val_"] {
-                guard let total = record.metrics[split + "loss"], total.isFinite else { continue }
-                let parts = outputs.compactMap { record.metrics["\(split)\($0)_loss"] }
-                guard parts.count == outputs.count, parts.allSatisfy(\.isFinite) else { continue }
-                rows.append(parts)
-                totals.append(total)
+        for split in ["", "val_"] {
+            let printedTotals = facts.values(split + "loss")
+            let parts = outputs.map { facts.values("\(split)\($0)_loss") }
+            for row in printedTotals.indices {
+                let values = parts.map { $0[row] }
+                guard printedTotals[row].isFinite, values.allSatisfy(\.isFinite) else { continue }
+                rows.append(values)
+                totals.append(printedTotals[row])
             }
         }
         let k = outputs.count

@@ -15,6 +15,7 @@ import TrainingLog
 ///  "optimizer":{"name":"adam","learning_rate":0.001}}
 /// ```
 public enum ModelGraphJSON {
+    /// The graph as one JSON object in the documented key order.
     public static func json(_ graph: ModelGraph) -> String {
         var out = "{\"name\":\(FindingReport.string(graph.name))"
         out += ",\"keras_version\":" + (graph.kerasVersion.map(FindingReport.string) ?? "null")

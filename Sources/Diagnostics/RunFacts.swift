@@ -19,6 +19,9 @@ struct RunFacts {
     let metrics: [PrintedMetric]
     /// Log lines beyond the callback messages (tracebacks, warnings the reader kept as noise).
     let extraLines: [String]
+    /// Per-epoch values of every printed metric over the complete epochs, built in one pass:
+    /// the rules read columns many times, and the monitor calls them once per changed frame.
+    let columns: [String: [Double]]
 
     init(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?, extraLines: [String] = []) {
         self.history = history
@@ -26,13 +29,43 @@ struct RunFacts {
         let model = model ?? history.model
         self.model = model
         self.flavour = flavour ?? model?.flavour ?? RunFacts.flavour(of: history.format)
-        epochs = history.epochs.filter(\.complete)
-        names = history.metricNames
+        let epochs = history.epochs.filter(\.complete)
+        self.epochs = epochs
+        // One pass, by position: Keras prints the same keys in the same order every epoch, so
+        // the key list is compared (cheap) and each value stored without hashing its name.
+        var names: [String] = []
+        var slotOfName: [String: Int] = [:]
+        var values: [[Double]] = []
+        var lastKeys: [String] = []
+        var slots: [Int] = []
+        for (row, record) in epochs.enumerated() {
+            if !record.metrics.keys.elementsEqual(lastKeys) {
+                lastKeys = Array(record.metrics.keys)
+                slots = lastKeys.map { key in
+                    if let slot = slotOfName[key] { return slot }
+                    slotOfName[key] = names.count
+                    names.append(key)
+                    values.append(Array(repeating: .nan, count: epochs.count))
+                    return names.count - 1
+                }
+            }
+            for (position, value) in record.metrics.values.enumerated() { values[slots[position]][row] = value }
+        }
+        var columns: [String: [Double]] = [:]
+        for (slot, name) in names.enumerated() { columns[name] = values[slot] }
+        // Names seen only in a cut-off epoch or the running epoch still count (as `metricNames`).
+        for name in history.epochs.filter({ !$0.complete }).flatMap(\.metrics.keys) + (history.lastProgress?.metrics.keys.elements ?? [])
+        where slotOfName[name] == nil {
+            slotOfName[name] = names.count
+            names.append(name)
+        }
+        self.names = names
         let modelOutputs = model?.outputs.map(\.name) ?? []
         outputs = modelOutputs.count > 1 ? modelOutputs
-            : (modelOutputs.isEmpty ? PrintedMetric.outputNames(in: history.metricNames) : [])
+            : (modelOutputs.isEmpty ? PrintedMetric.outputNames(in: names) : [])
         let outputNames = outputs
         metrics = names.map { PrintedMetric($0, outputs: outputNames) }
+        self.columns = columns
     }
 
     static func flavour(of format: LogFormat) -> KerasFlavour? {
@@ -61,7 +94,9 @@ struct RunFacts {
     }
 
     /// Per-epoch values of a printed metric over the complete epochs (NaN where missing).
-    func values(_ name: String) -> [Double] { epochs.map { $0.metrics[name] ?? .nan } }
+    func values(_ name: String) -> [Double] {
+        columns[name] ?? Array(repeating: .nan, count: epochs.count)
+    }
 
     /// True when the log printed this name.
     func has(_ name: String) -> Bool { names.contains(name) }

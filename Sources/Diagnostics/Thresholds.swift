@@ -10,6 +10,11 @@ public enum Thresholds {
     /// for 3-4 epochs in a healthy run, e.g. S9's first epochs).
     public static let minimumEpochs = 5
 
+    /// Epochs of exact-zero accuracy before a log alone suggests regression targets: a classifier
+    /// scores at least chance (1/k) most epochs, so 3 exact zeros in a row happen only when no
+    /// prediction can ever match its target.
+    public static let zeroAccuracyEpochs = 3
+
     /// A metric is stuck when every epoch printed the same value while its loss moved by at
     /// least this fraction; below 1% the loss is flat too and the model simply converged.
     public static let stuckLossChange = 0.01

@@ -29,8 +29,8 @@ struct LayerConfigReader {
 
     /// Read the layers of a `Functional`/`Model` or `Sequential` config.
     func layers(modelClass: String, config: JSONValue) throws -> (layers: [Layer], inputs: [String], outputs: [String]) {
-        guard let entries = config["layers"]?.array else {
-            throw ModelFileError(file: file, problem: "model config of class \(modelClass) has no \"layers\" list")
+        guard let entries = config["layers"]?.array, !entries.isEmpty else {
+            throw ModelFileError(file: file, problem: "model config of class \(modelClass) has no layers")
         }
         var names: [String] = []
         for (index, entry) in entries.enumerated() {

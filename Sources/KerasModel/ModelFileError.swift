@@ -5,6 +5,7 @@ public struct ModelFileError: Error, Sendable, Equatable, CustomStringConvertibl
     /// What is wrong, as a clause (`not a Keras model: no "class_name"`).
     public var problem: String
 
+    /// An error about `file`.
     public init(file: String, problem: String) {
         self.file = file
         self.problem = problem

@@ -39,6 +39,7 @@ public struct Layer: Sendable, Equatable, Codable, Hashable {
     /// Keras adds it to the printed total `loss` but to no per-output loss.
     public var hasRegularizer: Bool
 
+    /// A layer; only `name` and `className` are required (an opaque node).
     public init(name: String, className: String, outputShape: [Int?]? = nil, parameters: Int? = nil,
                 activation: String? = nil, units: Int? = nil, rate: Double? = nil, inbound: [String] = [],
                 hasRegularizer: Bool = false) {
@@ -75,6 +76,7 @@ public struct OutputSpec: Sendable, Equatable, Codable {
     /// a run spec); nil from model files, which never describe the data.
     public var target: TargetEncoding?
 
+    /// An output; the weight defaults to Keras's 1.0.
     public init(name: String, loss: LossSpec? = nil, lossWeight: Double = 1.0, metrics: [String] = [],
                 target: TargetEncoding? = nil) {
         self.name = name
@@ -87,12 +89,14 @@ public struct OutputSpec: Sendable, Equatable, Codable {
 
 /// A loss as compiled: which function and its options.
 public struct LossSpec: Sendable, Equatable, Codable, Hashable {
+    /// The loss function.
     public var kind: LossKind
     /// `from_logits=True` on a cross-entropy loss.
     public var fromLogits: Bool
     /// The name exactly as the user gave it, for messages.
     public var configuredName: String
 
+    /// A loss; `configuredName` defaults to the canonical Keras name.
     public init(kind: LossKind, fromLogits: Bool = false, configuredName: String? = nil) {
         self.kind = kind
         self.fromLogits = fromLogits
@@ -102,8 +106,11 @@ public struct LossSpec: Sendable, Equatable, Codable, Hashable {
 
 /// The optimizer as compiled.
 public struct OptimizerSpec: Sendable, Equatable, Codable {
+    /// The optimizer's Keras name (`adam`, `SGD`).
     public var name: String
+    /// The configured learning rate, when a number.
     public var learningRate: Double?
+    /// An optimizer spec.
     public init(name: String, learningRate: Double? = nil) {
         self.name = name
         self.learningRate = learningRate
@@ -128,6 +135,7 @@ public struct ModelGraph: Sendable, Equatable, Codable {
     /// How fitwatch came to know it.
     public var provenance: ModelProvenance
 
+    /// A graph with its compile configuration.
     public init(name: String, layers: [Layer], inputs: [String], outputs: [OutputSpec],
                 optimizer: OptimizerSpec? = nil, kerasVersion: String? = nil, provenance: ModelProvenance) {
         self.name = name

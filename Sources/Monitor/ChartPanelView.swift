@@ -5,10 +5,11 @@ import Widgets
 /// the title says which options are on.
 struct ChartPanelView: Widget {
     var state: MonitorState
+    var layout: MonitorLayout
 
     func render(into buffer: inout Buffer, area: Rect) {
         let theme = state.theme
-        let family = state.selectedFamily
+        let family = layout.families.isEmpty ? nil : layout.families[min(state.selectedMetric, layout.families.count - 1)]
         var options: [String] = [state.chart.perBatch ? "per batch" : "per epoch"]
         if state.chart.logScale { options.append("log") }
         if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }

@@ -7,15 +7,18 @@ public enum Command: Sendable, Equatable, CaseIterable {
     case up, down, left, right, details, back
     case graph, warnings, chart
     case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
-    case pause, faster, slower
+    case pause, step, faster, slower
 }
 
 /// The keys, once: which input means which command, and how help and the status line name it.
 public enum KeyMap {
     /// One line of help: the keys as shown and what they do.
     public struct Binding: Sendable, Equatable {
+        /// The keys as help shows them (`↑↓ jk`).
         public var keys: String
+        /// What they do.
         public var command: Command
+        /// The help text.
         public var help: String
     }
 
@@ -36,6 +39,7 @@ public enum KeyMap {
         Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
         Binding(keys: "[ ]", command: .zoomIn, help: "zoom to the last N epochs / zoom out"),
         Binding(keys: "space", command: .pause, help: "pause or resume (replay, training)"),
+        Binding(keys: "n", command: .step, help: "one more epoch while paused (replay, training)"),
         Binding(keys: "+ -", command: .faster, help: "replay faster / slower"),
     ]
 
@@ -61,6 +65,7 @@ public enum KeyMap {
             case "[": return .zoomIn
             case "]": return .zoomOut
             case " ": return .pause
+            case "n": return .step
             case "+", "=": return .faster
             case "-", "_": return .slower
             default: return nil

@@ -19,7 +19,17 @@ struct GraphPanelView: Widget {
         init(state: MonitorState, run: RunState) {
             breakdown = LossBreakdown(state: state, run: run)
             known = state.model(of: run)
-            model = known ?? GraphPanelView.derivedModel(breakdown)
+            if var model = known {
+                // Draw the weights the breakdown settled on (fitted when the config is unknown).
+                for index in model.outputs.indices {
+                    if let part = breakdown.outputs.first(where: { $0.output == model.outputs[index].name }), let weight = part.weight {
+                        model.outputs[index].lossWeight = weight
+                    }
+                }
+                self.model = model
+            } else {
+                model = GraphPanelView.derivedModel(breakdown)
+            }
             let index = min(state.selectedLoss, breakdown.outputs.count)
             selectedOutput = index == 0 ? nil : breakdown.outputs[index - 1].output
         }

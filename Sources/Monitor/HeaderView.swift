@@ -39,11 +39,14 @@ struct HeaderView: Widget {
         buffer.write(right, x: area.maxX - rightWidth, y: area.y, clip: line1)
 
         x += 1
-        x = buffer.write(id.rawValue, x: x, y: area.y, style: over(theme[.text], base), clip: leftClip)
-        if run.history.format != .unknown {
-            x = buffer.write(" · \(run.history.format.rawValue)", x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)
-        }
         let (word, wordKey) = stateWord(run)
+        let format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
+        // The state says more than the full path: the name gives way first (to 12 columns).
+        let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
+        // Cut from the left: the end of a path (the file name) is the part that tells runs apart.
+        let name = id.rawValue.count <= nameRoom ? id.rawValue : String(state.glyphs.ellipsis) + String(id.rawValue.suffix(nameRoom - 1))
+        x = buffer.write(name, x: x, y: area.y, style: over(theme[.text], base), clip: leftClip)
+        x = buffer.write(format, x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)
         x = buffer.write(" · ", x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)
         let room = max(0, leftClip.maxX - x)
         buffer.write(Span.fit(word, width: min(word.count, room), ellipsis: state.glyphs.ellipsis), x: x, y: area.y,

@@ -24,6 +24,7 @@ public struct LossBreakdown: Sendable, Equatable {
         public var share: Double?
     }
 
+    /// Every output's part, in output order.
     public var outputs: [Part]
     /// The latest total loss.
     public var total: Double?
@@ -33,16 +34,22 @@ public struct LossBreakdown: Sendable, Equatable {
         self.init(history: run.history, model: state.model(of: run))
     }
 
+    /// The breakdown of `history` under `model` (nil: outputs from the metric names).
     public init(history: RunHistory, model: ModelGraph?) {
         let last = history.epochs.last?.metrics ?? history.lastProgress?.metrics ?? [:]
         total = last["loss"]
         var parts: [Part] = []
         if let model, !model.outputs.isEmpty {
             let single = model.outputs.count == 1
-            for spec in model.outputs {
-                let key = single ? "loss" : spec.name + "_loss"
-                parts.append(Part(output: spec.name, key: key, loss: spec.loss, weight: spec.lossWeight,
-                                  weightFitted: false, current: last[key], share: nil))
+            let keys = model.outputs.map { single ? "loss" : $0.name + "_loss" }
+            // A printed summary names the outputs but not the compile config: the weights
+            // then come from the log, not from OutputSpec's default of 1.0.
+            let fitted = model.provenance.isExact || single ? nil : LossBreakdown.fitWeights(history: history, keys: keys)
+            for (spec, key) in zip(model.outputs, keys) {
+                let index = parts.count
+                let weight = model.provenance.isExact || single ? spec.lossWeight : fitted?[index]
+                parts.append(Part(output: spec.name, key: key, loss: model.provenance.isExact ? spec.loss : nil,
+                                  weight: weight, weightFitted: fitted != nil, current: last[key], share: nil))
             }
         } else {
             let bases = history.metricNames.filter { !$0.hasPrefix("val_") }

@@ -20,6 +20,7 @@ public struct MetricFamily: Sendable, Equatable {
 
     /// The name without `val_` (`loss`, `out2_accuracy`).
     public var name: String
+    /// What the row measures.
     public var kind: Kind
     /// The output this metric is about, in a multi-output model.
     public var output: String?
@@ -28,6 +29,7 @@ public struct MetricFamily: Sendable, Equatable {
     /// The validation key (`val_<name>`), when the run logs it.
     public var validation: String?
 
+    /// A row named `name`.
     public init(name: String, kind: Kind, output: String? = nil, train: String? = nil, validation: String? = nil) {
         self.name = name
         self.kind = kind

@@ -12,6 +12,7 @@ public struct MetricSummary: Sendable, Equatable {
     public var best: Double?
     /// The 1-based epoch (or batch index) of `best`.
     public var bestAt: Int?
+    /// Where the latest values head, nil with fewer than two finite values.
     public var trend: Trend?
 
     /// Relative change under which the trend counts as flat: 0.5 %, below the noise of a

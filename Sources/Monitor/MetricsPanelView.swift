@@ -16,7 +16,7 @@ import Widgets
 /// ```
 struct MetricsPanelView: Widget {
     var state: MonitorState
-    var firstFamily: Int
+    var layout: MonitorLayout
 
     /// Columns of one side after the sparkline: " " value(7) " " best@epoch(11) " " trend.
     /// 7 holds any 4-significant-digit value (`0.04631`, `1.235e4`); 11 holds one with `@300`.
@@ -32,7 +32,7 @@ struct MetricsPanelView: Widget {
         panel.render(into: &buffer, area: area)
         let inner = panel.inner(of: area)
         guard !inner.isEmpty, let run = state.selectedRunState else { return }
-        let families = state.families
+        let families = layout.families
         guard !families.isEmpty else {
             buffer.write("no epochs yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
@@ -57,10 +57,10 @@ struct MetricsPanelView: Widget {
         }
 
         var y = inner.y + 1
-        for index in firstFamily..<families.count {
+        for index in layout.firstFamily..<families.count {
             guard y < inner.maxY else { break }
             let family = families[index]
-            let lines = state.lineCount(of: family, run: run)
+            let lines = layout.lineCounts[index]
             let rowArea = Rect(x: inner.x, y: y, width: inner.width, height: min(lines, inner.maxY - y))
             let selected = index == min(state.selectedMetric, families.count - 1)
             if selected { buffer.fill(rowArea, with: Cell(" ", style: theme[.selection])) }

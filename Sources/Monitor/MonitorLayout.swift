@@ -12,14 +12,24 @@ import TerminalCore
 /// status        1 row: the keys that apply
 /// ```
 public struct MonitorLayout: Sendable, Equatable {
+    /// The two header rows.
     public var header: Rect
+    /// The run bar (empty with one source).
     public var runBar: Rect
+    /// The metrics table (empty when the graph takes the body).
     public var metrics: Rect
+    /// The chart, graph or warnings panel.
     public var main: Rect
+    /// The rows naming current findings.
     public var findingsStrip: Rect
+    /// The status line.
     public var status: Rect
     /// The first family drawn in the metrics panel (it scrolls to keep the selection visible).
     public var firstFamily: Int
+    /// The selected run's metric rows, computed once per frame (it walks every epoch).
+    public var families: [MetricFamily]
+    /// Screen lines of each row.
+    public var lineCounts: [Int]
 
     /// The share of the body the metrics table may take: under half, so the chart keeps
     /// at least as many rows as the table at 80x24.
@@ -36,9 +46,10 @@ public struct MonitorLayout: Sendable, Equatable {
         let stripRows = state.mode == .warnings ? 0 : min(findingCount, state.size.height >= 40 ? 3 : 2)
         let (body, strip) = bodyAndStrip.splitBottom(stripRows)
 
+        let families = state.families
         var lines: [Int] = []
         if let run = state.selectedRunState {
-            lines = state.families.map { state.lineCount(of: $0, run: run) }
+            lines = families.map { state.lineCount(of: $0, run: run) }
         }
         // Border (2) + column headings (1) + the rows.
         let wanted = 3 + max(lines.reduce(0, +), 1)
@@ -67,15 +78,16 @@ public struct MonitorLayout: Sendable, Equatable {
         self.findingsStrip = strip
         self.status = status
         self.firstFamily = first
+        self.families = families
+        self.lineCounts = lines
     }
 
     /// The family drawn on screen row `y`, if any.
     public func familyIndex(atRow y: Int, state: MonitorState) -> Int? {
-        guard let run = state.selectedRunState else { return nil }
+        guard state.selectedRunState != nil else { return nil }
         var row = metrics.y + 2
-        let families = state.families
         for index in firstFamily..<families.count {
-            let count = state.lineCount(of: families[index], run: run)
+            let count = lineCounts[index]
             if y >= row && y < row + count { return index }
             row += count
             if row >= metrics.maxY - 1 { break }

@@ -158,6 +158,8 @@ extension MonitorState {
             chart.zoom = steps[next]
         case .pause:
             if let id = selectedSource { return [.control(id, .togglePause)] }
+        case .step:
+            if let id = selectedSource { return [.control(id, .step)] }
         case .faster, .slower:
             guard let id = selectedSource else { return [] }
             var speed = 1.0

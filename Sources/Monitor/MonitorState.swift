@@ -33,6 +33,7 @@ public struct MonitorState: Sendable {
 
     /// How the chart draws the selected metric.
     public struct ChartOptions: Sendable, Equatable {
+        /// Plot log10 of the values.
         public var logScale = false
         /// TensorBoard's smoothing weight, 0 for none.
         public var smoothing = 0.0
@@ -40,6 +41,7 @@ public struct MonitorState: Sendable {
         public var perBatch = false
         /// Show only the last N epochs (or batches); nil for all.
         public var zoom: Int?
+        /// Everything off: linear, raw, per epoch, all epochs.
         public init() {}
     }
 
@@ -58,8 +60,11 @@ public struct MonitorState: Sendable {
     public var runs: [SourceID: RunState] = [:]
     /// Sources in the order they were given (or first heard from).
     public var sourceOrder: [SourceID] = []
+    /// Index into `sourceOrder` of the run shown.
     public var selectedRun = 0
+    /// The panel arrows act on.
     public var focus: Panel = .metrics
+    /// What the main panel shows.
     public var mode: Mode = .chart
     /// Index into the selected run's metric families.
     public var selectedMetric = 0
@@ -67,7 +72,9 @@ public struct MonitorState: Sendable {
     public var selectedLoss = 0
     /// Index into the selected run's findings.
     public var selectedFinding = 0
+    /// How the chart draws.
     public var chart = ChartOptions()
+    /// The help overlay is open.
     public var helpVisible = false
     /// The selected finding's explanation and fix are open.
     public var detailOpen = false
@@ -77,6 +84,7 @@ public struct MonitorState: Sendable {
     public var bellOnNewFinding = false
     /// A model given with `--model`, used where a run has no exactly known model.
     public var modelOverride: ModelGraph?
+    /// The terminal size the frame is laid out for.
     public var size: Size
     /// The clock, in seconds, as of the last tick.
     public var clock: Double = 0
@@ -86,9 +94,10 @@ public struct MonitorState: Sendable {
     public var theme: Theme = .dark
     /// Bumped whenever something visible changed; the loop redraws only then.
     public private(set) var revision = 0
-    /// Why a finding id showed up first; the rules themselves.
+    /// The rules that find problems in a run (injected so tests can fix the findings).
     public var diagnose: Diagnose
 
+    /// An empty monitor of `size` whose findings come from `diagnose`.
     public init(size: Size = Size(width: 80, height: 24), diagnose: @escaping Diagnose = MonitorState.rules) {
         self.size = size
         self.diagnose = diagnose
@@ -141,7 +150,9 @@ public struct MonitorState: Sendable {
         if flashUntil != nil { return true }
         return runs.values.contains { run in
             switch run.sourceState {
-            case .live?, .following?, .connecting?, .replaying?, .reconnecting?: return run.history.end == nil
+            // Only a live source's elapsed time moves; the reconnect countdown is reported by
+            // the source as new states.
+            case .live?: return run.history.end == nil
             default: return false
             }
         }

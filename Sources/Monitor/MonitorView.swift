@@ -14,9 +14,9 @@ public enum MonitorView {
         let layout = MonitorLayout(state: state)
         HeaderView(state: state).render(into: &buffer, area: layout.header)
         if !layout.runBar.isEmpty { RunBarView(state: state).render(into: &buffer, area: layout.runBar) }
-        MetricsPanelView(state: state, firstFamily: layout.firstFamily).render(into: &buffer, area: layout.metrics)
+        if !layout.metrics.isEmpty { MetricsPanelView(state: state, layout: layout).render(into: &buffer, area: layout.metrics) }
         switch state.mode {
-        case .chart: ChartPanelView(state: state).render(into: &buffer, area: layout.main)
+        case .chart: ChartPanelView(state: state, layout: layout).render(into: &buffer, area: layout.main)
         case .graph: GraphPanelView(state: state).render(into: &buffer, area: layout.main)
         case .warnings: WarningsPanelView(state: state).render(into: &buffer, area: layout.main)
         }

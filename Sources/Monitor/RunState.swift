@@ -28,6 +28,7 @@ public struct RunState: Sendable {
     /// The last raw output line (a wrapped command's own prints).
     public var lastOutput: String?
 
+    /// A source not heard from yet.
     public init() {}
 
     /// The Keras line of releases that produced the run, from the model or the log format;
@@ -49,15 +50,14 @@ public struct RunState: Sendable {
     }
 
     /// Seconds of training so far: the epoch times Keras printed, plus the time since the
-    /// last epoch while the source is live. Nil when nothing printed a time.
+    /// last epoch while the source is live (data arriving). A followed file that stopped
+    /// growing does not count on: nobody knows whether its run is still going. Nil when
+    /// nothing printed a time and the source is not live.
     public func elapsed(now: Double) -> Double? {
         let printed = history.epochs.compactMap(\.seconds)
         var total = printed.isEmpty ? nil : printed.reduce(0, +)
-        let running = history.end == nil && (sourceState == .live || sourceState == .following)
-        if running, let since = lastEpochSeen ?? firstSeen {
+        if history.end == nil, sourceState == .live, let since = lastEpochSeen ?? firstSeen {
             total = (total ?? 0) + max(0, now - since)
-        } else if total == nil, let firstSeen, history.end == nil, sourceState != .finished {
-            total = max(0, now - firstSeen)
         }
         return total
     }

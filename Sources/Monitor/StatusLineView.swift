@@ -18,7 +18,7 @@ struct StatusLineView: Widget {
         }
         // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
-        else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("+ -", "speed")] }
+        else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         return entries

@@ -78,7 +78,25 @@ public final class Optimizer {
                     parameter.gradient.withUnsafeBufferPointer { g in
                         parameter.slot0.withUnsafeMutableBufferPointer { m in
                             parameter.slot1.withUnsafeMutableBufferPointer { s in
-                                for i in 0..<n {
+                                // SIMD8 chunks: Adam's sqrt and divide per weight were a quarter of the digits fit.
+                                let b1 = SIMD8<Float>(repeating: 1 - beta1), b2 = SIMD8<Float>(repeating: 1 - beta2)
+                                let a8 = SIMD8<Float>(repeating: alpha), e8 = SIMD8<Float>(repeating: epsilon)
+                                let vectorEnd = n - n % 8
+                                var i = 0
+                                while i < vectorEnd {
+                                    let gi = UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    var mi = UnsafeRawPointer(m.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    var si = UnsafeRawPointer(s.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    var vi = UnsafeRawPointer(v.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+                                    mi += (gi - mi) * b1
+                                    si += (gi * gi - si) * b2
+                                    vi -= (mi * a8) / (si.squareRoot() + e8)
+                                    UnsafeMutableRawPointer(m.baseAddress! + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(s.baseAddress! + i).storeBytes(of: si, as: SIMD8<Float>.self)
+                                    UnsafeMutableRawPointer(v.baseAddress! + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+                                    i += 8
+                                }
+                                for i in vectorEnd..<n {
                                     m[i] += (g[i] - m[i]) * (1 - beta1)
                                     s[i] += (g[i] * g[i] - s[i]) * (1 - beta2)
                                     v[i] -= (m[i] * alpha) / (s[i].squareRoot() + epsilon)

@@ -19,6 +19,7 @@ public struct AutoReader: LogReader {
     /// Bytes to look at before giving up on a CSV or JSON first line: 64 KiB.
     private static let detectionLimit = 1 << 16
 
+    /// `format` skips detection (the `--format` override); nil detects from the first bytes.
     public init(format: LogFormat? = nil) {
         if let format { inner = Self.reader(for: format) }
     }
@@ -44,6 +45,7 @@ public struct AutoReader: LogReader {
         }
     }
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         if inner != nil { return feedInner(bytes) }
         head.append(contentsOf: bytes)
@@ -54,6 +56,7 @@ public struct AutoReader: LogReader {
         return feedInner(buffered)
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if inner == nil {
@@ -108,7 +111,9 @@ public struct AutoReader: LogReader {
            head.prefix(12).contains(where: { $0 < 9 }) {
             return .tensorBoard
         }
-        if head.count < 12, head.contains(0), !final { return nil }
+        // Too short to tell a TFRecord length (bytes 4...7 zero) from text: wait, unless a
+        // non-zero byte at 4... already rules TFRecord out.
+        if !final, head.count < 12, head.count <= 4 || head[4..<min(8, head.count)].allSatisfy({ $0 == 0 }) { return nil }
         var index = 0
         while index < head.count, [9, 10, 13, 32].contains(head[index]) { index += 1 }
         guard index < head.count else { return final ? .unknown : nil }
@@ -121,7 +126,6 @@ public struct AutoReader: LogReader {
             }
             return classifyLine(head[index..<newline])
         }
-        if head.count < 12, first < 9, !final { return nil }
         return .unknown
     }
 

@@ -4,13 +4,18 @@ import Collections
 /// (metric order is the order Keras logged), numbers keep their exact text so a model
 /// config re-serialises byte-for-byte equivalent (`32` stays `32`, not `32.0`).
 public enum FitwatchStreamJSON: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// The number exactly as written (`1e-07`, `32`, `-0.5`); also `NaN`/`Infinity` if a
     /// non-conforming writer (Python's default `json.dumps`) produced them.
     case number(String)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array.
     case array([FitwatchStreamJSON])
+    /// An object, members in written order (a repeated key keeps its last value).
     case object(OrderedDictionary<String, FitwatchStreamJSON>)
 
     /// Parse one complete JSON text (surrounding whitespace allowed); nil when it is not one.
@@ -117,21 +122,7 @@ public enum FitwatchStreamJSON: Sendable, Equatable {
     }
 
     private static func writeString(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += ExportJSON.string(text)
     }
 
     private static func nonFinite(_ text: String) -> Double? {
@@ -161,7 +152,12 @@ private struct Parser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     private mutating func value(depth: Int) -> FitwatchStreamJSON? {
@@ -179,10 +175,12 @@ private struct Parser {
         }
     }
 
-    private mutating func literal(_ word: String, _ result: FitwatchStreamJSON) -> FitwatchStreamJSON? {
-        let utf8 = Array(word.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return nil }
-        index += utf8.count
+    private mutating func literal(_ word: StaticString, _ result: FitwatchStreamJSON) -> FitwatchStreamJSON? {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return nil }
+        let matches = word.withUTF8Buffer { expected in bytes[index..<index + count].elementsEqual(expected) }
+        guard matches else { return nil }
+        index += count
         return result
     }
 
@@ -261,6 +259,16 @@ private struct Parser {
 
     private mutating func string() -> String? {
         index += 1  // opening quote
+        // Fast path: most strings (keys, names) hold no escape, so they are one UTF-8 run.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { return nil }
+            index = end + 1
+            return text
+        }
         let source = bytes
         var scalars = String.UnicodeScalarView()
         var runStart = index

@@ -42,7 +42,7 @@ public struct FitwatchStreamReader: LogReader {
     }
 
     /// The graph the KerasModel module reads from a header's model and compile config,
-    /// tagged `.callback`, with the header's Keras version when the config lacks one.
+    /// tagged `.callback`, carrying the exact Keras version the header names.
     public static let defaultGraph: GraphBuilder = { header in
         guard let model = header.modelConfigJSON else { return nil }
         var graph = try ModelFileReader.graph(modelConfigJSON: Data(model.utf8),
@@ -62,6 +62,7 @@ public struct FitwatchStreamReader: LogReader {
     /// This reader's longest line; longer ones are cut into noise at this many bytes.
     public let maximumLineBytes: Int
 
+    /// Consume the next bytes; return the events of the lines they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
@@ -94,6 +95,7 @@ public struct FitwatchStreamReader: LogReader {
         String(decoding: bytes.prefix(200), as: UTF8.self) + "… (\(bytes.count) bytes without a newline)"
     }
 
+    /// The input ended: read a last line without a newline, report a cut-off epoch.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !pending.isEmpty {

@@ -28,9 +28,11 @@ public struct Glyphs: Sendable, Equatable {
     public var arrowDown: Character
     /// Points right: the selected row's marker, "more to the right".
     public var arrowRight: Character
-    /// Trend marks: rising, falling, flat.
+    /// Trend mark: rising.
     public var trendUp: Character
+    /// Trend mark: falling.
     public var trendDown: Character
+    /// Trend mark: flat.
     public var trendFlat: Character
     /// Drawn where a value is NaN or infinite.
     public var nanMarker: Character

@@ -15,6 +15,9 @@ public struct GraphDiagram: Widget, Sendable {
     public enum Mode: Sendable, Equatable {
         /// The diagram when it fits, else the compact list.
         case auto
+        /// The diagram when it fits, else the diagram with one-line boxes (`A Dense relu
+        /// (None, 32)`, 3 rows a layer instead of 5) when that fits, else the compact list.
+        case fit
         /// Always the diagram, scrolled by `scrollX`/`scrollY`.
         case diagram
         /// Always the compact list, scrolled by `scrollY`.
@@ -64,6 +67,12 @@ public struct GraphDiagram: Widget, Sendable {
         return Size(width: layout.width, height: layout.height)
     }
 
+    /// The size of the diagram with one-line boxes (what `.fit` tries second).
+    public var oneLineDiagramSize: Size {
+        let layout = makeLayout(oneLine: true)
+        return Size(width: layout.width, height: layout.height)
+    }
+
     /// The number of lines of the compact list.
     public var compactLineCount: Int { compactLines().count }
 
@@ -75,13 +84,20 @@ public struct GraphDiagram: Widget, Sendable {
             renderCompact(into: &buffer, area: area)
         case .diagram:
             renderDiagram(makeLayout(), into: &buffer, area: area)
-        case .auto:
+        case .auto, .fit:
             let layout = makeLayout()
             if layout.width <= area.width && layout.height <= area.height {
                 renderDiagram(layout, into: &buffer, area: area)
-            } else {
-                renderCompact(into: &buffer, area: area)
+                return
             }
+            if mode == .fit {
+                let small = makeLayout(oneLine: true)
+                if small.width <= area.width && small.height <= area.height {
+                    renderDiagram(small, into: &buffer, area: area)
+                    return
+                }
+            }
+            renderCompact(into: &buffer, area: area)
         }
     }
 
@@ -164,9 +180,38 @@ public struct GraphDiagram: Widget, Sendable {
         }
     }
 
-    private func makeLayout() -> GraphLayout {
-        GraphLayout(model: model, lines: lines, highlighted: isHighlighted)
+    private func makeLayout(oneLine: Bool = false) -> GraphLayout {
+        GraphLayout(model: model, oneLine: oneLine, lines: oneLine ? oneLineText : lines, highlighted: isHighlighted)
     }
+
+    /// A box's single line in one-line boxes: the three lines joined, shortest first to go.
+    private func oneLineText(_ kind: GraphLayout.Kind) -> [String] {
+        switch kind {
+        case .dummy: return []
+        case .total: return ["total = \(totalText)"]
+        case .layer:
+            return [lines(kind).filter { !$0.isEmpty }.joined(separator: " ")]
+        case .loss(let index):
+            // The first wording that fits a one-line loss box: long loss names give way to
+            // the aliases Keras accepts (`bce`, `cce`), then the word "loss", then the name.
+            let output = model.outputs[index]
+            let short = output.loss.map { loss in
+                (GraphDiagram.lossAliases[loss.kind] ?? loss.configuredName) + (loss.fromLogits ? " (logits)" : "")
+            } ?? "loss ?"
+            let value = "\(formatMetric(output.lossWeight)) \(times) \(valueText(index))"
+            let candidates = ["\(output.name) loss \(lossName(output)) \(value)", "\(output.name) loss \(short) \(value)",
+                              "\(output.name) \(short) \(value)", "\(output.name) \(value)"]
+            let room = GraphLayout.maxLossBoxWidth - 4
+            return [candidates.first { $0.count <= room } ?? candidates[candidates.count - 1]]
+        }
+    }
+
+    /// Short names Keras itself accepts for the losses whose names do not fit one-line boxes.
+    static let lossAliases: [LossKind: String] = [
+        .binaryCrossentropy: "bce", .categoricalCrossentropy: "cce", .sparseCategoricalCrossentropy: "sparse cce",
+        .meanSquaredError: "mse", .meanAbsoluteError: "mae", .meanAbsolutePercentageError: "mape",
+        .meanSquaredLogarithmicError: "msle", .kullbackLeiblerDivergence: "kld",
+    ]
 
     // MARK: diagram
 
@@ -176,7 +221,7 @@ public struct GraphDiagram: Widget, Sendable {
         var stems: [(x: Int, y: Int, lit: Bool, source: Int)] = []
 
         for (r, groups) in layout.routes.enumerated() {
-            let channelTop = layout.rankY[r] + GraphLayout.boxHeight
+            let channelTop = layout.rankY[r] + layout.boxHeight
             let arrowRow = layout.rankY[r + 1] - 1
             for group in groups {
                 let source = layout.nodes[group.source]
@@ -206,9 +251,9 @@ public struct GraphDiagram: Widget, Sendable {
         // Dummies are vertical lines through their rank's rows.
         for node in layout.nodes where node.kind == .dummy {
             let top = layout.rankY[node.rank]
-            grid.vertical(x: node.x, from: top, to: top + GraphLayout.boxHeight - 1, highlight: node.highlighted)
+            grid.vertical(x: node.x, from: top, to: top + layout.boxHeight - 1, highlight: node.highlighted)
             grid.add(.up, x: node.x, y: top, highlight: node.highlighted)
-            grid.add(.down, x: node.x, y: top + GraphLayout.boxHeight - 1, highlight: node.highlighted)
+            grid.add(.down, x: node.x, y: top + layout.boxHeight - 1, highlight: node.highlighted)
         }
 
         // Place the diagram: centred when narrower than the area, else scrolled.
@@ -234,7 +279,7 @@ public struct GraphDiagram: Widget, Sendable {
 
         for node in layout.nodes where node.kind != .dummy {
             let style = boxStyle(node)
-            let top = layout.rankY[node.rank], right = node.x + node.width - 1, bottom = top + GraphLayout.boxHeight - 1
+            let top = layout.rankY[node.rank], right = node.x + node.width - 1, bottom = top + layout.boxHeight - 1
             for x in node.x + 1..<right {
                 put(glyphs.horizontal, x, top, style)
                 put(glyphs.horizontal, x, bottom, style)
@@ -243,7 +288,7 @@ public struct GraphDiagram: Widget, Sendable {
             put(glyphs.topRight, right, top, style)
             put(glyphs.bottomLeft, node.x, bottom, style)
             put(glyphs.bottomRight, right, bottom, style)
-            for (i, line) in node.lines.prefix(GraphLayout.boxHeight - 2).enumerated() {
+            for (i, line) in node.lines.prefix(layout.boxHeight - 2).enumerated() {
                 let y = top + 1 + i
                 put(glyphs.vertical, node.x, y, style)
                 put(glyphs.vertical, right, y, style)

@@ -42,13 +42,16 @@ struct GraphLayout {
         var row: Int?
     }
 
-    /// Rows of a box: border, three lines of text, border.
-    static let boxHeight = 5
+    /// Rows of a box: border, its lines of text (three, or one in one-line boxes), border.
+    let boxHeight: Int
     /// Columns between neighbouring boxes.
     static let gap = 2
     /// The widest layer box: 24 columns keeps a Dense layer with its shape readable and
     /// three branches side by side within 80 columns.
     static let maxBoxWidth = 24
+    /// The widest one-line layer box (`out2 Dense sigmoid (None, 1)` is 28 + 4): two
+    /// branches side by side still fit in 80 columns.
+    static let maxOneLineBoxWidth = 34
     /// The widest loss box: 35 columns hold `sparse_categorical_crossentropy`, the longest
     /// Keras loss name, and two outputs' losses still fit side by side in 80 columns.
     static let maxLossBoxWidth = 35
@@ -63,7 +66,8 @@ struct GraphLayout {
     var width = 0
     var height = 0
 
-    init(model: ModelGraph, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
+    init(model: ModelGraph, oneLine: Bool, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
+        boxHeight = oneLine ? 3 : 5
         // Ranks: longest path from a layer without known inbound layers.
         let names = model.layers.map(\.name)
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -81,7 +85,8 @@ struct GraphLayout {
 
         func addNode(_ kind: Kind, rank: Int) -> Int {
             let text = lines(kind)
-            let limit = kind == .layer(kind.layerName ?? "") ? GraphLayout.maxBoxWidth : GraphLayout.maxLossBoxWidth
+            let limit = kind.layerName == nil ? GraphLayout.maxLossBoxWidth
+                : (oneLine ? GraphLayout.maxOneLineBoxWidth : GraphLayout.maxBoxWidth)
             let width = kind == .dummy ? 1 : min(limit, (text.map(\.count).max() ?? 0) + 4)
             nodes.append(Node(kind: kind, lines: text, width: width, rank: rank, highlighted: highlighted(kind)))
             return nodes.count - 1
@@ -199,7 +204,8 @@ struct GraphLayout {
             guard !continues else { continue }
             var chain = [node]
             var last = node
-            while childLists[last].count == 1, parentLists[childLists[last][0]].count == 1 {
+            // Bounded by the node count: a cycle (never in a Keras model) must not loop forever.
+            while chain.count <= nodes.count, childLists[last].count == 1, parentLists[childLists[last][0]].count == 1 {
                 last = childLists[last][0]
                 chain.append(last)
             }
@@ -297,7 +303,7 @@ struct GraphLayout {
         var y = 0
         for r in ranks.indices {
             rankY.append(y)
-            y += GraphLayout.boxHeight
+            y += boxHeight
             guard r + 1 < ranks.count else { break }
             var groups: [Route] = []
             // Per routing row: the horizontal runs taken, with their targets' columns.

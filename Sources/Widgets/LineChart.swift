@@ -79,12 +79,29 @@ public struct LineChart: Widget, Sendable {
                   xLabel: xLabel, logScale: logScale, smoothing: smoothing, lastN: lastN)
     }
 
+    /// The series names in their own styles (`─ loss  ─ val_loss`), then the options in force
+    /// (`(ema 0.6, log, last 20)`), for a panel title or a line under the chart.
+    public var legend: [Span] {
+        var spans: [Span] = []
+        for line in series {
+            if !spans.isEmpty { spans.append(Span("  ")) }
+            spans.append(Span("\(glyphs.horizontal) \(line.name)", style: line.style))
+        }
+        var modes: [String] = []
+        if smoothing > 0 { modes.append("ema \(formatMetric(smoothing, significantDigits: 3))") }
+        if logScale { modes.append("log") }
+        if let lastN { modes.append("last \(lastN)") }
+        if !modes.isEmpty { spans.append(Span("  (" + modes.joined(separator: ", ") + ")", style: axisStyle)) }
+        return spans
+    }
+
     /// Widest y label: 7 columns hold `%.4g` of typical losses (`0.04631`, `1.235e4`).
     static let maxLabelWidth = 7
 
-    /// A line to draw: values already sliced to the visible window.
+    /// A line to draw: the visible window's values as plotted (log10 on a log scale), NaN
+    /// (or infinite) where the chart cannot place a value.
     private struct Layer {
-        var values: ArraySlice<Double>
+        var points: ArraySlice<Double>
         var style: Style
     }
 
@@ -103,21 +120,20 @@ public struct LineChart: Widget, Sendable {
             for line in series {
                 var raw = line.rawStyle ?? line.style
                 if line.rawStyle == nil { raw.attributes.insert(.dim) }
-                layers.append(Layer(values: line.values.dropFirst(start), style: raw))
+                layers.append(Layer(points: plotted(line.values.dropFirst(start)), style: raw))
             }
         }
         for line in series {
             let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
-            layers.append(Layer(values: values.dropFirst(start), style: line.style))
+            layers.append(Layer(points: plotted(values.dropFirst(start)), style: line.style))
         }
 
         // Range over every plottable value in view.
         var low = Double.infinity, high = -Double.infinity
         for layer in layers {
-            for value in layer.values {
-                guard let t = transform(value) else { continue }
-                low = min(low, t)
-                high = max(high, t)
+            for t in layer.points where t.isFinite {
+                if t < low { low = t }
+                if t > high { high = t }
             }
         }
         let hasValues = low <= high
@@ -150,32 +166,13 @@ public struct LineChart: Widget, Sendable {
         let plotX = axisX + 1
         let axisY = area.y + plotHeight
 
-        var canvas = DotCanvas(columns: plotWidth, rows: plotHeight, braille: glyphs.braille)
-        var markedColumns = Set<Int>()
-        let pixelX: (Int) -> Int = { index in
-            visible <= 1 ? 0 : Int((Double(index) * Double(canvas.width - 1) / Double(visible - 1)).rounded())
-        }
-        let pixelY: (Double) -> Int = { t in
-            let fraction = (t - low) / (high - low)
-            return canvas.height - 1 - Int((fraction * Double(canvas.height - 1)).rounded())
-        }
-        for (index, layer) in layers.enumerated() {
-            var previous: (x: Int, y: Int)?
-            for point in plotPoints(layer.values, visible: visible, pixelX: pixelX, pixelY: pixelY) {
-                guard let y = point.y else {
-                    markedColumns.insert(point.x / canvas.dotsPerColumn)
-                    previous = nil
-                    continue
-                }
-                let current = (x: point.x, y: y)
-                if let previous {
-                    canvas.line(from: previous, to: current, layer: index)
-                } else {
-                    canvas.set(x: current.x, y: current.y, layer: index)
-                }
-                previous = current
-            }
-        }
+        var tracer = Tracer(canvas: DotCanvas(columns: plotWidth, rows: plotHeight, braille: glyphs.braille),
+                            visible: visible, low: low, high: high)
+        for (index, layer) in layers.enumerated() { tracer.trace(layer.points, layer: index) }
+        let traced = tracer
+        let canvas = traced.canvas
+        let markedColumns = traced.markedColumns
+        let pixelX = { (index: Int) in traced.pixelX(index) }
 
         // Lines.
         for row in 0..<plotHeight {
@@ -255,48 +252,121 @@ public struct LineChart: Widget, Sendable {
         }
     }
 
-    /// log10 on a log scale; nil for values the chart cannot place (NaN, inf, <= 0 on log).
-    private func transform(_ value: Double) -> Double? {
-        guard value.isFinite else { return nil }
-        if logScale { return value > 0 ? log10(value) : nil }
-        return value
+    /// The values as plotted: unchanged on a linear scale (non-finite ones are skipped when
+    /// drawing), log10 on a log scale with NaN for values <= 0.
+    private func plotted(_ values: ArraySlice<Double>) -> ArraySlice<Double> {
+        guard logScale else { return values }
+        return ArraySlice(values.map { $0 > 0 ? log10($0) : .nan })
     }
 
     private func untransform(_ t: Double) -> Double { logScale ? pow(10, t) : t }
+}
 
-    /// The dots to join, in order; `y == nil` breaks the line and marks its column. When
-    /// there are more than two values per dot column, each column keeps its first, lowest,
-    /// highest and last value in their original order: the drawn line is the same as
-    /// joining all of them, at a bounded cost.
-    private func plotPoints(_ values: ArraySlice<Double>, visible: Int, pixelX: (Int) -> Int,
-                            pixelY: (Double) -> Int) -> [(x: Int, y: Int?)] {
-        let base = values.startIndex
-        let dense = values.count > 2 * max(1, pixelX(max(0, visible - 1)) + 1)
-        guard dense else {
-            return values.indices.map { index in
-                let x = pixelX(index - base)
-                return (x, transform(values[index]).map(pixelY))
+/// Joins a layer's points into dots on the canvas. With more than two values per dot
+/// column, each column keeps only its first, lowest, highest and last value in their
+/// original order: the same line as joining all of them, at a cost bounded by the width.
+/// Non-finite values break the line and mark their column.
+private struct Tracer {
+    var canvas: DotCanvas
+    let visible: Int
+    let low: Double
+    let span: Double
+    let lastDot: Int
+    let lastRow: Double
+    /// Columns (cells) holding a NaN or unplottable value.
+    var markedColumns = Set<Int>()
+    private var previous: (x: Int, y: Int)?
+
+    init(canvas: DotCanvas, visible: Int, low: Double, high: Double) {
+        self.canvas = canvas
+        self.visible = visible
+        self.low = low
+        span = high - low
+        lastDot = canvas.width - 1
+        lastRow = Double(canvas.height - 1)
+    }
+
+    /// The dot column of visible index `index`: `index * (width-1) / (visible-1)` rounded half up.
+    func pixelX(_ index: Int) -> Int {
+        visible <= 1 ? 0 : (2 * index * lastDot + visible - 1) / (2 * (visible - 1))
+    }
+
+    private func pixelY(_ t: Double) -> Int {
+        canvas.height - 1 - Int(((t - low) / span * lastRow).rounded())
+    }
+
+    private mutating func emit(x: Int, t: Double, layer: Int) {
+        let current = (x: x, y: pixelY(t))
+        if let previous {
+            canvas.line(from: previous, to: current, layer: layer)
+        } else {
+            canvas.set(x: current.x, y: current.y, layer: layer)
+        }
+        previous = current
+    }
+
+    private mutating func gap(x: Int) {
+        markedColumns.insert(x / canvas.dotsPerColumn)
+        previous = nil
+    }
+
+    mutating func trace(_ points: ArraySlice<Double>, layer: Int) {
+        previous = nil
+        let base = points.startIndex
+        guard points.count > 2 * canvas.width else {
+            for index in points.indices {
+                let t = points[index]
+                if t.isFinite { emit(x: pixelX(index - base), t: t, layer: layer) } else { gap(x: pixelX(index - base)) }
+            }
+            return
+        }
+        // Per dot column: its first, lowest, highest and last finite value (index, value).
+        var column = -1
+        var broken = false
+        var count = 0
+        var first = (index: 0, t: 0.0), lowest = first, highest = first, last = first
+        func flush(_ tracer: inout Tracer) {
+            guard column >= 0 else { return }
+            if broken { tracer.gap(x: column) }
+            guard count > 0 else { return }
+            // In index order, without repeats: first, then lowest and highest, then last.
+            let (a, b) = lowest.index < highest.index ? (lowest, highest) : (highest, lowest)
+            var emitted = -1
+            for point in [first, a, b, last] where point.index > emitted {
+                tracer.emit(x: column, t: point.t, layer: layer)
+                emitted = point.index
             }
         }
-        var points: [(x: Int, y: Int?)] = []
-        var index = values.startIndex
-        while index < values.endIndex {
-            let x = pixelX(index - base)
-            var group: [(offset: Int, t: Double)] = []
-            var broken = false
-            while index < values.endIndex, pixelX(index - base) == x {
-                if let t = transform(values[index]) { group.append((index, t)) } else { broken = true }
-                index += 1
+        // The column is `(2 i L + n - 1) / (2 (n - 1))`; stepping the numerator avoids a
+        // division per point, dividing only when a column boundary is crossed.
+        let denominator = 2 * (visible - 1)
+        let step = 2 * lastDot
+        var numerator = visible - 1
+        var nextBoundary = 0
+        for index in points.indices {
+            if numerator >= nextBoundary {
+                flush(&self)
+                column = numerator / denominator
+                nextBoundary = (column + 1) * denominator
+                broken = false
+                count = 0
             }
-            if broken { points.append((x, nil)) }
-            guard let first = group.first, let last = group.last else { continue }
-            let lowest = group.min { $0.t < $1.t }!, highest = group.max { $0.t < $1.t }!
-            var kept: [(offset: Int, t: Double)] = [first]
-            for candidate in [lowest, highest, last].sorted(by: { $0.offset < $1.offset }) where candidate.offset != kept.last!.offset {
-                kept.append(candidate)
+            numerator += step
+            let t = points[index]
+            guard t.isFinite else { broken = true; continue }
+            let point = (index: index, t: t)
+            if count == 0 {
+                first = point
+                lowest = point
+                highest = point
+            } else if t < lowest.t {
+                lowest = point
+            } else if t > highest.t {
+                highest = point
             }
-            points.append(contentsOf: kept.map { (x, pixelY($0.t)) })
+            last = point
+            count += 1
         }
-        return points
+        flush(&self)
     }
 }

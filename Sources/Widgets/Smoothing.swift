@@ -15,12 +15,17 @@ public enum Smoothing {
         guard w > 0 else { return values }
         if values.allSatisfy({ $0 == values[0] }) { return values }
         var last = 0.0
-        var accumulated = 0
+        // w^k for the k finite values so far, kept as a running product rather than a pow()
+        // per point (the same number to within an ulp, at a fraction of the cost).
+        var weightPower = 1.0
         return values.map { value in
             guard value.isFinite else { return value }
             last = last * w + (1 - w) * value
-            accumulated += 1
-            return last / (1 - pow(w, Double(accumulated)))
+            // Below 2^-53, 1 - w^k rounds to 1 anyway; stopping at 0 also keeps the product
+            // out of subnormal numbers, where it would never reach 0 (0.9 x the smallest
+            // subnormal rounds back to it) and every multiply costs ~100x.
+            weightPower = weightPower < 0x1p-54 ? 0 : weightPower * w
+            return last / (1 - weightPower)
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import KerasModel
+import TrainingCore
 import TrainingLog
 
 /// `fitwatch check`: runs the diagnostics over finished logs and prints the findings.
@@ -12,8 +13,9 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check a log or run spec for metrics that mean nothing and other pathologies.",
         discussion: """
         SOURCE is a Keras log (any flavour the readers know, pipe or terminal capture), a \
-        CSVLogger file, a TensorBoard run directory, or a directory (its newest log). Each `fit` \
-        call in a source is checked on its own. Without --model, config problems are inferred \
+        CSVLogger file, a TensorBoard run directory, a directory (its newest log), or a run spec \
+        (`.toml`, as `fitwatch train` takes; its model, compile config and data are checked \
+        without training). Each `fit` call in a log is checked on its own. Without --model, config problems are inferred \
         from the log where it carries the evidence and reported as `suspected`; with the model \
         file they are `certain`. Exit status: 0 when no warning or error was found, 1 when one \
         was, 2 on bad input.
@@ -54,6 +56,10 @@ struct CheckCommand: ParsableCommand {
         }
         var checked: [(source: String, runs: [CheckedRun])] = []
         for source in sources {
+            if source.hasSuffix(".toml") {
+                checked.append((source, [try Self.checkSpec(source)]))
+                continue
+            }
             let loaded: LoadedLog
             do {
                 loaded = try LogLoader.load(at: source, format: forced)
@@ -70,6 +76,28 @@ struct CheckCommand: ParsableCommand {
         if serious { throw ExitCode(1) }
     }
 
+    /// A run spec's config, diagnosed before any training: the core builds the model and
+    /// reads the data, so the graph is exact and each output's target encoding is known.
+    static func checkSpec(_ path: String) throws -> CheckedRun {
+        let session: TrainingSession
+        do {
+            session = try TrainingSession(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw badInput("\(error)")
+        }
+        var graph = session.trainer.graph(name: session.spec.modelName)
+        for index in graph.outputs.indices where index < session.y.count {
+            let units = graph.outputUnits(graph.outputs[index].name) ?? 0
+            let columns = session.y[index].cols
+            graph.outputs[index].target = units <= 1 ? .singleValue : (columns == 1 ? .integerLabels : .oneHot)
+        }
+        var history = RunHistory()
+        history.apply(.runStarted(RunStart(epochs: session.spec.fit.epochs, format: .trainingCore)))
+        history.apply(.modelKnown(graph))
+        return CheckedRun(history: history, logLines: [],
+                          findings: Diagnostics.findings(history: history, model: graph, flavour: .keras3))
+    }
+
     /// Per source (and per run when a source holds several `fit` calls) a header line, then the findings.
     static func text(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
         var blocks: [String] = []
@@ -82,6 +110,13 @@ struct CheckCommand: ParsableCommand {
                 blocks.append(block)
             }
         }
+        let all = checked.flatMap { $0.runs.flatMap(\.findings) }
+        let runs = checked.map(\.runs.count).reduce(0, +)
+        let counts = Severity.allCases.reversed().map { severity in
+            let count = all.filter { $0.severity == severity }.count
+            return "\(count) \(severity.rawValue)\(count == 1 || severity == .info ? "" : "s")"
+        }
+        blocks.append("\(runs) run\(runs == 1 ? "" : "s") checked: " + counts.joined(separator: ", "))
         return blocks.joined(separator: "\n\n")
     }
 

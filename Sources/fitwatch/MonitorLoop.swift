@@ -16,14 +16,17 @@ enum MonitorLoop {
     static let idleWait = 1.0
 
     /// Run until the user quits or a terminating signal arrives; return the exit status:
-    /// 0 after `q` (or what `exitStatus` says, for `fitwatch run`), 128 + the signal number
-    /// after SIGINT, SIGTERM or SIGHUP.
-    static func run(feeds: [any Feed], options: WatchOptions, exitStatus: (() -> Int32?)? = nil) throws -> Int32 {
+    /// 0 after `q`, 128 + the signal number after SIGINT, SIGTERM or SIGHUP. (`fitwatch run`
+    /// asks its feed for the child's status afterwards.)
+    static func run(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
         var state = MonitorState()
         state.modelOverride = try MonitorSetup.model(path: options.model)
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
         let signals = SignalWatcher()
+        // Defers run last-first: the terminal is given back before the feeds stop, since
+        // stopping a wrapped command or an ssh session can take a moment.
+        defer { for feed in feeds { feed.stop() } }
         let terminal = try CursesTerminal()
         defer { terminal.end() }
         state.size = terminal.size
@@ -32,7 +35,6 @@ enum MonitorLoop {
 
         let inbox = Inbox()
         for feed in feeds { feed.start(inbox: inbox) }
-        defer { for feed in feeds { feed.stop() } }
 
         var previous: Buffer?
         var drawnRevision: Int?
@@ -50,9 +52,16 @@ enum MonitorLoop {
             else if let until = state.flashUntil { wait = min(wait, max(0, until - now)) }
             else if state.needsClock { wait = min(wait, 1 - now.truncatingRemainder(dividingBy: 1) + 0.001) }
             for index in fds.indices { fds[index].revents = 0 }
+            // While a frame is owed but not due, leave the inbox alone: messages pile up and
+            // are applied in one batch (with one diagnostics pass) when the frame is drawn,
+            // instead of waking the loop for every line of a firehose log.
+            fds[1].fd = dirty && wait > 0 ? -1 : inbox.wakeDescriptor
             _ = poll(&fds, nfds_t(fds.count), Int32((wait * 1000).rounded(.up)))
 
             if let signo = signals.receivedSignal { return 128 + signo }
+            // The terminal went away without a SIGHUP reaching us (a closed /dev/tty): stop
+            // rather than spin on a descriptor that is always "ready".
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             var effects: [Effect] = []
             for message in inbox.drain() { effects += state.update(.feed(message)) }
             while let event = terminal.readInput(timeout: nil) {
@@ -66,7 +75,7 @@ enum MonitorLoop {
             for effect in effects {
                 switch effect {
                 case .quit:
-                    return exitStatus?() ?? 0
+                    return 0
                 case .control(let id, let control):
                     feeds.first { $0.id == id }?.control(control)
                 case .bell:

@@ -18,7 +18,8 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     for capture in ["pipe", "tty"] {
         let alone = try check("keras-logs/k3_s1_seed_regression_accuracy.\(capture).log")
         #expect(alone.count == 1)
-        #expect(ids(alone[0].findings) == ["accuracy-on-regression", "stuck-metric"], "\(capture)")
+        // The seed script's last line, `compile_metrics: 0.00%`, is Keras 3's metrics_names at work.
+        #expect(ids(alone[0].findings) == ["accuracy-on-regression", "stuck-metric", "compile-metrics-name"], "\(capture)")
         #expect(alone[0].findings[0].confidence == .suspected)
         let certain = try check("keras-logs/k3_s1_seed_regression_accuracy.\(capture).log",
                                 model: "k3_s1_seed_regression_accuracy.keras")
@@ -46,6 +47,8 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     let expected: [(String, [String])] = [
         ("k3_softmax_single_unit", ["constant-loss", "softmax-single-unit"]),
         ("tfk_dropout_one", ["dropout-rate-one"]),
+        ("tfk_from_logits_on_sigmoid", ["from-logits-mismatch"]),
+        ("tfk_regression_accuracy", ["accuracy-on-regression", "stuck-metric"]),
         ("k3_cce_integer_labels", ["label-encoding-mismatch"]),
         ("tfk_cce_integer_labels", ["label-encoding-mismatch"]),
         ("k3_sparse_onehot_labels", ["label-encoding-mismatch"]),
@@ -74,6 +77,7 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
         ("tfk_dropout_one", "dropout-rate-one"),
         ("k3_bce_multiclass", "binary-crossentropy-multiclass"),
         ("k3_from_logits_on_sigmoid", "from-logits-mismatch"),
+        ("tfk_from_logits_on_sigmoid", "from-logits-mismatch"),
         ("k3_linear_into_bce", "from-logits-mismatch"),
         ("k3_regularized_two_heads", "total-loss-mismatch"),
     ]
@@ -84,4 +88,16 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     }
     let healthy = try check("models/k3_healthy_iris.log", model: "k3_healthy_iris.keras")
     #expect(healthy[0].findings.isEmpty)
+}
+
+@Test func tensorBoardRunOfS4HasNoFindingsAndItsLossesAddUp() throws {
+    // Keras 3's TensorBoard callback logs a constant learning_rate beside the metrics: a
+    // setting, not a stuck metric.
+    let runs = try check("keras-logs/k3_s4_multi_output_functional.tensorboard", model: "k3_s4_multi_output_functional.keras")
+    #expect(runs.count == 1)
+    #expect(runs[0].history.metricNames.contains("learning_rate"))
+    #expect(runs[0].findings.isEmpty)
+    let loss = try #require(LossCheck.check(history: runs[0].history, model: nil))
+    #expect(loss.holds)
+    #expect(loss.terms.map(\.weight) == [1.0, 0.2])
 }

@@ -95,3 +95,34 @@ import TrainingLog
     }
     #expect(Diagnostics.resolvedMetrics(history: history, model: model, flavour: nil)["val_accuracy"] == .categoricalAccuracy)
 }
+
+@Test func s4ResolvesEachOutputsMetricsUnderTheirPrintedNames() throws {
+    let history = try RunFixtures.history("k3_s4_multi_output_functional")
+    let model = try RunFixtures.model("k3_s4_multi_output_functional.keras")
+    let resolved = Diagnostics.resolvedMetrics(history: history, model: model, flavour: nil)
+    #expect(resolved == [
+        "out1_mae": .meanAbsoluteError, "val_out1_mae": .meanAbsoluteError,
+        "out2_accuracy": .binaryAccuracy, "val_out2_accuracy": .binaryAccuracy,
+    ])
+}
+
+@Test func healthyRunsNeverRaiseAWarningWhileTheyGrow() throws {
+    // The monitor recomputes findings after every epoch and flashes new ones: a healthy run
+    // must stay quiet at every length, not only at the end.
+    for name in ["tfk_s9_long_run_300_epochs", "k3_healthy_iris", "k3_s4_multi_output_functional"] {
+        let full = try RunFixtures.history(name)
+        for length in 1...full.epochs.count {
+            var history = RunHistory()
+            history.apply(.runStarted(RunStart(epochs: full.epochs.count, format: full.format)))
+            for record in full.epochs.prefix(length) { history.apply(.epochEnded(record)) }
+            let serious = Diagnostics.findings(history: history, model: nil, flavour: nil).filter { $0.severity >= .warning }
+            #expect(serious.isEmpty, "\(name) after \(length) epochs: \(ids(serious))")
+        }
+    }
+}
+
+@Test func perfectValidationAccuracyFromTheStartIsNotStuck() {
+    let history = RunFixtures.history(["accuracy": [0.6, 0.8, 0.9, 0.95, 0.97], "loss": [0.9, 0.5, 0.3, 0.2, 0.15],
+                                       "val_accuracy": [1, 1, 1, 1, 1], "val_loss": [0.5, 0.3, 0.2, 0.15, 0.1]])
+    #expect(Diagnostics.findings(history: history, model: nil, flavour: nil).isEmpty)
+}

@@ -91,4 +91,36 @@ struct MonitorEndToEndTests {
         session.send("C-c")
         Self.expectRestored(session, exit: "130")
     }
+
+    @Test func sighupRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGHUP) == 0)
+        Self.expectRestored(session, exit: "129")
+    }
+
+    /// A fault or a failed precondition never reaches the loop: the shim's crash handler
+    /// restores the terminal, then the signal's default action ends the process (sh reports
+    /// 128 + 6 for SIGABRT, the signal a Swift trap raises on some platforms).
+    @Test func crashRestoresTheTerminal() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        let pid = try #require(session.fitwatchPID)
+        #expect(kill(pid, SIGABRT) == 0)
+        Self.expectRestored(session, exit: "134")
+    }
+
+    /// `python train.py | fitwatch -`: the log arrives on stdin, the keys through /dev/tty.
+    @Test func readsTheLogFromStdinAndKeysFromTheTerminal() throws {
+        let log = Fixtures.url("monitor/k3_s1_seed_regression_accuracy.csvlogger.csv").path
+        let session = try TmuxSession(arguments: ["-", "--format", "csvlogger"], stdin: log)
+        defer { session.kill() }
+        let drawn = session.waitFor { $0.contains("stdin") && Self.hasSparkline($0) }
+        #expect(drawn.ok, "\(drawn.screen)")
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
+    }
 }

@@ -25,7 +25,10 @@ final class TmuxSession {
 
     /// Start `fitwatch arguments...` in a `width`x`height` pane. After fitwatch exits the pane
     /// prints `EXIT=<status>` and the terminal's `stty -a` flags, and stays open.
-    init(arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+    /// `stdin`: a file to read standard input from instead of the terminal (keys then come
+    /// from /dev/tty, as under `python train.py | fitwatch -`).
+    init(arguments: [String], width: Int = 100, height: Int = 30, environment: [String: String] = [:],
+         stdin: String? = nil) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw Failure(description: "\(Self.binary.path) is missing: run `swift build` first")
         }
@@ -37,7 +40,8 @@ final class TmuxSession {
         exports.merge(environment) { _, new in new }
         let envText = exports.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "sh -c " + Self.quote("echo $$ > \(Self.quote(pidFile)); exec env \(envText) "
-            + ([Self.binary.path] + arguments).map(Self.quote).joined(separator: " "))
+            + ([Self.binary.path] + arguments).map(Self.quote).joined(separator: " ")
+            + (stdin.map { " < " + Self.quote($0) } ?? ""))
             + "; echo EXIT=$?; stty -a; sleep 600"
         let status = system("tmux -u -L \(socket) -f /dev/null new-session -d -x \(width) -y \(height) "
             + "\(Self.quote(command)) >/dev/null 2>&1 </dev/null")
@@ -76,9 +80,11 @@ final class TmuxSession {
     /// Resize the window (and so the pane).
     func resize(width: Int, height: Int) { _ = try? tmux("resize-window -x \(width) -y \(height)") }
 
-    /// Poll the pane until `predicate` holds or `timeout` seconds pass; the last capture.
+    /// Poll the pane every 50 ms until `predicate` holds or `timeout` seconds pass (60: only a
+    /// failure waits that long, and a loaded 2-core CI machine can take a while to start the
+    /// demo); returns the last capture.
     @discardableResult
-    func waitFor(timeout: Double = 20, _ predicate: (String) -> Bool) -> (ok: Bool, screen: String) {
+    func waitFor(timeout: Double = 60, _ predicate: (String) -> Bool) -> (ok: Bool, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = capture()
         while !predicate(screen) {

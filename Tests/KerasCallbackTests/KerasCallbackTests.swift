@@ -123,6 +123,31 @@ private func checkEarlyStopping(_ streams: ScenarioStreams) throws {
     #expect(history.end == .finished)
 }
 
+private func checkSubclassedModel(_ streams: ScenarioStreams) throws {
+    let (events, reader) = try streams.read("subclassed")
+    // No graph to draw, and the user is told why; the metrics still stream.
+    #expect(!events.contains { if case .modelKnown = $0 { return true } else { return false } })
+    // Keras 3's to_json() raises NotImplementedError ("Object Net was created by passing
+    // non-serializable argument values..."); tf-keras writes {"class_name": "Net",
+    // "config": {"width": 4}}, a config without layers. Either way the warning names the class.
+    let warning = try #require(messages(events).first { $0.kind == .warning })
+    #expect(warning.text.contains("Net"))
+    #expect(reader.header?.modelError != nil || reader.header?.modelConfigJSON?.contains("\"Net\"") == true)
+    #expect(epochs(events).map(\.epoch) == [1, 2])
+}
+
+private func checkUnwritableStream(_ streams: ScenarioStreams) throws {
+    // The callback could not open its file: training still ran both epochs, and stderr says
+    // in one line what failed and where.
+    let trained = try String(contentsOf: streams.directory.appendingPathComponent("unwritable.txt"), encoding: .utf8)
+    #expect(trained.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+    let stderr = try String(contentsOf: streams.directory.appendingPathComponent("stderr.log"), encoding: .utf8)
+    let line = try #require(stderr.split(separator: "\n").first { $0.hasPrefix("fitwatch: ") })
+    #expect(line.contains("no-such-dir/x.fitwatch.jsonl"))
+    #expect(line.contains("FileNotFoundError"))
+    #expect(line.hasSuffix("(training goes on)"))
+}
+
 private func checkCaughtException(_ streams: ScenarioStreams) throws {
     let (events, _) = try streams.read("caught")
     // The first fit died at step 2 of epoch 1; its caller caught the ValueError and fitted again.
@@ -168,6 +193,16 @@ func keras3BatchesOptionWritesEveryNthStepAndTheLast() async throws {
 }
 
 @Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3SubclassedModelStreamsMetricsAndSaysWhyThereIsNoGraph() async throws {
+    try checkSubclassedModel(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
+func keras3UnwritableStreamNeverStopsTraining() async throws {
+    try checkUnwritableStream(try await ScenarioStreams.keras3.value)
+}
+
+@Test(.enabled(if: KerasPython.keras3.isAvailable, Comment(rawValue: KerasPython.keras3.reason)))
 func keras3ExceptionCaughtByTheCallerEndsThatFitAsFailed() async throws {
     try checkCaughtException(try await ScenarioStreams.keras3.value)
 }
@@ -190,9 +225,11 @@ func tfKerasRegressionWithAccuracyIsBinaryAccuracyAtZeroAndACertainWarning() asy
 }
 
 @Test(.enabled(if: KerasPython.tfKeras.isAvailable, Comment(rawValue: KerasPython.tfKeras.reason)))
-func tfKerasBatchesOptionEarlyStoppingAndExceptionsWorkAsUnderKeras3() async throws {
+func tfKerasOptionsSubclassingFailuresAndStopsWorkAsUnderKeras3() async throws {
     let streams = try await ScenarioStreams.tfKeras.value
     try checkEveryNthBatch(streams)
+    try checkSubclassedModel(streams)
+    try checkUnwritableStream(streams)
     try checkEarlyStopping(streams)
     try checkCaughtException(streams)
     try checkInterrupted(streams)

@@ -32,11 +32,11 @@ struct ScenarioStreams: Sendable {
     /// The tf-keras run.
     static let tfKeras = Task { try await runOffThePool(KerasPython.tfKeras) }
 
-    /// Waiting for Python blocks a thread for seconds: do it on a Dispatch thread, not on
+    /// Waiting for Python blocks a thread for seconds: do it on a thread of its own, not on
     /// the 2-thread cooperative pool every other test of the suite shares.
     private static func runOffThePool(_ python: KerasPython) async throws -> ScenarioStreams {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: run(python)) }
+            Thread { continuation.resume(with: run(python)) }.start()
         }
     }
 

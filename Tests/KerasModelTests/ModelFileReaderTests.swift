@@ -122,3 +122,36 @@ private func model(_ name: String) throws -> ModelGraph {
     let missing = #expect(throws: ModelFileError.self) { try ModelFileReader.read(path: "/nonexistent/model.keras") }
     #expect(missing?.description == "/nonexistent/model.keras: no such file")
 }
+
+@Test func hostileJsonIsAnErrorNotACrash() throws {
+    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    let cases = [
+        Data(deep.utf8),
+        Data(#"{"class_name": "Functional", "config": {"layers": [{"class_name": "Dense"}]}}"#.utf8),
+        Data(#"{"class_name": "Functional", "config": {"layers": [], "output_layers": ["ghost", 0, 0]}}"#.utf8),
+        Data(#"{"class_name": "Sequential", "config": 7}"#.utf8),
+    ]
+    for data in cases {
+        #expect(throws: ModelFileError.self) {
+            try ModelFileReader.graph(modelConfigJSON: data, compileConfigJSON: nil, provenance: .modelFile)
+        }
+    }
+}
+
+@Test func keras224SequentialListConfigGetsAnInputFromBatchInputShape() throws {
+    // Keras 2.2.4 `model.to_json()`: the Sequential config is the bare list of layers and the
+    // first layer carries `batch_input_shape`.
+    let json = #"""
+    {"class_name": "Sequential", "config": [
+      {"class_name": "Dense", "config": {"name": "dense_1", "units": 13, "activation": "relu",
+                                         "batch_input_shape": [null, 13], "kernel_regularizer": null}},
+      {"class_name": "Dense", "config": {"name": "dense_2", "units": 1, "activation": "linear"}}
+    ], "keras_version": "2.2.4", "backend": "tensorflow"}
+    """#
+    let graph = try ModelFileReader.graph(modelConfigJSON: Data(json.utf8), compileConfigJSON: nil, provenance: .modelFile)
+    #expect(graph.flavour == .keras1)
+    #expect(graph.layers.map(\.name) == ["input", "dense_1", "dense_2"])
+    #expect(graph.layer(named: "input")?.outputShape == [13])
+    #expect(graph.layer(named: "dense_1")?.parameters == 182)
+    #expect(graph.outputs.map(\.name) == ["dense_2"])
+}

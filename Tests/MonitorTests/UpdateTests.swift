@@ -96,6 +96,7 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     var state = try bostonState(sourceState: .replaying(speed: 20))
     let id = SourceID("boston.log")
     #expect(state.update(.key(.character(" "))) == [.control(id, .togglePause)])
+    #expect(state.update(.key(.character("n"))) == [.control(id, .step)])
     #expect(state.update(.key(.character("+"))) == [.control(id, .speed(40))])
     #expect(state.update(.key(.character("-"))) == [.control(id, .speed(10))])
 }
@@ -136,4 +137,19 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     let row = try #require(accuracyRow)
     _ = state.update(.key(.mouseClick(x: layout.metrics.x + 3, y: row)))
     #expect(state.selectedFamily?.name == "accuracy")
+}
+
+@Test func elapsedCountsOnOnlyWhileTheSourceIsLive() throws {
+    var state = MonitorState(diagnose: { _, _, _ in [] })
+    let id = SourceID("train.log")
+    _ = state.update(.tick(100))
+    _ = state.update(.feed(.state(id, .live)))
+    _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: 1, seconds: 5, metrics: ["loss": 1])))))
+    _ = state.update(.tick(130))
+    #expect(state.runs[id]?.elapsed(now: 130) == 35)
+    #expect(state.needsClock)
+    // The file stopped growing: the run may be over; the clock stops with it.
+    _ = state.update(.feed(.state(id, .following)))
+    #expect(state.runs[id]?.elapsed(now: 200) == 5)
+    #expect(!state.needsClock)
 }

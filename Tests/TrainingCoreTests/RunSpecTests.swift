@@ -4,8 +4,10 @@ import Testing
 @testable import TrainingCore
 
 /// Bad specs fail before anything runs, with one line naming the file and the line, layer or column.
-struct RunSpecTests {
+final class RunSpecTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-spec-tests-\(UUID().uuidString)")
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func write(_ name: String, _ text: String) throws -> URL {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -92,6 +94,11 @@ struct RunSpecTests {
         let layers = "\(dense)\n[[model.layers]]\ntype = \"Dense\"\nname = \"head\"\nunits = 1\ninputs = [\"B\"]"
         let message = try error(spec(layers: layers))
         #expect(message == "bad.toml: layer 'head' (line 9): input 'B' is not a layer defined before it")
+    }
+
+    @Test func misspelledKeyIsRejectedRatherThanIgnored() throws {
+        let message = try error(spec(layers: dense).replacingOccurrences(of: "epochs = 2", with: "epoch = 2"))
+        #expect(message == "bad.toml line 14: unknown key 'epoch' in [fit] (known: batch_size, epochs, validation_split, shuffle, seed)")
     }
 
     @Test func tomlSyntaxErrorNamesTheLine() throws {

@@ -45,6 +45,16 @@ import TestSupport
         #expect(run["format"] as? String == "keras3")
     }
 
+    @Test func printedSummaryTableBecomesTheRunsModel() throws {
+        let log = Fixtures.url("keras-logs/k3_s4_multi_output_functional.tty.log").path
+        let result = try Self.fitwatch(["export", log])
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        let model = try #require((document["runs"] as? [[String: Any]])?.first?["model"] as? [String: Any])
+        #expect(model["name"] as? String == "two_heads")
+        #expect(model["provenance"] as? String == "summary-table")
+        #expect((model["layers"] as? [Any])?.count == 7)
+    }
+
     @Test func missingFileIsOneLineOnStderrAndExitTwo() throws {
         let result = try Self.fitwatch(["export", "/no/such/run.log"])
         #expect(result.status == 2)

@@ -50,7 +50,9 @@ import TrainingLog
         #expect(AutoReader.detect(Array(bytes.prefix(64)), final: false) == .tensorBoard)
         var reader = AutoReader()
         var events: [TrainingEvent] = []
-        for chunk in randomChunks(bytes, maxChunk: 13, seed: 9) { events += reader.feed(chunk) }
+        // One byte at a time first: detection must wait until the framing is recognisable.
+        for byte in bytes.prefix(16) { events += reader.feed([byte]) }
+        for chunk in randomChunks(Array(bytes.dropFirst(16)), maxChunk: 13, seed: 9) { events += reader.feed(chunk) }
         events += reader.finish()
         #expect(RunSegment.segments(from: events).first?.epochs.count == 20)
     }

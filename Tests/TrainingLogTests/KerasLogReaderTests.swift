@@ -226,3 +226,42 @@ func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
     }
     return nil
 }
+
+@Suite struct BoundedInputTests {
+    @Test func overlongLineIsCutTheSameWayWhateverTheChunking() {
+        var bytes = Array("Epoch 1/1\n".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 200_000) + [10]
+        bytes += Array("1/1 [==============================] - 0s 1ms/step - loss: 0.5000\n".utf8)
+        var whole = KerasLogReader()
+        let expected = whole.feed(bytes) + whole.finish()
+        var pieces = KerasLogReader()
+        var events: [TrainingEvent] = []
+        for chunk in randomChunks(bytes, maxChunk: 5000, seed: 3) { events += pieces.feed(chunk) }
+        events += pieces.finish()
+        #expect(events == expected)
+        let noise = expected.compactMap { if case .noise(let text) = $0 { text } else { nil } }
+        #expect(noise.first?.utf8.count == KerasLogReader.segmentLimit)
+        #expect(RunSegment.segments(from: expected).first?.epochs.first?.metrics["loss"] == 0.5)
+    }
+}
+
+@Suite struct UnknownTotalTests {
+    @Test func datasetWithoutCardinalityCountsUpThenFinalizesAtTheSeenTotal() {
+        // A first epoch over a dataset of unknown size: `%7d/Unknown`, then the final line with
+        // the steps seen as the total (Keras sets target = seen when the epoch ends).
+        let keras3 = "Epoch 1/2\n\r\u{1B}[1m     12/Unknown\u{1B}[0m \u{1B}[1m1s\u{1B}[0m 5ms/step - loss: 0.5000"
+            + "\u{8}\u{8}\u{8}\r\u{1B}[1m20/20\u{1B}[0m \u{1B}[32m━━━━━━━━━━━━━━━━━━━━\u{1B}[0m\u{1B}[37m\u{1B}[0m \u{1B}[1m1s\u{1B}[0m 5ms/step - loss: 0.4000\n"
+        let tfKeras = "Epoch 1/2\n\r     12/Unknown - 1s 5ms/step - loss: 0.5000\u{8}\u{8}\r20/20 [==============================] - 1s 5ms/step - loss: 0.4000\n"
+        for log in [keras3, tfKeras] {
+            var reader = KerasLogReader()
+            let all = reader.feed(Array(log.utf8)) + reader.finish()
+            let update = all.compactMap { if case .batchProgress(let progress) = $0 { progress } else { nil } }.first
+            #expect(update?.step == 12)
+            #expect(update?.total == nil)
+            #expect(update?.metrics["loss"] == 0.5)
+            let epochs = RunSegment.segments(from: all).first?.epochs
+            #expect(epochs?.map(\.steps) == [20])
+            #expect(epochs?.first?.metrics["loss"] == 0.4)
+        }
+    }
+}

@@ -253,3 +253,68 @@ private let out1Path: Set<String> = ["x", "A", "B", "C", "out1"]
         "············+------------+·············",
     ])
 }
+
+@Test func fitModeUsesOneLineBoxesWhenTheFullDiagramDoesNotFit() {
+    // 120x40 leaves the graph panel about 30 rows: too few for 5-row boxes (43 rows), enough
+    // for 3-row ones (29). Long loss names give way to Keras's aliases (bce).
+    let theme = Theme.dark
+    let diagram = GraphDiagram(model: twoHeadsModel(), lossValues: ["out1": 0.1131, "out2": 0.3701], totalLoss: 0.1871,
+                               highlighted: out1Path, selectedOutput: "out1", theme: theme, glyphs: .unicode, mode: .fit)
+    #expect(diagram.oneLineDiagramSize.height == 29)
+    let buffer = renderBuffer(diagram, width: 78, height: 30, sentinel: "·")
+    #expect(buffer.lines == [
+        "··························┌────────────────────────┐··························",
+        "··························│ x InputLayer (None, 8) │··························",
+        "··························└────────────┬───────────┘··························",
+        "·······································▼······································",
+        "··························┌─────────────────────────┐·························",
+        "··························│ A Dense relu (None, 32) │·························",
+        "··························└────────────┬────────────┘·························",
+        "·······································▼······································",
+        "··························┌─────────────────────────┐·························",
+        "··························│ B Dense relu (None, 16) │·························",
+        "··························└────────────┬────────────┘·························",
+        "······················┌────────────────┴────────────────┐·····················",
+        "······················▼·································▼·····················",
+        "············┌───────────────────┐·············┌───────────────────┐···········",
+        "············│ C Dense (None, 8) │·············│ D Dense (None, 8) │···········",
+        "············└─────────┬─────────┘·············└─────────┬─────────┘···········",
+        "······················▼·································▼·····················",
+        "··········┌──────────────────────┐······┌──────────────────────────────┐······",
+        "··········│ out1 Dense (None, 1) │······│ out2 Dense sigmoid (None, 1) │······",
+        "··········└───────────┬──────────┘······└───────────────┬──────────────┘······",
+        "······················▼·································▼·····················",
+        "·····┌────────────────────────────────┐··┌─────────────────────────────┐······",
+        "·····│ out1 loss mse 1 × 0.1131 (60%) │··│ out2 bce 0.2 × 0.3701 (40%) │······",
+        "·····└────────────────┬───────────────┘··└──────────────┬──────────────┘······",
+        "······················└────────────────┬────────────────┘·····················",
+        "·······································▼······································",
+        "······························┌────────────────┐······························",
+        "······························│ total = 0.1871 │······························",
+        "······························└────────────────┘······························",
+        "··············································································",
+    ])
+    #expect(buffer[12, 14].style == theme[.highlightPath])
+    #expect(buffer[46, 14].style == theme[.node])
+    // The same area in .auto mode shows the compact list.
+    let auto = GraphDiagram(model: twoHeadsModel(), theme: theme, glyphs: .unicode)
+    #expect(render(auto, width: 78, height: 30)[0].hasPrefix("x    InputLayer"))
+}
+
+@Test func cyclicOrDanglingGraphsDrawWithoutHangingOrLeavingTheArea() {
+    // Bad input from a half-parsed summary: a cycle, a self-loop and an unknown inbound name.
+    let model = ModelGraph(name: "broken", layers: [
+        Layer(name: "a", className: "Dense", inbound: ["b", "ghost"]),
+        Layer(name: "b", className: "Dense", inbound: ["a"]),
+        Layer(name: "c", className: "Dense", inbound: ["c", "b"]),
+    ], inputs: [], outputs: [OutputSpec(name: "c")], provenance: .summaryTable)
+    for mode in [GraphDiagram.Mode.auto, .fit, .diagram, .compact] {
+        var buffer = Buffer(size: Size(width: 40, height: 30), filling: Cell("x"))
+        GraphDiagram(model: model, theme: .dark, glyphs: .unicode, mode: mode)
+            .render(into: &buffer, area: Rect(x: 1, y: 1, width: 38, height: 28))
+        #expect(buffer.lines[0] == String(repeating: "x", count: 40))
+        #expect(buffer.lines[29] == String(repeating: "x", count: 40))
+        #expect(buffer.lines.allSatisfy { $0.hasPrefix("x") && $0.hasSuffix("x") })
+        #expect(buffer.lines.contains { $0.contains("Dense") })
+    }
+}

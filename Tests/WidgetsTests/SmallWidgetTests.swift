@@ -79,3 +79,37 @@ import TerminalCore
     #expect(Glyphs.forEnvironment(["LC_CTYPE": "C.utf8"]) == .unicode)
     #expect(Glyphs.forEnvironment([:]) == .ascii)
 }
+
+@Test func panelShowsTheTrailingTitleAtTheRightWhenThereIsRoom() {
+    let panel = Panel(title: "Chart", trailingTitle: "log", theme: .dark, glyphs: .ascii)
+    #expect(render(panel, width: 20, height: 2) == [
+        "+- Chart ---- log -+",
+        "+------------------+",
+    ])
+}
+
+@Test func listHonoursAnExplicitOffsetAndClampsIt() {
+    let rows = (1...5).map { [Span("row \($0)")] }
+    let list = ListView(rows: rows, selected: nil, offset: 9, theme: .dark, glyphs: .ascii, showsMarker: false)
+    // Offset 9 of 5 rows in 2 lines clamps to the last two rows.
+    #expect(render(list, width: 6, height: 2) == ["row 4x", "row 5x"])
+}
+
+@Test func helpOverlayShowsSectionHeadingsAndAFooter() {
+    // The footer (10 columns) sets the width; a blank line separates it from the keys.
+    let help = HelpOverlay(title: "Keys", bindings: [(key: "", action: "Chart"), (key: "l", action: "log")],
+                           footer: "theme dark", theme: .dark, glyphs: .ascii)
+    #expect(render(help, width: 16, height: 7) == [
+        "x+- Keys -----+x",
+        "x| Chart      |x",
+        "x| l  log     |x",
+        "x|            |x",
+        "x| theme dark |x",
+        "x+------------+x",
+        "xxxxxxxxxxxxxxxx",
+    ])
+}
+
+@Test func sparklineOfOnlyNaNIsAllMarkers() {
+    #expect(render(Sparkline(values: [.nan, .nan], glyphs: .unicode, style: .plain), width: 3) == ["××x"])
+}

@@ -178,3 +178,8 @@ private func themeError(_ text: String) throws -> (ThemeError, String) {
         }
     }
 }
+
+@Test func shippedFileLoadedByPathEqualsTheBuiltInTheme() throws {
+    let path = Fixtures.packageRoot.appendingPathComponent("themes/solarized-dark.toml").path
+    #expect(try Theme.load(nameOrPath: path) == Theme.load(nameOrPath: "solarized-dark"))
+}

@@ -36,6 +36,7 @@ valid JSON. Several `fit` calls append to the same file: each writes a new heade
 """
 
 import atexit
+import functools
 import json
 import math
 import os
@@ -81,6 +82,26 @@ def _close_all_at_exit():
             callback._close_segment_for_exception(error)
         else:
             callback._write_footer("interrupted", "the process exited during fit")
+
+
+def _guarded(method):
+    """Run a hook so that no error of fitwatch's (a full disk, an unexpected Keras internals
+    change) ever stops the user's training: the first one is reported on stderr, then the
+    stream is switched off. KeyboardInterrupt and SystemExit pass through untouched."""
+
+    @functools.wraps(method)
+    def hook(self, *args, **kwargs):
+        if self._disabled:
+            return None
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:
+            self._disabled = True
+            sys.stderr.write("fitwatch: %s stopped writing %r: %s: %s (training goes on)\n"
+                             % (method.__name__, getattr(self.path, "name", self.path), type(error).__name__, error))
+            return None
+
+    return hook
 
 
 def _default(method):
@@ -355,6 +376,7 @@ class FitwatchCallback(object):
         self._nan_reported = False
         self._stop_reported = False
         self._last_step = 0
+        self._disabled = False
 
     # Keras plumbing (the subset of keras.callbacks.Callback that CallbackList uses).
     def set_model(self, model):
@@ -429,7 +451,10 @@ class FitwatchCallback(object):
                 fields["error"] = error
             fields["stop_training"] = bool(getattr(self.model, "stop_training", False))
             try:
-                self._write("footer", **fields)
+                if not self._disabled:
+                    self._write("footer", **fields)
+            except Exception:
+                pass  # at exit or in an exception handler: nothing useful left to do with it
             finally:
                 self._in_fit = False
                 self._close()
@@ -477,6 +502,7 @@ class FitwatchCallback(object):
                         text="Epoch %d, step %d: loss is %s" % (epoch, step, loss))
 
     # Callback hooks.
+    @_guarded
     def on_train_begin(self, logs=None):
         with self._lock:
             if self._segment_open:
@@ -501,7 +527,8 @@ class FitwatchCallback(object):
                 model_error = None
             except Exception as error:  # subclassed models have no config
                 model_config = None
-                model_error = "%s: %s" % (type(error).__name__, error)
+                # Keras's explanation runs to 30 lines with an example; one line is enough.
+                model_error = " ".join(("%s: %s" % (type(error).__name__, error)).split())[:240]
             compile_config = _compile_config(model)
             optimizer = getattr(model, "optimizer", None)
             optimizer_entry = None
@@ -549,6 +576,7 @@ class FitwatchCallback(object):
             _OPEN_SEGMENTS.add(self)
         _install_exit_hooks()
 
+    @_guarded
     def on_epoch_begin(self, epoch, logs=None):
         with self._lock:
             self._epoch = epoch + 1
@@ -559,6 +587,7 @@ class FitwatchCallback(object):
             # in on_epoch_end): attribute it to that epoch, as Keras's own message does.
             self._check_learning_rate(self._epoch - 1 if self._epochs_run > 0 else self._epoch)
 
+    @_guarded
     def on_train_batch_end(self, batch, logs=None):
         with self._lock:
             step = int(batch) + 1
@@ -573,6 +602,7 @@ class FitwatchCallback(object):
                     self._metrics_reported = True
                     self._write("metrics", metric_objects=objects)
 
+    @_guarded
     def on_epoch_end(self, epoch, logs=None):
         with self._lock:
             number = epoch + 1
@@ -588,6 +618,7 @@ class FitwatchCallback(object):
             self._check_nan(values, number, self._last_step)
             self._check_stop(number)
 
+    @_guarded
     def on_train_end(self, logs=None):
         with self._lock:
             number = self._epoch or 0
@@ -595,6 +626,7 @@ class FitwatchCallback(object):
             self._check_stop(number)
             self._write_footer("finished")
 
+    @_guarded
     def on_test_end(self, logs=None):
         # Validation inside fit calls this too; only a stand-alone evaluate() is recorded.
         if self._in_fit:

@@ -20,35 +20,23 @@ else:
     prefix = "k3"
 import numpy as np
 from fitwatch_callback import FitwatchCallback
+from fitwatch_models import two_heads, two_heads_data
 
 keras.utils.set_random_seed(42)
 rng = np.random.default_rng(42)
-x = rng.normal(size=(200, 8)).astype("float32")
-y1 = x.sum(axis=1, keepdims=True)
-y2 = (x[:, :1] > 0).astype("float32")
-
-# Two outputs: x -> A -> B, B -> C -> out1 (mse), B -> D -> out2 (sigmoid, BCE); weights 1.0 / 0.2.
-inputs = keras.Input(shape=(8,), name="x")
-a = keras.layers.Dense(32, activation="relu", name="A")(inputs)
-b = keras.layers.Dense(16, activation="relu", name="B")(a)
-c = keras.layers.Dense(8, activation="relu", name="C")(b)
-d = keras.layers.Dense(8, activation="relu", name="D")(b)
-out1 = keras.layers.Dense(1, name="out1")(c)
-out2 = keras.layers.Dense(1, activation="sigmoid", name="out2")(d)
-model = keras.Model(inputs, [out1, out2], name="two_heads")
-model.compile(optimizer="adam", loss={"out1": "mse", "out2": "binary_crossentropy"},
-              loss_weights={"out1": 1.0, "out2": 0.2}, metrics={"out1": ["mae"], "out2": ["accuracy"]})
+x, targets = two_heads_data(rng, 200)
+model = two_heads(keras)
 path = os.path.join(HERE, "%s_two_heads.fitwatch.jsonl" % prefix)
 if os.path.exists(path):
     os.remove(path)
 callback = FitwatchCallback(path)
 # min_delta=1e9: no epoch counts as an improvement, so the learning rate halves after epoch 2.
 plateau = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1, min_delta=1e9, verbose=0)
-model.fit(x, {"out1": y1, "out2": y2}, epochs=3, batch_size=50, validation_split=0.2,
+model.fit(x, targets, epochs=3, batch_size=50, validation_split=0.2,
           callbacks=[callback, plateau], verbose=0)
 # A second fit appends a second segment; then a stand-alone evaluate.
-model.fit(x, {"out1": y1, "out2": y2}, epochs=2, batch_size=100, callbacks=[callback], verbose=0)
-model.evaluate(x, {"out1": y1, "out2": y2}, callbacks=[callback], verbose=0)
+model.fit(x, targets, epochs=2, batch_size=100, callbacks=[callback], verbose=0)
+model.evaluate(x, targets, callbacks=[callback], verbose=0)
 
 if flavour != "tf_keras":
     # A regression that diverges: a huge learning rate on unscaled house-price-like targets.

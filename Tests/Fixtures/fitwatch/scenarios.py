@@ -17,6 +17,7 @@ else:
     import keras
 import numpy as np
 from fitwatch_callback import FitwatchCallback
+from fitwatch_models import two_heads, two_heads_data
 
 
 def stream(name):
@@ -27,21 +28,9 @@ keras.utils.set_random_seed(42)
 rng = np.random.default_rng(42)
 
 # 1. The two-output model: x -> A -> B, B -> C -> out1 (mse), B -> D -> out2 (sigmoid, BCE).
-x = rng.normal(size=(160, 8)).astype("float32")
-y1 = x.sum(axis=1, keepdims=True)
-y2 = (x[:, :1] > 0).astype("float32")
-inputs = keras.Input(shape=(8,), name="x")
-a = keras.layers.Dense(32, activation="relu", name="A")(inputs)
-b = keras.layers.Dense(16, activation="relu", name="B")(a)
-c = keras.layers.Dense(8, activation="relu", name="C")(b)
-d = keras.layers.Dense(8, activation="relu", name="D")(b)
-out1 = keras.layers.Dense(1, name="out1")(c)
-out2 = keras.layers.Dense(1, activation="sigmoid", name="out2")(d)
-two_heads = keras.Model(inputs, [out1, out2], name="two_heads")
-two_heads.compile(optimizer="adam", loss={"out1": "mse", "out2": "binary_crossentropy"},
-                  loss_weights={"out1": 1.0, "out2": 0.2}, metrics={"out1": ["mae"], "out2": ["accuracy"]})
-two_heads.fit(x, {"out1": y1, "out2": y2}, epochs=2, batch_size=32, validation_split=0.2,
-              callbacks=[stream("two_heads")], verbose=0)
+x, targets = two_heads_data(rng, 160)
+two_heads(keras).fit(x, targets, epochs=2, batch_size=32, validation_split=0.2,
+                     callbacks=[stream("two_heads")], verbose=0)
 
 # 2. Regression with accuracy: Boston housing, Dense(13, relu) -> Dense(1), mse, metrics=['accuracy'].
 data = np.loadtxt(housing, delimiter=",", skiprows=1, dtype="float32")
@@ -80,6 +69,28 @@ try:
 except ValueError:
     pass
 early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=1, batch_size=16, verbose=0, callbacks=[caught])
+
+# 4b. A subclassed model: no to_json(), so the header says why and carries no model config.
+class Net(keras.Model):
+    def __init__(self, width):
+        super().__init__()
+        self.hidden = keras.layers.Dense(width, activation="relu")
+        self.head = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        return self.head(self.hidden(inputs))
+
+
+subclassed = Net(4)
+subclassed.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+subclassed.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=32, verbose=0,
+               callbacks=[stream("subclassed")])
+
+# 4c. A stream that cannot be written (no such directory): training must go on regardless.
+history = early.fit(features[:64] / 100.0, prices[:64] / 50.0, epochs=2, batch_size=32, verbose=0,
+                    callbacks=[FitwatchCallback(os.path.join(out, "no-such-dir", "x.fitwatch.jsonl"))])
+with open(os.path.join(out, "unwritable.txt"), "w") as trained:
+    trained.write("%d\n" % len(history.history["loss"]))
 
 with open(os.path.join(out, "done.txt"), "w") as done:
     done.write("ok\n")

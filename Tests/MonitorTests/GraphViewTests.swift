@@ -1,0 +1,44 @@
+import Testing
+import Feeds
+import TerminalCore
+import TrainingLog
+import Widgets
+@testable import Monitor
+
+/// The cell where `text` starts on screen, searching rows top to bottom.
+private func find(_ text: String, in buffer: Buffer) -> (x: Int, y: Int)? {
+    for (y, line) in buffer.lines.enumerated() {
+        if let range = line.range(of: text) { return (line.distance(from: line.startIndex, to: range.lowerBound), y) }
+    }
+    return nil
+}
+
+@Test func selectingOut1sLossLightsABCAndNotD() throws {
+    // x -> A -> B -> C -> out1 and B -> D -> out2: out1's loss reaches A, B, C, not D.
+    var events = try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional")
+    events.insert(.modelKnown(RunFixtures.twoOutputModel), at: 1)
+    var state = RunFixtures.state(source: "two_heads.log", events: events, size: Size(width: 120, height: 60))
+    _ = state.perform(.graph)
+    _ = state.perform(.down)
+    let buffer = MonitorView.render(state)
+    let lit = state.theme[.highlightPath]
+    for name in ["│     A      │", "│     B      │", "│     C      │"] {
+        let cell = try #require(find(name, in: buffer), "\(name) not drawn:\n\(buffer.lines.joined(separator: "\n"))")
+        #expect(buffer[cell.x + 6, cell.y].style == lit, "\(name) is not highlighted")
+    }
+    let d = try #require(find("│     D      │", in: buffer))
+    #expect(buffer[d.x + 6, d.y].style != lit)
+    #expect(buffer.lines.contains { $0.contains("out1 loss reaches x → A → B → C → out1; not D, out2") })
+}
+
+@Test func largeTerminalsUseTheWholeScreen() throws {
+    for size in [Size(width: 300, height: 100), Size(width: 500, height: 150)] {
+        let events = try RunFixtures.epochEvents(csv: "tfk_s9_long_run_300_epochs")
+        let state = RunFixtures.state(source: "iris.log", events: events, size: size)
+        let lines = MonitorView.render(state).lines
+        #expect(lines.count == size.height)
+        #expect(lines[2].hasPrefix("┌") && lines[2].hasSuffix("┐"))
+        #expect(lines[size.height - 2].hasSuffix("┘"))
+        #expect(lines[size.height - 1].contains("q quit"))
+    }
+}
