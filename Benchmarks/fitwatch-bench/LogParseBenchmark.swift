@@ -15,10 +15,20 @@ enum LogParseBenchmark {
     static let stepsPerEpoch = 10_000
 
     static func run() {
+        if let path = ProcessInfo.processInfo.environment["FITWATCH_BENCH_LOG"] {
+            // Profiling aid: parse an existing file only, no generation or baseline.
+            let result = parseFile(path)
+            print(String(format: "logs: %@ parsed in %.2f s CPU, %d epochs", path, result.cpu, result.epochs))
+            return
+        }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("fitwatch-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        defer {
+            if ProcessInfo.processInfo.environment["FITWATCH_BENCH_KEEP"] == nil {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         print("logs: generating 2 × \(targetBytes >> 20) MiB in \(directory.path)")
         for flavour in [Flavour.keras3, .tfKeras] {
             let path = directory.appendingPathComponent("\(flavour).log").path
@@ -42,7 +52,9 @@ enum LogParseBenchmark {
                          100 * wcWall / parseWall, 100 * wcCPU / parseCPU))
             print(String(format: "  peak RSS             %7.1f MiB before parsing, %.1f MiB after (%d updates)",
                          before, after, updates))
-            try? FileManager.default.removeItem(atPath: path)
+            if ProcessInfo.processInfo.environment["FITWATCH_BENCH_KEEP"] == nil {
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
     }
 

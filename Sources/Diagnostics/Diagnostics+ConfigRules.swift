@@ -280,7 +280,7 @@ extension Diagnostics {
     /// by the sum); keras/src/backend/tensorflow/nn.py and tf_keras/src/backend.py `_get_logits`
     /// (use the cached `_keras_logits` of a sigmoid/softmax output and warn).
     static func fromLogitsMismatch(_ facts: RunFacts) -> [Finding] {
-        guard facts.knowsCompileConfig, let model = facts.model else { return [] }
+        guard facts.knowsCompileConfig, let model = facts.model else { return suspectedFromLogits(facts) }
         return model.outputs.compactMap { spec -> Finding? in
             guard let loss = spec.loss, loss.kind.acceptsLogits,
                   let activation = model.outputActivation(spec.name) else { return nil }
@@ -330,6 +330,27 @@ extension Diagnostics {
             }
             return nil
         }
+    }
+
+    /// tf-keras (tf_keras/src/backend.py `_get_logits`) and Keras 3 on TensorFlow
+    /// (keras/src/backend/tensorflow/nn.py `_get_logits`) warn when from_logits=True meets a
+    /// sigmoid/softmax output; recorded with tf-keras 2.21.
+    private static func suspectedFromLogits(_ facts: RunFacts) -> [Finding] {
+        let marker = "received `from_logits=True`, but the `output` argument was produced by a"
+        guard let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.contains(marker) }) }).first else {
+            return []
+        }
+        let activation = line.contains("Softmax activation") ? "softmax" : "sigmoid"
+        return [Finding(
+            id: "from-logits-mismatch", severity: .info, confidence: .suspected, epoch: 1,
+            title: "from_logits=True on a \(activation) output",
+            evidence: ["Keras warned: \(line)", "suspected from the log alone: give the model file (--model) to be certain"],
+            explanation: "from_logits=True tells the loss its input is raw scores. TensorFlow-based Keras (tf-keras 2.x, "
+                + "Keras 3 on TensorFlow) notices the \(activation) output, computes the loss from the cached pre-activation "
+                + "values and warns, so the printed loss is right here (tf-keras 2.21 trains normally); Keras 3 on JAX or "
+                + "PyTorch would apply \(activation) twice and train badly.",
+            fix: "Either drop the activation and keep from_logits=True, or keep the \(activation) and use from_logits=False.",
+            metrics: facts.metrics.filter(\.isLoss).map(\.printed))]
     }
 
     static func lossClassName(_ kind: LossKind) -> String {

@@ -1,6 +1,11 @@
 /// How bad a finding is.
 public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIterable {
-    case info, warning, error
+    /// Worth knowing; `check` exits 0.
+    case info
+    /// A number that misleads or a run going wrong; `check` exits 1.
+    case warning
+    /// The run cannot learn or its numbers mean nothing; `check` exits 1.
+    case error
 
     private var rank: Int {
         switch self {
@@ -15,7 +20,10 @@ public enum Severity: String, Sendable, Equatable, Codable, Comparable, CaseIter
 
 /// Whether the model and compile config were known or the finding is inferred from a log.
 public enum Confidence: String, Sendable, Equatable, Codable {
-    case certain, suspected
+    /// From the exact model and compile config, or from the logged numbers themselves.
+    case certain
+    /// Inferred from a log or a printed summary; the evidence says from what.
+    case suspected
 }
 
 /// One thing fitwatch wants the user to know about a run.

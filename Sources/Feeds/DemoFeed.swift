@@ -7,6 +7,7 @@ public enum DemoFeed {
     /// Seconds between epochs: slow enough to watch, fast enough not to bore.
     public static let epochDelay = 0.06
 
+    /// A paced `TrainingFeed` over the bundled Boston spec.
     public static func make() throws -> any Feed {
         guard let url = DemoCatalog.spec(named: DemoCatalog.demoName) else {
             throw FeedFactory.BadSource("fitwatch: the bundled demo spec \(DemoCatalog.demoName).toml is missing")

@@ -7,6 +7,7 @@ import TrainingLog
 /// queue and posts its events to the inbox. Pause, resume and stop act at the next step
 /// boundary (a Boston step takes microseconds), so the screen never waits on training.
 public final class TrainingFeed: Feed, @unchecked Sendable {
+    /// The source's id in the monitor.
     public let id: SourceID
     private let session: TrainingSession
     private let trainingControl: TrainingControl
@@ -28,6 +29,7 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
         queue = DispatchQueue(label: "fitwatch.training.\(id.rawValue)")
     }
 
+    /// Start training on the feed's queue; returns immediately. Posts `.live`, the run's events, then `.finished` (or `.failed`).
     public func start(inbox: Inbox) {
         lock.lock()
         guard !started else { lock.unlock(); return }
@@ -66,6 +68,7 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
         return true
     }
 
+    /// Pause, resume or toggle; other controls do not apply to training.
     public func control(_ control: FeedControl) {
         let paused: Bool
         switch control {

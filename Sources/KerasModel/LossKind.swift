@@ -1,21 +1,38 @@
 /// The loss functions fitwatch knows, by their canonical Keras names.
 public enum LossKind: String, Sendable, Equatable, Codable, CaseIterable, Hashable {
+    /// mean((ŷ-y)²); `mse`.
     case meanSquaredError = "mean_squared_error"
+    /// mean(|ŷ-y|); `mae`.
     case meanAbsoluteError = "mean_absolute_error"
+    /// 100·mean(|ŷ-y|/|y|); `mape`.
     case meanAbsolutePercentageError = "mean_absolute_percentage_error"
+    /// mean((log(1+ŷ)-log(1+y))²); `msle`.
     case meanSquaredLogarithmicError = "mean_squared_logarithmic_error"
+    /// Squared error near 0, absolute error beyond delta.
     case huber = "huber"
+    /// mean(log(cosh(ŷ-y))).
     case logCosh = "log_cosh"
+    /// Independent Bernoulli cross-entropy per unit, averaged over units.
     case binaryCrossentropy = "binary_crossentropy"
+    /// -Σ y·log ŷ over one-hot rows.
     case categoricalCrossentropy = "categorical_crossentropy"
+    /// -log ŷ[label] for integer labels.
     case sparseCategoricalCrossentropy = "sparse_categorical_crossentropy"
+    /// Binary cross-entropy down-weighting easy examples.
     case binaryFocalCrossentropy = "binary_focal_crossentropy"
+    /// Categorical cross-entropy down-weighting easy examples.
     case categoricalFocalCrossentropy = "categorical_focal_crossentropy"
+    /// Σ y·log(y/ŷ); `kld`.
     case kullbackLeiblerDivergence = "kl_divergence"
+    /// mean(ŷ - y·log ŷ), for counts.
     case poisson = "poisson"
+    /// mean(max(0, 1 - y·ŷ)) with y in {-1, 1}.
     case hinge = "hinge"
+    /// mean(max(0, 1 - y·ŷ)²).
     case squaredHinge = "squared_hinge"
+    /// max(0, 1 + max wrong score - true score).
     case categoricalHinge = "categorical_hinge"
+    /// -cos(ŷ, y).
     case cosineSimilarity = "cosine_similarity"
 
     /// Parse any spelling Keras accepts: aliases (`mse`, `mae`, `mape`, `msle`, `kld`,

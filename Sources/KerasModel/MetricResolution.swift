@@ -61,8 +61,11 @@ public enum ResolvedMetric: String, Sendable, Equatable, Codable {
     case categoricalAccuracy = "categorical_accuracy"
     /// `argmax(y_pred) == y_true`.
     case sparseCategoricalAccuracy = "sparse_categorical_accuracy"
+    /// mean((ŷ-y)²).
     case meanSquaredError = "mean_squared_error"
+    /// mean(|ŷ-y|).
     case meanAbsoluteError = "mean_absolute_error"
+    /// 100·mean(|ŷ-y|/|y|).
     case meanAbsolutePercentageError = "mean_absolute_percentage_error"
     /// Anything else: kept by name, not interpreted.
     case other

@@ -20,8 +20,11 @@ public struct SummaryTableParser: Sendable {
 
     /// Parameter totals from the footer.
     public struct Totals: Sendable, Equatable {
+        /// `Total params:`.
         public var total: Int?
+        /// `Trainable params:`.
         public var trainable: Int?
+        /// `Non-trainable params:`.
         public var nonTrainable: Int?
     }
 

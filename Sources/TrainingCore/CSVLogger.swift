@@ -14,8 +14,10 @@ public final class CSVLogger: TrainingCallback {
         self.write = write
     }
 
+    /// Reset state for a new `fit`.
     public func trainBegan(_ trainer: Trainer) { keys = nil }
 
+    /// An epoch finished.
     public func epochEnded(_ epoch: Int, logs: inout MetricValues, trainer: Trainer) {
         if keys == nil {
             let sorted = logs.keys.sorted()

@@ -9,7 +9,8 @@ public final class EarlyStopping: TrainingCallback {
     public let patience: Int
     /// Smallest change counted as an improvement (default 0).
     public let minDelta: Double
-    /// Restore the best weights at the end (default false; Keras restores only when it stopped early).
+    /// Restore the best epoch's weights when training ends (default false). Keras 3.15 restores
+    /// them whether or not it stopped early.
     public let restoreBestWeights: Bool
     /// Print Keras's messages (Keras's default verbose=0 prints nothing; events are always posted).
     public let verbose: Bool
@@ -33,6 +34,7 @@ public final class EarlyStopping: TrainingCallback {
         self.verbose = verbose
     }
 
+    /// Reset state for a new `fit`.
     public func trainBegan(_ trainer: Trainer) {
         wait = 0
         stoppedEpoch = 0
@@ -41,6 +43,7 @@ public final class EarlyStopping: TrainingCallback {
         bestWeights = nil
     }
 
+    /// An epoch finished.
     public func epochEnded(_ epoch: Int, logs: inout MetricValues, trainer: Trainer) {
         guard let current = logs[monitor] else { return }
         if restoreBestWeights && bestWeights == nil {
@@ -61,12 +64,13 @@ public final class EarlyStopping: TrainingCallback {
         }
     }
 
+    /// `fit` finished or stopped.
     public func trainEnded(_ trainer: Trainer) {
         if stoppedEpoch > 0 {
             let text = "Epoch \(stoppedEpoch + 1): early stopping"
             trainer.post(CallbackMessage(kind: .earlyStopping, epoch: stoppedEpoch + 1, text: text), printed: verbose ? text : "")
         }
-        if restoreBestWeights, let bestWeights, stoppedEpoch > 0 {
+        if restoreBestWeights, let bestWeights {
             let text = "Restoring model weights from the end of the best epoch: \(bestEpoch + 1)."
             trainer.post(CallbackMessage(kind: .restoredBestWeights, epoch: bestEpoch + 1, value: Double(bestEpoch + 1), text: text),
                          printed: verbose ? text : "")

@@ -37,7 +37,7 @@ public struct Keras3Progbar: Sendable {
         var message = String(repeating: "\u{8}", count: previousWidth) + "\r"
         var special = 0
         let digits = Int(log10(Double(max(target, 1)))) + 1
-        var bar = "\u{1B}[1m" + String(format: "%\(digits)d/%d", current, target) + "\u{1B}[0m "
+        var bar = "\u{1B}[1m" + String(format: "%\(digits)ld/%ld", current, target) + "\u{1B}[0m "
         special += 8
         let done = Int(Double(width) * Double(current) / Double(max(target, 1)))
         if done > 0 {
@@ -52,10 +52,10 @@ public struct Keras3Progbar: Sendable {
             let eta = timePerStep * Double(target - current)
             let shown: String
             if eta > 3600 {
-                shown = String(format: "%d:%02d:%02d", Int(eta / 3600), Int(eta.truncatingRemainder(dividingBy: 3600) / 60),
+                shown = String(format: "%ld:%02ld:%02ld", Int(eta / 3600), Int(eta.truncatingRemainder(dividingBy: 3600) / 60),
                                Int(eta.truncatingRemainder(dividingBy: 60)))
             } else if eta > 60 {
-                shown = String(format: "%d:%02d", Int(eta / 60), Int(eta.truncatingRemainder(dividingBy: 60)))
+                shown = String(format: "%ld:%02ld", Int(eta / 60), Int(eta.truncatingRemainder(dividingBy: 60)))
             } else {
                 shown = "\(Int(eta))s"
             }

@@ -29,6 +29,9 @@ public final class Network {
     private var transposeScratch: Matrix = Matrix(rows: 0, cols: 0)
     private var dropoutMasks: [Matrix]
     private var dropoutRandom: SeededRandom
+    /// Reuse the last dropout masks instead of drawing new ones (gradient checks need the
+    /// same function on every evaluation).
+    var freezeDropoutMasks = false
 
     /// Build `layers` (topologically ordered; an input is added when the list has none) for
     /// inputs of `inputWidth` features. Weights are drawn from `seed`; `outputs` name the
@@ -157,6 +160,8 @@ public final class Network {
                     outputsBuffer[i].zero()
                     dropoutMasks[i].reshape(rows: x.rows, cols: x.cols)
                     dropoutMasks[i].zero()
+                } else if freezeDropoutMasks && dropoutMasks[i].count == x.count {
+                    for k in 0..<x.count { outputsBuffer[i].storage[k] = x.storage[k] * dropoutMasks[i].storage[k] }
                 } else {
                     let keep = Float(1 - rate)
                     let scale = 1 / keep

@@ -41,12 +41,14 @@ public final class ReduceLROnPlateau: TrainingCallback {
         self.verbose = verbose
     }
 
+    /// Reset state for a new `fit`.
     public func trainBegan(_ trainer: Trainer) {
         wait = 0
         cooldownCounter = 0
         best = mode.initialBest(monitor)
     }
 
+    /// An epoch finished.
     public func epochEnded(_ epoch: Int, logs: inout MetricValues, trainer: Trainer) {
         logs["learning_rate"] = Double(trainer.optimizer.learningRate)
         guard let current = logs[monitor] else { return }

@@ -7,37 +7,57 @@ import TOMLKit
 public struct RunSpec: Sendable {
     /// One output's compile config as written.
     public struct OutputConfig: Sendable, Equatable {
+        /// The output layer's name.
         public var name: String
+        /// Its loss.
         public var loss: LossSpec
+        /// Its loss weight.
         public var weight: Double
+        /// Its metrics as written.
         public var metrics: [String]
+        /// Its target columns.
         public var targets: [String]
     }
 
     /// Callback settings as written.
     public struct Callbacks: Sendable {
+        /// `[callbacks.early_stopping]`, when present.
         public var earlyStopping: EarlyStoppingConfig?
+        /// `[callbacks.reduce_lr_on_plateau]`, when present.
         public var reduceLROnPlateau: ReduceLRConfig?
+        /// `[callbacks] terminate_on_nan = true`.
         public var terminateOnNaN = false
     }
 
     /// `[callbacks.early_stopping]`.
     public struct EarlyStoppingConfig: Sendable, Equatable {
+        /// The log key watched.
         public var monitor = "val_loss"
+        /// Epochs without improvement before acting.
         public var patience = 0
+        /// Smallest change counted as an improvement.
         public var minDelta = 0.0
+        /// Restore the best epoch's weights at the end.
         public var restoreBestWeights = false
+        /// Print Keras's message.
         public var verbose = false
     }
 
     /// `[callbacks.reduce_lr_on_plateau]`.
     public struct ReduceLRConfig: Sendable, Equatable {
+        /// The log key watched.
         public var monitor = "val_loss"
+        /// Learning-rate multiplier.
         public var factor = 0.1
+        /// Epochs without improvement before acting.
         public var patience = 10
+        /// Smallest change counted as an improvement.
         public var minDelta = 1e-4
+        /// Epochs to wait after a reduction.
         public var cooldown = 0
+        /// Floor for the learning rate.
         public var minLR = 0.0
+        /// Print Keras's message.
         public var verbose = false
     }
 
@@ -88,12 +108,14 @@ public struct RunSpec: Sendable {
             throw SpecError("\(file) line \(error.source.begin.line): \(error.description)")
         }
         let reader = SpecReader(file: file, text: text)
+        try reader.checkKeys(root, allowed: ["name", "description", "data", "model", "compile", "fit", "callbacks"], section: "the spec")
         self.file = file
         name = try reader.string(root, "name") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         description = try reader.string(root, "description") ?? ""
 
         // [data]
         let data = try reader.table(root, "data", required: true)!
+        try reader.checkKeys(data, allowed: ["csv", "targets", "features", "one_hot", "standardize", "rows"], section: "[data]")
         guard let csvPath = try reader.string(data, "csv", context: "data") else {
             throw SpecError("\(file): [data] needs csv = \"file.csv\"")
         }
@@ -105,6 +127,7 @@ public struct RunSpec: Sendable {
 
         // [model]
         let model = try reader.table(root, "model", required: true)!
+        try reader.checkKeys(model, allowed: ["name", "file", "layers", "outputs"], section: "[model]")
         modelName = try reader.string(model, "name", context: "model") ?? "functional"
         var layers: [LayerSpec] = []
         var fileGraph: ModelGraph?
@@ -157,6 +180,7 @@ public struct RunSpec: Sendable {
 
         // [compile]
         let compile = try reader.table(root, "compile", required: fileGraph == nil) ?? TOMLTable()
+        try reader.checkKeys(compile, allowed: ["loss", "loss_weights", "metrics", "optimizer"], section: "[compile]")
         var outputs: [OutputConfig] = []
         for name in outputNames {
             guard let targets = targetsByOutput[name], !targets.isEmpty else {
@@ -194,6 +218,7 @@ public struct RunSpec: Sendable {
         let fitTable = try reader.table(root, "fit", required: false)
         var fit = FitConfig()
         if let fitTable {
+            try reader.checkKeys(fitTable, allowed: ["batch_size", "epochs", "validation_split", "shuffle", "seed"], section: "[fit]")
             fit.batchSize = try reader.int(fitTable, "batch_size", context: "fit") ?? 32
             fit.epochs = try reader.int(fitTable, "epochs", context: "fit") ?? 1
             fit.validationSplit = try reader.double(fitTable, "validation_split", context: "fit") ?? 0
@@ -210,8 +235,11 @@ public struct RunSpec: Sendable {
         // [callbacks]
         var callbacks = Callbacks()
         if let table = try reader.table(root, "callbacks", required: false) {
+            try reader.checkKeys(table, allowed: ["early_stopping", "reduce_lr_on_plateau", "terminate_on_nan"], section: "[callbacks]")
             if let es = try reader.table(table, "early_stopping", required: false) {
                 var c = EarlyStoppingConfig()
+                try reader.checkKeys(es, allowed: ["monitor", "patience", "min_delta", "restore_best_weights", "verbose"],
+                                     section: "[callbacks.early_stopping]")
                 c.monitor = try reader.string(es, "monitor", context: "callbacks.early_stopping") ?? c.monitor
                 c.patience = try reader.int(es, "patience", context: "callbacks.early_stopping") ?? c.patience
                 c.minDelta = try reader.double(es, "min_delta", context: "callbacks.early_stopping") ?? c.minDelta
@@ -221,6 +249,8 @@ public struct RunSpec: Sendable {
             }
             if let lr = try reader.table(table, "reduce_lr_on_plateau", required: false) {
                 var c = ReduceLRConfig()
+                try reader.checkKeys(lr, allowed: ["monitor", "factor", "patience", "min_delta", "cooldown", "min_lr", "verbose"],
+                                     section: "[callbacks.reduce_lr_on_plateau]")
                 let ctx = "callbacks.reduce_lr_on_plateau"
                 c.monitor = try reader.string(lr, "monitor", context: ctx) ?? c.monitor
                 c.factor = try reader.double(lr, "factor", context: ctx) ?? c.factor

@@ -36,6 +36,14 @@ struct SpecReader {
         return SpecError("\(file)\(at): \(name) \(message)")
     }
 
+    /// Reject keys the core does not read (a typo such as `epoch = 5` would otherwise be ignored).
+    func checkKeys(_ table: TOMLTable, allowed: [String], section: String, at: String? = nil) throws {
+        for key in table.keys where !allowed.contains(key) {
+            let place = at ?? (line(of: key).map { "\(file) line \($0)" } ?? file)
+            throw SpecError("\(place): unknown key '\(key)' in \(section) (known: \(allowed.joined(separator: ", ")))")
+        }
+    }
+
     func table(_ parent: TOMLTable, _ key: String, required: Bool) throws -> TOMLTable? {
         guard let value = parent[key] else {
             if required { throw SpecError("\(file): missing [\(key)] section") }
@@ -135,6 +143,8 @@ struct SpecReader {
         default:
             throw SpecError("\(at): unknown layer type '\(type)' (known: Input, Dense, Activation, Dropout, Concatenate, Add)")
         }
+        try checkKeys(table, allowed: ["type", "name", "inputs", "units", "activation", "kernel_initializer", "bias_initializer",
+                                       "use_bias", "rate"], section: "[[model.layers]]", at: at)
         let name: String
         if let given = try text("name") {
             name = given

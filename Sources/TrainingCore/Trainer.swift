@@ -23,6 +23,8 @@ public final class Trainer {
     public private(set) var plan = FitPlan(epochs: 0, steps: 0, samples: 0, validationSamples: 0)
     /// Every finished epoch's logs.
     public private(set) var history: [MetricValues] = []
+    /// The epoch being trained (1-based, as Keras prints it); 0 before `fit`.
+    public private(set) var currentEpoch = 0
 
     private var callbacks: [TrainingCallback] = []
     private var events: (TrainingEvent) -> Void = { _ in }
@@ -78,6 +80,7 @@ public final class Trainer {
         epochs: for epoch in 0..<config.epochs {
             if stopTraining { break }
             let started = clock()
+            currentEpoch = epoch + 1
             callbacks.forEach { $0.epochBegan(epoch, trainer: self) }
             events(.epochBegan(epoch: epoch + 1, of: config.epochs))
             if config.shuffle { order.shuffle(using: &random) }

@@ -19,10 +19,16 @@ public protocol TrainingCallback: AnyObject {
 }
 
 extension TrainingCallback {
+    /// Reset state for a new `fit`.
     public func trainBegan(_ trainer: Trainer) {}
+    /// An epoch begins.
     public func epochBegan(_ epoch: Int, trainer: Trainer) {}
+    /// A training batch finished.
     public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {}
+    /// An epoch finished.
     public func epochEnded(_ epoch: Int, logs: inout MetricValues, trainer: Trainer) {}
+    /// `fit` finished or stopped.
     public func trainEnded(_ trainer: Trainer) {}
+    /// A callback message to print.
     public func received(_ message: CallbackMessage, printed: String) {}
 }

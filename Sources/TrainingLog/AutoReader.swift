@@ -19,6 +19,7 @@ public struct AutoReader: LogReader {
     /// Bytes to look at before giving up on a CSV or JSON first line: 64 KiB.
     private static let detectionLimit = 1 << 16
 
+    /// `format` skips detection (the `--format` override); nil detects from the first bytes.
     public init(format: LogFormat? = nil) {
         if let format { inner = Self.reader(for: format) }
     }
@@ -44,6 +45,7 @@ public struct AutoReader: LogReader {
         }
     }
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         if inner != nil { return feedInner(bytes) }
         head.append(contentsOf: bytes)
@@ -54,6 +56,7 @@ public struct AutoReader: LogReader {
         return feedInner(buffered)
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if inner == nil {

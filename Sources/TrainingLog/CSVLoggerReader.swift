@@ -10,6 +10,7 @@ public struct CSVLoggerReader: LogReader {
 
     public init() {}
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
@@ -22,6 +23,7 @@ public struct CSVLoggerReader: LogReader {
         return events
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !pending.isEmpty { handle(line: pending[...], into: &events) }

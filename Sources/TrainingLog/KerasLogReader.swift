@@ -61,6 +61,7 @@ public struct KerasLogReader: LogReader {
         scratch.reserveCapacity(4096)
     }
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -73,6 +74,7 @@ public struct KerasLogReader: LogReader {
         return events
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !carry.isEmpty || carryEndsWithCR {
@@ -122,8 +124,11 @@ public struct KerasLogReader: LogReader {
         }
         var segmentStart = index
         while index < count {
-            // Printable bytes are segment content: skip them 16 at a time.
-            index = ControlByteScan.firstControl(buffer, from: index, to: count)
+            // Printable bytes are segment content: skip them 16 at a time. Once the segment is
+            // known to need cleaning, only `\b`, `\n`, `\r` (all below 14) can end it, so
+            // escapes no longer stop the scan.
+            index = dirty ? ControlByteScan.firstBelow14(buffer, from: index, to: count)
+                          : ControlByteScan.firstControl(buffer, from: index, to: count)
             if index == count { break }
             let byte = buffer[index]
             if byte != 8 && byte != 10 && byte != 13 {
@@ -137,8 +142,7 @@ public struct KerasLogReader: LogReader {
                 index += 1
             } else if byte == 8 {
                 endSegment(buffer, segmentStart, index, .backspace, into: &events)
-                index += 1
-                while index < count, buffer[index] == 8 { index += 1 }
+                index = ControlByteScan.firstNotBackspace(buffer, from: index + 1, to: count)
             } else {
                 // `\r`: a newline if `\n` follows (after any further `\r`), else a redraw.
                 var next = index + 1
@@ -186,17 +190,18 @@ public struct KerasLogReader: LogReader {
             analyse(buffer, start, end, terminator, into: &events)
             return
         }
-        scratch.removeAll(keepingCapacity: true)
-        var escape = EscapeStripper()
-        if !carry.isEmpty {
-            carry.withUnsafeBufferPointer { escape.append($0, 0, $0.count, to: &scratch) }
-            carry.removeAll(keepingCapacity: true)
-        }
-        if end > start { escape.append(buffer, start, end, to: &scratch) }
+        // Cleaning only removes bytes, so the output fits in the input's size.
+        let needed = carry.count + max(0, end - start)
         var segment: [UInt8] = []
         swap(&segment, &scratch)
-        segment.withUnsafeBufferPointer { bytes in
-            analyse(bytes, 0, bytes.count, terminator, into: &events)
+        if segment.count < needed { segment = [UInt8](repeating: 0, count: max(needed, 4096)) }
+        let carried = carry
+        carry.removeAll(keepingCapacity: true)
+        segment.withUnsafeMutableBufferPointer { output in
+            var escape = EscapeStripper()
+            var written = carried.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+            if end > start { written = escape.strip(buffer, start, end, into: output, at: written) }
+            analyse(UnsafeBufferPointer(output), 0, written, terminator, into: &events)
         }
         swap(&segment, &scratch)
     }
@@ -218,7 +223,8 @@ public struct KerasLogReader: LogReader {
             let firstOnLine = segmentsOnLine == 0
             segmentsOnLine += 1
             let ended = terminator == .newline || terminator == .end
-            if let progress = ProgressLine.parse(bytes, from: start, to: length, keys: &keys) {
+            var progress = ProgressLine()
+            if ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
                 handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
@@ -290,7 +296,7 @@ public struct KerasLogReader: LogReader {
             let record = EpochRecord(
                 epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate?.total,
                 seconds: progress.duration ?? progress.secondsPerEpoch,
-                secondsPerStep: progress.secondsPerStep, metrics: progress.metrics, complete: true)
+                secondsPerStep: progress.secondsPerStep, metrics: keys.finish(), complete: true)
             if midRunEpochOpen {
                 heldMidRunEpoch = record
             } else {
@@ -302,7 +308,7 @@ public struct KerasLogReader: LogReader {
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
-                                       metrics: progress.metrics)
+                                       metrics: keys.finish())
             lastUpdate = update
             events.append(.batchProgress(update))
         }
@@ -311,7 +317,7 @@ public struct KerasLogReader: LogReader {
     private mutating func evaluate(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
         guard isFinal else { return }
         bar = .finishedEvaluation
-        if !progress.metrics.isEmpty { events.append(.evaluated(progress.metrics)) }
+        if progress.metricCount > 0 { events.append(.evaluated(keys.finish())) }
     }
 
     private mutating func closeIncompleteEpoch(_ epoch: Int, into events: inout [TrainingEvent]) {
@@ -434,18 +440,30 @@ struct EscapeStripper {
     private enum State { case text, escape, csi, osc }
     private var state = State.text
 
-    /// Appends `bytes[start..<end]` without escape sequences, copying plain runs in one go.
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to output: inout [UInt8]) {
+    /// Copies `bytes[start..<end]` without escape sequences into `output` from `offset`, plain
+    /// runs in one `memcpy`; returns the new end of the output.
+    mutating func strip(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                        into output: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
         var index = start
+        var written = offset
         while index < end {
             if state == .text {
                 let runStart = index
                 index = ControlByteScan.firstControl(bytes, from: index, to: end)
-                if index > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                guard index < end else { return }
+                let run = index - runStart
+                if run > 0, let source = bytes.baseAddress, let target = output.baseAddress {
+                    (target + written).update(from: source + runStart, count: run)
+                    written += run
+                }
+                guard index < end else { return written }
                 let byte = bytes[index]
                 index += 1
-                if byte == 27 { state = .escape } else if byte == 9 { output.append(32) }
+                if byte == 27 {
+                    state = .escape
+                } else if byte == 9 {
+                    output[written] = 32
+                    written += 1
+                }
                 continue
             }
             let byte = bytes[index]
@@ -461,5 +479,6 @@ struct EscapeStripper {
                 if byte == 7 || byte == 27 { state = .text }
             }
         }
+        return written
     }
 }

@@ -12,8 +12,11 @@ public struct LoadedLog: Sendable {
 
 /// Why a log could not be read; `description` is one line naming the path and the problem.
 public struct LogLoadError: Error, CustomStringConvertible, Sendable {
+    /// The path as given.
     public var path: String
+    /// What went wrong, e.g. `no such file or directory`.
     public var problem: String
+    /// `<path>: <problem>`.
     public var description: String { "\(path): \(problem)" }
 }
 

@@ -8,6 +8,7 @@ public struct MetricName: Sendable, Equatable, Hashable {
     /// The metric itself (`loss`, `accuracy`, `mae`).
     public var metric: String
 
+    /// A name from its parts.
     public init(validation: Bool, output: String?, metric: String) {
         self.validation = validation
         self.output = output

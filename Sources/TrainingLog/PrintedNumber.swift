@@ -10,10 +10,34 @@ import Darwin
 public enum PrintedNumber {
     /// Exact powers of ten: every one up to 1e22 is representable in a Double, so
     /// `mantissa / 10^k` is a single correctly rounded division, the same Double `strtod` gives.
-    private static let powers: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// A switch rather than a static table: a global would cost a `swift_once` check per number.
+    @inline(__always)
+    private static func power(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
     }
 
     /// Parses a number starting at `start` in `bytes`; returns it and the index after it.
@@ -80,7 +104,7 @@ public enum PrintedNumber {
         var result: Double
         if !overflow, mantissa < (1 << 53), scale >= -22, scale <= 22 {
             result = Double(mantissa)
-            if scale < 0 { result /= powers[-scale] } else if scale > 0 { result *= powers[scale] }
+            if scale < 0 { result /= power(-scale) } else if scale > 0 { result *= power(scale) }
         } else {
             // Rare (huge values printed in full, long fractions): let the C library round.
             var text = [CChar]()

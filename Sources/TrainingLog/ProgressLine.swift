@@ -28,7 +28,10 @@ struct ProgressLine {
     var eta: Double?
     var secondsPerStep: Double?
     var secondsPerEpoch: Double?
-    var metrics: MetricValues = [:]
+    /// How many `key: value` pairs were read. The values themselves stay in the reader's
+    /// `MetricKeyCache` until `MetricKeyCache.finish()` builds the `MetricValues`, so this struct
+    /// holds no reference and costs nothing to copy or destroy (it is made for every segment).
+    var metricCount = 0
     /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
     var trailerStart: Int?
     /// A metric name seen in Keras 1-2.2 (`acc`, `val_acc`).
@@ -49,10 +52,17 @@ extension ProgressLine {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
                       keys: inout MetricKeyCache) -> ProgressLine? {
         var line = ProgressLine()
+        return parse(bytes, from: start, to: end, keys: &keys, into: &line) ? line : nil
+    }
+
+    /// `parse` without the Optional: fills `line` (a fresh value) and says whether it is progress.
+    /// The reader calls this once per segment, so it avoids copying the struct in and out.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                      keys: inout MetricKeyCache, into line: inout ProgressLine) -> Bool {
         keys.begin()
         var index = start
         while index < end, bytes[index] == 32 { index += 1 }
-        guard index < end else { return nil }
+        guard index < end else { return false }
         if bytes[index] >= 48, bytes[index] <= 57,
            let (_, afterNumber) = PrintedNumber.integer(bytes, from: index, to: end),
            afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
@@ -61,10 +71,10 @@ extension ProgressLine {
             line.style = .none
             line.parseTail(bytes, from: index, to: end, keys: &keys)
             line.collect(&keys)
-            return line.metrics.isEmpty ? nil : line
+            return line.metricCount > 0
         } else if bytes[index] >= 48, bytes[index] <= 57 {
             guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
-                  afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return nil }
+                  afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return false }
             line.step = step
             index = afterStep + 1
             if let (total, afterTotal) = PrintedNumber.integer(bytes, from: index, to: end) {
@@ -74,13 +84,19 @@ extension ProgressLine {
                 line.unknownTotal = true
                 index += 7
             } else {
-                return nil
+                return false
             }
             // What follows the counter decides: a bar, ` - ` (verbose=2), or the end.
-            if index == end { return line }
-            guard bytes[index] == 32 else { return nil }
-            if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
-                guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return nil }
+            if index == end {
+                line.collect(&keys)
+                return true
+            }
+            guard bytes[index] == 32 else { return false }
+            if line.unknownTotal {
+                // `%7d/Unknown` has no bar in any flavour; it is never a verbose=2 line.
+                line.style = .bracketBar
+            } else if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
+                guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return false }
                 line.style = .bracketBar
                 index = close + 1
             } else if index + 3 < end, bytes[index + 1] == 0xE2, bytes[index + 2] == 0x94, bytes[index + 3] == 0x81 {
@@ -91,28 +107,26 @@ extension ProgressLine {
                 }
             } else if index + 2 < end, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == 32 {
                 line.style = .none
-            } else if line.unknownTotal {
-                line.style = .bracketBar
             } else {
-                return nil
+                return false
             }
         } else if bytes[index] == UInt8(ascii: "-"), index + 1 < end, bytes[index + 1] == 32 {
             // Keras 1-2.2 verbose=2: ` - 5s - loss: 0.2837 - acc: 0.9181`. Demand a duration
             // first so a user's "- item" print is not read as progress.
-            guard duration(bytes, index + 2, end) != nil else { return nil }
+            guard duration(bytes, index + 2, end) != nil else { return false }
             line.style = .none
         } else {
-            return nil
+            return false
         }
         line.parseTail(bytes, from: index, to: end, keys: &keys)
         line.collect(&keys)
-        if line.step == nil, line.metrics.isEmpty { return nil }
-        return line
+        if line.step == nil, line.metricCount == 0 { return false }
+        return true
     }
 
     private mutating func collect(_ keys: inout MetricKeyCache) {
         usesShortAccuracyNames = keys.sawShortAccuracyName
-        metrics = keys.finish()
+        metricCount = keys.count
     }
 
     /// Parses everything after the counter and bar: time words and ` - key: value` pairs.
@@ -268,6 +282,9 @@ struct MetricKeyCache {
     /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
     private static let capacity = 4096
 
+    /// Metrics collected for the update being parsed.
+    var count: Int { current.count }
+
     /// Starts collecting one update's metrics.
     mutating func begin() {
         current.removeAll(keepingCapacity: true)
@@ -280,7 +297,8 @@ struct MetricKeyCache {
         values.append(value)
     }
 
-    /// The collected metrics, in printed order (a repeated key keeps its last value).
+    /// The collected metrics of the last parsed update, in printed order (a repeated key keeps
+    /// its last value). Call at most once per update, before the next parse.
     mutating func finish() -> MetricValues {
         if current == lastSequence {
             // Same keys as last time: copy the last dictionary (sharing its keys) and overwrite

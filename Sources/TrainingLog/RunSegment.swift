@@ -5,18 +5,28 @@ import KerasModel
 public struct RunSegment: Sendable, Equatable {
     /// One entry of a segment's `events` list.
     public enum Note: Sendable, Equatable {
+        /// A callback or framework message.
         case message(CallbackMessage)
+        /// `evaluate()` output.
         case evaluated(MetricValues)
+        /// How the run ended.
         case ended(RunEnd)
     }
 
+    /// The format the segment was read from.
     public var format: LogFormat
+    /// `M` of `Epoch N/M`, when printed.
     public var epochsRequested: Int?
+    /// True when the source began mid-run (no first `Epoch` header).
     public var startsMidRun: Bool
+    /// Finished and cut-off epochs, in order.
     public var epochs: [EpochRecord] = []
+    /// Messages, evaluations and the run's end, in order.
     public var notes: [Note] = []
+    /// The model, when the source printed a summary table (or another source said).
     public var model: ModelGraph?
 
+    /// An empty segment.
     public init(format: LogFormat, epochsRequested: Int? = nil, startsMidRun: Bool = false) {
         self.format = format
         self.epochsRequested = epochsRequested

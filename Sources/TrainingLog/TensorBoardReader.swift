@@ -13,10 +13,12 @@ public struct TensorBoardReader: LogReader {
     private var runOpen = false
     private var corrupt = false
 
+    /// `prefix` goes before every metric name: `"val_"` for a run's `validation/` file.
     public init(prefix: String = "") {
         self.prefix = prefix
     }
 
+    /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         guard !corrupt else { return [] }
         pending.append(contentsOf: bytes)
@@ -46,6 +48,7 @@ public struct TensorBoardReader: LogReader {
         return events
     }
 
+    /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         flushStep(into: &events)

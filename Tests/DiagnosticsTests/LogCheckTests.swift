@@ -47,6 +47,8 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     let expected: [(String, [String])] = [
         ("k3_softmax_single_unit", ["constant-loss", "softmax-single-unit"]),
         ("tfk_dropout_one", ["dropout-rate-one"]),
+        ("tfk_from_logits_on_sigmoid", ["from-logits-mismatch"]),
+        ("tfk_regression_accuracy", ["accuracy-on-regression", "stuck-metric"]),
         ("k3_cce_integer_labels", ["label-encoding-mismatch"]),
         ("tfk_cce_integer_labels", ["label-encoding-mismatch"]),
         ("k3_sparse_onehot_labels", ["label-encoding-mismatch"]),
@@ -75,6 +77,7 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
         ("tfk_dropout_one", "dropout-rate-one"),
         ("k3_bce_multiclass", "binary-crossentropy-multiclass"),
         ("k3_from_logits_on_sigmoid", "from-logits-mismatch"),
+        ("tfk_from_logits_on_sigmoid", "from-logits-mismatch"),
         ("k3_linear_into_bce", "from-logits-mismatch"),
         ("k3_regularized_two_heads", "total-loss-mismatch"),
     ]

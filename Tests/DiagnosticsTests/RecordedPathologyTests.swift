@@ -166,3 +166,26 @@ private func findings(_ name: String, withModel: Bool, logLines: [String] = []) 
     #expect(finding.confidence == .certain)
     #expect(finding.evidence.contains("layers with a regulariser (their penalty is in the total only): trunk"))
 }
+
+@Test func tfKerasFromLogitsOnSigmoidIsOnlyInfoBecauseItsLossIsRight() throws {
+    // tf-keras computes the loss from the cached logits: the recorded run trains to 0.85 accuracy.
+    let found = try findings("tfk_from_logits_on_sigmoid", withModel: true)
+    let finding = try #require(found.first { $0.id == "from-logits-mismatch" })
+    #expect(finding.severity == .info)
+    #expect(finding.confidence == .certain)
+    #expect(finding.explanation.contains("tf-keras 2.x (read in 2.21)"))
+}
+
+@Test func tfKerasRegressionAccuracyIsFoundInTheLogAndCertainWithTheModel() throws {
+    // tf-keras 2.21, mse on house prices with metrics=['accuracy']: 0.0000 in all 8 epochs.
+    let alone = try findings("tfk_regression_accuracy", withModel: false)
+    #expect(ids(alone) == ["accuracy-on-regression", "stuck-metric"])
+    #expect(alone[0].confidence == .suspected)
+    let certain = try findings("tfk_regression_accuracy", withModel: true)
+    let finding = try #require(certain.first { $0.id == "accuracy-on-regression" })
+    #expect(finding.confidence == .certain)
+    #expect(finding.explanation.hasPrefix("In tf.keras (TF 2.2+) and Keras/tf-keras 2.4-2.x, 'accuracy' is chosen from the output and target shapes"))
+    #expect(Diagnostics.resolvedMetrics(history: try RunFixtures.history("tfk_regression_accuracy"),
+                                        model: try RunFixtures.model("tfk_regression_accuracy.keras"),
+                                        flavour: nil)["val_accuracy"] == .binaryAccuracy)
+}

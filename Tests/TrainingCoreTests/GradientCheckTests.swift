@@ -13,8 +13,8 @@ struct GradientCheckTests {
     }
 
     /// Total loss of `network` on (x, y) under `outputs` (inference-mode forward, no dropout).
-    func totalLoss(_ network: Network, _ outputs: [CompiledOutput], _ x: Matrix, _ y: [Matrix]) -> Float {
-        let predictions = network.forward(x, training: false)
+    func totalLoss(_ network: Network, _ outputs: [CompiledOutput], _ x: Matrix, _ y: [Matrix], training: Bool = false) -> Float {
+        let predictions = network.forward(x, training: training)
         var total: Float = 0
         for (k, output) in outputs.enumerated() {
             total += Float(output.weight) * Float(output.loss.evaluate(prediction: predictions[k], target: y[k])) / Float(x.rows)
@@ -23,8 +23,8 @@ struct GradientCheckTests {
     }
 
     /// Analytic parameter gradients match central differences for every parameter of `network`.
-    func checkParameters(_ network: Network, _ outputs: [CompiledOutput], _ x: Matrix, _ y: [Matrix]) {
-        let predictions = network.forward(x, training: false)
+    func checkParameters(_ network: Network, _ outputs: [CompiledOutput], _ x: Matrix, _ y: [Matrix], training: Bool = false) {
+        let predictions = network.forward(x, training: training)
         var gradients: [Matrix] = []
         for (k, output) in outputs.enumerated() {
             var g = Matrix(rows: predictions[k].rows, cols: predictions[k].cols)
@@ -39,9 +39,9 @@ struct GradientCheckTests {
             for i in 0..<parameter.value.count {
                 let saved = parameter.value[i]
                 parameter.value[i] = saved + Self.step
-                let up = totalLoss(network, outputs, x, y)
+                let up = totalLoss(network, outputs, x, y, training: training)
                 parameter.value[i] = saved - Self.step
-                let down = totalLoss(network, outputs, x, y)
+                let down = totalLoss(network, outputs, x, y, training: training)
                 parameter.value[i] = saved
                 let numeric = (up - down) / (2 * Self.step)
                 #expect(close(analytic[i], numeric), "\(parameter.name)[\(i)]: analytic \(analytic[i]) vs numeric \(numeric)")
@@ -140,6 +140,20 @@ struct GradientCheckTests {
                 / (2 * Self.step)
             #expect(close(gradient.storage[i], numeric), "element \(i): analytic \(gradient.storage[i]) vs numeric \(numeric)")
         }
+    }
+
+    /// Dropout in training mode with its mask held fixed, so the function is deterministic.
+    @Test func dropoutInTrainingMatchesFiniteDifferences() throws {
+        let network = try Network(layers: [
+            LayerSpec(name: "hidden", kind: .dense(units: 8, activation: .relu, kernel: .heNormal, bias: .normal, useBias: true)),
+            LayerSpec(name: "drop", kind: .dropout(rate: 0.4)),
+            LayerSpec(name: "out", kind: .dense(units: 2, activation: .sigmoid, kernel: .glorotUniform, bias: .zeros, useBias: true)),
+        ], inputWidth: 3, seed: 29)
+        let x = randomMatrix(5, 3, seed: 31)
+        network.forward(x, training: true)
+        network.freezeDropoutMasks = true
+        let outputs = [CompiledOutput(name: "out", loss: try Loss(kind: .binaryCrossentropy))]
+        checkParameters(network, outputs, x, [Matrix([[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]])], training: true)
     }
 
     @Test func dropoutPassesGradientThroughItsMaskAndRateOneBlocksEverything() throws {

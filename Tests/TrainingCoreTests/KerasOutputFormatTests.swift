@@ -35,6 +35,14 @@ struct KerasOutputFormatTests {
         #expect(bar.update(current: 10, logs: [("loss", 1)], finalize: true, now: 0.08)?.hasSuffix("\n") == true)
     }
 
+    @Test func etaOverAMinuteShowsMinutesAndSeconds() {
+        var bar = Keras3Progbar(target: 1000, start: 0)
+        // 0.1 s per step, 999 steps left: 99.9 s, printed as Keras's "%d:%02d" -> 1:39.
+        let text = bar.update(current: 1, logs: [("loss", 2)], finalize: false, now: 0.1) ?? ""
+        #expect(text.contains("\u{1B}[1m   1/1000\u{1B}[0m"))
+        #expect(text.contains(" \u{1B}[1m1:39\u{1B}[0m 100ms/step - loss: 2.0000"))
+    }
+
     @Test func numbersUseFourDecimalsOrExponentBelowOneThousandth() {
         #expect(Keras3Progbar.format(4156.05322265625) == "4156.0532")
         #expect(Keras3Progbar.format(0) == "0.0000e+00")

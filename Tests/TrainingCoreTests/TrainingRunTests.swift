@@ -103,6 +103,7 @@ struct TrainingRunTests {
         #expect(stopped.trainer.history.count == 1, "stops in the first epoch")
         let message = events.compactMap { if case .message(let m) = $0 { return m } else { return nil } }.first
         #expect(message?.kind == .terminatedOnNaN)
+        #expect(message?.epoch == 1)
         #expect(printed.contains("Batch \(message.map { $0.text.split(separator: " ")[1].dropLast() } ?? "?"): Invalid loss, terminating training\n"))
     }
 

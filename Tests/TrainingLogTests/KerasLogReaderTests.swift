@@ -244,3 +244,24 @@ func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
         #expect(RunSegment.segments(from: expected).first?.epochs.first?.metrics["loss"] == 0.5)
     }
 }
+
+@Suite struct UnknownTotalTests {
+    @Test func datasetWithoutCardinalityCountsUpThenFinalizesAtTheSeenTotal() {
+        // A first epoch over a dataset of unknown size: `%7d/Unknown`, then the final line with
+        // the steps seen as the total (Keras sets target = seen when the epoch ends).
+        let keras3 = "Epoch 1/2\n\r\u{1B}[1m     12/Unknown\u{1B}[0m \u{1B}[1m1s\u{1B}[0m 5ms/step - loss: 0.5000"
+            + "\u{8}\u{8}\u{8}\r\u{1B}[1m20/20\u{1B}[0m \u{1B}[32m━━━━━━━━━━━━━━━━━━━━\u{1B}[0m\u{1B}[37m\u{1B}[0m \u{1B}[1m1s\u{1B}[0m 5ms/step - loss: 0.4000\n"
+        let tfKeras = "Epoch 1/2\n\r     12/Unknown - 1s 5ms/step - loss: 0.5000\u{8}\u{8}\r20/20 [==============================] - 1s 5ms/step - loss: 0.4000\n"
+        for log in [keras3, tfKeras] {
+            var reader = KerasLogReader()
+            let all = reader.feed(Array(log.utf8)) + reader.finish()
+            let update = all.compactMap { if case .batchProgress(let progress) = $0 { progress } else { nil } }.first
+            #expect(update?.step == 12)
+            #expect(update?.total == nil)
+            #expect(update?.metrics["loss"] == 0.5)
+            let epochs = RunSegment.segments(from: all).first?.epochs
+            #expect(epochs?.map(\.steps) == [20])
+            #expect(epochs?.first?.metrics["loss"] == 0.4)
+        }
+    }
+}

@@ -6,7 +6,7 @@ for name in healthy_iris bce_multiclass softmax_single_unit dropout_one from_log
     KERAS_BACKEND=jax /work/kvenv/bin/python scenarios.py k3 "$name" > "../k3_$name.log" 2>&1
     echo "k3 $name: exit $?"
 done
-for name in softmax_single_unit dropout_one cce_integer_labels sparse_onehot_labels; do
+for name in softmax_single_unit dropout_one cce_integer_labels sparse_onehot_labels from_logits_on_sigmoid regression_accuracy; do
     TF_CPP_MIN_LOG_LEVEL=0 /work/tfvenv/bin/python scenarios.py tfk "$name" > "../tfk_$name.log" 2>&1
     echo "tfk $name: exit $?"
 done
