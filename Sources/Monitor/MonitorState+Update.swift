@@ -34,7 +34,7 @@ extension MonitorState {
         }
         switch fact {
         case .event(_, let event):
-            runs[id]?.history.apply(event)
+            runs[id]?.apply(event)
             if case .epochEnded = event { runs[id]?.lastEpochSeen = clock }
         case .state(_, let state):
             runs[id]?.sourceState = state
@@ -54,6 +54,10 @@ extension MonitorState {
         var anyNew = false
         for id in sourceOrder {
             guard var run = runs[id], run.diagnosedRevision != run.history.revision else { continue }
+            // The rules walk the whole history: at most every `diagnosisInterval` per run, so a
+            // firehose log with a long history does not pay for them 30 times a second.
+            if let last = run.diagnosedAt, now - last < Self.diagnosisInterval { continue }
+            run.diagnosedAt = now
             let model = model(of: run)
             let found = diagnose(run.history, model, run.flavour).sorted(by: Self.findingOrder)
             let resolved = Diagnostics.resolvedMetrics(history: run.history, model: model, flavour: run.flavour)

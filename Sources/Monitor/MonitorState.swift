@@ -53,6 +53,9 @@ public struct MonitorState: Sendable {
     /// How long a new finding lights the header: long enough to catch the eye at the
     /// ~1 s idle tick, short enough to count as one flash.
     public static let flashSeconds = 1.5
+    /// The shortest time between two diagnoses of a run: 0.25 s shows a new finding well
+    /// within a second, yet caps the rules (which walk the whole history) at 4 passes a second.
+    public static let diagnosisInterval = 0.25
     /// The smallest screen fitwatch lays out; smaller gets a "terminal too small" message.
     public static let minimumSize = Size(width: 80, height: 24)
 
@@ -127,7 +130,7 @@ public struct MonitorState: Sendable {
     public var families: [MetricFamily] {
         guard let run = selectedRunState else { return [] }
         let outputs = model(of: run)?.outputs.map(\.name) ?? []
-        var names = run.history.metricNames
+        var names = run.metricNames
         if chart.perBatch { for name in run.history.batchSeries.keys where !names.contains(name) { names.append(name) } }
         return MetricFamily.families(metricNames: names, outputs: outputs)
     }
@@ -156,6 +159,15 @@ public struct MonitorState: Sendable {
             default: return false
             }
         }
+    }
+
+    /// When a run whose history moved may be diagnosed again (nil: none waits); the loop
+    /// wakes for it so a finding never waits for the next key or the idle timeout.
+    public var nextDiagnosis: Double? {
+        runs.values.compactMap { run in
+            guard run.diagnosedRevision != run.history.revision else { return nil }
+            return (run.diagnosedAt ?? clock) + Self.diagnosisInterval
+        }.min()
     }
 
     mutating func markChanged() { revision &+= 1 }

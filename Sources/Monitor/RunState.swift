@@ -27,9 +27,36 @@ public struct RunState: Sendable {
     public var lastEpochSeen: Double?
     /// The last raw output line (a wrapped command's own prints).
     public var lastOutput: String?
+    /// Metric names in first-seen order, kept up to date event by event: the same list as
+    /// `history.metricNames`, which walks every epoch (too slow to redo 30 times a second
+    /// on a run with 100,000 epochs).
+    public private(set) var metricNames: [String] = []
+    private var knownNames: Set<String> = []
+    /// When the findings were last computed (clock seconds).
+    public var diagnosedAt: Double?
 
     /// A source not heard from yet.
     public init() {}
+
+    /// Apply an event to the history and keep `metricNames` in step with it.
+    public mutating func apply(_ event: TrainingEvent) {
+        let segmentBefore = history.previousSegments.count
+        history.apply(event)
+        if history.previousSegments.count != segmentBefore {
+            // A new `fit` segment starts with no epochs: its names start over, as in RunHistory.
+            metricNames = []
+            knownNames = []
+        }
+        switch event {
+        case .epochEnded(let record): remember(record.metrics.keys)
+        case .batchProgress(let progress): remember(progress.metrics.keys)
+        default: break
+        }
+    }
+
+    private mutating func remember(_ names: some Sequence<String>) {
+        for name in names where knownNames.insert(name).inserted { metricNames.append(name) }
+    }
 
     /// The Keras line of releases that produced the run, from the model or the log format;
     /// nil when neither says (the diagnostics then assume what they document).

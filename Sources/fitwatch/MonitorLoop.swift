@@ -51,6 +51,7 @@ enum MonitorLoop {
             if dirty { wait = max(0, lastFrame + frameBudget - now) }
             else if let until = state.flashUntil { wait = min(wait, max(0, until - now)) }
             else if state.needsClock { wait = min(wait, 1 - now.truncatingRemainder(dividingBy: 1) + 0.001) }
+            if let due = state.nextDiagnosis { wait = min(wait, max(0, due - now)) }
             for index in fds.indices { fds[index].revents = 0 }
             // While a frame is owed but not due, leave the inbox alone: messages pile up and
             // are applied in one batch (with one diagnostics pass) when the frame is drawn,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Diagnostics
 import Feeds
@@ -152,4 +153,37 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     _ = state.update(.feed(.state(id, .following)))
     #expect(state.runs[id]?.elapsed(now: 200) == 5)
     #expect(!state.needsClock)
+}
+
+@Test func metricNamesKeptEventByEventMatchTheHistorysAcrossSegments() throws {
+    var run = RunState()
+    for event in try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional") { run.apply(event) }
+    #expect(run.metricNames == run.history.metricNames)
+    for event in try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy") { run.apply(event) }
+    #expect(run.metricNames == run.history.metricNames)
+    #expect(run.metricNames.contains("accuracy") && !run.metricNames.contains("out1_loss"))
+}
+
+@Test func diagnosesAtMostFourTimesASecondButCatchesUpAfterABurst() throws {
+    let calls = Counter()
+    var state = MonitorState(diagnose: { _, _, _ in calls.increment(); return [] })
+    let id = SourceID("burst.log")
+    _ = state.update(.tick(10))
+    for epoch in 1...5 {
+        _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, metrics: ["loss": 1])))))
+        _ = state.update(.tick(10 + Double(epoch) * 0.01))
+    }
+    #expect(calls.value == 1)
+    #expect(state.nextDiagnosis == 10.01 + MonitorState.diagnosisInterval)
+    _ = state.update(.tick(10.3))
+    #expect(calls.value == 2)
+    #expect(state.nextDiagnosis == nil)
+}
+
+/// A thread-safe counter for the `@Sendable` diagnose closure.
+final class Counter: @unchecked Sendable {
+    private var count = 0
+    private let lock = NSLock()
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
