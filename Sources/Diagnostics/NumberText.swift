@@ -1,15 +1,11 @@
 import Foundation
+import KerasModel
 
 /// Numbers in evidence, printed the way Keras prints them so users can find them in their
 /// log: `%.4f`, or `%.4e` when the magnitude is under 1e-3 (keras/src/utils/progbar.py
 /// `Progbar.update`; tf_keras/src/utils/generic_utils.py `Progbar.update`).
 enum NumberText {
-    static func keras(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if abs(value) > 1e-3 { return String(format: "%.4f", value) }
-        return String(format: "%.4e", value)
-    }
+    static func keras(_ value: Double) -> String { KerasNumber.format(value) }
 
     /// A share as a percentage with one decimal: `99.9%`.
     static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }

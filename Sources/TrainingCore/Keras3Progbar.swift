@@ -1,4 +1,5 @@
 import Foundation
+import KerasModel
 
 /// Keras 3's progress bar (keras/src/utils/progbar.py, verbose=1, dynamic display) as a
 /// value: `update` returns the exact bytes Keras would print, or nil when Keras's 0.05 s
@@ -78,11 +79,7 @@ public struct Keras3Progbar: Sendable {
     }
 
     /// Keras's number format in progress lines: `%.4f` when `|v| > 1e-3`, else `%.4e`.
-    public static func format(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        return abs(value) > 1e-3 ? String(format: "%.4f", value) : String(format: "%.4e", value)
-    }
+    public static func format(_ value: Double) -> String { KerasNumber.format(value) }
 
     /// ` 411us/step`, ` 7ms/step`, ` 1s/step`.
     static func formatTime(_ seconds: Double) -> String {

@@ -117,7 +117,7 @@ enum HeadlessRunner {
             write(ExportJSON.epoch(epoch, source: source.rawValue))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
-            let metrics = epoch.metrics.map { "\($0.key) \(JSONLine.kerasNumber($0.value))" }.joined(separator: "  ")
+            let metrics = epoch.metrics.map { "\($0.key) \(KerasNumber.format($0.value))" }.joined(separator: "  ")
             let seconds = epoch.seconds.map { "  (\($0 == $0.rounded() ? String(Int($0)) : String(format: "%.2f", $0))s)" } ?? ""
             let cut = epoch.complete ? "" : "  [cut off]"
             write("\(source): epoch \(epoch.epoch)\(of)  \(metrics)\(seconds)\(cut)")
@@ -130,7 +130,7 @@ enum HeadlessRunner {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            write("{\"source\":\(JSONLine.string(source.rawValue)),\"finding\":\(body)}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body)}")
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             write("\(source): \(finding.severity.rawValue): \(finding.title)\(epoch) [\(finding.id)]")
@@ -140,8 +140,8 @@ enum HeadlessRunner {
     private static func emit(state: SourceState, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            let reason = state.reason.map(JSONLine.string) ?? "null"
-            write("{\"source\":\(JSONLine.string(source.rawValue)),\"state\":\(JSONLine.string(state.word)),\"reason\":\(reason)}")
+            let reason = state.reason.map(ExportJSON.string) ?? "null"
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}")
         case .lines:
             // Only states a person must act on or wait for; they go to stderr so stdout keeps
             // one line per epoch or finding.
