@@ -243,6 +243,31 @@ import TestSupport
         Self.expectBadInput(outcome, mentions: ["/nonexistent/run.log", "no such file"])
     }
 
+    // MARK: in a terminal
+
+    /// A malformed theme or model given to the full-screen monitor: the error is one line on a
+    /// normal terminal (not lost on the alternate screen), exit 2, echo back on.
+    @Test(.enabled(if: TmuxSession.available, "tmux is not installed"))
+    func aFatalErrorOnTheScreenLeavesTheTerminalUsable() throws {
+        let scratch = try Scratch()
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        let theme = try scratch.file("broken-theme.toml", "[styles]\ntext = { fg = \"chartreuse-ish\" }\n")
+        let model = try scratch.file("cut.keras", Self.garbage(seed: 5).prefix(64))
+        for (arguments, mentions) in [(["--theme", theme, log], ["broken-theme.toml", "chartreuse-ish"]),
+                                      (["--model", model, log], ["cut.keras"])] {
+            let session = try TmuxSession(arguments: arguments, width: 200, height: 30)
+            defer { session.kill() }
+            let done = session.waitFor { $0.contains("EXIT=") && $0.contains("echo") }
+            #expect(done.ok, "fitwatch did not exit:\n\(done.screen)")
+            #expect(done.screen.contains("EXIT=2"), "\(done.screen)")
+            let errorLines = done.screen.split(separator: "\n").filter { $0.hasPrefix("fitwatch") }
+            #expect(errorLines.count == 1, "\(done.screen)")
+            for text in mentions { #expect(errorLines.first?.contains(text) == true, "\(done.screen)") }
+            #expect(!done.screen.contains("-echo "), "echo is still off:\n\(done.screen)")
+            #expect(session.display("#{alternate_on}") == "0")
+        }
+    }
+
     // MARK: the command line itself
 
     @Test func usageMistakesAreOneLineAndPointAtTheHelp() throws {
