@@ -5,7 +5,7 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, details, back
-    case graph, warnings, chart
+    case graph, warnings, chart, outputLog
     case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower
 }
@@ -34,6 +34,7 @@ public enum KeyMap {
         Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
+        Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
         Binding(keys: "l", command: .logScale, help: "log scale on/off"),
         Binding(keys: "s", command: .smoothing, help: "smoothing (EMA 0, 0.6, 0.8, 0.9, 0.95)"),
         Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
@@ -60,6 +61,7 @@ public enum KeyMap {
             case "g": return .graph
             case "w": return .warnings
             case "c": return .chart
+            case "o": return .outputLog
             case "s": return .smoothing
             case "b": return .batchOrEpoch
             case "[": return .zoomIn

@@ -8,6 +8,7 @@ import TerminalCore
 /// run bar       1 row, only with several sources
 /// metrics       a bordered table, one row per metric family (up to ~45 % of the body)
 /// main          chart, graph or warnings (the rest)
+/// log           the source's own output, newest lines (4, or 8 from 40 rows), when it printed any
 /// findings      up to 2 rows (3 from 40 rows) naming current findings, outside the warnings view
 /// status        1 row: the keys that apply
 /// ```
@@ -20,6 +21,8 @@ public struct MonitorLayout: Sendable, Equatable {
     public var metrics: Rect
     /// The chart, graph or warnings panel.
     public var main: Rect
+    /// The log pane of the selected source's output (empty when hidden or nothing printed).
+    public var logPane: Rect
     /// The rows naming current findings.
     public var findingsStrip: Rect
     /// The status line.
@@ -44,7 +47,13 @@ public struct MonitorLayout: Sendable, Equatable {
         let (bodyAndStrip, status) = afterBar.splitBottom(1)
         let findingCount = state.selectedRunState?.findings.count ?? 0
         let stripRows = state.mode == .warnings ? 0 : min(findingCount, state.size.height >= 40 ? 3 : 2)
-        let (body, strip) = bodyAndStrip.splitBottom(stripRows)
+        let (bodyAndLog, strip) = bodyAndStrip.splitBottom(stripRows)
+        var logRows = 0
+        if state.showsLogPane, let run = state.selectedRunState {
+            // 4 lines keep the chart readable at 80x24; 8 from 40 rows show a traceback's tail.
+            logRows = 2 + min(run.output.count, state.size.height >= 40 ? 8 : 4)
+        }
+        let (body, logPane) = bodyAndLog.splitBottom(logRows)
 
         let families = state.families
         var lines: [Int] = []
@@ -75,6 +84,7 @@ public struct MonitorLayout: Sendable, Equatable {
         self.runBar = runBar
         self.metrics = metrics
         self.main = main
+        self.logPane = logPane
         self.findingsStrip = strip
         self.status = status
         self.firstFamily = first

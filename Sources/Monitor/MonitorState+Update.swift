@@ -39,7 +39,7 @@ extension MonitorState {
         case .state(_, let state):
             runs[id]?.sourceState = state
         case .output(_, let line):
-            runs[id]?.lastOutput = line
+            runs[id]?.output.append(line)
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }
@@ -149,6 +149,7 @@ extension MonitorState {
             toggle(.warnings)
             if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
         case .chart: mode = .chart
+        case .outputLog: logPaneVisible.toggle()
         case .logScale: chart.logScale.toggle()
         case .smoothing:
             let steps = Self.smoothingSteps

@@ -79,6 +79,9 @@ public struct MonitorState: Sendable {
     public var chart = ChartOptions()
     /// The help overlay is open.
     public var helpVisible = false
+    /// The log pane shows a source's own output (`o` toggles it); on by default, and drawn
+    /// only for a run that printed something.
+    public var logPaneVisible = true
     /// The selected finding's explanation and fix are open.
     public var detailOpen = false
     /// The header is lit until this clock time (a new finding arrived).
@@ -140,6 +143,9 @@ public struct MonitorState: Sendable {
         let all = families
         return all.isEmpty ? nil : all[min(selectedMetric, all.count - 1)]
     }
+
+    /// Whether the log pane is on screen: switched on and the selected run printed lines.
+    public var showsLogPane: Bool { logPaneVisible && !(selectedRunState?.output.isEmpty ?? true) }
 
     /// Whether the screen is big enough to lay out.
     public var fitsScreen: Bool { size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height }

@@ -20,6 +20,7 @@ public enum MonitorView {
         case .graph: GraphPanelView(state: state).render(into: &buffer, area: layout.main)
         case .warnings: WarningsPanelView(state: state).render(into: &buffer, area: layout.main)
         }
+        if !layout.logPane.isEmpty { LogPaneView(state: state).render(into: &buffer, area: layout.logPane) }
         if !layout.findingsStrip.isEmpty { FindingsStripView(state: state).render(into: &buffer, area: layout.findingsStrip) }
         StatusLineView(state: state).render(into: &buffer, area: layout.status)
         if state.helpVisible {

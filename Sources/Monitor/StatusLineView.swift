@@ -20,6 +20,7 @@ struct StatusLineView: Widget {
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
+        if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         return entries
     }
