@@ -74,6 +74,7 @@ public enum FeedControl: Sendable, Equatable {
     case pause, resume, togglePause
     case speed(Double)
     case step
+    /// Jump to the end of an epoch; past the last epoch (`Int.max`) means the last one.
     case seek(epoch: Int)
 }
 

@@ -108,9 +108,7 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
                 recorded = timeline.last ?? 0
             }
         case .seek(let epoch):
-            guard let target = events.firstIndex(where: {
-                if case .epochEnded(let record) = $0 { return record.epoch == epoch } else { return false }
-            }) else { break }
+            guard let target = seekTarget(epoch) else { break }
             if target < position - 1 {
                 // Backwards: the monitor cannot un-apply epochs, so the run is played again
                 // from its start up to the epoch (its first event starts a fresh segment).
@@ -120,6 +118,22 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
             emit(through: target)
         }
         tick()
+    }
+
+    /// The `epochEnded` event a seek to `epoch` lands on: that epoch, else the last one
+    /// before it (so `Int.max` is the end and a typo past the end is the last epoch), else
+    /// the first epoch (a log that starts later, e.g. a resumed run).
+    private func seekTarget(_ epoch: Int) -> Int? {
+        var exact: Int?
+        var before: Int?
+        var first: Int?
+        for (index, event) in events.enumerated() {
+            guard case .epochEnded(let record) = event else { continue }
+            if first == nil { first = index }
+            if record.epoch == epoch { exact = index; break }
+            if record.epoch < epoch { before = index }
+        }
+        return exact ?? before ?? first
     }
 
     private func isSeek(_ control: FeedControl) -> Bool {

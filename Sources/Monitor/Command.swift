@@ -7,7 +7,7 @@ public enum Command: Sendable, Equatable, CaseIterable {
     case up, down, left, right, details, back
     case graph, warnings, chart, outputLog
     case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
-    case pause, step, faster, slower
+    case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
 
 /// The keys, once: which input means which command, and how help and the status line name it.
@@ -42,6 +42,8 @@ public enum KeyMap {
         Binding(keys: "space", command: .pause, help: "pause or resume (replay, training)"),
         Binding(keys: "n", command: .step, help: "one more epoch while paused (replay, training)"),
         Binding(keys: "+ -", command: .faster, help: "replay faster / slower"),
+        Binding(keys: "Home End", command: .seekFirst, help: "replay: seek to the first / last epoch"),
+        Binding(keys: ":", command: .seekPrompt, help: "replay: seek to epoch (digits, Enter; Esc cancels)"),
     ]
 
     /// The command an input event means, if any. `l` is both "right" in hjkl and "log
@@ -70,6 +72,7 @@ public enum KeyMap {
             case "n": return .step
             case "+", "=": return .faster
             case "-", "_": return .slower
+            case ":": return .seekPrompt
             default: return nil
             }
         case .up: return .up
@@ -78,6 +81,8 @@ public enum KeyMap {
         case .right: return .right
         case .enter: return .details
         case .escape, .backspace: return .back
+        case .home: return .seekFirst
+        case .end: return .seekLast
         case .tab: return .nextPanel
         case .backTab: return .previousPanel
         case .interrupt: return .quit

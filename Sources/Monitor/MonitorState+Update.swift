@@ -95,9 +95,9 @@ extension MonitorState {
     // MARK: keys
 
     private mutating func handle(_ event: InputEvent) -> [Effect] {
+        if case .resize(let newSize) = event { return update(.resize(newSize)) }
+        if seekEntry != nil { return typeSeek(event) }
         switch event {
-        case .resize(let newSize):
-            return update(.resize(newSize))
         case .mouseWheel(let up, let x, let y):
             focusPanel(at: x, y: y)
             return perform(up ? .up : .down)
@@ -165,6 +165,11 @@ extension MonitorState {
             if let id = selectedSource { return [.control(id, .togglePause)] }
         case .step:
             if let id = selectedSource { return [.control(id, .step)] }
+        case .seekFirst, .seekLast:
+            // The first epoch, or past the last: the replay lands on its last epoch.
+            if let id = selectedSource, runs[id]?.seekable == true { return [.control(id, .seek(epoch: command == .seekFirst ? 1 : Int.max))] }
+        case .seekPrompt:
+            if let id = selectedSource, runs[id]?.seekable == true { seekEntry = "" }
         case .faster, .slower:
             guard let id = selectedSource else { return [] }
             var speed = 1.0
@@ -172,6 +177,30 @@ extension MonitorState {
             // Doubling steps from 1/4x to 1024x: a 100-epoch log replays in seconds at the top.
             let next = command == .faster ? min(speed * 2, 1024) : max(speed / 2, 0.25)
             return [.control(id, .speed(next))]
+        }
+        return []
+    }
+
+    /// A key while the seek prompt is open: digits build the epoch, Enter seeks, Escape
+    /// (or Backspace on an empty prompt) cancels; other keys are ignored so a stray letter
+    /// does not switch views under the prompt. Ctrl-C still quits.
+    private mutating func typeSeek(_ event: InputEvent) -> [Effect] {
+        markChanged()
+        let entry = seekEntry ?? ""
+        switch event {
+        case .character(let character) where character.isASCII && character.isWholeNumber:
+            if entry.count < Self.seekDigits { seekEntry = entry + String(character) }
+        case .backspace:
+            seekEntry = entry.isEmpty ? nil : String(entry.dropLast())
+        case .escape:
+            seekEntry = nil
+        case .enter:
+            seekEntry = nil
+            if let epoch = Int(entry), let id = selectedSource { return [.control(id, .seek(epoch: epoch))] }
+        case .interrupt:
+            return [.quit]
+        default:
+            break
         }
         return []
     }

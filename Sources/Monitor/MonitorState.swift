@@ -79,6 +79,10 @@ public struct MonitorState: Sendable {
     public var chart = ChartOptions()
     /// The help overlay is open.
     public var helpVisible = false
+    /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
+    public var seekEntry: String?
+    /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.
+    public static let seekDigits = 9
     /// The log pane shows a source's own output (`o` toggles it); on by default, and drawn
     /// only for a run that printed something.
     public var logPaneVisible = true

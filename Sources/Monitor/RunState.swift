@@ -8,7 +8,12 @@ public struct RunState: Sendable {
     /// The run as built from the source's events.
     public var history = RunHistory()
     /// The source's state, once it reported one.
-    public var sourceState: SourceState?
+    public var sourceState: SourceState? {
+        didSet { if case .replaying? = sourceState { seekable = true } }
+    }
+    /// The source is a paced replay (it reported `replaying` once), so it can seek to an
+    /// epoch; live sources and `--instant` replays cannot.
+    public private(set) var seekable = false
     /// The current findings, most severe first.
     public var findings: [Finding] = []
     /// Ids of findings that appeared since the user last looked at the warnings panel.

@@ -7,6 +7,7 @@ struct StatusLineView: Widget {
 
     /// (keys, what) pairs for the current context, most useful first; cut at the width.
     var entries: [(String, String)] {
+        if let entry = state.seekEntry { return [("seek to epoch:", entry + "_"), ("Enter", "seek"), ("Esc", "cancel")] }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
         if state.detailOpen { return [("Esc", "back"), ("q", "quit"), ("?", "help")] }
         var entries: [(String, String)] = [("q", "quit"), ("?", "help"), ("Tab", "panel")]
@@ -19,6 +20,7 @@ struct StatusLineView: Widget {
         // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
+        if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }

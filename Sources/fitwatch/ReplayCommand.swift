@@ -6,7 +6,7 @@ struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay a recorded log at its recorded pace.",
-        discussion: "Keys on screen: space pauses, n steps one epoch, g seeks to an epoch, +/- change the speed."
+        discussion: "Keys on screen: space pauses or resumes, n steps one epoch while paused, : then an epoch number and Enter seeks to that epoch (Esc cancels), Home and End seek to the first and last epoch, +/- double or halve the speed."
     )
 
     @Argument(help: "A recorded log in any format fitwatch reads.")

@@ -122,6 +122,20 @@ import TrainingLog
         #expect(probe.epochs == [1, 2, 1, 2])
     }
 
+    @Test func seekPastTheLastEpochLandsOnTheLastAndBeforeTheFirstOnTheFirst() {
+        let (feed, probe, _) = replay()
+        defer { feed.stop() }
+        feed.control(.seek(epoch: Int.max))
+        feed.flush()
+        collect(probe)
+        #expect(probe.epochs == [1, 2, 3])
+        #expect(probe.states.last == .finished)
+        feed.control(.seek(epoch: 0))
+        feed.flush()
+        collect(probe)
+        #expect(probe.epochs == [1, 2, 3, 1])
+    }
+
     @Test func instantPostsEverythingAtOnce() {
         let (feed, probe, _) = replay(instant: true)
         defer { feed.stop() }
