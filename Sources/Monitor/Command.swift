@@ -5,7 +5,7 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, details, back
-    case graph, warnings, chart, outputLog
+    case graph, warnings, chart, outputLog, overlay
     case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
@@ -32,6 +32,7 @@ public enum KeyMap {
         Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
         Binding(keys: "Esc", command: .back, help: "close help or details"),
         Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
+        Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
         Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
@@ -42,8 +43,8 @@ public enum KeyMap {
         Binding(keys: "space", command: .pause, help: "pause or resume (replay, training)"),
         Binding(keys: "n", command: .step, help: "one more epoch while paused (replay, training)"),
         Binding(keys: "+ -", command: .faster, help: "replay faster / slower"),
-        Binding(keys: "Home End", command: .seekFirst, help: "replay: seek to the first / last epoch"),
-        Binding(keys: ":", command: .seekPrompt, help: "replay: seek to epoch (digits, Enter; Esc cancels)"),
+        // One line for the three seek keys: help must fit 20 bindings in 24 rows.
+        Binding(keys: ": Home End", command: .seekPrompt, help: "replay: seek to epoch (: N Enter) / first / last"),
     ]
 
     /// The command an input event means, if any. `l` is both "right" in hjkl and "log
@@ -64,6 +65,7 @@ public enum KeyMap {
             case "w": return .warnings
             case "c": return .chart
             case "o": return .outputLog
+            case "O": return .overlay
             case "s": return .smoothing
             case "b": return .batchOrEpoch
             case "[": return .zoomIn

@@ -150,6 +150,9 @@ extension MonitorState {
             if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
         case .chart: mode = .chart
         case .outputLog: logPaneVisible.toggle()
+        case .overlay:
+            // Only with runs to compare; the chart is where the overlay is drawn.
+            if sourceOrder.count > 1 { overlay.toggle(); mode = .chart }
         case .logScale: chart.logScale.toggle()
         case .smoothing:
             let steps = Self.smoothingSteps

@@ -79,6 +79,8 @@ public struct MonitorState: Sendable {
     public var chart = ChartOptions()
     /// The help overlay is open.
     public var helpVisible = false
+    /// The chart overlays the selected metric of every run (`O`), with several sources.
+    public var overlay = false
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
     public var seekEntry: String?
     /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.
@@ -147,6 +149,10 @@ public struct MonitorState: Sendable {
         let all = families
         return all.isEmpty ? nil : all[min(selectedMetric, all.count - 1)]
     }
+
+    /// Whether the chart shows every run's line for the selected metric: asked for, and
+    /// there is more than one run to compare.
+    public var showsOverlay: Bool { overlay && sourceOrder.count > 1 }
 
     /// Whether the log pane is on screen: switched on and the selected run printed lines.
     public var showsLogPane: Bool { logPaneVisible && !(selectedRunState?.output.isEmpty ?? true) }

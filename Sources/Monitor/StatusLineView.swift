@@ -23,6 +23,7 @@ struct StatusLineView: Widget {
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
+        if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         return entries
     }
