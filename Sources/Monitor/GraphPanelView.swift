@@ -57,13 +57,19 @@ struct GraphPanelView: Widget {
             var lossValues: [String: Double] = [:]
             for part in breakdown.outputs { if let value = part.current { lossValues[part.output] = value } }
             let highlighted = selectedOutput.map { Set(model.layersReached(byOutput: $0)) } ?? []
+            // `.fit`: the full diagram, else one-line boxes (the two-output model needs 43
+            // rows in full but 29 so, which 120x40 has), else the compact list.
             return GraphDiagram(model: model, lossValues: lossValues, totalLoss: breakdown.total, highlighted: highlighted,
-                                selectedOutput: selectedOutput, theme: theme, glyphs: glyphs)
+                                selectedOutput: selectedOutput, theme: theme, glyphs: glyphs, mode: .fit)
         }
 
-        /// Rows the panel needs to draw the full diagram: border, diagram, footer.
-        func fullHeight(glyphs: Glyphs) -> Int {
-            2 + diagram(theme: .dark, glyphs: glyphs).diagramSize.height + footer.count
+        /// The panel size (border and footer included) the diagram needs: with 5-row boxes,
+        /// and with the one-line boxes `.fit` falls back to (3 rows a layer).
+        func neededSizes(glyphs: Glyphs) -> (full: Size, oneLine: Size) {
+            let diagram = diagram(theme: .dark, glyphs: glyphs)
+            let full = diagram.diagramSize, oneLine = diagram.oneLineDiagramSize
+            return (Size(width: full.width + 2, height: full.height + 2 + footer.count),
+                    Size(width: oneLine.width + 2, height: oneLine.height + 2 + footer.count))
         }
     }
 

@@ -66,11 +66,14 @@ public struct MonitorLayout: Sendable, Equatable {
         let share = state.mode == .graph ? Self.graphMetricsShare : Self.metricsShare
         let cap = max(6, Int(Double(body.height) * share))
         var (metrics, main) = body.splitTop(min(wanted, cap))
-        // The graph takes the whole body when that is what it needs to draw the full diagram
-        // rather than the compact list; the metrics come back with `c` or `g`.
+        // The graph takes the whole body when that is what it needs to draw a diagram (full,
+        // else with one-line boxes) rather than the compact list; the metrics come back with
+        // `c` or `g`.
         if state.mode == .graph, let run = state.selectedRunState {
-            let needed = GraphPanelView.Content(state: state, run: run).fullHeight(glyphs: state.glyphs)
-            if needed > main.height, needed <= body.height { (metrics, main) = body.splitTop(0) }
+            let (full, oneLine) = GraphPanelView.Content(state: state, run: run).neededSizes(glyphs: state.glyphs)
+            func fits(_ needed: Size, _ area: Rect) -> Bool { needed.width <= area.width && needed.height <= area.height }
+            let bestInMain = fits(full, main) || (!fits(full, body) && fits(oneLine, main))
+            if !bestInMain, fits(full, body) || fits(oneLine, body) { (metrics, main) = body.splitTop(0) }
         }
 
         // Scroll so the selected family is fully inside the table.

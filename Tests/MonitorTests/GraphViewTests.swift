@@ -31,6 +31,37 @@ private func find(_ text: String, in buffer: Buffer) -> (x: Int, y: Int)? {
     #expect(buffer.lines.contains { $0.contains("out1 loss reaches x → A → B → C → out1; not D, out2") })
 }
 
+@Test func at120x40TheTwoOutputModelIsADiagramOfOneLineBoxesNotAList() throws {
+    // The full diagram needs 43 rows; 120x40 has 37 under the header: one-line boxes (29 rows).
+    var events = try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional")
+    events.insert(.modelKnown(RunFixtures.twoOutputModel), at: 1)
+    var state = RunFixtures.state(source: "two_heads.log", events: events, size: Size(width: 120, height: 40))
+    _ = state.perform(.graph)
+    _ = state.perform(.down)
+    let buffer = MonitorView.render(state)
+    let lit = state.theme[.highlightPath]
+    for name in ["x InputLayer", "A Dense relu", "B Dense relu", "C Dense relu", "out1 Dense"] {
+        let cell = try #require(find("│ " + name, in: buffer), "\(name) not drawn:\n\(buffer.lines.joined(separator: "\n"))")
+        #expect(buffer[cell.x + 2, cell.y].style == lit, "\(name) is not highlighted")
+    }
+    for name in ["D Dense relu", "out2 Dense sigmoid"] {
+        let cell = try #require(find("│ " + name, in: buffer))
+        #expect(buffer[cell.x + 2, cell.y].style != lit, "\(name) is highlighted")
+    }
+    // Not the compact list (`A    Dense relu    (None, 32) ← x`).
+    #expect(!buffer.lines.contains { $0.contains("← x") })
+    #expect(buffer.lines.contains { $0.contains("out1 loss reaches x → A → B → C → out1; not D, out2") })
+}
+
+@Test func whenNotEvenOneLineBoxesFitTheGraphIsTheLayerList() throws {
+    var events = try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional")
+    events.insert(.modelKnown(RunFixtures.twoOutputModel), at: 1)
+    var state = RunFixtures.state(source: "two_heads.log", events: events, size: Size(width: 80, height: 24))
+    _ = state.perform(.graph)
+    let lines = MonitorView.render(state).lines
+    #expect(lines.contains { $0.contains("A    Dense relu    (None, 32) ← x") })
+}
+
 @Test func largeTerminalsUseTheWholeScreen() throws {
     for size in [Size(width: 300, height: 100), Size(width: 500, height: 150)] {
         let events = try RunFixtures.epochEvents(csv: "tfk_s9_long_run_300_epochs")
