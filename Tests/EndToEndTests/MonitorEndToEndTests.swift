@@ -113,6 +113,21 @@ struct MonitorEndToEndTests {
         Self.expectRestored(session, exit: "134")
     }
 
+    /// `fitwatch run -- CMD`: what the command prints appears in the log pane, and `o` hides it.
+    @Test func wrappedCommandsOutputShowsInTheLogPaneAndOHidesIt() throws {
+        // The printed text (`printed 42`) differs from the command line the header shows.
+        let session = try TmuxSession(arguments: ["run", "--", "sh", "-c", "echo printed $((40 + 2)); sleep 30"])
+        defer { session.kill() }
+        let drawn = session.waitFor { $0.contains("Output") && $0.contains("printed 42") }
+        #expect(drawn.ok, "no log pane:\n\(drawn.screen)")
+        session.send("o")
+        let hidden = session.waitFor { !$0.contains("printed 42") && $0.contains("o log") }
+        #expect(hidden.ok, "o did not hide the log pane:\n\(hidden.screen)")
+        // Quitting interrupts the still-running command; `run` exits with its status (130).
+        session.send("q")
+        Self.expectRestored(session, exit: "130")
+    }
+
     /// `python train.py | fitwatch -`: the log arrives on stdin, the keys through /dev/tty.
     @Test func readsTheLogFromStdinAndKeysFromTheTerminal() throws {
         let log = Fixtures.url("monitor/k3_s1_seed_regression_accuracy.csvlogger.csv").path
