@@ -15,7 +15,9 @@ struct MonitorEndToEndTests {
 
     /// The terminal is back to normal: the alternate screen is off and `stty` shows echo on.
     static func expectRestored(_ session: TmuxSession, exit status: String) {
-        let done = session.waitFor { $0.contains("EXIT=") && $0.contains("echo") }
+        // Wait for `stty -a`'s own lines (`speed ... baud`), not just the word "echo": after a
+        // crash the shell's "Aborted ... sh -c 'echo $$ ...'" line contains it before stty ran.
+        let done = session.waitFor { $0.contains("EXIT=") && $0.contains(" baud") && ($0.contains(" echo ") || $0.contains("-echo ")) }
         #expect(done.ok, "fitwatch did not exit:\n\(done.screen)")
         #expect(done.screen.contains("EXIT=\(status)"), "\(done.screen)")
         #expect(done.screen.contains(" echo "), "echo is not back on:\n\(done.screen)")
