@@ -48,6 +48,27 @@ enum ControlByteScan {
         return index
     }
 
+    /// The index of the first `byte` in `bytes[start..<end]`, or `end`; 8 bytes at a time (the
+    /// `]` closing a 30-cell tf-keras bar was scanned byte by byte: ~4% of reading its logs).
+    @inline(__always)
+    static func first(_ byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let pattern = ones &* UInt64(byte)
+            while index + 8 <= end {
+                // Matching bytes become zero; `(v - ones) & ~v & high` flags zero bytes, the
+                // lowest flag exactly.
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) ^ pattern
+                let zeros = (word &- ones) & ~word & highBits
+                if zeros != 0 { return index + zeros.trailingZeroBitCount >> 3 }
+                index += 8
+            }
+        }
+        while index < end, bytes[index] != byte { index += 1 }
+        return index
+    }
+
     /// The index of the first byte that is not `\b` in `bytes[start..<end]`, or `end`: Keras
     /// erases each update with as many backspaces as the previous one was wide.
     @inline(__always)

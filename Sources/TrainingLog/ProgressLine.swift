@@ -253,12 +253,9 @@ extension ProgressLine {
 
     @inline(__always)
     static func firstIndex(of byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var index = start
-        while index < end {
-            if bytes[index] == byte { return index }
-            index += 1
-        }
-        return nil
+        guard start < end else { return nil }
+        let index = ControlByteScan.first(byte, bytes, from: start, to: end)
+        return index < end ? index : nil
     }
 }
 
