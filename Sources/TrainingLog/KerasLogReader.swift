@@ -224,11 +224,16 @@ public struct KerasLogReader: LogReader {
         var segment: [UInt8] = []
         swap(&segment, &scratch)
         if segment.count < needed { segment = [UInt8](repeating: 0, count: max(needed, 4096)) }
-        let carried = carry
-        carry.removeAll(keepingCapacity: true)
         segment.withUnsafeMutableBufferPointer { output in
             var escape = EscapeStripper()
-            var written = carried.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+            var written = 0
+            if !carry.isEmpty {
+                // Read in place, then emptied: a copy of `carry` held across `removeAll` made
+                // it non-unique, so every dirty segment (each Keras 3 update) allocated a new
+                // carry buffer once a segment had spanned a read boundary.
+                written = carry.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+                carry.removeAll(keepingCapacity: true)
+            }
             if end > start { written = escape.strip(buffer, start, end, into: output, at: written) }
             analyse(UnsafeBufferPointer(output), 0, written, terminator, into: &events)
         }
