@@ -45,7 +45,12 @@ public struct KerasLogReader: LogReader {
     private var pendingHeader: (epoch: Int, of: Int?, midRun: Bool)?
     private var epochsRequested: Int?
     private var lastEpoch = 0
-    private var lastUpdate: BatchProgress?
+    /// The epoch's latest in-epoch update, for a cut-off epoch's values. Within one `feed` it
+    /// stays in the output as `events[lastUpdateIndex]` and is copied out once when the call
+    /// returns: storing every update here cost a copy (four reference-count operations) per
+    /// update, ~5% of reading a log of in-epoch updates.
+    private var storedLastUpdate: BatchProgress?
+    private var lastUpdateIndex: Int?
     private var inTraceback = false
     /// The final line of a log's first, headerless epoch (the log began mid-run): held until the
     /// next `Epoch N/M` header says its number was N-1, or the input ends (position 1).
@@ -64,6 +69,10 @@ public struct KerasLogReader: LogReader {
     /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         var events: [TrainingEvent] = []
+        // A drawn update takes at least ~100 bytes (counter, bar, one metric, the `\b` run
+        // erasing it), so count/128 slots hold a big read's events without the dozen doubling
+        // copies that growing from empty costs on a 1 MiB read; small reads reserve nothing.
+        if bytes.count >= 4096 { events.reserveCapacity(bytes.count >> 7) }
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             scan(buffer, into: &events)
         }
@@ -71,7 +80,26 @@ public struct KerasLogReader: LogReader {
             let copy = Array(bytes)
             copy.withUnsafeBufferPointer { scan($0, into: &events) }
         }
+        keepLastUpdate(from: events)
         return events
+    }
+
+    /// The latest in-epoch update, whether still in `events` or kept from an earlier call.
+    private func lastUpdate(in events: [TrainingEvent]) -> BatchProgress? {
+        if let index = lastUpdateIndex, case .batchProgress(let update) = events[index] { return update }
+        return storedLastUpdate
+    }
+
+    private mutating func forgetLastUpdate() {
+        lastUpdateIndex = nil
+        storedLastUpdate = nil
+    }
+
+    /// Copies the latest update out of this call's events before they are returned.
+    private mutating func keepLastUpdate(from events: [TrainingEvent]) {
+        guard let index = lastUpdateIndex else { return }
+        lastUpdateIndex = nil
+        if case .batchProgress(let update) = events[index] { storedLastUpdate = update }
     }
 
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
@@ -92,6 +120,7 @@ public struct KerasLogReader: LogReader {
         }
         runOpen = false
         bar = .none
+        keepLastUpdate(from: events)
         return events
     }
 
@@ -195,11 +224,16 @@ public struct KerasLogReader: LogReader {
         var segment: [UInt8] = []
         swap(&segment, &scratch)
         if segment.count < needed { segment = [UInt8](repeating: 0, count: max(needed, 4096)) }
-        let carried = carry
-        carry.removeAll(keepingCapacity: true)
         segment.withUnsafeMutableBufferPointer { output in
             var escape = EscapeStripper()
-            var written = carried.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+            var written = 0
+            if !carry.isEmpty {
+                // Read in place, then emptied: a copy of `carry` held across `removeAll` made
+                // it non-unique, so every dirty segment (each Keras 3 update) allocated a new
+                // carry buffer once a segment had spanned a read boundary.
+                written = carry.withUnsafeBufferPointer { escape.strip($0, 0, $0.count, into: output, at: 0) }
+                carry.removeAll(keepingCapacity: true)
+            }
             if end > start { written = escape.strip(buffer, start, end, into: output, at: written) }
             analyse(UnsafeBufferPointer(output), 0, written, terminator, into: &events)
         }
@@ -294,7 +328,7 @@ public struct KerasLogReader: LogReader {
         guard case .epoch(let epoch) = bar else { return }
         if isFinal {
             let record = EpochRecord(
-                epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate?.total,
+                epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate(in: events)?.total,
                 seconds: progress.duration ?? progress.secondsPerEpoch,
                 secondsPerStep: progress.secondsPerStep, metrics: keys.finish(), complete: true)
             if midRunEpochOpen {
@@ -303,14 +337,14 @@ public struct KerasLogReader: LogReader {
                 events.append(.epochEnded(record))
             }
             lastEpoch = max(lastEpoch, epoch)
-            lastUpdate = nil
+            forgetLastUpdate()
             bar = .finishedEpoch(epoch)
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
                                        metrics: keys.finish())
-            lastUpdate = update
             events.append(.batchProgress(update))
+            lastUpdateIndex = events.count - 1
         }
     }
 
@@ -321,11 +355,11 @@ public struct KerasLogReader: LogReader {
     }
 
     private mutating func closeIncompleteEpoch(_ epoch: Int, into events: inout [TrainingEvent]) {
-        guard let update = lastUpdate, update.epoch == epoch else { return }
+        guard let update = lastUpdate(in: events), update.epoch == epoch else { return }
         events.append(.epochEnded(EpochRecord(epoch: epoch, of: epochsRequested, steps: update.step,
                                               metrics: update.metrics, complete: false)))
         lastEpoch = max(lastEpoch, epoch)
-        lastUpdate = nil
+        forgetLastUpdate()
     }
 
     /// Emits the deferred `runStarted` / `epochBegan` for a header, now that the format is known.
@@ -459,7 +493,30 @@ struct EscapeStripper {
                 let byte = bytes[index]
                 index += 1
                 if byte == 27 {
+                    // Consume the whole sequence here (Keras 3 prints ~10 per update); going
+                    // round the state switch once per byte cost ~5% of reading its logs. Same
+                    // rules as the switch below, which finishes a sequence a chunk cut short.
                     state = .escape
+                    guard index < end else { return written }
+                    let kind = bytes[index]
+                    index += 1
+                    if kind == UInt8(ascii: "[") {
+                        state = .csi
+                        while index < end {
+                            let next = bytes[index]
+                            index += 1
+                            if next >= 0x40, next <= 0x7E { state = .text; break }
+                        }
+                    } else if kind == UInt8(ascii: "]") {
+                        state = .osc
+                        while index < end {
+                            let next = bytes[index]
+                            index += 1
+                            if next == 7 || next == 27 { state = .text; break }
+                        }
+                    } else {
+                        state = .text
+                    }
                 } else if byte == 9 {
                     output[written] = 32
                     written += 1

@@ -253,12 +253,9 @@ extension ProgressLine {
 
     @inline(__always)
     static func firstIndex(of byte: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
-        var index = start
-        while index < end {
-            if bytes[index] == byte { return index }
-            index += 1
-        }
-        return nil
+        guard start < end else { return nil }
+        let index = ControlByteScan.first(byte, bytes, from: start, to: end)
+        return index < end ? index : nil
     }
 }
 
@@ -273,58 +270,69 @@ struct MetricKeyCache {
     private var names: [String] = []
     private var shortAccuracy: [Bool] = []
     private var cursor = 0
-    /// The key sequence of the update being parsed, as name indices.
+    /// The key sequence of the update being parsed, as name indices; only the first `count`
+    /// entries of `current` and `values` are live. Kept at their high-water size and overwritten
+    /// rather than emptied per update: `removeAll(keepingCapacity:)` went through the generic
+    /// `replaceSubrange` and a uniqueness check, ~2% of parsing a log of in-epoch updates.
     private var current: [Int] = []
     private var values: [Double] = []
+    /// Metrics collected for the update being parsed.
+    private(set) var count = 0
     /// The last update's key sequence and its names array (shared by every update that repeats it).
     private var lastSequence: [Int] = []
     private var lastTemplate = MetricValues()
     /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
     private static let capacity = 4096
 
-    /// Metrics collected for the update being parsed.
-    var count: Int { current.count }
-
     /// Starts collecting one update's metrics.
     mutating func begin() {
-        current.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// Records `bytes[start..<end]: value`.
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, value: Double) {
-        current.append(intern(bytes, start, end))
-        values.append(value)
+        let name = intern(bytes, start, end)
+        if count < current.count {
+            current[count] = name
+            values[count] = value
+        } else {
+            current.append(name)
+            values.append(value)
+        }
+        count += 1
     }
+
+    /// The live part of `current`.
+    private var sequence: ArraySlice<Int> { current[0..<count] }
 
     /// The collected metrics of the last parsed update, in printed order (a repeated key keeps
     /// its last value). Call at most once per update, before the next parse.
     mutating func finish() -> MetricValues {
-        if current == lastSequence {
+        if sequence.elementsEqual(lastSequence) {
             // Same keys as last time: copy the last dictionary (sharing its keys) and overwrite
             // the values in place; the copy-on-write of the values is the only allocation.
             var metrics = lastTemplate
             values.withUnsafeBufferPointer { source in
                 metrics.values.withUnsafeMutableBufferPointer { target in
-                    for index in 0..<source.count { target[index] = source[index] }
+                    for index in 0..<target.count { target[index] = source[index] }
                 }
             }
             return metrics
         }
         var seen = Set<Int>()
-        if current.allSatisfy({ seen.insert($0).inserted }) {
-            lastSequence = current
-            lastTemplate = MetricValues(uncheckedUniqueKeys: current.map { names[$0] }, values: values)
+        if sequence.allSatisfy({ seen.insert($0).inserted }) {
+            lastSequence = Array(sequence)
+            lastTemplate = MetricValues(uncheckedUniqueKeys: sequence.map { names[$0] }, values: values[0..<count])
             return lastTemplate
         }
         var metrics = MetricValues()
-        for (index, value) in zip(current, values) { metrics[names[index]] = value }
+        for (index, value) in zip(sequence, values[0..<count]) { metrics[names[index]] = value }
         return metrics
     }
 
     /// True when the update being collected has a Keras 1-2.2 `acc` / `val_acc` key.
     var sawShortAccuracyName: Bool {
-        current.contains { shortAccuracy[$0] }
+        sequence.contains { shortAccuracy[$0] }
     }
 
     private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {

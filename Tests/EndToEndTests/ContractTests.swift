@@ -222,6 +222,18 @@ import TestSupport
         Self.expectBadInput(outcome, mentions: ["--model", "cut.keras"])
     }
 
+    @Test func aBadThemeIsRejectedHeadlessToo() throws {
+        let scratch = try Scratch()
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        let theme = try scratch.file("broken-theme.toml", "[styles]\ntext = { fg = \"chartreuse-ish\" }\n")
+        Self.expectBadInput(try Self.fitwatch(["--headless", "--theme", theme, log]), mentions: ["broken-theme.toml", "chartreuse-ish"])
+        Self.expectBadInput(try Self.fitwatch(["replay", "--jsonl", "--theme", "no-such-theme", log]), mentions: ["no-such-theme", "solarized-dark"])
+        // A good one changes nothing in a pipe.
+        let good = try Self.fitwatch(["replay", "--headless", "--speed", "1024", "--theme", "light", log])
+        #expect(good.status == 0)
+        #expect(good.stdout.contains("epoch 100/100"))
+    }
+
     @Test func aMalformedSSHTargetNamesTheArgument() throws {
         Self.expectBadInput(try Self.fitwatch(["--headless", "ssh://nobody@127.0.0.1:99999/x"]), mentions: ["ssh://nobody@127.0.0.1:99999/x", "port"])
         Self.expectBadInput(try Self.fitwatch(["--headless", "nobody@:/x"]), mentions: ["nobody@:/x", "no host"])
