@@ -27,4 +27,37 @@ import TrainingLog
             #expect(!events.contains { if case .epochEnded = $0 { return true } else { return false } }, "seed \(seed)")
         }
     }
+
+    /// Bug: `printf 'epoch,loss\n0,0.5\n1,abc\n2,' | fitwatch export` gave epochs 2 and 3 with
+    /// `"metrics":{}`: a non-numeric cell and a half-written last row (no newline at the end,
+    /// fewer cells than the header) each became an empty epoch. Now the bad cell is reported
+    /// naming its line, and neither row is an epoch.
+    @Test func csvLoggerReportsNonNumericCellsAndSkipsAHalfWrittenLastRow() {
+        var reader = CSVLoggerReader()
+        let events = reader.feed(Array("epoch,loss\n0,0.5\n1,abc\n2,".utf8)) + reader.finish()
+        let epochs = events.compactMap { if case .epochEnded(let record) = $0 { return record } else { return nil } }
+        #expect(epochs.map(\.epoch) == [1])
+        #expect(epochs.first?.metrics["loss"] == 0.5)
+        let noise = events.compactMap { if case .noise(let line) = $0 { return line } else { return nil } }
+        #expect(noise.contains { $0.contains("line 3") && $0.contains("loss is not a number: abc") }, "\(noise)")
+        #expect(noise.contains { $0.contains("line 4") && $0.contains("half-written") }, "\(noise)")
+    }
+
+    /// A row with one bad cell keeps its good cells; `NA` (CSVLogger's missing value) is quiet.
+    @Test func csvLoggerKeepsTheGoodCellsOfARowWithABadOne() {
+        var reader = CSVLoggerReader()
+        let events = reader.feed(Array("epoch,acc,loss,val_loss\n0,0.9,oops,NA\n".utf8)) + reader.finish()
+        let epochs = events.compactMap { if case .epochEnded(let record) = $0 { return record } else { return nil } }
+        #expect(epochs.count == 1)
+        #expect(epochs.first.map { Array($0.metrics.keys) } == ["acc"])
+        let noise = events.compactMap { if case .noise(let line) = $0 { return line } else { return nil } }
+        #expect(noise == ["CSVLogger line 2: loss is not a number: oops"])
+    }
+
+    /// An epoch number near Int.max trapped in `epoch + 1`; it is noise, not a run.
+    @Test func csvLoggerAbsurdEpochNumberIsNoise() {
+        var reader = CSVLoggerReader()
+        let events = reader.feed(Array("epoch,loss\n9223372036854775807,0.5\n".utf8)) + reader.finish()
+        #expect(events == [.noise("9223372036854775807,0.5")])
+    }
 }
