@@ -48,9 +48,9 @@ struct CheckCommand: ParsableCommand {
         }
         var forced: LogFormat?
         if let inputFormat {
-            guard let format = LogFormat(rawValue: inputFormat) else {
+            guard let format = LogFormat(userFacing: inputFormat) else {
                 throw Self.badInput("unknown --input-format '\(inputFormat)'; expected one of "
-                                    + LogFormat.allCases.map(\.rawValue).joined(separator: ", "))
+                                    + LogFormat.userFacing.map(\.rawValue).joined(separator: ", "))
             }
             forced = format
         }
@@ -58,6 +58,11 @@ struct CheckCommand: ParsableCommand {
         for source in sources {
             if source.hasSuffix(".toml") {
                 checked.append((source, [try Self.checkSpec(source)]))
+                continue
+            }
+            // A bundled spec's name, as `train` accepts it (`fitwatch check boston-accuracy`).
+            if !FileManager.default.fileExists(atPath: source), let bundled = DemoCatalog.spec(named: source) {
+                checked.append((source, [try Self.checkSpec(bundled.path)]))
                 continue
             }
             let loaded: LoadedLog

@@ -60,4 +60,13 @@ import TrainingLog
         let events = reader.feed(Array("epoch,loss\n9223372036854775807,0.5\n".utf8)) + reader.finish()
         #expect(events == [.noise("9223372036854775807,0.5")])
     }
+
+    /// `--format`/`--input-format` errors listed `training-core` and `unknown`, which no user can
+    /// give; they are not accepted either.
+    @Test func userFacingFormatsLeaveOutInternalOnes() {
+        #expect(!LogFormat.userFacing.contains(.trainingCore))
+        #expect(!LogFormat.userFacing.contains(.unknown))
+        #expect(LogFormat(userFacing: "training-core") == nil)
+        #expect(LogFormat(userFacing: "CSVLogger") == .csvLogger)
+    }
 }

@@ -1,0 +1,54 @@
+import Testing
+import Foundation
+import TestSupport
+
+/// Regression tests for contract violations a QA pass found, run against the built binary.
+/// Each tells the bug's story; helpers are `ContractTests`'.
+@Suite struct ContractFixesTests {
+    typealias Contract = ContractTests
+
+    /// Starts the binary headless on `arguments` in `directory`, sends `signal` after `delay`
+    /// seconds and returns its exit status and whether it died of a signal (a crash).
+    static func signalled(_ arguments: [String], in directory: URL, signal: Int32,
+                          after delay: Double = 1.5) throws -> (status: Int32, crashed: Bool, stderr: String) {
+        let process = Process()
+        process.executableURL = Contract.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let err = directory.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while process.isRunning && Date().timeIntervalSince(started) < delay { usleep(10_000) }
+        let ranUntilSignal = process.isRunning
+        if ranUntilSignal { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw Contract.Timeout(description: "fitwatch \(arguments) ignored signal \(signal) for 10 s")
+        }
+        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal, stderr)
+    }
+
+    /// Bug 9: `fitwatch check boston-accuracy` said "no such file" though `train` accepts the
+    /// bundled spec names; now check finds the bundled spec and its accuracy-on-regression warning.
+    @Test func checkAcceptsABundledSpecName() throws {
+        let scratch = try Contract.Scratch()
+        let outcome = try Contract.fitwatch(["check", "boston-accuracy"], in: scratch.url)
+        #expect(outcome.status == 1, "exit \(outcome.status): \(outcome.stderr)")
+        #expect(outcome.stdout.contains("accuracy-on-regression"), "\(outcome.stdout)")
+    }
+
+    /// Bug 9: the `--input-format` error listed the internal `training-core` and `unknown`.
+    @Test func inputFormatErrorListsOnlyUserFacingFormats() throws {
+        let outcome = try Contract.fitwatch(["check", "--input-format", "xx", "/nonexistent/run.log"])
+        Contract.expectBadInput(outcome, mentions: ["--input-format", "xx", "csvlogger"])
+        #expect(!outcome.stderr.contains("training-core") && !outcome.stderr.contains("unknown,"), "\(outcome.stderr)")
+    }
+}
