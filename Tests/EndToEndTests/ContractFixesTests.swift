@@ -36,6 +36,16 @@ import TestSupport
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal, stderr)
     }
 
+    /// Bug 7 (the CLI side): `fitwatch train` of a directory printed Foundation's
+    /// "NSCocoaErrorDomain error 256".
+    @Test func trainOfADirectoryOrBinaryNamesThePlainCause() throws {
+        let scratch = try Contract.Scratch()
+        Contract.expectBadInput(try Contract.fitwatch(["train", "--headless", scratch.url.path]),
+                                mentions: [scratch.url.path, "is a directory"])
+        let binary = try scratch.file("spec.bin", Data([0xFF, 0xFE, 0x00, 0xC3, 0x28]))
+        Contract.expectBadInput(try Contract.fitwatch(["train", "--headless", binary]), mentions: [binary, "not UTF-8 text"])
+    }
+
     /// Bug 9: `fitwatch check boston-accuracy` said "no such file" though `train` accepts the
     /// bundled spec names; now check finds the bundled spec and its accuracy-on-regression warning.
     @Test func checkAcceptsABundledSpecName() throws {
