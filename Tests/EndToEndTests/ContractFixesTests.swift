@@ -36,6 +36,17 @@ import TestSupport
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal, stderr)
     }
 
+    /// Bug 6: an unwritable `--tee` ran the command's failure path: exit 127 and
+    /// "fitwatch: true: failed: cannot write --tee …". It is bad input: exit 2, found before the
+    /// command starts, naming `--tee` and the path.
+    @Test func unwritableTeeIsBadInputBeforeTheCommandStarts() throws {
+        let scratch = try Contract.Scratch()
+        let marker = scratch.path("started")
+        let outcome = try Contract.fitwatch(["run", "--headless", "--tee", "/nonexistent/d/x", "--", "touch", marker])
+        Contract.expectBadInput(outcome, mentions: ["--tee", "/nonexistent/d/x"])
+        #expect(!FileManager.default.fileExists(atPath: marker), "the command ran")
+    }
+
     /// Bug 7 (the CLI side): `fitwatch train` of a directory printed Foundation's
     /// "NSCocoaErrorDomain error 256".
     @Test func trainOfADirectoryOrBinaryNamesThePlainCause() throws {
