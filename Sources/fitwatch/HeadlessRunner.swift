@@ -6,8 +6,9 @@ import KerasModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
-/// Follows until every source ended or SIGINT/SIGTERM; the first SIGINT goes to a wrapped
-/// command (which then ends on its own), a second one quits.
+/// Follows until every source ended or SIGINT/SIGTERM/SIGHUP (exit 128 + that signal, as the
+/// screen does); the first SIGINT goes to a wrapped command (which then ends on its own), a
+/// second one quits.
 enum HeadlessRunner {
     enum Style { case lines, jsonLines }
 
@@ -23,14 +24,15 @@ enum HeadlessRunner {
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
-        let signals = SignalCatcher(signals: [SIGINT, SIGTERM])
+        let signals = SignalCatcher(signals: [SIGINT, SIGTERM, SIGHUP])
         defer { signals.restore() }
         let inbox = Inbox()
         var tracked: [SourceID: Tracked] = [:]
         for feed in feeds { tracked[feed.id] = Tracked() }
         feeds.forEach { $0.start(inbox: inbox) }
 
-        var interrupted = false
+        /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
+        var interrupted: Int32?
         var forwardedInterrupt = false
         loop: while true {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
@@ -45,7 +47,7 @@ enum HeadlessRunner {
                         continue
                     }
                 }
-                interrupted = true
+                interrupted = signal
                 break loop
             }
             let ended = tracked.values.allSatisfy { entry in
@@ -60,7 +62,7 @@ enum HeadlessRunner {
         handle(inbox.drain(), tracked: &tracked, model: model, style: style)
 
         if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
-        if interrupted { return 130 }
+        if let interrupted { return 128 + interrupted }
         let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
         return failed ? 1 : 0
     }

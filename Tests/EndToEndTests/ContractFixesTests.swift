@@ -36,6 +36,22 @@ import TestSupport
         return (process.terminationStatus, process.terminationReason == .uncaughtSignal, stderr)
     }
 
+    static let keras3Log = "keras-logs/k3_s1_seed_regression_accuracy.pipe.log"
+
+    /// Bug 1: `cd /tmp && fitwatch --headless y` died with SIGILL (exit 132) before printing:
+    /// swift-corelibs-foundation's `("y" as NSString).deletingLastPathComponent` traps on a
+    /// one-character path, used to find the folder to watch with inotify.
+    /// Bug 4: SIGTERM ended headless following with 130 (SIGINT's status), not 128 + 15 as the
+    /// screen and README say; SIGHUP was not caught at all.
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
+    func followingAOneCharacterPathRunsAndEndsWith128PlusTheSignal(signal: Int32, expected: Int32) throws {
+        let scratch = try Contract.Scratch()
+        try scratch.file("y", Data(contentsOf: Fixtures.url(Self.keras3Log)))
+        let outcome = try Self.signalled(["--headless", "y"], in: scratch.url, signal: signal)
+        #expect(!outcome.crashed, "crashed: \(outcome.stderr.prefix(300))")
+        #expect(outcome.status == expected, "stderr: \(outcome.stderr)")
+    }
+
     /// Bug 6: an unwritable `--tee` ran the command's failure path: exit 127 and
     /// "fitwatch: true: failed: cannot write --tee …". It is bad input: exit 2, found before the
     /// command starts, naming `--tee` and the path.
