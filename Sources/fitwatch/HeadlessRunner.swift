@@ -20,6 +20,9 @@ enum HeadlessRunner {
         /// Recent lines the reader kept as noise: tracebacks name config problems. The last
         /// 200 hold a full Python traceback without growing with the log.
         var noise: [String] = []
+        /// Whether any training event (not noise) arrived: a source that ended without one
+        /// gets the same note on stderr as `export` gives, instead of a silent exit 0.
+        var sawTraining = false
     }
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
@@ -61,6 +64,14 @@ enum HeadlessRunner {
         feeds.forEach { $0.stop() }
         handle(inbox.drain(), tracked: &tracked, model: model, style: style)
 
+        if interrupted == nil {
+            // Replay and stdin of garbage, empty or binary input used to exit 0 printing
+            // nothing at all. A wrapped command is left out: its exit status speaks for it.
+            for feed in feeds where !(feed is any InterruptibleFeed) {
+                guard let entry = tracked[feed.id], case .finished? = entry.state, !entry.sawTraining else { continue }
+                FileHandle.standardError.write(Data("fitwatch: no training output found in \(feed.id)\n".utf8))
+            }
+        }
         if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
         if let interrupted { return 128 + interrupted }
         let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
@@ -88,6 +99,7 @@ enum HeadlessRunner {
             switch message {
             case .event(let id, let event):
                 tracked[id, default: Tracked()].history.apply(event)
+                if case .noise = event {} else { tracked[id]?.sawTraining = true }
                 switch event {
                 case .epochEnded(let record):
                     emit(epoch: record, source: id, style: style)

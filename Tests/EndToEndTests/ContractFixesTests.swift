@@ -52,6 +52,29 @@ import TestSupport
         #expect(outcome.status == expected, "stderr: \(outcome.stderr)")
     }
 
+    /// Bug 5: `fitwatch replay --headless` of garbage, empty or binary files exited 0 printing
+    /// nothing at all; now it notes on stderr, as `export` does, and still exits 0.
+    @Test func replayOfInputWithoutTrainingOutputSaysSo() throws {
+        let scratch = try Contract.Scratch()
+        let inputs = [try scratch.file("garbage.bin", Contract.garbage()), try scratch.file("empty.log", Data()),
+                      try scratch.file("zeros.bin", Data(count: 65_536))]
+        for path in inputs {
+            let outcome = try Contract.fitwatch(["replay", "--headless", path])
+            #expect(!outcome.signalled)
+            #expect(outcome.status == 0, "\(path): exit \(outcome.status)")
+            #expect(outcome.errorLines == ["fitwatch: no training output found in \(path)"], "\(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty)
+        }
+    }
+
+    /// Bug 5, stdin: `fitwatch --headless - < garbage.bin` (here an empty stdin) was silent too.
+    @Test func headlessStdinWithoutTrainingOutputSaysSo() throws {
+        let outcome = try Contract.fitwatch(["--headless", "-"])
+        #expect(!outcome.signalled)
+        #expect(outcome.status == 0, "exit \(outcome.status)")
+        #expect(outcome.errorLines == ["fitwatch: no training output found in stdin"], "\(outcome.stderr)")
+    }
+
     /// Bug 6: an unwritable `--tee` ran the command's failure path: exit 127 and
     /// "fitwatch: true: failed: cannot write --tee …". It is bad input: exit 2, found before the
     /// command starts, naming `--tee` and the path.
