@@ -111,4 +111,47 @@ import TestSupport
         Contract.expectBadInput(outcome, mentions: ["--input-format", "xx", "csvlogger"])
         #expect(!outcome.stderr.contains("training-core") && !outcome.stderr.contains("unknown,"), "\(outcome.stderr)")
     }
+
+    /// Bug 2: following an unreachable ssh host (`FITWATCH_SSH_COMMAND='ssh -p 1'`) crashed with
+    /// SIGSEGV in `_dispatch_event_loop_drain` in 2 of 40 runs: SSHFeed read ssh's pipes with
+    /// Dispatch read sources that were cancelled and their descriptors closed while
+    /// reconnecting. A poll() thread now reads and closes them. Each run must end with exit 1
+    /// and "host unreachable"; 12 runs, 4 at a time (each takes ~3 s of back-off).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh")))
+    func unreachableSSHHostFailsCleanlyEveryTime() throws {
+        /// Outcomes gathered from the concurrent runs.
+        final class Outcomes: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [(status: Int32, crashed: Bool, stderr: String)] = []
+        }
+        let results = Outcomes()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<3 {
+                let process = Process()
+                process.executableURL = Contract.binary
+                process.arguments = ["--headless", "nobody@127.0.0.1:/x"]
+                var environment = ProcessInfo.processInfo.environment
+                environment["FITWATCH_SSH_COMMAND"] = "ssh -p 1 -o BatchMode=yes"
+                process.environment = environment
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = FileHandle.nullDevice
+                process.standardInput = FileHandle.nullDevice
+                guard (try? process.run()) != nil else { continue }
+                let deadline = Date().addingTimeInterval(30)
+                while process.isRunning && Date() < deadline { usleep(20_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                results.lock.lock()
+                results.list.append((process.terminationStatus, process.terminationReason == .uncaughtSignal, text))
+                results.lock.unlock()
+            }
+        }
+        #expect(results.list.count == 12)
+        for outcome in results.list {
+            #expect(!outcome.crashed && outcome.status == 1, "exit \(outcome.status): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("failed: host unreachable"), "\(outcome.stderr)")
+        }
+    }
 }
