@@ -14,7 +14,7 @@ struct CheckCommand: ParsableCommand {
         discussion: """
         SOURCE is a Keras log (any flavour the readers know, pipe or terminal capture), a \
         CSVLogger file, a TensorBoard run directory, a directory (its newest log), or a run spec \
-        (`.toml`, as `fitwatch train` takes; its model, compile config and data are checked \
+        (`.toml` or a bundled spec's name such as `boston-accuracy`, as `fitwatch train` takes; its model, compile config and data are checked \
         without training). Each `fit` call in a log is checked on its own. Without --model, config problems are inferred \
         from the log where it carries the evidence and reported as `suspected`; with the model \
         file they are `certain`. Exit status: 0 when no warning or error was found, 1 when one \
