@@ -69,4 +69,18 @@ import TrainingLog
         #expect(LogFormat(userFacing: "training-core") == nil)
         #expect(LogFormat(userFacing: "CSVLogger") == .csvLogger)
     }
+
+    /// Bug: a callback stream whose batch record had `"steps": -9223372036854775807` trapped on
+    /// `total - step` (arithmetic overflow, SIGILL in `check`, `export` and `--headless -`).
+    @Test func aBatchWithAnAbsurdStepCountIsReadWithoutATrap() throws {
+        let header = #"{"fitwatch":1,"type":"header","time":0,"keras":{"version":"3.15.1","flavour":"keras3"}}"#
+        let lines = [header,
+                     #"{"fitwatch":1,"type":"epoch_begin","time":1,"epoch":1}"#,
+                     #"{"fitwatch":1,"type":"batch","time":2,"epoch":1,"step":5,"steps":-9223372036854775807,"logs":{"loss":1}}"#]
+        var reader = FitwatchStreamReader()
+        let events = reader.feed(Array((lines.joined(separator: "\n") + "\n").utf8)) + reader.finish()
+        let progress = events.compactMap { if case .batchProgress(let value) = $0 { return value } else { return nil } }
+        #expect(progress.map(\.step) == [5])
+        #expect(progress.first?.eta == 0)
+    }
 }
