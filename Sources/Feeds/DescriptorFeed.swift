@@ -4,15 +4,21 @@ import Foundation
 import Glibc
 #endif
 
-/// Reads a stream descriptor to its end: stdin (`fitwatch -`) or any pipe. A read source on
-/// a descriptor at end of file keeps firing, so end of file cancels it.
+/// Reads a stream descriptor to its end: stdin (`fitwatch -`) or any pipe. A thread blocked in
+/// poll() reads it, not a Dispatch read source: epoll refuses /dev/null and regular files
+/// (EPERM), so `fitwatch --headless - </dev/null` waited forever, and a source whose
+/// descriptor is closed around its cancel is the libdispatch crash CommandFeed and SSHFeed had.
+/// The descriptor is left blocking: O_NONBLOCK on stdin would leak to the shell's terminal.
 public final class DescriptorFeed: Feed, @unchecked Sendable {
     public let id: SourceID
     private let descriptor: Int32
     private let closeWhenDone: Bool
     private let makeReader: ReaderMaker
     private let queue = DispatchQueue(label: "fitwatch.descriptor")
-    private var source: DispatchSourceRead?
+    private let lock = NSLock()
+    /// Set by stop(); the reader thread notices within one 100 ms poll.
+    private var stopRequested = false
+    private var started = false
     private var pipeline: EventPipeline?
     private var finished = false
 
@@ -30,51 +36,64 @@ public final class DescriptorFeed: Feed, @unchecked Sendable {
 
     public func start(inbox: Inbox) {
         queue.async { [self] in
-            guard source == nil, !finished else { return }
+            guard !started, !finished else { return }
+            started = true
             let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader())
             self.pipeline = pipeline
             pipeline.state(.live)
-            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
-            let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FileTail.chunkSize, alignment: 16)
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                while true {
-                    let count = read(descriptor, buffer.baseAddress, buffer.count)
-                    if count > 0 {
-                        pipeline.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                        continue
-                    }
-                    if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-                    // 0 is end of file; any other error ends the stream just the same.
-                    let reason = count < 0 ? String(cString: strerror(errno)) : nil
-                    self.end(failure: reason)
-                    return
-                }
-            }
-            source.setCancelHandler { [descriptor, closeWhenDone] in
-                buffer.deallocate()
-                if closeWhenDone { close(descriptor) }
-            }
-            self.source = source
-            source.resume()
+            let reader = Thread { [self] in readLoop() }
+            reader.name = "fitwatch-descriptor"
+            reader.start()
         }
+    }
+
+    private var shouldStop: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stopRequested
+    }
+
+    /// Reads until end of file, an error or stop(); only this thread closes the descriptor.
+    private func readLoop() {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FileTail.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var failure: String?
+        while !shouldStop {
+            var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            // 100 ms: stop() is noticed within a tenth of a second without a busy loop.
+            let ready = poll(&request, 1, 100)
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { failure = String(cString: strerror(errno)); break }
+            if ready == 0 { continue }
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count > 0 {
+                let chunk = [UInt8](buffer[0..<count])
+                queue.async { [self] in
+                    guard !finished else { return }
+                    chunk.withUnsafeBytes { pipeline?.feed($0) }
+                }
+                continue
+            }
+            if count < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            // 0 is end of file; any other error ends the stream just the same.
+            if count < 0 { failure = String(cString: strerror(errno)) }
+            break
+        }
+        if closeWhenDone { close(descriptor) }
+        let reason = failure
+        queue.async { [self] in end(failure: reason) }
     }
 
     private func end(failure: String?) {
         guard !finished else { return }
         finished = true
-        source?.cancel()
-        source = nil
         pipeline?.finish()
         pipeline?.state(failure.map { .failed("cannot read \(id): \($0)") } ?? .finished)
     }
 
     public func stop() {
-        queue.async { [self] in
-            finished = true
-            source?.cancel()
-            source = nil
-        }
+        lock.lock()
+        stopRequested = true
+        lock.unlock()
+        queue.async { [self] in finished = true }
     }
 }

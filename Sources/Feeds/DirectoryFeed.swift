@@ -40,13 +40,14 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
         func visit(_ folder: String, depth: Int) {
             guard depth <= maxDepth, let names = try? manager.contentsOfDirectory(atPath: folder) else { return }
             for name in names where !name.hasPrefix(".") {
-                let path = (folder as NSString).appendingPathComponent(name)
+                // String joins, not NSString path APIs, which trap on one-character names.
+                let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
                 guard let attributes = try? manager.attributesOfItem(atPath: path) else { continue }
                 if attributes[.type] as? FileAttributeType == .typeDirectory {
                     visit(path, depth: depth + 1)
                     continue
                 }
-                let isLog = logExtensions.contains((name as NSString).pathExtension.lowercased())
+                let isLog = logExtensions.contains(URL(fileURLWithPath: name).pathExtension.lowercased())
                     || name.hasPrefix("events.out.tfevents")
                 guard isLog, let date = attributes[.modificationDate] as? Date else { continue }
                 if best == nil || date > best!.date || (date == best!.date && path > best!.path) {

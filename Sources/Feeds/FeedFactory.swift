@@ -34,8 +34,8 @@ public enum FeedFactory {
     /// A `--format` value, or nil to detect it.
     public static func format(_ name: String?) throws -> LogFormat? {
         guard let name else { return nil }
-        guard let format = LogFormat(rawValue: name.lowercased()), format != .unknown else {
-            let known = LogFormat.allCases.filter { $0 != .unknown }.map(\.rawValue).joined(separator: ", ")
+        guard let format = LogFormat(userFacing: name) else {
+            let known = LogFormat.userFacing.map(\.rawValue).joined(separator: ", ")
             throw BadSource("fitwatch: unknown --format '\(name)' (known: \(known))")
         }
         return format

@@ -93,7 +93,10 @@ final class FileTail: @unchecked Sendable {
     /// inotify on the parent directory sees appends (IN_MODIFY on the entry), truncation,
     /// creation, renames and deletion of the file with one watch.
     private func watchDirectory() {
-        let directory = (path as NSString).deletingLastPathComponent
+        // URL rather than NSString: swift-corelibs-foundation's NSString path APIs trap on a
+        // one-character path such as "y" (SIGILL, seen following `fitwatch --headless y`).
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { return }
         let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE)
@@ -103,7 +106,7 @@ final class FileTail: @unchecked Sendable {
         }
         inotifyFD = descriptor
         let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
-        let name = (path as NSString).lastPathComponent
+        let name = url.lastPathComponent
         source.setEventHandler { [weak self] in
             guard let self else { return }
             if FileTail.drainInotify(descriptor, concerns: name) { self.check(fromTimer: false) }

@@ -45,19 +45,34 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     /// One ssh process and its pipes; touched only on the feed's queue.
     private final class Attempt: @unchecked Sendable {
         let child: ChildProcess
+        let generation: Int
         var stdin: Int32
-        var stdout: DispatchSourceRead?
-        var stderr: DispatchSourceRead?
+        /// Read and closed only by the attempt's reader thread.
         let stdoutFD: Int32
         let stderrFD: Int32
         var stderrLines = LineBuffer()
         var messages: [String] = []
         var live = false
-        init(child: ChildProcess, stdin: Int32, stdoutFD: Int32, stderrFD: Int32) {
+        /// ssh's exit status, once known (on the queue).
+        var status: Int32?
+        /// The reader thread saw both pipes end and closed them (on the queue).
+        var drained = false
+        /// `ended` ran for this attempt (on the queue).
+        var handled = false
+        private let lock = NSLock()
+        private var exitedFlag = false
+        init(child: ChildProcess, generation: Int, stdin: Int32, stdoutFD: Int32, stderrFD: Int32) {
             self.child = child
+            self.generation = generation
             self.stdin = stdin
             self.stdoutFD = stdoutFD
             self.stderrFD = stderrFD
+        }
+        /// ssh exited; the reader stops after 100 ms without data (a ControlMaster or other
+        /// grandchild holding the pipes must not keep the attempt open).
+        var exited: Bool {
+            get { lock.lock(); defer { lock.unlock() }; return exitedFlag }
+            set { lock.lock(); exitedFlag = newValue; lock.unlock() }
         }
     }
 
@@ -140,66 +155,83 @@ public final class SSHFeed: Feed, @unchecked Sendable {
             close(input.read)
             close(output.write)
             close(errors.write)
-            _ = fcntl(output.read, F_SETFL, fcntl(output.read, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(errors.read, F_SETFL, fcntl(errors.read, F_GETFL) | O_NONBLOCK)
-            let attempt = Attempt(child: child, stdin: input.write, stdoutFD: output.read, stderrFD: errors.read)
+            // A thread blocked in poll() reads both pipes rather than Dispatch read sources:
+            // with sources, libdispatch crashed (SIGSEGV in _dispatch_event_loop_drain, about
+            // 1 run in 20 of an unreachable host) around the cancel and close of a pipe while
+            // reconnecting. The thread alone reads and closes them.
+            let attempt = Attempt(child: child, generation: current, stdin: input.write,
+                                  stdoutFD: output.read, stderrFD: errors.read)
             self.attempt = attempt
-            let stdout = DispatchSource.makeReadSource(fileDescriptor: output.read, queue: queue)
-            stdout.setEventHandler { [weak self] in self?.readStdout(attempt) }
-            stdout.setCancelHandler { close(output.read) }
-            attempt.stdout = stdout
-            stdout.resume()
-            let stderr = DispatchSource.makeReadSource(fileDescriptor: errors.read, queue: queue)
-            stderr.setEventHandler { [weak self] in self?.readStderr(attempt) }
-            stderr.setCancelHandler { close(errors.read) }
-            attempt.stderr = stderr
-            stderr.resume()
-            child.onExit { [weak self] status in
-                guard let self else { return }
-                self.queue.async { self.ended(attempt, status: status, generation: current) }
+            let reader = Thread { [weak self, queue] in SSHFeed.readLoop(attempt, queue: queue, feed: self) }
+            reader.name = "fitwatch-ssh"
+            reader.start()
+            child.onExit { [weak self, queue] status in
+                attempt.exited = true
+                queue.async { [weak self] in
+                    attempt.status = status
+                    self?.endIfDone(attempt)
+                }
             }
         } catch {
             pipeline.state(.failed("cannot run ssh: \(error)"))
         }
     }
 
-    private func readStdout(_ attempt: Attempt) {
-        // Once cancelled, the cancel handler owns (and closes) the descriptor.
-        guard attempt.stdout != nil else { return }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(attempt.stdoutFD, $0.baseAddress, $0.count) }
-            if count > 0 {
-                // Data proves the remote side runs, even before its marker on stderr is read.
-                if !attempt.live { markLive(attempt) }
-                offset += UInt64(count)
-                buffer.withUnsafeBytes { bytes in
-                    pipeline?.feed(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), shouldStop: { [weak self] in self?.isStopped ?? true })
-                }
+    /// Reads ssh's stdout and stderr until both ended, or ssh exited and nothing came for
+    /// 100 ms; hands chunks to the queue in order, closes both pipes, then reports the end.
+    private static func readLoop(_ attempt: Attempt, queue: DispatchQueue, feed: SSHFeed?) {
+        weak let feed = feed
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+        defer { buffer.deallocate() }
+        var open = [attempt.stdoutFD, attempt.stderrFD]
+        while !open.isEmpty {
+            var requests = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&requests, nfds_t(requests.count), 100)
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { break }
+            if ready == 0 {
+                if attempt.exited { break }
                 continue
             }
-            if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            attempt.stdout?.cancel()
-            attempt.stdout = nil
-            return
+            for request in requests where request.revents != 0 {
+                let count = read(request.fd, buffer.baseAddress, buffer.count)
+                if count > 0 {
+                    let chunk = [UInt8](buffer[0..<count])
+                    let isStdout = request.fd == attempt.stdoutFD
+                    queue.async { feed?.received(chunk, stdout: isStdout, attempt) }
+                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
+                    open.removeAll { $0 == request.fd }
+                }
+            }
+        }
+        close(attempt.stdoutFD)
+        close(attempt.stderrFD)
+        queue.async {
+            attempt.drained = true
+            feed?.endIfDone(attempt)
         }
     }
 
-    private func readStderr(_ attempt: Attempt) {
-        guard attempt.stderr != nil else { return }
-        var buffer = [UInt8](repeating: 0, count: 4_096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(attempt.stderrFD, $0.baseAddress, $0.count) }
-            if count > 0 {
-                for line in attempt.stderrLines.append(buffer[0..<count]) { stderrLine(line, attempt) }
-                continue
+    private func received(_ chunk: [UInt8], stdout: Bool, _ attempt: Attempt) {
+        guard !attempt.handled else { return }
+        if stdout {
+            // Data proves the remote side runs, even before its marker on stderr is read.
+            if !attempt.live { markLive(attempt) }
+            offset += UInt64(chunk.count)
+            chunk.withUnsafeBytes { bytes in
+                pipeline?.feed(bytes, shouldStop: { [weak self] in self?.isStopped ?? true })
             }
-            if count < 0 && (errno == EAGAIN || errno == EINTR) { return }
-            for line in attempt.stderrLines.finish() { stderrLine(line, attempt) }
-            attempt.stderr?.cancel()
-            attempt.stderr = nil
-            return
+        } else {
+            for line in attempt.stderrLines.append(chunk[...]) { stderrLine(line, attempt) }
         }
+    }
+
+    /// The attempt is over once ssh exited and its pipes were read to the end.
+    private func endIfDone(_ attempt: Attempt) {
+        guard attempt.drained, let status = attempt.status, !attempt.handled else { return }
+        for line in attempt.stderrLines.finish() { stderrLine(line, attempt) }
+        attempt.handled = true
+        ended(attempt, status: status, generation: attempt.generation)
     }
 
     private func stderrLine(_ line: String, _ attempt: Attempt) {
@@ -229,13 +261,6 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     }
 
     private func ended(_ attempt: Attempt, status: Int32, generation ended: Int) {
-        // Whatever ssh printed before exiting is still in the pipes.
-        readStdout(attempt)
-        readStderr(attempt)
-        attempt.stdout?.cancel()
-        attempt.stdout = nil
-        attempt.stderr?.cancel()
-        attempt.stderr = nil
         if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
         if self.attempt === attempt { self.attempt = nil }
         guard !isStopped, ended == generation, let pipeline else { return }

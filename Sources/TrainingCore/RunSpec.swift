@@ -94,9 +94,20 @@ public struct RunSpec: Sendable {
 
     /// Read a spec file.
     public init(contentsOf url: URL) throws {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw SpecError("\(url.path): cannot read the run spec (\(error.localizedDescription))")
+        // Plain causes ("is a directory", "not UTF-8 text"), not Foundation's
+        // "NSCocoaErrorDomain error 256" or "isn't in the correct format".
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw SpecError("\(url.path): cannot read the run spec: no such file")
+        }
+        if isDirectory.boolValue { throw SpecError("\(url.path): cannot read the run spec: is a directory") }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            let cause = FileManager.default.isReadableFile(atPath: url.path) ? "read error" : "permission denied"
+            throw SpecError("\(url.path): cannot read the run spec: \(cause)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SpecError("\(url.path): cannot read the run spec: not UTF-8 text")
         }
         try self.init(toml: text, file: url.lastPathComponent, directory: url.deletingLastPathComponent())
     }

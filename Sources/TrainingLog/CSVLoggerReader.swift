@@ -7,6 +7,8 @@ public struct CSVLoggerReader: LogReader {
     private var separator: Character = ","
     private var lastEpoch = -1
     private var runOpen = false
+    /// 1-based number of the line being handled, for messages naming it.
+    private var lineNumber = 0
 
     public init() {}
 
@@ -26,14 +28,16 @@ public struct CSVLoggerReader: LogReader {
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
-        if !pending.isEmpty { handle(line: pending[...], into: &events) }
+        if !pending.isEmpty { handle(line: pending[...], into: &events, unterminated: true) }
         pending = []
         if runOpen { events.append(.runEnded(.finished)) }
         runOpen = false
         return events
     }
 
-    private mutating func handle(line bytes: ArraySlice<UInt8>, into events: inout [TrainingEvent]) {
+    private mutating func handle(line bytes: ArraySlice<UInt8>, into events: inout [TrainingEvent],
+                                 unterminated: Bool = false) {
+        lineNumber += 1
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
         if text.isEmpty { return }
@@ -46,8 +50,30 @@ public struct CSVLoggerReader: LogReader {
             return
         }
         let cells = text.split(separator: separator, omittingEmptySubsequences: false)
-        guard !columns.isEmpty, let first = cells.first, let epoch = Int(first) else {
+        // 0..<2^40: an absurd epoch number would trap in `epoch + 1` and is not a real run.
+        guard !columns.isEmpty, let first = cells.first, let epoch = Int(first), epoch >= 0, epoch < 1 << 40 else {
             events.append(.noise(text))
+            return
+        }
+        if unterminated, cells.count < columns.count || cells.last?.isEmpty == true {
+            // The file ends mid-row (CSVLogger is still writing it, or the run was killed):
+            // fewer cells than the header, or a last cell cut before its first character
+            // (`2,`). The cells seen so far are not an epoch.
+            events.append(.noise("CSVLogger line \(lineNumber): half-written row skipped: \(text)"))
+            return
+        }
+        var metrics: MetricValues = [:]
+        for (index, cell) in cells.enumerated().dropFirst() where index < columns.count {
+            if let value = PrintedNumber.parse(cell) {
+                metrics[columns[index]] = value
+            } else if !cell.isEmpty, cell != "NA" {
+                // CSVLogger writes "NA" for a key a given epoch lacks; anything else that is
+                // not a number is damage, reported and left out rather than guessed.
+                events.append(.noise("CSVLogger line \(lineNumber): \(columns[index]) is not a number: \(cell)"))
+            }
+        }
+        guard !metrics.isEmpty else {
+            events.append(.noise("CSVLogger line \(lineNumber): row without a numeric value skipped: \(text)"))
             return
         }
         if runOpen, epoch <= lastEpoch {
@@ -58,10 +84,6 @@ public struct CSVLoggerReader: LogReader {
         if !runOpen {
             runOpen = true
             events.append(.runStarted(RunStart(epochs: nil, format: .csvLogger, startsMidRun: epoch != 0)))
-        }
-        var metrics: MetricValues = [:]
-        for (index, cell) in cells.enumerated().dropFirst() where index < columns.count {
-            if let value = PrintedNumber.parse(cell) { metrics[columns[index]] = value }
         }
         lastEpoch = epoch
         events.append(.epochEnded(EpochRecord(epoch: epoch + 1, metrics: metrics)))

@@ -197,7 +197,8 @@ public struct FitwatchStreamReader: LogReader {
         if let total, step > 0, let start = epochStart, start.epoch == epoch, let began = start.time,
            let now = record["time"]?.double, now >= began {
             // Seconds per step so far times the steps left, as Keras's own ETA.
-            eta = (now - began) / Double(step) * Double(max(0, total - step))
+            // In Double: `total - step` as Int overflowed (a trap) on a hostile `steps`.
+            eta = (now - began) / Double(step) * max(0, Double(total) - Double(step))
         }
         let progress = BatchProgress(epoch: epoch, step: step, total: total, eta: eta,
                                      metrics: FitwatchStreamReader.metrics(record["logs"]))

@@ -25,9 +25,13 @@ public struct TensorBoardReader: LogReader {
         var events: [TrainingEvent] = []
         var offset = 0
         while pending.count - offset >= 12 {
-            let length = Int(readUInt64(offset))
+            // Bounded as a UInt64 before it becomes an Int: garbage with the high bit set
+            // trapped in `Int(_:)` (SIGILL on `fitwatch check` of random bytes). 1 GiB is far
+            // beyond any real scalar event, so a larger length is bad framing.
+            let rawLength = readUInt64(offset)
+            let length = rawLength < 1 << 30 ? Int(rawLength) : -1
             let lengthCRC = readUInt32(offset + 8)
-            guard length >= 0, length < 1 << 30,
+            guard length >= 0,
                   CRC32C.masked(pending[offset..<offset + 8]) == lengthCRC else {
                 corrupt = true
                 events.append(.noise("TensorBoard file: bad record framing at byte offset \(offset); the rest is skipped"))
@@ -91,6 +95,12 @@ public struct TensorBoardReader: LogReader {
             }
         }
         guard let summary else { return }
+        // A step is a 0-based epoch; a negative or absurd one (a checksummed but hostile
+        // record) would trap in `Int(step) + 1`. 1 << 40 epochs is far beyond any real run.
+        guard step >= 0, step < 1 << 40 else {
+            events.append(.noise("TensorBoard file: event with step \(step) skipped"))
+            return
+        }
         var values = ProtoReader(summary)
         while let (field, wire) = values.nextKey() {
             guard field == 1, wire == 2, let value = values.bytes() else {

@@ -17,6 +17,18 @@ public enum LogFormat: String, Sendable, Equatable, Codable, CaseIterable {
     case unknown
 }
 
+extension LogFormat {
+    /// The formats a user may force with `--format` / `--input-format`: every log format a
+    /// reader parses, without the internal `training-core` and `unknown`.
+    public static let userFacing: [LogFormat] = allCases.filter { $0 != .trainingCore && $0 != .unknown }
+
+    /// A user-facing format by name (case-insensitive), or nil.
+    public init?(userFacing name: String) {
+        guard let format = LogFormat(rawValue: name.lowercased()), LogFormat.userFacing.contains(format) else { return nil }
+        self = format
+    }
+}
+
 /// The one vocabulary every source speaks: log readers, the training core, replay, ssh.
 public enum TrainingEvent: Sendable, Equatable {
     /// A `fit` segment begins: the first `Epoch 1/N` of a file, or a new `Epoch 1/N` after a

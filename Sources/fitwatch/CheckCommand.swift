@@ -14,7 +14,7 @@ struct CheckCommand: ParsableCommand {
         discussion: """
         SOURCE is a Keras log (any flavour the readers know, pipe or terminal capture), a \
         CSVLogger file, a TensorBoard run directory, a directory (its newest log), or a run spec \
-        (`.toml`, as `fitwatch train` takes; its model, compile config and data are checked \
+        (`.toml` or a bundled spec's name such as `boston-accuracy`, as `fitwatch train` takes; its model, compile config and data are checked \
         without training). Each `fit` call in a log is checked on its own. Without --model, config problems are inferred \
         from the log where it carries the evidence and reported as `suspected`; with the model \
         file they are `certain`. Exit status: 0 when no warning or error was found, 1 when one \
@@ -48,9 +48,9 @@ struct CheckCommand: ParsableCommand {
         }
         var forced: LogFormat?
         if let inputFormat {
-            guard let format = LogFormat(rawValue: inputFormat) else {
+            guard let format = LogFormat(userFacing: inputFormat) else {
                 throw Self.badInput("unknown --input-format '\(inputFormat)'; expected one of "
-                                    + LogFormat.allCases.map(\.rawValue).joined(separator: ", "))
+                                    + LogFormat.userFacing.map(\.rawValue).joined(separator: ", "))
             }
             forced = format
         }
@@ -58,6 +58,11 @@ struct CheckCommand: ParsableCommand {
         for source in sources {
             if source.hasSuffix(".toml") {
                 checked.append((source, [try Self.checkSpec(source)]))
+                continue
+            }
+            // A bundled spec's name, as `train` accepts it (`fitwatch check boston-accuracy`).
+            if !FileManager.default.fileExists(atPath: source), let bundled = DemoCatalog.spec(named: source) {
+                checked.append((source, [try Self.checkSpec(bundled.path)]))
                 continue
             }
             let loaded: LoadedLog

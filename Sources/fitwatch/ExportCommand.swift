@@ -34,9 +34,9 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         var forced: LogFormat?
         if let inputFormat {
-            guard let format = LogFormat(rawValue: inputFormat) else {
+            guard let format = LogFormat(userFacing: inputFormat) else {
                 Self.fail("unknown --input-format '\(inputFormat)'; expected one of "
-                          + LogFormat.allCases.map(\.rawValue).joined(separator: ", "))
+                          + LogFormat.userFacing.map(\.rawValue).joined(separator: ", "))
             }
             forced = format
         }

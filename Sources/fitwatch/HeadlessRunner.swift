@@ -6,8 +6,9 @@ import KerasModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
-/// Follows until every source ended or SIGINT/SIGTERM; the first SIGINT goes to a wrapped
-/// command (which then ends on its own), a second one quits.
+/// Follows until every source ended or SIGINT/SIGTERM/SIGHUP (exit 128 + that signal, as the
+/// screen does); the first SIGINT goes to a wrapped command (which then ends on its own), a
+/// second one quits.
 enum HeadlessRunner {
     enum Style { case lines, jsonLines }
 
@@ -19,18 +20,22 @@ enum HeadlessRunner {
         /// Recent lines the reader kept as noise: tracebacks name config problems. The last
         /// 200 hold a full Python traceback without growing with the log.
         var noise: [String] = []
+        /// Whether any training event (not noise) arrived: a source that ended without one
+        /// gets the same note on stderr as `export` gives, instead of a silent exit 0.
+        var sawTraining = false
     }
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
-        let signals = SignalCatcher(signals: [SIGINT, SIGTERM])
+        let signals = SignalCatcher(signals: [SIGINT, SIGTERM, SIGHUP])
         defer { signals.restore() }
         let inbox = Inbox()
         var tracked: [SourceID: Tracked] = [:]
         for feed in feeds { tracked[feed.id] = Tracked() }
         feeds.forEach { $0.start(inbox: inbox) }
 
-        var interrupted = false
+        /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
+        var interrupted: Int32?
         var forwardedInterrupt = false
         loop: while true {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
@@ -45,7 +50,7 @@ enum HeadlessRunner {
                         continue
                     }
                 }
-                interrupted = true
+                interrupted = signal
                 break loop
             }
             let ended = tracked.values.allSatisfy { entry in
@@ -59,8 +64,16 @@ enum HeadlessRunner {
         feeds.forEach { $0.stop() }
         handle(inbox.drain(), tracked: &tracked, model: model, style: style)
 
+        if interrupted == nil {
+            // Replay and stdin of garbage, empty or binary input used to exit 0 printing
+            // nothing at all. A wrapped command is left out: its exit status speaks for it.
+            for feed in feeds where !(feed is any InterruptibleFeed) {
+                guard let entry = tracked[feed.id], case .finished? = entry.state, !entry.sawTraining else { continue }
+                FileHandle.standardError.write(Data("fitwatch: no training output found in \(feed.id)\n".utf8))
+            }
+        }
         if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
-        if interrupted { return 130 }
+        if let interrupted { return 128 + interrupted }
         let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
         return failed ? 1 : 0
     }
@@ -86,6 +99,7 @@ enum HeadlessRunner {
             switch message {
             case .event(let id, let event):
                 tracked[id, default: Tracked()].history.apply(event)
+                if case .noise = event {} else { tracked[id]?.sawTraining = true }
                 switch event {
                 case .epochEnded(let record):
                     emit(epoch: record, source: id, style: style)

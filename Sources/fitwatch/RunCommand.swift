@@ -1,5 +1,6 @@
 import ArgumentParser
 import Feeds
+import Foundation
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,10 +28,22 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let format = try FeedFactory.format(options.format)
+        if let tee { try Self.checkWritable(tee: tee) }
         let feed = CommandFeed(arguments: command, tee: tee, makeReader: FeedFactory.readerMaker(format: format))
         let status = try watch(feeds: [feed], options: options)
         // The command's status is fitwatch's; if the screen quit first, stop() ended it.
         let exitStatus = feed.exitStatus ?? status
         if exitStatus != 0 { throw ExitCode(exitStatus) }
+    }
+
+    /// A `--tee` file that cannot be written is bad input (exit 2) found before the command
+    /// starts, not the command's failure (it was exit 127 "true: failed: cannot write --tee").
+    /// Opened without truncating: CommandFeed truncates it when the command starts.
+    static func checkWritable(tee path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CLIError("fitwatch: cannot write --tee \(path): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
     }
 }
