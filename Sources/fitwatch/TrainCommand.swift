@@ -2,6 +2,8 @@ import ArgumentParser
 import Feeds
 import Foundation
 import TrainingCore
+import TrainingLog
+import Diagnostics
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +41,10 @@ struct TrainCommand: ParsableCommand {
         if options.headless && !options.jsonl {
             let stdout = FileWriter.standardOutput
             let printer = ProgressPrinter(clock: clock, write: stdout.write)
-            let ending = try session.run(extra: fileCallbacks() + [printer])
+            // Keras's own bytes stay on stdout; what fitwatch found goes to stderr, once per id,
+            // as soon as an epoch shows it (the demo's accuracy warning appears after epoch 1).
+            let findings = FindingPrinter()
+            let ending = try session.run(extra: fileCallbacks() + [printer], events: findings.apply)
             if case .failed(let why) = ending { throw CLIError("fitwatch: training failed: \(why)", code: 1) }
             return
         }
@@ -87,5 +92,21 @@ final class FileWriter: @unchecked Sendable {
         lock.lock()
         handle.write(Data(text.utf8))
         lock.unlock()
+    }
+}
+
+/// Prints each new finding of a headless training run to stderr as `check` headlines it.
+final class FindingPrinter {
+    private var history = RunHistory()
+    private var reported: Set<String> = []
+
+    func apply(_ event: TrainingEvent) {
+        history.apply(event)
+        guard case .epochEnded = event else { return }
+        let flavour = history.model?.flavour
+        for finding in Diagnostics.findings(history: history, model: history.model, flavour: flavour)
+        where reported.insert(finding.id).inserted {
+            FileHandle.standardError.write(Data(("fitwatch: " + FindingReport.headline(finding) + "\n").utf8))
+        }
     }
 }

@@ -27,3 +27,17 @@ import TestSupport
         #expect((finding["fix"] as? String)?.contains("categorical_crossentropy") == true)
     }
 }
+
+/// `fitwatch train --headless` keeps Keras's bytes on stdout and says what it found on stderr:
+/// before, the demo's whole point (the accuracy warning) was invisible without the screen.
+@Suite struct HeadlessTrainTests {
+    @Test func theBostonDemoPrintsKerasProgressAndItsWarningOnStderr() throws {
+        let outcome = try ContractTests.fitwatch(["train", "boston-accuracy", "--headless"], timeout: 120)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("Epoch 100/100"))
+        #expect(outcome.stdout.contains("val_accuracy: 0.0000e+00"))
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.first == "fitwatch: warning accuracy-on-regression epoch 1: 'accuracy' on a regression output measures nothing (certain)")
+        #expect(lines.filter { $0.contains("accuracy-on-regression") }.count == 1, "each finding once")
+    }
+}
