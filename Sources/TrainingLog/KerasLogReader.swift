@@ -482,12 +482,35 @@ struct EscapeStripper {
         var written = offset
         while index < end {
             if state == .text {
-                let runStart = index
-                index = ControlByteScan.firstControl(bytes, from: index, to: end)
-                let run = index - runStart
-                if run > 0, let source = bytes.baseAddress, let target = output.baseAddress {
-                    (target + written).update(from: source + runStart, count: run)
-                    written += run
+                // Copy while scanning, 8 bytes at a time: each word is stored before it is
+                // checked, and only the bytes before a control byte count as written. Keras 3's
+                // runs between escapes are 1-60 bytes; a separate scan plus a `memmove` per run
+                // cost more than the copying itself. `written` never passes `index - start +
+                // offset`, and the caller sized `output` for all of the input, so stores stay in it.
+                if let source = bytes.baseAddress, let target = output.baseAddress {
+                    let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+                    let limit = output.count
+                    while index + 8 <= end, written + 8 <= limit {
+                        let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        to.storeBytes(of: word, toByteOffset: written, as: UInt64.self)
+                        // `(w - 0x20×ones) & ~w & high` flags bytes below 0x20; the lowest
+                        // flag is exact (see ControlByteScan).
+                        let value = UInt64(littleEndian: word)
+                        let flagged = (value &- 0x2020_2020_2020_2020) & ~value & 0x8080_8080_8080_8080
+                        if flagged != 0 {
+                            let run = flagged.trailingZeroBitCount >> 3
+                            index += run
+                            written += run
+                            break
+                        }
+                        index += 8
+                        written += 8
+                    }
+                }
+                while index < end, bytes[index] >= 0x20 {
+                    output[written] = bytes[index]
+                    written += 1
+                    index += 1
                 }
                 guard index < end else { return written }
                 let byte = bytes[index]

@@ -102,6 +102,19 @@ extension ProgressLine {
             } else if index + 3 < end, bytes[index + 1] == 0xE2, bytes[index + 2] == 0x94, bytes[index + 3] == 0x81 {
                 line.style = .keras3Bar
                 index += 1
+                // Four `━` cells (12 bytes) per step with two word compares: the 20-cell bar
+                // was compared byte by byte, ~60 compares per Keras 3 update.
+                if let base = bytes.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while index + 12 <= end,
+                          // Bytes 0-7 and 8-11 of four E2 94 81 cells, read little-endian.
+                          UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                            == 0x94E2_8194_E281_94E2,
+                          UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index + 8, as: UInt32.self))
+                            == 0x8194_E281 {
+                        index += 12
+                    }
+                }
                 while index + 2 < end, bytes[index] == 0xE2, bytes[index + 1] == 0x94, bytes[index + 2] == 0x81 {
                     index += 3
                 }
