@@ -67,15 +67,7 @@ public struct RunState: Sendable {
 
     /// The Keras line of releases that produced the run, from the model or the log format;
     /// nil when neither says (the diagnostics then assume what they document).
-    public var flavour: KerasFlavour? {
-        if let version = history.model?.kerasVersion, let flavour = KerasFlavour(version: version) { return flavour }
-        switch history.format {
-        case .keras3: return .keras3
-        case .keras2, .kerasVerbose2: return .keras2
-        case .keras1: return .keras1
-        default: return nil
-        }
-    }
+    public var flavour: KerasFlavour? { Diagnostics.flavour(history: history, model: history.model) }
 
     /// The epoch running now or last finished, and the epochs requested.
     public var epochProgress: (epoch: Int?, of: Int?) {

@@ -103,8 +103,7 @@ final class FindingPrinter {
     func apply(_ event: TrainingEvent) {
         history.apply(event)
         guard case .epochEnded = event else { return }
-        let flavour = history.model?.flavour
-        for finding in Diagnostics.findings(history: history, model: history.model, flavour: flavour)
+        for finding in HeadlessFindings.findings(for: history, model: nil, noise: [])
         where reported.insert(finding.id).inserted {
             FileHandle.standardError.write(Data(("fitwatch: " + FindingReport.headline(finding) + "\n").utf8))
         }
