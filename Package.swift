@@ -110,7 +110,7 @@ let package = Package(
         // MARK: tests
         .target(
             name: "TestSupport",
-            dependencies: ["TerminalCore", "TrainingLog"],
+            dependencies: ["TerminalCore", "TrainingLog", "KerasModel"],
             path: "Tests/TestSupport"
         ),
 
