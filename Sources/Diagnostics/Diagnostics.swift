@@ -102,7 +102,7 @@ public enum Diagnostics {
     }
 
     /// Severity descending, then first epoch (config findings without one first), then id.
-    static func ordered(_ findings: [Finding]) -> [Finding] {
+    public static func ordered(_ findings: [Finding]) -> [Finding] {
         findings.sorted { a, b in
             if a.severity != b.severity { return a.severity > b.severity }
             if a.epoch != b.epoch { return (a.epoch ?? 0) < (b.epoch ?? 0) }

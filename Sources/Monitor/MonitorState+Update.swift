@@ -59,7 +59,7 @@ extension MonitorState {
             if let last = run.diagnosedAt, now - last < Self.diagnosisInterval { continue }
             run.diagnosedAt = now
             let model = model(of: run)
-            let found = diagnose(run.history, model, run.flavour).sorted(by: Self.findingOrder)
+            let found = Diagnostics.ordered(diagnose(run.history, model, run.flavour))
             let resolved = Diagnostics.resolvedMetrics(history: run.history, model: model, flavour: run.flavour)
             if resolved != run.resolvedMetrics { run.resolvedMetrics = resolved; markChanged() }
             run.diagnosedRevision = run.history.revision
@@ -83,13 +83,6 @@ extension MonitorState {
         // The elapsed time shows whole seconds: redraw when the second changes.
         if needsClock, Int(previous) != Int(now) { markChanged() }
         return effects
-    }
-
-    /// Errors before warnings before info, then by first epoch, then by id (stable order).
-    static func findingOrder(_ a: Finding, _ b: Finding) -> Bool {
-        if a.severity != b.severity { return a.severity > b.severity }
-        if (a.epoch ?? 0) != (b.epoch ?? 0) { return (a.epoch ?? 0) < (b.epoch ?? 0) }
-        return a.id < b.id
     }
 
     // MARK: keys
