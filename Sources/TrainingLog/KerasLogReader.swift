@@ -280,7 +280,7 @@ public struct KerasLogReader: LogReader {
             switch progress.style {
             case .keras3Bar: format = .keras3
             case .none: format = .kerasVerbose2
-            case .bracketBar: format = progress.usesShortAccuracyNames ? .keras1 : .keras2
+            case .bracketBar: format = keys.sawShortAccuracyName ? .keras1 : .keras2
             }
         }
         let isFinal: Bool
@@ -341,8 +341,13 @@ public struct KerasLogReader: LogReader {
             bar = .finishedEpoch(epoch)
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
-            let update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
+            let update: BatchProgress
+            if let (rows, row) = keys.appendRow() {
+                update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta, rows: rows, row: row)
+            } else {
+                update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
                                        metrics: keys.finish())
+            }
             events.append(.batchProgress(update))
             lastUpdateIndex = events.count - 1
         }

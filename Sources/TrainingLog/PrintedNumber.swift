@@ -64,14 +64,24 @@ public enum PrintedNumber {
         // `%.4f` of a value under 10 (`0.6931`, nearly every loss and accuracy Keras prints):
         // checked and converted as one 8-byte word. Same result as the loops below: the
         // mantissa over 10^4, one correctly rounded division.
-        if index + 8 <= end, let base = bytes.baseAddress {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+        if index + 6 <= end, let base = bytes.baseAddress {
+            // The word may reach past `end` (a value closing its segment, as the last metric of
+            // every update does) but not past the buffer; only bytes 0-5 are checked.
+            let word: UInt64
+            if index + 8 <= bytes.count {
+                word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            } else {
+                var assembled: UInt64 = 0
+                for offset in 0..<6 { assembled |= UInt64(bytes[index + offset]) << (8 * offset) }
+                word = assembled
+            }
             // Bytes 0 and 2-5 are digits when their high nibble is 3 and adding 6 keeps it 3
             // (0x30-0x39). A carry out of a byte only reaches higher bytes, and then a lower
             // checked byte already failed, so the word test is exact.
             let nibbles: UInt64 = 0x0000_F0F0_F0F0_00F0
             let threes: UInt64 = 0x0000_3030_3030_0030
-            let next = bytes[index + 6]
+            // A seventh digit or an exponent means another format: the loops below read it.
+            let next = index + 6 < end ? bytes[index + 6] : UInt8(ascii: " ")
             if word & nibbles == threes, (word &+ 0x0606_0606_0606_0606) & nibbles == threes,
                (word >> 8) & 0xFF == UInt64(UInt8(ascii: ".")),
                next &- 48 > 9, next != UInt8(ascii: "e") {

@@ -34,8 +34,6 @@ struct ProgressLine {
     var metricCount = 0
     /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
     var trailerStart: Int?
-    /// A metric name seen in Keras 1-2.2 (`acc`, `val_acc`).
-    var usesShortAccuracyNames = false
 
     /// Plausibly the last update of an epoch: no ETA, and the counter (if any) at its total.
     var looksFinal: Bool {
@@ -138,7 +136,6 @@ extension ProgressLine {
     }
 
     private mutating func collect(_ keys: inout MetricKeyCache) {
-        usesShortAccuracyNames = keys.sawShortAccuracyName
         metricCount = keys.count
     }
 
@@ -292,8 +289,20 @@ struct MetricKeyCache {
     /// Metrics collected for the update being parsed.
     private(set) var count = 0
     /// The last update's key sequence and its names array (shared by every update that repeats it).
-    private var lastSequence: [Int] = []
+    private var lastSequence: [Int] = [] {
+        didSet { rows = nil }
+    }
     private var lastTemplate = MetricValues()
+    /// The block the next in-epoch update's values go to (its template is `lastTemplate`), and
+    /// how many of its rows are written.
+    private var rows: MetricRows?
+    private var rowsUsed = 0
+    /// Rows in the next block for the same names: blocks start small (names that change every
+    /// update cost little) and double up to `valuesPerBlock` values.
+    private var nextBlockRows = 8
+    /// Values per block at most (16 KiB): one allocation per ~1,000 updates of a two-metric
+    /// bar, and an update kept alive keeps at most this much.
+    static let valuesPerBlock = 2048
     /// Upper bound on interned names: 4096 keeps a garbage-heavy stream from growing the cache.
     private static let capacity = 4096
 
@@ -317,6 +326,34 @@ struct MetricKeyCache {
 
     /// The live part of `current`.
     private var sequence: ArraySlice<Int> { current[0..<count] }
+
+    /// Stores the collected metrics of the last parsed update as the next row of a shared
+    /// block and returns where; nil when the update repeats a name (then use `finish()`).
+    /// Call at most once per update, before the next parse, and not together with `finish()`.
+    mutating func appendRow() -> (rows: MetricRows, row: Int)? {
+        if !sequence.elementsEqual(lastSequence) {
+            var seen = Set<Int>()
+            guard sequence.allSatisfy({ seen.insert($0).inserted }) else { return nil }
+            lastSequence = Array(sequence)
+            lastTemplate = MetricValues(uncheckedUniqueKeys: sequence.map { names[$0] }, values: values[0..<count])
+            nextBlockRows = 8
+        }
+        let block: MetricRows
+        if let current = rows, rowsUsed < current.capacity {
+            block = current
+        } else {
+            block = MetricRows(template: lastTemplate, rows: nextBlockRows)
+            nextBlockRows = min(nextBlockRows * 2, max(1, Self.valuesPerBlock / max(count, 1)))
+            rows = block
+            rowsUsed = 0
+        }
+        let row = rowsUsed
+        if count > 0 {
+            values.withUnsafeBufferPointer { block.write(row: row, from: $0.baseAddress!) }
+        }
+        rowsUsed += 1
+        return (block, row)
+    }
 
     /// The collected metrics of the last parsed update, in printed order (a repeated key keeps
     /// its last value). Call at most once per update, before the next parse.

@@ -69,7 +69,7 @@ public struct RunHistory: Sendable, Equatable {
         case .batchProgress(let progress):
             currentEpoch = progress.epoch
             lastProgress = progress
-            for (name, value) in progress.metrics {
+            progress.forEachMetric { name, value in
                 batchSeries[name, default: Series()].append(value)
             }
         case .epochEnded(let record):

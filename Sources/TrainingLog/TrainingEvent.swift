@@ -69,6 +69,11 @@ public struct RunStart: Sendable, Equatable {
 }
 
 /// One in-epoch progress update.
+///
+/// A log reader emits one per drawn update: hundreds of thousands in a long log. Its values
+/// live either in their own `MetricValues` or, for updates a reader parsed, as one row of a
+/// shared `MetricRows` block, so reading an update allocates nothing. `metrics` reads the same
+/// either way; `forEachMetric` visits the values without building a dictionary.
 public struct BatchProgress: Sendable, Equatable {
     /// Keras's 1-based epoch number.
     public var epoch: Int
@@ -78,15 +83,109 @@ public struct BatchProgress: Sendable, Equatable {
     public var total: Int?
     /// Seconds left, when printed (`ETA: 1:36` -> 96).
     public var eta: Double?
-    /// The running averages as printed.
-    public var metrics: MetricValues
+    private var storage: Storage
+
+    private enum Storage: Sendable {
+        case dictionary(MetricValues)
+        case row(MetricRows, Int)
+    }
 
     public init(epoch: Int, step: Int, total: Int?, eta: Double? = nil, metrics: MetricValues) {
         self.epoch = epoch
         self.step = step
         self.total = total
         self.eta = eta
-        self.metrics = metrics
+        storage = .dictionary(metrics)
+    }
+
+    /// An update whose values are row `row` of `rows`.
+    init(epoch: Int, step: Int, total: Int?, eta: Double?, rows: MetricRows, row: Int) {
+        self.epoch = epoch
+        self.step = step
+        self.total = total
+        self.eta = eta
+        storage = .row(rows, row)
+    }
+
+    /// The running averages as printed, in printed order.
+    public var metrics: MetricValues {
+        get {
+            switch storage {
+            case .dictionary(let metrics): return metrics
+            case .row(let rows, let row): return rows.metrics(at: row)
+            }
+        }
+        set { storage = .dictionary(newValue) }
+    }
+
+    /// Calls `body` with each metric name and value, in printed order, without building a
+    /// dictionary.
+    public func forEachMetric(_ body: (String, Double) throws -> Void) rethrows {
+        switch storage {
+        case .dictionary(let metrics):
+            for (name, value) in metrics { try body(name, value) }
+        case .row(let rows, let row):
+            try rows.forEach(row: row, body)
+        }
+    }
+
+    /// The same update holding its values itself: keeps no `MetricRows` block alive, for an
+    /// update stored long after its block's other rows are gone.
+    public func detached() -> BatchProgress {
+        guard case .row = storage else { return self }
+        var copy = self
+        copy.storage = .dictionary(metrics)
+        return copy
+    }
+
+    public static func == (lhs: BatchProgress, rhs: BatchProgress) -> Bool {
+        lhs.epoch == rhs.epoch && lhs.step == rhs.step && lhs.total == rhs.total && lhs.eta == rhs.eta
+            && lhs.metrics == rhs.metrics
+    }
+}
+
+/// The values of many in-epoch updates that printed the same metric names, row after row in
+/// one allocation: a reader writes row `r` once, before any `BatchProgress` refers to it, and
+/// never again, so rows already handed out are immutable and a block may be shared across
+/// threads while the reader fills its later rows.
+final class MetricRows: @unchecked Sendable {
+    /// The names, in printed order (its values are placeholders).
+    let template: MetricValues
+    /// Values per row: the number of names.
+    let width: Int
+    /// Rows the block holds.
+    let capacity: Int
+    private let values: UnsafeMutablePointer<Double>
+
+    /// `rows` rows of `template.count` values each.
+    init(template: MetricValues, rows: Int) {
+        self.template = template
+        width = template.count
+        capacity = max(1, rows)
+        values = .allocate(capacity: max(capacity * width, 1))
+    }
+
+    deinit { values.deallocate() }
+
+    /// Writes row `row`; only the reader that made the block calls this, once per row, before
+    /// handing the row out.
+    func write(row: Int, from source: UnsafePointer<Double>) {
+        precondition(row >= 0 && row < capacity, "MetricRows row out of range")
+        (values + row * width).update(from: source, count: width)
+    }
+
+    func metrics(at row: Int) -> MetricValues {
+        var metrics = template
+        let start = values + row * width
+        metrics.values.withUnsafeMutableBufferPointer { target in
+            for index in 0..<target.count { target[index] = start[index] }
+        }
+        return metrics
+    }
+
+    func forEach(row: Int, _ body: (String, Double) throws -> Void) rethrows {
+        let start = values + row * width
+        for (index, name) in template.keys.enumerated() { try body(name, start[index]) }
     }
 }
 

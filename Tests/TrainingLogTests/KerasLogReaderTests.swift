@@ -18,6 +18,45 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
 }
 
 @Suite struct KerasLogReaderTests {
+    /// In-epoch updates share blocks of values (`MetricRows`); an update handed out must keep
+    /// its own values however much the reader reads afterwards, across blocks, key changes and
+    /// feed calls, and read the same as an update that holds a dictionary.
+    @Test func everyUpdateKeepsItsOwnValuesAcrossBlocksAndFeedCalls() {
+        var text = "Epoch 1/2\n"
+        var expected: [(step: Int, loss: Double, accuracy: Double)] = []
+        for step in 1...5000 {
+            let loss = Double(step % 9973) / 10_000, accuracy = Double((step * 7) % 10_000) / 10_000
+            text += "\u{8}\u{8}\r\(step)/5001 [=====>....] - ETA: 1:00 - loss: \(String(format: "%.4f", loss)) - accuracy: \(String(format: "%.4f", accuracy))"
+            expected.append((step, loss, accuracy))
+        }
+        text += "\r5001/5001 [==========] - 9s 2ms/step - loss: 0.5000 - accuracy: 0.2500 - val_loss: 0.6000 - val_accuracy: 0.3000\n"
+        text += "Epoch 2/2\n\r1/5 [==>...] - ETA: 1s - loss: 0.4000\r2/5 [===>...] - ETA: 1s - loss: 0.3500 - mae: 0.1000\n"
+        var reader = KerasLogReader()
+        var all: [TrainingEvent] = []
+        let bytes = Array(text.utf8)
+        for start in stride(from: 0, to: bytes.count, by: 4093) {
+            all += reader.feed(bytes[start..<min(start + 4093, bytes.count)])
+        }
+        all += reader.finish()
+        let first = updates(all).filter { $0.epoch == 1 }
+        #expect(first.count == expected.count)
+        #expect(first.map(\.step) == expected.map(\.step))
+        #expect(first.map { $0.metrics["loss"] } == expected.map(\.loss))
+        #expect(first.map { $0.metrics["accuracy"] } == expected.map(\.accuracy))
+        var visited: [String: Double] = [:]
+        first[1234].forEachMetric { visited[$0] = $1 }
+        #expect(visited == ["loss": expected[1234].loss, "accuracy": expected[1234].accuracy])
+        #expect(first[1234] == BatchProgress(epoch: 1, step: 1235, total: 5001, eta: 60,
+                                             metrics: ["loss": expected[1234].loss, "accuracy": expected[1234].accuracy]))
+        #expect(first[1234].detached() == first[1234])
+        let second = updates(all).filter { $0.epoch == 2 }
+        #expect(second.map { Array($0.metrics.keys) } == [["loss"], ["loss", "mae"]])
+        #expect(second.map { $0.metrics["loss"] } == [0.4, 0.35])
+        // The cut-off second epoch keeps its last update's values.
+        let cut = all.compactMap { if case .epochEnded(let record) = $0, !record.complete { record } else { nil } }
+        #expect(cut.first?.metrics == ["loss": 0.35, "mae": 0.1])
+    }
+
     @Test func jaxBareCarriageReturnRedrawsAreEachAnUpdate() throws {
         // k3 S1 tty: epoch 1 draws 1/81, then 3/81, 5/81, 6/81 each after a bare `\r`.
         let all = try readFixture("keras-logs/k3_s1_seed_regression_accuracy.tty.log")
