@@ -23,12 +23,31 @@ public struct CheckedRun: Sendable, Equatable {
     /// later segments of the same source too. A source without any `runStarted` (a crash
     /// before training) is one segment.
     public static func runs(events: [TrainingEvent], model: ModelGraph?, flavour: KerasFlavour?) -> [CheckedRun] {
-        var segments: [(history: RunHistory, lines: [String])] = []
-        var history = RunHistory()
-        var lines: [String] = []
-        var started = false
-        var lastModel: ModelGraph?
-        for event in events {
+        var builder = Builder()
+        builder.add(events)
+        return builder.runs(model: model, flavour: flavour)
+    }
+
+    /// Splits events into runs as they arrive (a streamed log), as `runs(events:model:flavour:)`
+    /// does, holding each run's `RunHistory` (bounded per-batch series) rather than its events.
+    public struct Builder: Sendable {
+        private var segments: [(history: RunHistory, lines: [String])] = []
+        private var history = RunHistory()
+        private var lines: [String] = []
+        private var started = false
+        private var lastModel: ModelGraph?
+        /// True once an event showed Keras training output (see `hasTrainingOutput`).
+        public private(set) var sawTrainingOutput = false
+
+        public init() {}
+
+        /// Adds the next events, in order.
+        public mutating func add(_ events: [TrainingEvent]) {
+            for event in events { add(event) }
+        }
+
+        /// Adds the next event.
+        public mutating func add(_ event: TrainingEvent) {
             if case .runStarted = event, started {
                 segments.append((history, lines))
                 history = RunHistory()
@@ -41,24 +60,31 @@ public struct CheckedRun: Sendable, Equatable {
             case .noise(let text): lines.append(text)
             default: break
             }
+            if !sawTrainingOutput, CheckedRun.isTrainingOutput(event) { sawTrainingOutput = true }
             history.apply(event)
         }
-        segments.append((history, lines))
-        return segments.map { segment in
-            CheckedRun(history: segment.history, logLines: segment.lines,
-                       findings: Diagnostics.findings(history: segment.history, model: model ?? segment.history.model,
-                                                      flavour: flavour, logLines: segment.lines))
+
+        /// Each run so far, diagnosed.
+        public func runs(model: ModelGraph?, flavour: KerasFlavour?) -> [CheckedRun] {
+            (segments + [(history, lines)]).map { segment in
+                CheckedRun(history: segment.history, logLines: segment.lines,
+                           findings: Diagnostics.findings(history: segment.history, model: model ?? segment.history.model,
+                                                          flavour: flavour, logLines: segment.lines))
+            }
         }
     }
 
     /// True when the events hold anything Keras printed: a run, a model, or a message.
     public static func hasTrainingOutput(_ events: [TrainingEvent]) -> Bool {
-        events.contains { event in
-            switch event {
-            case .runStarted, .modelKnown, .epochEnded, .batchProgress, .evaluated: return true
-            case .message(let message): return message.kind != .warning
-            default: return false
-            }
+        events.contains(where: isTrainingOutput)
+    }
+
+    /// True for an event that only Keras training output produces.
+    static func isTrainingOutput(_ event: TrainingEvent) -> Bool {
+        switch event {
+        case .runStarted, .modelKnown, .epochEnded, .batchProgress, .evaluated: return true
+        case .message(let message): return message.kind != .warning
+        default: return false
         }
     }
 }

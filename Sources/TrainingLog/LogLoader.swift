@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A whole log read from disk: what `export`, `check` and replay start from.
 public struct LoadedLog: Sendable {
@@ -29,19 +32,54 @@ public enum LogLoader {
         try load(at: path, format: format).events
     }
 
-    /// Like `events(at:format:)`, with the format that was used.
+    /// Like `events(at:format:)`, with the format that was used. Holds every event: `replay`
+    /// needs them all; `export` and `check` use `stream`, whose memory does not grow with the log.
     public static func load(at path: String, format: LogFormat?) throws -> LoadedLog {
+        var events: [TrainingEvent] = []
+        let used = try stream(at: path, format: format) { events += $0 }
+        return LoadedLog(path: path, format: used, events: events)
+    }
+
+    /// Bytes per read when streaming a file: 1 MiB.
+    public static let readSize = 1 << 20
+
+    /// Reads `path` as `load` does, but hands the events to `body` a read at a time (a file is
+    /// read in `readSize` pieces through one streaming reader) instead of keeping them, so
+    /// reading a 1 GB log takes the memory of one read. Returns the format used.
+    @discardableResult
+    public static func stream(at path: String, format: LogFormat?,
+                              _ body: ([TrainingEvent]) throws -> Void) throws -> LogFormat {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LogLoadError(path: path, problem: "no such file or directory")
         }
-        if isDirectory.boolValue { return try loadDirectory(path, format: format) }
-        let bytes = try readBytes(path)
+        if isDirectory.boolValue {
+            let loaded = try loadDirectory(path, format: format)
+            try body(loaded.events)
+            return loaded.format
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw LogLoadError(path: path, problem: "cannot be read (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
         var reader = AutoReader(format: format)
-        var events = reader.feed(bytes)
-        events += reader.finish()
-        return LoadedLog(path: path, format: reader.format ?? .unknown, events: events)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(descriptor, buffer.baseAddress, readSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LogLoadError(path: path, problem: "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            let events = reader.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]).bindMemory(to: UInt8.self))
+            if !events.isEmpty { try body(events) }
+        }
+        let last = reader.finish()
+        if !last.isEmpty { try body(last) }
+        return reader.format ?? .unknown
     }
 
     private static func readBytes(_ path: String) throws -> [UInt8] {

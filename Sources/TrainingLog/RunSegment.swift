@@ -36,18 +36,34 @@ public struct RunSegment: Sendable, Equatable {
     /// Splits events into segments. Events before the first `runStarted` (a model summary, a
     /// warning) belong to the first segment; a source with no training output gives none.
     public static func segments(from events: [TrainingEvent], format: LogFormat = .unknown) -> [RunSegment] {
-        var segments: [RunSegment] = []
-        var preamble = RunSegment(format: format)
-        var current: RunSegment?
-        func apply(_ body: (inout RunSegment) -> Void) {
-            if current != nil { body(&current!) } else { body(&preamble) }
+        var builder = Builder(format: format)
+        builder.add(events)
+        return builder.segments
+    }
+
+    /// Builds segments from events as they arrive (a streamed log), keeping only what a
+    /// segment holds: a log's in-epoch updates are passed over, not stored.
+    public struct Builder: Sendable {
+        private var finished: [RunSegment] = []
+        private var preamble: RunSegment
+        private var current: RunSegment?
+
+        public init(format: LogFormat = .unknown) {
+            preamble = RunSegment(format: format)
         }
-        for event in events {
+
+        /// Adds the next events, in order.
+        public mutating func add(_ events: [TrainingEvent]) {
+            for event in events { add(event) }
+        }
+
+        /// Adds the next event.
+        public mutating func add(_ event: TrainingEvent) {
             switch event {
             case .runStarted(let start):
-                if let finished = current { segments.append(finished) }
+                if let done = current { finished.append(done) }
                 var next = RunSegment(format: start.format, epochsRequested: start.epochs, startsMidRun: start.startsMidRun)
-                if segments.isEmpty {
+                if finished.isEmpty {
                     next.notes = preamble.notes
                     next.model = preamble.model
                 }
@@ -73,7 +89,16 @@ public struct RunSegment: Sendable, Equatable {
             case .batchProgress, .noise: break
             }
         }
-        if let current { segments.append(current) }
-        return segments.filter { !$0.epochs.isEmpty || $0.notes.contains { if case .evaluated = $0 { true } else { false } } }
+
+        /// The segments so far that hold epochs or evaluations, in order.
+        public var segments: [RunSegment] {
+            var all = finished
+            if let current { all.append(current) }
+            return all.filter { !$0.epochs.isEmpty || $0.notes.contains { if case .evaluated = $0 { true } else { false } } }
+        }
+
+        private mutating func apply(_ body: (inout RunSegment) -> Void) {
+            if current != nil { body(&current!) } else { body(&preamble) }
+        }
     }
 }

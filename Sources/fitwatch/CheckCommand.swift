@@ -65,16 +65,17 @@ struct CheckCommand: ParsableCommand {
                 checked.append((source, [try Self.checkSpec(bundled.path)]))
                 continue
             }
-            let loaded: LoadedLog
+            // Streamed, as `export` is: memory follows the run's epochs, not the log's size.
+            var builder = CheckedRun.Builder()
             do {
-                loaded = try LogLoader.load(at: source, format: forced)
+                try LogLoader.stream(at: source, format: forced) { builder.add($0) }
             } catch {
                 throw Self.badInput("\(error)")
             }
-            guard CheckedRun.hasTrainingOutput(loaded.events) else {
+            guard builder.sawTrainingOutput else {
                 throw Self.badInput("\(source): no Keras training output found")
             }
-            checked.append((source, CheckedRun.runs(events: loaded.events, model: graph, flavour: nil)))
+            checked.append((source, builder.runs(model: graph, flavour: nil)))
         }
         print(json ? Self.json(checked) : Self.text(checked))
         let serious = checked.contains { $0.runs.contains { $0.findings.contains { $0.severity >= .warning } } }

@@ -42,13 +42,15 @@ struct ExportCommand: ParsableCommand {
         }
         var runs: [(source: String, segment: RunSegment)] = []
         for source in sources {
-            let loaded: LoadedLog
+            // Streamed: a read's events are folded into segments and dropped, so exporting a
+            // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
+            var builder = RunSegment.Builder(format: forced ?? .unknown)
             do {
-                loaded = try LogLoader.load(at: source, format: forced)
+                try LogLoader.stream(at: source, format: forced) { builder.add($0) }
             } catch {
                 Self.fail("\(error)")
             }
-            for segment in RunSegment.segments(from: loaded.events, format: loaded.format) {
+            for segment in builder.segments {
                 runs.append((source, segment))
             }
         }

@@ -66,6 +66,43 @@ import TrainingLog
         #expect(viaAuto == direct.feed(line) + direct.finish())
     }
 
+    /// `export` and `check` stream files in `LogLoader.readSize` reads: a log several reads
+    /// long must give exactly the events of reading it whole, and the segments `export` prints.
+    @Test func streamingAFileManyReadsLongGivesTheEventsOfReadingItWhole() throws {
+        var bytes: [UInt8] = []
+        let erase = [UInt8](repeating: 8, count: 40)
+        for epoch in 1...3 {
+            bytes += Array("Epoch \(epoch)/3\n".utf8)
+            for step in 1...9000 {
+                let fraction = String(10_000 + step % 7919).dropFirst() // four digits
+                bytes += erase
+                bytes += Array("\r\(step)/9000 [====>....] - ETA: 0s - loss: 0.\(fraction) - mae: 1.\(fraction)".utf8)
+            }
+            bytes += Array("\r9000/9000 [==========] - 3s 1ms/step - loss: 0.25\(epoch)0 - val_loss: 0.30\(epoch)0\n".utf8)
+        }
+        #expect(bytes.count > 2 * LogLoader.readSize)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-stream-\(getpid()).log").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var calls = 0
+        var streamed: [TrainingEvent] = []
+        let format = try LogLoader.stream(at: path, format: nil) { events in
+            calls += 1
+            streamed += events
+        }
+        var whole = AutoReader()
+        let expected = whole.feed(bytes) + whole.finish()
+        #expect(calls > 2)
+        #expect(format == .keras2)
+        #expect(streamed.count == expected.count)
+        #expect(streamed == expected)
+        var builder = RunSegment.Builder()
+        builder.add(streamed)
+        #expect(builder.segments == RunSegment.segments(from: expected))
+        #expect(builder.segments.first?.epochs.map { $0.metrics["val_loss"] } == [0.301, 0.302, 0.303])
+    }
+
     @Test func missingPathErrorIsOneLineNamingThePath() {
         #expect(throws: LogLoadError.self) { try LogLoader.events(at: "/no/such/train.log", format: nil) }
         do {
