@@ -56,6 +56,16 @@ enum LogParseBenchmark {
                          100 * wcWall / parseWall, 100 * wcCPU / parseCPU))
             print(String(format: "  peak RSS             %7.1f MiB before parsing, %.1f MiB after (%d updates)",
                          before, after, updates))
+            // What `fitwatch export` does with the file: stream it into segments and print.
+            let exportStart = DispatchTime.now()
+            var builder = RunSegment.Builder()
+            _ = try? LogLoader.stream(at: path, format: nil) { builder.add($0) }
+            let exported = ExportJSON.document(runs: builder.segments.map {
+                ExportJSON.run(source: path, segment: $0)
+            })
+            let exportSeconds = seconds(since: exportStart)
+            print(String(format: "  export (streamed)    %7.1f MB/s wall (%.2f s), %d bytes of JSON, peak RSS %.1f MiB after",
+                         mb / exportSeconds, exportSeconds, exported.utf8.count, maxRSS()))
             if ProcessInfo.processInfo.environment["FITWATCH_BENCH_KEEP"] == nil {
                 try? FileManager.default.removeItem(atPath: path)
             }
