@@ -215,9 +215,15 @@ public struct KerasLogReader: LogReader {
                                      _ terminator: Terminator, into events: inout [TrainingEvent]) {
         defer { dirty = false }
         let end = min(fullEnd, start + max(0, Self.segmentLimit - carry.count))
-        if carry.isEmpty, !dirty {
-            analyse(buffer, start, end, terminator, into: &events)
-            return
+        if carry.isEmpty {
+            if !dirty {
+                analyse(buffer, start, end, terminator, into: &events)
+                return
+            }
+            // A Keras 3 update wholly in this chunk: read with its escapes in place.
+            if end > start, buffer[start] == 27, analyseKeras3Drawn(buffer, start, end, terminator, into: &events) {
+                return
+            }
         }
         // Cleaning only removes bytes, so the output fits in the input's size.
         let needed = carry.count + max(0, end - start)
@@ -238,6 +244,25 @@ public struct KerasLogReader: LogReader {
             analyse(UnsafeBufferPointer(output), 0, written, terminator, into: &events)
         }
         swap(&segment, &scratch)
+    }
+
+    /// `analyse` for a Keras 3 update read with its escape sequences in place; false, with no
+    /// state changed, when the segment is not one (the caller strips it and calls `analyse`).
+    private mutating func analyseKeras3Drawn(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                                             _ terminator: Terminator, into events: inout [TrainingEvent]) -> Bool {
+        var length = end
+        while length > start, bytes[length - 1] == 32 { length -= 1 }
+        var progress = ProgressLine()
+        guard ProgressLine.parseKeras3Drawn(bytes, from: start, to: length, keys: &keys, into: &progress) else { return false }
+        // The bookkeeping `analyse` does for a non-empty segment.
+        let continuation = afterBackspace
+        afterBackspace = terminator == .backspace
+        let firstOnLine = segmentsOnLine == 0
+        segmentsOnLine += 1
+        handle(progress, endsLine: terminator == .newline || terminator == .end,
+               continuation: continuation || !firstOnLine, into: &events)
+        if terminator == .newline { segmentsOnLine = 0 }
+        return true
     }
 
     /// Decides what a clean segment `bytes[start..<end]` is and emits its events.

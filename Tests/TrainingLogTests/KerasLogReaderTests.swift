@@ -57,6 +57,36 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
         #expect(cut.first?.metrics == ["loss": 0.35, "mae": 0.1])
     }
 
+    /// Keras 3 updates are read with their colour sequences in place when a whole update is in
+    /// one read, and stripped first otherwise; both must give exactly what the same log without
+    /// any colour gives, or the per-batch chart would depend on how the bytes arrived.
+    @Test(arguments: ["k3_s1_seed_regression_accuracy.tty.log", "k3_callbacks.tty.log", "k3_killed.tty.log",
+                      "k3_nan.pipe.log", "k3_s4_multi_output_functional.tty.log"])
+    func keras3UpdatesReadTheSameWithOrWithoutTheirColours(_ name: String) throws {
+        let bytes = [UInt8](try Fixtures.data("keras-logs/\(name)"))
+        var plain: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            // Drop every `ESC [ params m` (Keras 3 prints no other escape).
+            if bytes[index] == 27, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "[") {
+                var next = index + 2
+                while next < bytes.count, bytes[next] != UInt8(ascii: "m") { next += 1 }
+                index = next + 1
+                continue
+            }
+            plain.append(bytes[index])
+            index += 1
+        }
+        #expect(plain.count < bytes.count || !name.contains("tty"))
+        var coloured = KerasLogReader(), stripped = KerasLogReader()
+        let drawn = coloured.feed(bytes) + coloured.finish()
+        let clean = stripped.feed(plain) + stripped.finish()
+        #expect(updates(drawn).count > 0)
+        #expect(drawn.count == clean.count)
+        let firstDifference = zip(drawn, clean).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(firstDifference == nil, "event \(firstDifference?.offset ?? -1): \(String(describing: firstDifference?.element))")
+    }
+
     @Test func jaxBareCarriageReturnRedrawsAreEachAnUpdate() throws {
         // k3 S1 tty: epoch 1 draws 1/81, then 3/81, 5/81, 6/81 each after a bare `\r`.
         let all = try readFixture("keras-logs/k3_s1_seed_regression_accuracy.tty.log")
