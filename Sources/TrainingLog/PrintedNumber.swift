@@ -44,26 +44,22 @@ public enum PrintedNumber {
     /// Accepts an optional sign, digits with an optional fraction, an exponent written `e+05` /
     /// `e-05` (lowercase, signed, as `%e` prints; an uppercase `E` is left alone because
     /// absl's `E0000` glued to a value must not be read as an exponent), `nan`, `inf`, `-inf`.
+    @inline(__always)
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (value: Double, next: Int)? {
+        if let quick = fourDecimals(bytes, from: start, to: end) { return quick }
+        return parseAny(bytes, from: start, to: end)
+    }
+
+    /// `%.4f` of a value under 10 (`0.6931`, `-1.5000`): nearly every loss and accuracy Keras
+    /// prints. Small enough to inline into the readers; everything else goes to `parseAny`.
+    @inline(__always)
+    static func fourDecimals(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (value: Double, next: Int)? {
         var index = start
         guard index < end else { return nil }
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-            negative = bytes[index] == UInt8(ascii: "-")
-            index += 1
-        }
-        if index + 3 <= end {
-            let a = bytes[index] | 0x20, b = bytes[index + 1] | 0x20, c = bytes[index + 2] | 0x20
-            if a == UInt8(ascii: "n"), b == UInt8(ascii: "a"), c == UInt8(ascii: "n") {
-                return (.nan, index + 3)
-            }
-            if a == UInt8(ascii: "i"), b == UInt8(ascii: "n"), c == UInt8(ascii: "f") {
-                return (negative ? -.infinity : .infinity, index + 3)
-            }
-        }
-        // `%.4f` of a value under 10 (`0.6931`, nearly every loss and accuracy Keras prints):
-        // checked and converted as one 8-byte word. Same result as the loops below: the
-        // mantissa over 10^4, one correctly rounded division.
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        // Checked and converted as one 8-byte word. Same result as `parseAny`: the mantissa
+        // over 10^4, one correctly rounded division.
         if index + 6 <= end, let base = bytes.baseAddress {
             // The word may reach past `end` (a value closing its segment, as the last metric of
             // every update does) but not past the buffer; only bytes 0-5 are checked.
@@ -89,6 +85,28 @@ public enum PrintedNumber {
                     + ((word >> 24) & 0x0F) * 100 + ((word >> 32) & 0x0F) * 10 + ((word >> 40) & 0x0F)
                 let result = Double(value) / 1e4
                 return (negative ? -result : result, index + 6)
+            }
+        }
+        return nil
+    }
+
+    /// Every other form: `nan`, `inf`, `%.4e`, `%d`, longer fractions, huge values.
+    @inline(never)
+    static func parseAny(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (value: Double, next: Int)? {
+        var index = start
+        guard index < end else { return nil }
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        if index + 3 <= end {
+            let a = bytes[index] | 0x20, b = bytes[index + 1] | 0x20, c = bytes[index + 2] | 0x20
+            if a == UInt8(ascii: "n"), b == UInt8(ascii: "a"), c == UInt8(ascii: "n") {
+                return (.nan, index + 3)
+            }
+            if a == UInt8(ascii: "i"), b == UInt8(ascii: "n"), c == UInt8(ascii: "f") {
+                return (negative ? -.infinity : .infinity, index + 3)
             }
         }
         var mantissa: UInt64 = 0
