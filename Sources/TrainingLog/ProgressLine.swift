@@ -254,7 +254,17 @@ extension ProgressLine {
                 trailerStart = tokenStart
                 return
             }
-            // `key: value`
+            // `key: value`, usually the name the last update had at this place.
+            if let (name, valueStart) = keys.expectedName(bytes, index, end),
+               let (value, next) = PrintedNumber.parse(bytes, from: valueStart, to: end) {
+                keys.add(name: name, value: value)
+                index = next
+                if index < end, bytes[index] != 32 {
+                    trailerStart = index
+                    return
+                }
+                continue
+            }
             var colon = index
             while colon < end, bytes[colon] != UInt8(ascii: ":"), bytes[colon] != 32 { colon += 1 }
             guard colon > index, colon + 1 < end, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == 32,
@@ -381,7 +391,31 @@ struct MetricKeyCache {
 
     /// Records `bytes[start..<end]: value`.
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, value: Double) {
-        let name = intern(bytes, start, end)
+        add(name: intern(bytes, start, end), value: value)
+    }
+
+    /// When `bytes[start...]` is the name the last update had at this position followed by
+    /// `": "`, that name's index and where its value starts. Keras prints the same names in
+    /// the same order on every update, so this one compare usually replaces scanning for the
+    /// colon and looking the name up.
+    @inline(__always)
+    func expectedName(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (name: Int, valueStart: Int)? {
+        guard count < lastSequence.count else { return nil }
+        let name = lastSequence[count]
+        guard name >= 0 else { return nil }
+        let span = spans[name]
+        let colon = start + span.count
+        guard colon + 1 < end, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == 32 else { return nil }
+        let same: Bool = storage.withUnsafeBufferPointer { stored in
+            var offset = 0
+            while offset < span.count, stored[span.start + offset] == bytes[start + offset] { offset += 1 }
+            return offset == span.count
+        }
+        return same ? (name, colon + 2) : nil
+    }
+
+    /// Records name `name` (an index from `expectedName` or `intern`) with `value`.
+    mutating func add(name: Int, value: Double) {
         if count < current.count {
             current[count] = name
             values[count] = value
