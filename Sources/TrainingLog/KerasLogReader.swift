@@ -172,6 +172,13 @@ public struct KerasLogReader: LogReader {
             } else if byte == 8 {
                 endSegment(buffer, segmentStart, index, .backspace, into: &events)
                 index = ControlByteScan.firstNotBackspace(buffer, from: index + 1, to: count)
+                // The `\r` that follows a run of `\b` (every redraw) ends an empty segment, which
+                // changes nothing (`analyse` keeps the redraw mark the `\b` run set): skip it
+                // here rather than through `endSegment` (~10% of reading a tf-keras log).
+                if index + 1 < count, buffer[index] == 13, buffer[index + 1] != 10, buffer[index + 1] != 13,
+                   carry.isEmpty, !dirty {
+                    index += 1
+                }
             } else {
                 // `\r`: a newline if `\n` follows (after any further `\r`), else a redraw.
                 var next = index + 1
