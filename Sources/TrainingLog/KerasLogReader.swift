@@ -374,8 +374,8 @@ public struct KerasLogReader: LogReader {
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update: BatchProgress
-            if let (rows, row) = keys.appendRow() {
-                update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta, rows: rows, row: row)
+            if let values = keys.store() {
+                update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta, values: values)
             } else {
                 update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
                                        metrics: keys.finish())

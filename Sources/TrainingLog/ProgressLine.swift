@@ -362,14 +362,22 @@ struct MetricKeyCache {
     /// entries of `current` and `values` are live. Kept at their high-water size and overwritten
     /// rather than emptied per update: `removeAll(keepingCapacity:)` went through the generic
     /// `replaceSubrange` and a uniqueness check, ~2% of parsing a log of in-epoch updates.
-    private var current: [Int] = []
-    private var values: [Double] = []
+    private var current: [Int] = [Int](repeating: 0, count: InlineValues.capacity)
+    /// At least `InlineValues.capacity` long, so an update's values can be copied inline whole.
+    private var values: [Double] = [Double](repeating: 0, count: InlineValues.capacity)
     /// Metrics collected for the update being parsed.
     private(set) var count = 0
     /// The last update's key sequence and its names array (shared by every update that repeats it).
     private var lastSequence: [Int] = [] {
-        didSet { rows = nil }
+        didSet {
+            rows = nil
+            lastNames = nil
+            triedInterning = false
+        }
     }
+    /// `lastTemplate`'s names interned (`MetricNameList`), once asked for.
+    private var lastNames: Unmanaged<MetricNameList>?
+    private var triedInterning = false
     private var lastTemplate = MetricValues()
     /// The block the next in-epoch update's values go to (its template is `lastTemplate`), and
     /// how many of its rows are written.
@@ -441,16 +449,26 @@ struct MetricKeyCache {
     /// The live part of `current`.
     private var sequence: ArraySlice<Int> { current[0..<count] }
 
-    /// Stores the collected metrics of the last parsed update as the next row of a shared
-    /// block and returns where; nil when the update repeats a name (then use `finish()`).
-    /// Call at most once per update, before the next parse, and not together with `finish()`.
-    mutating func appendRow() -> (rows: MetricRows, row: Int)? {
+    /// Stores the collected metrics of the last parsed update for a `BatchProgress`: inline
+    /// next to the interned name list when there are at most four, else as the next row of a
+    /// shared block. Nil when the update repeats a name (then use `finish()`). Call at most
+    /// once per update, before the next parse, and not together with `finish()`.
+    mutating func store() -> BatchValues? {
         if !repeatsLastSequence {
             var seen = Set<Int>()
             guard sequence.allSatisfy({ seen.insert($0).inserted }) else { return nil }
             lastSequence = Array(sequence)
             lastTemplate = MetricValues(uncheckedUniqueKeys: sequence.map { names[$0] }, values: values[0..<count])
             nextBlockRows = 8
+        }
+        if count <= InlineValues.capacity {
+            if !triedInterning {
+                triedInterning = true
+                lastNames = MetricNameList.interned(lastTemplate)
+            }
+            if let lastNames {
+                return .inline(lastNames, values.withUnsafeBufferPointer { InlineValues(first: $0) })
+            }
         }
         let block: MetricRows
         if let current = rows, rowsUsed < current.capacity {
@@ -466,7 +484,7 @@ struct MetricKeyCache {
             values.withUnsafeBufferPointer { block.write(row: row, from: $0.baseAddress!) }
         }
         rowsUsed += 1
-        return (block, row)
+        return .row(block, row)
     }
 
     /// The collected metrics of the last parsed update, in printed order (a repeated key keeps

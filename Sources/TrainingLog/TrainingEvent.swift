@@ -1,4 +1,5 @@
 import Collections
+import Synchronization
 import KerasModel
 
 /// Metric values keyed by the name Keras printed (`loss`, `val_out2_accuracy`), in printed order.
@@ -70,10 +71,12 @@ public struct RunStart: Sendable, Equatable {
 
 /// One in-epoch progress update.
 ///
-/// A log reader emits one per drawn update: hundreds of thousands in a long log. Its values
-/// live either in their own `MetricValues` or, for updates a reader parsed, as one row of a
-/// shared `MetricRows` block, so reading an update allocates nothing. `metrics` reads the same
-/// either way; `forEachMetric` visits the values without building a dictionary.
+/// A log reader emits one per drawn update: hundreds of thousands in a long log. So that
+/// reading an update allocates nothing and (usually) touches no reference count, its values
+/// live inline next to an interned name list when there are at most four of them, as one row
+/// of a shared `MetricRows` block when there are more, or in their own `MetricValues` when
+/// made by hand. `metrics` reads the same in every case; `forEachMetric` visits the values
+/// without building a dictionary.
 public struct BatchProgress: Sendable, Equatable {
     /// Keras's 1-based epoch number.
     public var epoch: Int
@@ -83,12 +86,7 @@ public struct BatchProgress: Sendable, Equatable {
     public var total: Int?
     /// Seconds left, when printed (`ETA: 1:36` -> 96).
     public var eta: Double?
-    private var storage: Storage
-
-    private enum Storage: Sendable {
-        case dictionary(MetricValues)
-        case row(MetricRows, Int)
-    }
+    private var storage: BatchValues
 
     public init(epoch: Int, step: Int, total: Int?, eta: Double? = nil, metrics: MetricValues) {
         self.epoch = epoch
@@ -98,13 +96,13 @@ public struct BatchProgress: Sendable, Equatable {
         storage = .dictionary(metrics)
     }
 
-    /// An update whose values are row `row` of `rows`.
-    init(epoch: Int, step: Int, total: Int?, eta: Double?, rows: MetricRows, row: Int) {
+    /// An update whose values a reader stored (`MetricKeyCache.store()`).
+    init(epoch: Int, step: Int, total: Int?, eta: Double?, values: BatchValues) {
         self.epoch = epoch
         self.step = step
         self.total = total
         self.eta = eta
-        storage = .row(rows, row)
+        storage = values
     }
 
     /// The running averages as printed, in printed order.
@@ -113,6 +111,7 @@ public struct BatchProgress: Sendable, Equatable {
             switch storage {
             case .dictionary(let metrics): return metrics
             case .row(let rows, let row): return rows.metrics(at: row)
+            case .inline(let names, let values): return names.takeUnretainedValue().metrics(values)
             }
         }
         set { storage = .dictionary(newValue) }
@@ -126,6 +125,9 @@ public struct BatchProgress: Sendable, Equatable {
             for (name, value) in metrics { try body(name, value) }
         case .row(let rows, let row):
             try rows.forEach(row: row, body)
+        case .inline(let names, let values):
+            let list = names.takeUnretainedValue()
+            for (index, name) in list.names.enumerated() { try body(name, values[index]) }
         }
     }
 
@@ -141,6 +143,73 @@ public struct BatchProgress: Sendable, Equatable {
     public static func == (lhs: BatchProgress, rhs: BatchProgress) -> Bool {
         lhs.epoch == rhs.epoch && lhs.step == rhs.step && lhs.total == rhs.total && lhs.eta == rhs.eta
             && lhs.metrics == rhs.metrics
+    }
+}
+
+/// Where a `BatchProgress` keeps its values.
+enum BatchValues: Sendable {
+    case dictionary(MetricValues)
+    case row(MetricRows, Int)
+    case inline(Unmanaged<MetricNameList>, InlineValues)
+}
+
+/// Up to four metric values stored in place.
+struct InlineValues: Sendable {
+    static let capacity = 4
+    private var storage: (Double, Double, Double, Double) = (0, 0, 0, 0)
+
+    /// The first `capacity` values of `values`, which must hold at least that many (the
+    /// caller's unused slots are ignored: an update's names say how many count).
+    @inline(__always)
+    init(first values: UnsafeBufferPointer<Double>) {
+        precondition(values.count >= Self.capacity, "InlineValues needs \(Self.capacity) slots")
+        storage = (values[0], values[1], values[2], values[3])
+    }
+
+    subscript(index: Int) -> Double {
+        precondition(index >= 0 && index < Self.capacity, "InlineValues index out of range")
+        return withUnsafeBytes(of: storage) { $0.load(fromByteOffset: index * 8, as: Double.self) }
+    }
+}
+
+/// A list of metric names, interned for the life of the process so that the updates that
+/// print it can refer to it without reference counting (`Unmanaged`, never released). A log
+/// repeats a handful of lists; the table stops taking new ones at `limit`, after which
+/// updates use `MetricRows` blocks instead.
+final class MetricNameList: Sendable {
+    let names: [String]
+    /// The names with placeholder values: copied and filled to build an update's `metrics`.
+    let template: MetricValues
+
+    private init(_ template: MetricValues) {
+        self.template = template
+        names = Array(template.keys)
+    }
+
+    func metrics(_ values: InlineValues) -> MetricValues {
+        var metrics = template
+        metrics.values.withUnsafeMutableBufferPointer { target in
+            for index in 0..<target.count { target[index] = values[index] }
+        }
+        return metrics
+    }
+
+    /// Distinct lists the table keeps at most.
+    static let limit = 1024
+    private static let table = Mutex<[[String]: Unmanaged<MetricNameList>]>([:])
+
+    /// The immortal list of `template`'s names (at most `InlineValues.capacity`), or nil when
+    /// the table is full.
+    static func interned(_ template: MetricValues) -> Unmanaged<MetricNameList>? {
+        guard template.count <= InlineValues.capacity else { return nil }
+        let names = Array(template.keys)
+        return table.withLock { table in
+            if let known = table[names] { return known }
+            guard table.count < limit else { return nil }
+            let list = Unmanaged.passRetained(MetricNameList(template)) // never released
+            table[names] = list
+            return list
+        }
     }
 }
 

@@ -18,16 +18,18 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
 }
 
 @Suite struct KerasLogReaderTests {
-    /// In-epoch updates share blocks of values (`MetricRows`); an update handed out must keep
-    /// its own values however much the reader reads afterwards, across blocks, key changes and
-    /// feed calls, and read the same as an update that holds a dictionary.
-    @Test func everyUpdateKeepsItsOwnValuesAcrossBlocksAndFeedCalls() {
+    /// In-epoch updates keep their values inline (up to four, next to an interned name list)
+    /// or as rows of shared blocks (`MetricRows`); an update handed out must keep its own
+    /// values however much the reader reads afterwards, across blocks, key changes and feed
+    /// calls, and read the same as an update that holds a dictionary.
+    @Test(arguments: [0, 2, 5])
+    func everyUpdateKeepsItsOwnValuesAcrossBlocksAndFeedCalls(extraMetrics: Int) {
+        func value(_ step: Int, _ metric: Int) -> Double { Double((step * (metric + 3) + metric) % 10_000) / 10_000 }
+        let names = ["loss", "accuracy"] + (0..<extraMetrics).map { "m\($0)" }
         var text = "Epoch 1/2\n"
-        var expected: [(step: Int, loss: Double, accuracy: Double)] = []
         for step in 1...5000 {
-            let loss = Double(step % 9973) / 10_000, accuracy = Double((step * 7) % 10_000) / 10_000
-            text += "\u{8}\u{8}\r\(step)/5001 [=====>....] - ETA: 1:00 - loss: \(String(format: "%.4f", loss)) - accuracy: \(String(format: "%.4f", accuracy))"
-            expected.append((step, loss, accuracy))
+            text += "\u{8}\u{8}\r\(step)/5001 [=====>....] - ETA: 1:00"
+            for (metric, name) in names.enumerated() { text += " - \(name): \(String(format: "%.4f", value(step, metric)))" }
         }
         text += "\r5001/5001 [==========] - 9s 2ms/step - loss: 0.5000 - accuracy: 0.2500 - val_loss: 0.6000 - val_accuracy: 0.3000\n"
         text += "Epoch 2/2\n\r1/5 [==>...] - ETA: 1s - loss: 0.4000\r2/5 [===>...] - ETA: 1s - loss: 0.3500 - mae: 0.1000\n"
@@ -39,15 +41,17 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
         }
         all += reader.finish()
         let first = updates(all).filter { $0.epoch == 1 }
-        #expect(first.count == expected.count)
-        #expect(first.map(\.step) == expected.map(\.step))
-        #expect(first.map { $0.metrics["loss"] } == expected.map(\.loss))
-        #expect(first.map { $0.metrics["accuracy"] } == expected.map(\.accuracy))
-        var visited: [String: Double] = [:]
-        first[1234].forEachMetric { visited[$0] = $1 }
-        #expect(visited == ["loss": expected[1234].loss, "accuracy": expected[1234].accuracy])
-        #expect(first[1234] == BatchProgress(epoch: 1, step: 1235, total: 5001, eta: 60,
-                                             metrics: ["loss": expected[1234].loss, "accuracy": expected[1234].accuracy]))
+        #expect(first.map(\.step) == Array(1...5000))
+        for (metric, name) in names.enumerated() {
+            #expect(first.map { $0.metrics[name] } == (1...5000).map { value($0, metric) }, "\(name)")
+        }
+        #expect(first.allSatisfy { Array($0.metrics.keys) == names })
+        var visited: [String] = []
+        first[1234].forEachMetric { name, value in visited.append("\(name)=\(value)") }
+        #expect(visited == names.enumerated().map { "\($0.element)=\(value(1235, $0.offset))" })
+        var dictionary = MetricValues()
+        for (metric, name) in names.enumerated() { dictionary[name] = value(1235, metric) }
+        #expect(first[1234] == BatchProgress(epoch: 1, step: 1235, total: 5001, eta: 60, metrics: dictionary))
         #expect(first[1234].detached() == first[1234])
         let second = updates(all).filter { $0.epoch == 2 }
         #expect(second.map { Array($0.metrics.keys) } == [["loss"], ["loss", "mae"]])
