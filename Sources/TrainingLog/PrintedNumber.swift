@@ -208,11 +208,22 @@ public enum PrintedNumber {
         }
     }
 
-    /// Parses a non-negative integer; returns it and the index after it.
+    /// Parses a non-negative integer; returns it and the index after it. Digits stop being
+    /// read once the value reaches `Int.max / 100` (the rest are left for the caller).
     @inline(__always)
     static func integer(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> (value: Int, next: Int)? {
+        // Up to 16 digits the value stays under 10^16 < Int.max / 100, so the guard below can
+        // never stop the loop: no overflow checks, one compare per digit (every update's counter
+        // and times come through here).
         var index = start
         var value = 0
+        let limit = min(end, start + 16)
+        while index < limit {
+            let digit = bytes[index] &- 48
+            if digit > 9 { return index == start ? nil : (value, index) }
+            value = value &* 10 &+ Int(digit)
+            index += 1
+        }
         while index < end, bytes[index] >= 48, bytes[index] <= 57, value < Int.max / 100 {
             value = value * 10 + Int(bytes[index] - 48)
             index += 1

@@ -61,17 +61,18 @@ extension ProgressLine {
         var index = start
         while index < end, bytes[index] == 32 { index += 1 }
         guard index < end else { return false }
-        if bytes[index] >= 48, bytes[index] <= 57,
-           let (_, afterNumber) = PrintedNumber.integer(bytes, from: index, to: end),
+        // A leading number is a counter (`12/81`) or Keras 1.x verbose=2's duration
+        // (`94s - loss: 0.7638 - acc: 0.5428`); read it once and look at what follows.
+        let leading = bytes[index] &- 48 <= 9 ? PrintedNumber.integer(bytes, from: index, to: end) : nil
+        if let (_, afterNumber) = leading,
            afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
            matches(bytes, afterNumber + 1, end, " - ") {
-            // Keras 1.x verbose=2: `94s - loss: 0.7638 - acc: 0.5428`.
             line.style = .none
             line.parseTail(bytes, from: index, to: end, keys: &keys)
             line.collect(&keys)
             return line.metricCount > 0
-        } else if bytes[index] >= 48, bytes[index] <= 57 {
-            guard let (step, afterStep) = PrintedNumber.integer(bytes, from: index, to: end),
+        } else if bytes[index] &- 48 <= 9 {
+            guard let (step, afterStep) = leading,
                   afterStep < end, bytes[afterStep] == UInt8(ascii: "/") else { return false }
             line.step = step
             index = afterStep + 1
@@ -228,8 +229,8 @@ extension ProgressLine {
             _ = sawSeparator
             if index >= end { return }
             let tokenStart = index
-            // `ETA: 1:36`
-            if ProgressLine.matches(bytes, index, end, "ETA: ") {
+            // `ETA: 1:36` (the first byte rules out every other token cheaply)
+            if bytes[index] == UInt8(ascii: "E"), ProgressLine.matches(bytes, index, end, "ETA: ") {
                 if let (value, next) = ProgressLine.duration(bytes, index + 5, end) {
                     hasETALabel = true
                     eta = value
