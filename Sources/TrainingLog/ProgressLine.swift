@@ -356,6 +356,9 @@ struct MetricKeyCache {
     /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`.
     private var storage: [UInt8] = []
     private var spans: [(start: Int, count: Int)] = []
+    /// Each name's first 8 bytes as one little-endian word (zero past its end), for comparing a
+    /// short name at once.
+    private var heads: [UInt64] = []
     private var names: [String] = []
     private var shortAccuracy: [Bool] = []
     private var cursor = 0
@@ -415,12 +418,23 @@ struct MetricKeyCache {
         let span = spans[name]
         let colon = start + span.count
         guard colon + 1 < end, bytes[colon] == UInt8(ascii: ":"), bytes[colon + 1] == 32 else { return nil }
-        let same: Bool = storage.withUnsafeBufferPointer { stored in
-            var offset = 0
-            while offset < span.count, stored[span.start + offset] == bytes[start + offset] { offset += 1 }
-            return offset == span.count
+        var offset = 0
+        if span.count >= 8 || start + 8 <= bytes.count, let base = bytes.baseAddress {
+            // The first 8 bytes (or the whole name) in one compare; the buffer holds the
+            // colon and a space after the name, and a shorter name's word is masked.
+            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let mask: UInt64 = span.count >= 8 ? ~0 : (1 << (8 * UInt64(span.count))) &- 1
+            guard word & mask == heads[name] else { return nil }
+            offset = min(span.count, 8)
         }
-        return same ? (name, colon + 2) : nil
+        if offset < span.count {
+            let same: Bool = storage.withUnsafeBufferPointer { stored in
+                while offset < span.count, stored[span.start + offset] == bytes[start + offset] { offset += 1 }
+                return offset == span.count
+            }
+            guard same else { return nil }
+        }
+        return (name, colon + 2)
     }
 
     /// Records name `name` (an index from `expectedName` or `intern`) with `value`.
@@ -518,6 +532,13 @@ struct MetricKeyCache {
         sequence.contains { shortAccuracy[$0] }
     }
 
+    /// `bytes[start..<min(end, start + 8)]` as a little-endian word, zero-padded.
+    private static func head(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var word: UInt64 = 0
+        for offset in 0..<min(8, end - start) { word |= UInt64(bytes[start + offset]) << (8 * UInt64(offset)) }
+        return word
+    }
+
     private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         let count = end - start
         let total = spans.count
@@ -546,11 +567,13 @@ struct MetricKeyCache {
             shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
             storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             spans[total - 1] = (storage.count - count, count)
+            heads[total - 1] = Self.head(bytes, start, end)
             lastSequence = [-1]
             return total - 1
         }
         storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         spans.append((storage.count - count, count))
+        heads.append(Self.head(bytes, start, end))
         names.append(name)
         shortAccuracy.append(name == "acc" || name == "val_acc")
         cursor = spans.count
