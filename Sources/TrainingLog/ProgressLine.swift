@@ -373,6 +373,8 @@ struct MetricKeyCache {
     private(set) var count = 0
     /// The last update's key sequence and its names array (shared by every update that repeats it).
     private var lastSequence: [Int] = [] {
+        // An update following the old sequence keeps its names.
+        willSet { materialize() }
         didSet {
             rows = nil
             lastNames = nil
@@ -399,6 +401,7 @@ struct MetricKeyCache {
     /// Starts collecting one update's metrics.
     mutating func begin() {
         count = 0
+        followsLast = true
     }
 
     /// Records `bytes[start..<end]: value`.
@@ -437,32 +440,45 @@ struct MetricKeyCache {
         return (name, colon + 2)
     }
 
+    /// True while the names collected so far are a prefix of `lastSequence`: `current` is then
+    /// not written (the update's names are `lastSequence[0..<count]`) until a name differs.
+    /// Nearly every update repeats the last one's names, so this saves a write per metric and
+    /// makes `repeatsLastSequence` a comparison of counts.
+    private var followsLast = true
+
     /// Records name `name` (an index from `expectedName` or `intern`) with `value`.
     mutating func add(name: Int, value: Double) {
-        if count < current.count {
-            current[count] = name
-            values[count] = value
-        } else {
-            current.append(name)
-            values.append(value)
+        if followsLast, !(count < lastSequence.count && lastSequence[count] == name) {
+            materialize()
         }
+        if !followsLast {
+            if count < current.count { current[count] = name } else { current.append(name) }
+        }
+        if count < values.count { values[count] = value } else { values.append(value) }
         count += 1
     }
 
-    /// True when the update being collected has the last update's names in the same order.
-    /// A plain loop: the generic `elementsEqual` on a slice and an array cost ~1% of reading a log.
-    private var repeatsLastSequence: Bool {
-        guard count == lastSequence.count else { return false }
-        return current.withUnsafeBufferPointer { now in
-            lastSequence.withUnsafeBufferPointer { last in
-                for index in 0..<last.count where now[index] != last[index] { return false }
-                return true
-            }
+    /// Writes the names collected so far into `current` and stops following `lastSequence`.
+    private mutating func materialize() {
+        guard followsLast else { return }
+        followsLast = false
+        for index in 0..<count {
+            if index < current.count { current[index] = lastSequence[index] } else { current.append(lastSequence[index]) }
         }
     }
 
-    /// The live part of `current`.
-    private var sequence: ArraySlice<Int> { current[0..<count] }
+    /// True when the update being collected has the last update's names in the same order.
+    private var repeatsLastSequence: Bool {
+        followsLast && count == lastSequence.count
+    }
+
+    /// The names of the update being collected (materialized from `lastSequence` if needed).
+    private var sequence: ArraySlice<Int> {
+        mutating get {
+            materialize()
+            return current[0..<count]
+        }
+    }
 
     /// Stores the collected metrics of the last parsed update for a `BatchProgress`: inline
     /// next to the interned name list when there are at most four, else as the next row of a
@@ -470,10 +486,10 @@ struct MetricKeyCache {
     /// once per update, before the next parse, and not together with `finish()`.
     mutating func store() -> BatchValues? {
         if !repeatsLastSequence {
+            let names = sequence
             var seen = Set<Int>()
-            guard sequence.allSatisfy({ seen.insert($0).inserted }) else { return nil }
-            lastSequence = Array(sequence)
-            lastTemplate = MetricValues(uncheckedUniqueKeys: sequence.map { names[$0] }, values: values[0..<count])
+            guard names.allSatisfy({ seen.insert($0).inserted }) else { return nil }
+            adopt(names)
             nextBlockRows = 8
         }
         if count <= InlineValues.capacity {
@@ -516,10 +532,10 @@ struct MetricKeyCache {
             }
             return metrics
         }
+        let sequence = self.sequence
         var seen = Set<Int>()
         if sequence.allSatisfy({ seen.insert($0).inserted }) {
-            lastSequence = Array(sequence)
-            lastTemplate = MetricValues(uncheckedUniqueKeys: sequence.map { names[$0] }, values: values[0..<count])
+            adopt(sequence)
             return lastTemplate
         }
         var metrics = MetricValues()
@@ -527,9 +543,17 @@ struct MetricKeyCache {
         return metrics
     }
 
+    /// Makes `names` (unique name indices, the update being collected) the last sequence. The
+    /// update's names then equal it, so it keeps following it.
+    private mutating func adopt(_ names: ArraySlice<Int>) {
+        lastSequence = Array(names)
+        lastTemplate = MetricValues(uncheckedUniqueKeys: names.map { self.names[$0] }, values: values[0..<count])
+        followsLast = true
+    }
+
     /// True when the update being collected has a Keras 1-2.2 `acc` / `val_acc` key.
     var sawShortAccuracyName: Bool {
-        sequence.contains { shortAccuracy[$0] }
+        (followsLast ? lastSequence[0..<count] : current[0..<count]).contains { shortAccuracy[$0] }
     }
 
     /// `bytes[start..<min(end, start + 8)]` as a little-endian word, zero-padded.

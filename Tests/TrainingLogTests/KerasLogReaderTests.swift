@@ -61,6 +61,36 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
         #expect(cut.first?.metrics == ["loss": 0.35, "mae": 0.1])
     }
 
+    /// The reader follows the previous update's names while they repeat; updates whose names
+    /// diverge from them at any place (a name added, dropped, renamed or repeated) must keep
+    /// exactly the names and values they printed.
+    @Test func updatesWhoseNamesChangeKeepTheirOwnNames() {
+        let shapes: [[(String, String)]] = [
+            [("loss", "0.5000"), ("acc", "0.2500")],
+            [("loss", "0.4000"), ("acc", "0.2600")],
+            [("loss", "0.3000"), ("mae", "1.5000")],
+            [("loss", "0.2000")],
+            [("loss", "0.1000"), ("mae", "1.4000"), ("acc", "0.3000")],
+            [("val", "2.0000"), ("loss", "0.0900")],
+            [("loss", "0.0800"), ("loss", "0.0700")],
+            [("loss", "0.0600"), ("mae", "1.3000"), ("acc", "0.3100")],
+        ]
+        var text = "Epoch 1/1\n"
+        for (step, shape) in shapes.enumerated() {
+            text += "\r\(step + 1)/100 [>....] - ETA: 9s" + shape.map { " - \($0.0): \($0.1)" }.joined()
+        }
+        let read = updates(events(text))
+        #expect(read.count == shapes.count)
+        for (update, shape) in zip(read, shapes) {
+            var expected = MetricValues()
+            for (name, value) in shape { expected[name] = Double(value)! }
+            #expect(update.metrics == expected, "step \(update.step)")
+            var visited: [String] = []
+            update.forEachMetric { name, _ in visited.append(name) }
+            #expect(visited == Array(expected.keys), "step \(update.step)")
+        }
+    }
+
     /// Keras 3 updates are read with their colour sequences in place when a whole update is in
     /// one read, and stripped first otherwise; both must give exactly what the same log without
     /// any colour gives, or the per-batch chart would depend on how the bytes arrived.
