@@ -36,13 +36,13 @@ public enum TrainingEvent: Sendable, Equatable {
     /// finished segment (several `fit` calls in one log).
     case runStarted(RunStart)
     /// The model and, where known, its compile config.
-    case modelKnown(ModelGraph)
+    indirect case modelKnown(ModelGraph)
     /// `Epoch N/M` was printed (or the core began an epoch).
     case epochBegan(epoch: Int, of: Int?)
     /// An in-epoch update: step, total, ETA and the running averages Keras shows.
     case batchProgress(BatchProgress)
     /// An epoch finished, or was cut off (`complete == false`).
-    case epochEnded(EpochRecord)
+    indirect case epochEnded(EpochRecord)
     /// A callback or framework message: early stopping, LR change, checkpoint, NaN, warning.
     case message(CallbackMessage)
     /// `model.evaluate()` output after training.
@@ -83,25 +83,37 @@ public struct BatchProgress: Sendable, Equatable {
     /// Steps (or samples, for Keras 1 logs) done.
     public var step: Int
     /// Steps per epoch, when printed.
-    public var total: Int?
+    public var total: Int? {
+        get { storedTotal == Self.noTotal ? nil : storedTotal }
+        set { storedTotal = newValue ?? Self.noTotal }
+    }
     /// Seconds left, when printed (`ETA: 1:36` -> 96).
-    public var eta: Double?
+    public var eta: Double? {
+        get { hasETA ? storedETA : nil }
+        set {
+            hasETA = newValue != nil
+            storedETA = newValue ?? 0
+        }
+    }
+    // Stored without Optional padding (8 bytes each instead of 16), so the event that carries
+    // an update stays small: one is written and read per drawn update.
+    private var storedTotal: Int
+    private var storedETA: Double
+    private var hasETA: Bool
+    private static let noTotal = Int.min
     private var storage: BatchValues
 
     public init(epoch: Int, step: Int, total: Int?, eta: Double? = nil, metrics: MetricValues) {
-        self.epoch = epoch
-        self.step = step
-        self.total = total
-        self.eta = eta
-        storage = .dictionary(metrics)
+        self.init(epoch: epoch, step: step, total: total, eta: eta, values: .dictionary(metrics))
     }
 
     /// An update whose values a reader stored (`MetricKeyCache.store()`).
     init(epoch: Int, step: Int, total: Int?, eta: Double?, values: BatchValues) {
         self.epoch = epoch
         self.step = step
-        self.total = total
-        self.eta = eta
+        storedTotal = total ?? Self.noTotal
+        storedETA = eta ?? 0
+        hasETA = eta != nil
         storage = values
     }
 
