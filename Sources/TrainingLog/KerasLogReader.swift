@@ -57,10 +57,18 @@ public struct KerasLogReader: LogReader {
     private var heldMidRunEpoch: EpochRecord?
     private var midRunEpochOpen = false
     private var table = SummaryTableParser()
+    /// Read Keras 3 updates with their colours in place and tf-keras in-epoch updates through
+    /// `ProgressLine.parseBracketUpdate`; false reads everything through the general path
+    /// (the same events, more slowly: tests compare the two).
+    private let fastPaths: Bool
 
     /// `format` forces how the run is labelled (the `--format` override); parsing accepts every
     /// flavour regardless, since one log can mix them (a tf-keras bar and a Keras 3 warning).
-    public init(format: LogFormat? = nil) {
+    ///
+    /// `fastPaths: false` reads every segment through the general parser: the same events,
+    /// more slowly (tests compare the two).
+    public init(format: LogFormat? = nil, fastPaths: Bool = true) {
+        self.fastPaths = fastPaths
         forcedFormat = format
         self.format = format
         scratch.reserveCapacity(4096)
@@ -228,7 +236,7 @@ public struct KerasLogReader: LogReader {
                 return
             }
             // A Keras 3 update wholly in this chunk: read with its escapes in place.
-            if end > start, buffer[start] == 27, analyseKeras3Drawn(buffer, start, end, terminator, into: &events) {
+            if fastPaths, end > start, buffer[start] == 27, analyseKeras3Drawn(buffer, start, end, terminator, into: &events) {
                 return
             }
         }
@@ -290,7 +298,8 @@ public struct KerasLogReader: LogReader {
             segmentsOnLine += 1
             let ended = terminator == .newline || terminator == .end
             var progress = ProgressLine()
-            if ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
+            if fastPaths && ProgressLine.parseBracketUpdate(bytes, from: start, to: length, keys: &keys, into: &progress)
+                || ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
                 handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
