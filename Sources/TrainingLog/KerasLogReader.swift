@@ -274,7 +274,7 @@ public struct KerasLogReader: LogReader {
         afterBackspace = terminator == .backspace
         let firstOnLine = segmentsOnLine == 0
         segmentsOnLine += 1
-        handle(progress, endsLine: terminator == .newline || terminator == .end,
+        handle(&progress, endsLine: terminator == .newline || terminator == .end,
                continuation: continuation || !firstOnLine, into: &events)
         if terminator == .newline { segmentsOnLine = 0 }
         return true
@@ -300,7 +300,7 @@ public struct KerasLogReader: LogReader {
             var progress = ProgressLine()
             if fastPaths && ProgressLine.parseBracketUpdate(bytes, from: start, to: length, keys: &keys, into: &progress)
                 || ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
-                handle(progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
+                handle(&progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
                     handleText(Substring(text), into: &events)
@@ -315,7 +315,7 @@ public struct KerasLogReader: LogReader {
 
     // MARK: - Progress
 
-    private mutating func handle(_ progress: ProgressLine, endsLine: Bool, continuation: Bool,
+    private mutating func handle(_ progress: inout ProgressLine, endsLine: Bool, continuation: Bool,
                                  into events: inout [TrainingEvent]) {
         if format == nil {
             switch progress.style {
@@ -328,7 +328,8 @@ public struct KerasLogReader: LogReader {
         if progress.style == .none {
             isFinal = true // verbose=2 prints only an epoch's last line
         } else {
-            isFinal = endsLine && progress.looksFinal
+            let looksFinal = progress.looksFinal
+            isFinal = endsLine && looksFinal
         }
         switch bar {
         case .none:
@@ -339,38 +340,38 @@ public struct KerasLogReader: LogReader {
             }
             bar = .epoch(pendingHeader!.epoch)
             flushPendingHeader(into: &events)
-            updateEpoch(progress, isFinal: isFinal, into: &events)
+            updateEpoch(&progress, isFinal: isFinal, into: &events)
         case .epoch:
             flushPendingHeader(into: &events)
-            updateEpoch(progress, isFinal: isFinal, into: &events)
+            updateEpoch(&progress, isFinal: isFinal, into: &events)
         case .finishedEpoch(let epoch):
             if continuation {
                 // The same bar drawn again (a callback printed between its updates): the
                 // later final line replaces the earlier one.
                 if isFinal {
                     bar = .epoch(epoch)
-                    updateEpoch(progress, isFinal: true, into: &events)
+                    updateEpoch(&progress, isFinal: true, into: &events)
                 }
             } else {
                 bar = .evaluating
-                evaluate(progress, isFinal: isFinal, into: &events)
+                evaluate(&progress, isFinal: isFinal, into: &events)
             }
         case .evaluating:
-            evaluate(progress, isFinal: isFinal, into: &events)
+            evaluate(&progress, isFinal: isFinal, into: &events)
         case .finishedEvaluation:
             if !continuation {
                 bar = .evaluating
-                evaluate(progress, isFinal: isFinal, into: &events)
+                evaluate(&progress, isFinal: isFinal, into: &events)
             }
         }
     }
 
-    private mutating func updateEpoch(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
+    private mutating func updateEpoch(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
         guard case .epoch(let epoch) = bar else { return }
         if isFinal {
             let record = EpochRecord(
-                epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate(in: events)?.total,
-                seconds: progress.duration ?? progress.secondsPerEpoch,
+                epoch: epoch, of: epochsRequested, steps: finalStep(progress.step, events),
+                seconds: progress.duration != nil ? progress.duration : progress.secondsPerEpoch,
                 secondsPerStep: progress.secondsPerStep, metrics: keys.finish(), complete: true)
             if midRunEpochOpen {
                 heldMidRunEpoch = record
@@ -394,7 +395,13 @@ public struct KerasLogReader: LogReader {
         }
     }
 
-    private mutating func evaluate(_ progress: ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
+    /// The steps of an epoch's final line: its counter, or the last update's total.
+    private func finalStep(_ printed: Int?, _ events: [TrainingEvent]) -> Int? {
+        if let printed { return printed }
+        return lastUpdate(in: events)?.total
+    }
+
+    private mutating func evaluate(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
         guard isFinal else { return }
         bar = .finishedEvaluation
         if progress.metricCount > 0 { events.append(.evaluated(keys.finish())) }
