@@ -384,7 +384,12 @@ public struct KerasLogReader: LogReader {
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update: BatchProgress
-            if let values = keys.store() {
+            if let names = keys.repeatedInlineNames {
+                // The usual update, built here from values in registers: `store()` returns its
+                // result through memory, and copying that back stalled on store forwarding.
+                update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,
+                                       values: .inline(names, keys.inlineValues))
+            } else if let values = keys.store() {
                 update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta, values: values)
             } else {
                 update = BatchProgress(epoch: epoch, step: step, total: progress.total, eta: eta,

@@ -524,6 +524,20 @@ struct MetricKeyCache {
     /// next to the interned name list when there are at most four, else as the next row of a
     /// shared block. Nil when the update repeats a name (then use `finish()`). Call at most
     /// once per update, before the next parse, and not together with `finish()`.
+    /// The interned names when the update being collected repeats the last update's names
+    /// and has at most `InlineValues.capacity` values, whose list is already interned: then
+    /// `inlineValues` is all `store()` would keep.
+    @inline(__always)
+    var repeatedInlineNames: Unmanaged<MetricNameList>? {
+        repeatsLastSequence && count <= InlineValues.capacity && triedInterning ? lastNames : nil
+    }
+
+    /// The update's values for `.inline` storage (see `repeatedInlineNames`).
+    @inline(__always)
+    var inlineValues: InlineValues {
+        values.withUnsafeBufferPointer { InlineValues(first: $0) }
+    }
+
     mutating func store() -> BatchValues? {
         if !repeatsLastSequence {
             let names = sequence
