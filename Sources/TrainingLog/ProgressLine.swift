@@ -190,9 +190,35 @@ extension ProgressLine {
         line.step = step
         line.total = total
         line.duration = seconds
+        // Usually ` 12ms/step` and the names of the last update: read them directly, as
+        // `parseTail` would; anything else goes through `parseTail`.
+        if index + 1 < end, bytes[index + 1] &- 48 <= 9,
+           let (perStep, unit, afterWord) = timeWord(bytes, index + 1, end), unit == .step,
+           readExpectedMetrics(bytes, from: afterWord, to: end, keys: &keys) {
+            line.secondsPerStep = perStep
+            line.metricCount = keys.count
+            return true
+        }
+        keys.begin()
         line.parseTail(bytes, from: index, to: end, keys: &keys)
         line.collect(&keys)
         return line.trailerStart == nil
+    }
+
+    /// Reads ` - name: value` pairs to `end`, each name the one the last update printed at
+    /// that place; false at anything else (`keys` then holds a partial update: begin again).
+    @inline(__always)
+    private static func readExpectedMetrics(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                                            keys: inout MetricKeyCache) -> Bool {
+        var index = start
+        while index < end {
+            guard index + 3 < end, bytes[index] == 32, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == 32,
+                  let (name, valueStart) = keys.expectedName(bytes, index + 3, end),
+                  let (value, next) = PrintedNumber.parse(bytes, from: valueStart, to: end) else { return false }
+            keys.add(name: name, value: value)
+            index = next
+        }
+        return true
     }
 
     /// Parses the update tf-keras draws thousands of times per epoch,
@@ -213,15 +239,8 @@ extension ProgressLine {
               let close = firstIndex(of: UInt8(ascii: "]"), bytes, afterTotal + 2, end),
               matches(bytes, close + 1, end, " - ETA: "),
               let (eta, afterETA) = duration(bytes, close + 9, end) else { return false }
-        index = afterETA
         keys.begin()
-        while index < end {
-            guard index + 3 < end, bytes[index] == 32, bytes[index + 1] == UInt8(ascii: "-"), bytes[index + 2] == 32,
-                  let (name, valueStart) = keys.expectedName(bytes, index + 3, end),
-                  let (value, next) = PrintedNumber.parse(bytes, from: valueStart, to: end) else { return false }
-            keys.add(name: name, value: value)
-            index = next
-        }
+        guard readExpectedMetrics(bytes, from: afterETA, to: end, keys: &keys) else { return false }
         var result = ProgressLine()
         result.style = .bracketBar
         result.step = step
