@@ -412,12 +412,10 @@ extension ProgressLine {
 /// and an update with the previous update's key sequence shares its keys: building its
 /// `MetricValues` then costs one allocation (the values).
 struct MetricKeyCache {
-    /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`.
+    /// Every distinct name's bytes, back to back; `spans[i]` locates name `i`, with its first 8
+    /// bytes as one little-endian word (zero past its end) for comparing a short name at once.
     private var storage: [UInt8] = []
-    private var spans: [(start: Int, count: Int)] = []
-    /// Each name's first 8 bytes as one little-endian word (zero past its end), for comparing a
-    /// short name at once.
-    private var heads: [UInt64] = []
+    private var spans: [(start: Int, count: Int, head: UInt64)] = []
     private var names: [String] = []
     private var shortAccuracy: [Bool] = []
     private var cursor = 0
@@ -486,7 +484,7 @@ struct MetricKeyCache {
             // colon and a space after the name, and a shorter name's word is masked.
             let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start, as: UInt64.self))
             let mask: UInt64 = span.count >= 8 ? ~0 : (1 << (8 * UInt64(span.count))) &- 1
-            guard word & mask == heads[name] else { return nil }
+            guard word & mask == span.head else { return nil }
             offset = min(span.count, 8)
         }
         if offset < span.count {
@@ -506,6 +504,7 @@ struct MetricKeyCache {
     private var followsLast = true
 
     /// Records name `name` (an index from `expectedName` or `intern`) with `value`.
+    @inline(__always)
     mutating func add(name: Int, value: Double) {
         if followsLast, !(count < lastSequence.count && lastSequence[count] == name) {
             materialize()
@@ -663,14 +662,12 @@ struct MetricKeyCache {
             names[total - 1] = name
             shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
             storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-            spans[total - 1] = (storage.count - count, count)
-            heads[total - 1] = Self.head(bytes, start, end)
+            spans[total - 1] = (storage.count - count, count, Self.head(bytes, start, end))
             lastSequence = [-1]
             return total - 1
         }
         storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
-        spans.append((storage.count - count, count))
-        heads.append(Self.head(bytes, start, end))
+        spans.append((storage.count - count, count, Self.head(bytes, start, end)))
         names.append(name)
         shortAccuracy.append(name == "acc" || name == "val_acc")
         cursor = spans.count
