@@ -143,15 +143,6 @@ public struct BatchProgress: Sendable, Equatable {
         }
     }
 
-    /// The same update holding its values itself: keeps no `MetricRows` block alive, for an
-    /// update stored long after its block's other rows are gone.
-    public func detached() -> BatchProgress {
-        guard case .row = storage else { return self }
-        var copy = self
-        copy.storage = .dictionary(metrics)
-        return copy
-    }
-
     public static func == (lhs: BatchProgress, rhs: BatchProgress) -> Bool {
         lhs.epoch == rhs.epoch && lhs.step == rhs.step && lhs.total == rhs.total && lhs.eta == rhs.eta
             && lhs.metrics == rhs.metrics
