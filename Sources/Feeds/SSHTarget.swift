@@ -1,6 +1,7 @@
 import Foundation
 
-/// A remote log: `user@host:/path`, `host:path` or `ssh://user@host:port/path`, and the
+/// A remote log: `user@host:/path`, `host:path`, `user@[::1]:/path` or
+/// `ssh://user@host:port/path`, and the
 /// command that follows it on the remote side.
 public struct SSHTarget: Sendable, Equatable {
     public var user: String?
@@ -43,8 +44,21 @@ public struct SSHTarget: Sendable, Equatable {
             return SSHTarget(user: user?.isEmpty == false ? user : nil, host: authority, port: port,
                              path: path.removingPercentEscapes())
         }
-        guard let colon = argument.firstIndex(of: ":") else { return nil }
-        if let slash = argument.firstIndex(of: "/"), slash < colon { return nil }
+        // The first `:` outside brackets ends the host (`me@[::1]:/runs/x.log` for IPv6, as
+        // scp writes it); a `/` before it makes the argument a local path.
+        var colon: String.Index?
+        var depth = 0
+        for index in argument.indices {
+            switch argument[index] {
+            case "[": depth += 1
+            case "]": depth = max(0, depth - 1)
+            case "/" where depth == 0: return nil
+            case ":" where depth == 0: colon = index
+            default: break
+            }
+            if colon != nil { break }
+        }
+        guard let colon else { return nil }
         var authority = String(argument[..<colon])
         let path = String(argument[argument.index(after: colon)...])
         guard !authority.isEmpty else { return nil }
@@ -53,6 +67,7 @@ public struct SSHTarget: Sendable, Equatable {
             user = String(authority[..<at])
             authority = String(authority[authority.index(after: at)...])
         }
+        if authority.hasPrefix("["), authority.hasSuffix("]") { authority = String(authority.dropFirst().dropLast()) }
         guard !authority.isEmpty else { throw FeedFactory.BadSource("fitwatch: \(argument): no host") }
         guard !path.isEmpty else { throw FeedFactory.BadSource("fitwatch: \(argument): no remote path after ':'") }
         return SSHTarget(user: user, host: authority, port: nil, path: path)
@@ -61,9 +76,11 @@ public struct SSHTarget: Sendable, Equatable {
     /// `user@host` (or `host`) as ssh takes it.
     public var destination: String { user.map { "\($0)@\(host)" } ?? host }
 
-    /// How the source is named on screen: the argument's form.
+    /// How the source is named on screen: the argument's form (an IPv6 host in brackets).
     public var displayName: String {
-        port.map { "ssh://\(destination):\($0)\(path)" } ?? "\(destination):\(path)"
+        let shown = host.contains(":") ? "[\(host)]" : host
+        let named = user.map { "\($0)@\(shown)" } ?? shown
+        return port.map { "ssh://\(named):\($0)\(path)" } ?? "\(named):\(path)"
     }
 
     /// Exit codes the remote script uses for a missing or unreadable file (sysexits' NOINPUT

@@ -10,6 +10,13 @@ import Foundation
         #expect(try SSHTarget.parse("ssh://me@gpu2:2222/runs/my%20run.log")
                 == SSHTarget(user: "me", host: "gpu2", port: 2222, path: "/runs/my run.log"))
         #expect(try SSHTarget.parse("ssh://[::1]:22/x.log") == SSHTarget(host: "::1", port: 22, path: "/x.log"))
+        // scp-style IPv6: the host in brackets, the first `:` outside them ends it.
+        #expect(try SSHTarget.parse("me@[::1]:/runs/x.log") == SSHTarget(user: "me", host: "::1", path: "/runs/x.log"))
+        #expect(try SSHTarget.parse("[fe80::1%eth0]:logs/a.log") == SSHTarget(host: "fe80::1%eth0", path: "logs/a.log"))
+        #expect(try SSHTarget.parse("me@[::1]:/runs/x.log")?.displayName == "me@[::1]:/runs/x.log")
+        #expect(try SSHTarget.parse("ssh://[::1]:2222/x.log")?.displayName == "ssh://[::1]:2222/x.log")
+        #expect(try SSHTarget.parse("runs/[a:b]/x.log") == nil)
+        #expect(try SSHTarget.parse("[::1]") == nil)
         #expect(try SSHTarget.parse("./runs/a:b.log") == nil)
         #expect(try SSHTarget.parse("/tmp/a:b.log") == nil)
         #expect(try SSHTarget.parse("train.log") == nil)
