@@ -82,26 +82,19 @@ enum LogParseBenchmark {
         var description: String { self == .keras3 ? "keras3" : "tf-keras" }
     }
 
-    /// Parses `path` in `LogLoader.readSize` reads (what `export` and `check` do), counting
-    /// events without keeping them (as a feed does); `FITWATCH_BENCH_READ_KIB` changes the size.
+    /// Parses `path` as `export` and `check` read a file (`LogLoader.stream`, in
+    /// `LogLoader.readSize` reads), counting events without keeping them (as a feed does);
+    /// `FITWATCH_BENCH_READ_KIB` changes the read size.
     static func parseFile(_ path: String) -> (seconds: Double, cpu: Double, epochs: Int) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return (0, 0, 0) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: (ProcessInfo.processInfo.environment["FITWATCH_BENCH_READ_KIB"].flatMap { Int($0) } ?? (LogLoader.readSize >> 10)) << 10)
-        var reader = AutoReader()
+        let readSize = (ProcessInfo.processInfo.environment["FITWATCH_BENCH_READ_KIB"].flatMap { Int($0) }
+            ?? (LogLoader.readSize >> 10)) << 10
         var epochs = 0
         let cpuStart = cpuSeconds(RUSAGE_SELF)
         let start = DispatchTime.now()
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            for event in reader.feed(buffer[0..<count]) {
+        _ = try? LogLoader.stream(at: path, format: nil, readSize: readSize) { events in
+            for event in events {
                 if case .epochEnded = event { epochs += 1 }
             }
-        }
-        for event in reader.finish() {
-            if case .epochEnded = event { epochs += 1 }
         }
         return (seconds(since: start), cpuSeconds(RUSAGE_SELF) - cpuStart, epochs)
     }

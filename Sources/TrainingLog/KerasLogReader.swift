@@ -12,7 +12,11 @@ import KerasModel
 /// of a chunk is held until the next byte says whether a `\n` follows, so results never depend
 /// on where chunks split.
 public struct KerasLogReader: LogReader {
-    private enum Terminator { case newline, redraw, backspace, end }
+    private enum Terminator {
+        case newline, redraw, backspace, end
+        /// The segment is the last of its line (or of the input).
+        var endsLine: Bool { self == .newline || self == .end }
+    }
 
     private enum Bar {
         /// Nothing seen yet in this `fit` segment.
@@ -57,16 +61,15 @@ public struct KerasLogReader: LogReader {
     private var heldMidRunEpoch: EpochRecord?
     private var midRunEpochOpen = false
     private var table = SummaryTableParser()
-    /// Read Keras 3 updates with their colours in place and tf-keras in-epoch updates through
-    /// `ProgressLine.parseBracketUpdate`; false reads everything through the general path
-    /// (the same events, more slowly: tests compare the two).
+    /// See `init(format:fastPaths:)`.
     private let fastPaths: Bool
 
     /// `format` forces how the run is labelled (the `--format` override); parsing accepts every
     /// flavour regardless, since one log can mix them (a tf-keras bar and a Keras 3 warning).
     ///
-    /// `fastPaths: false` reads every segment through the general parser: the same events,
-    /// more slowly (tests compare the two).
+    /// `fastPaths: false` reads every segment through the general parser instead of reading
+    /// Keras 3 updates with their colours in place and tf-keras in-epoch updates through
+    /// `ProgressLine.parseBracketUpdate`: the same events, more slowly (tests compare the two).
     public init(format: LogFormat? = nil, fastPaths: Bool = true) {
         self.fastPaths = fastPaths
         forcedFormat = format
@@ -265,42 +268,41 @@ public struct KerasLogReader: LogReader {
     /// state changed, when the segment is not one (the caller strips it and calls `analyse`).
     private mutating func analyseKeras3Drawn(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                              _ terminator: Terminator, into events: inout [TrainingEvent]) -> Bool {
-        var length = end
-        while length > start, bytes[length - 1] == 32 { length -= 1 }
+        let length = Self.trimmedEnd(bytes, start, end)
         var progress = ProgressLine()
         guard ProgressLine.parseKeras3Drawn(bytes, from: start, to: length, keys: &keys, into: &progress) else { return false }
-        // The bookkeeping `analyse` does for a non-empty segment.
-        let continuation = afterBackspace
-        afterBackspace = terminator == .backspace
-        let firstOnLine = segmentsOnLine == 0
-        segmentsOnLine += 1
-        handle(&progress, endsLine: terminator == .newline || terminator == .end,
-               continuation: continuation || !firstOnLine, into: &events)
+        let continuation = noteSegment(ending: terminator)
+        handle(&progress, endsLine: terminator.endsLine, continuation: continuation, into: &events)
         if terminator == .newline { segmentsOnLine = 0 }
         return true
+    }
+
+    /// `end` without trailing spaces (Keras pads a shorter redraw to the previous width).
+    private static func trimmedEnd(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var length = end
+        while length > start, bytes[length - 1] == 32 { length -= 1 }
+        return length
+    }
+
+    /// Notes a segment with text, ended by `terminator`; true when it redraws a bar drawn
+    /// before it (after a `\b` run, or not the first segment on its line).
+    private mutating func noteSegment(ending terminator: Terminator) -> Bool {
+        let continuation = afterBackspace || segmentsOnLine > 0
+        afterBackspace = terminator == .backspace
+        segmentsOnLine += 1
+        return continuation
     }
 
     /// Decides what a clean segment `bytes[start..<end]` is and emits its events.
     private mutating func analyse(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
                                   _ terminator: Terminator, into events: inout [TrainingEvent]) {
-        var length = end
-        while length > start, bytes[length - 1] == 32 { length -= 1 }
-        // A `\b` run marks the next drawn segment as a redraw of the same bar; the empty
-        // segment between the run and its `\r` must not use the mark up.
-        let continuation = afterBackspace
+        let length = Self.trimmedEnd(bytes, start, end)
         if length > start {
-            afterBackspace = terminator == .backspace
-        } else {
-            afterBackspace = (afterBackspace || terminator == .backspace) && terminator != .newline
-        }
-        if length > start {
-            let firstOnLine = segmentsOnLine == 0
-            segmentsOnLine += 1
-            let ended = terminator == .newline || terminator == .end
+            let continuation = noteSegment(ending: terminator)
             var progress = ProgressLine()
             if fastPaths && ProgressLine.parseBracketUpdate(bytes, from: start, to: length, keys: &keys, into: &progress)
                 || ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
-                handle(&progress, endsLine: ended, continuation: continuation || !firstOnLine, into: &events)
+                handle(&progress, endsLine: terminator.endsLine, continuation: continuation, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
                     handleText(Substring(text), into: &events)
@@ -309,12 +311,19 @@ public struct KerasLogReader: LogReader {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<length]), as: UTF8.self)
                 handleText(Substring(text), into: &events)
             }
+        } else {
+            // A `\b` run marks the next drawn segment as a redraw of the same bar; the empty
+            // segment between the run and its `\r` must not use the mark up.
+            afterBackspace = (afterBackspace || terminator == .backspace) && terminator != .newline
         }
         if terminator == .newline { segmentsOnLine = 0 }
     }
 
     // MARK: - Progress
 
+    // `handle`, `updateEpoch` and `evaluate` only read `progress`; they take it `inout` so it is
+    // passed by reference: a copy made right after the parser wrote it stalled on store
+    // forwarding, ~7% of reading a tf-keras log.
     private mutating func handle(_ progress: inout ProgressLine, endsLine: Bool, continuation: Bool,
                                  into events: inout [TrainingEvent]) {
         if format == nil {
@@ -328,8 +337,7 @@ public struct KerasLogReader: LogReader {
         if progress.style == .none {
             isFinal = true // verbose=2 prints only an epoch's last line
         } else {
-            let looksFinal = progress.looksFinal
-            isFinal = endsLine && looksFinal
+            isFinal = endsLine && progress.looksFinal
         }
         switch bar {
         case .none:
@@ -370,8 +378,8 @@ public struct KerasLogReader: LogReader {
         guard case .epoch(let epoch) = bar else { return }
         if isFinal {
             let record = EpochRecord(
-                epoch: epoch, of: epochsRequested, steps: finalStep(progress.step, events),
-                seconds: progress.duration != nil ? progress.duration : progress.secondsPerEpoch,
+                epoch: epoch, of: epochsRequested, steps: progress.step ?? lastUpdate(in: events)?.total,
+                seconds: progress.duration ?? progress.secondsPerEpoch,
                 secondsPerStep: progress.secondsPerStep, metrics: keys.finish(), complete: true)
             if midRunEpochOpen {
                 heldMidRunEpoch = record
@@ -398,12 +406,6 @@ public struct KerasLogReader: LogReader {
             events.append(.batchProgress(update))
             lastUpdateIndex = events.count - 1
         }
-    }
-
-    /// The steps of an epoch's final line: its counter, or the last update's total.
-    private func finalStep(_ printed: Int?, _ events: [TrainingEvent]) -> Int? {
-        if let printed { return printed }
-        return lastUpdate(in: events)?.total
     }
 
     private mutating func evaluate(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {

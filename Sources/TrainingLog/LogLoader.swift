@@ -46,9 +46,10 @@ public enum LogLoader {
 
     /// Reads `path` as `load` does, but hands the events to `body` a read at a time (a file is
     /// read in `readSize` pieces through one streaming reader) instead of keeping them, so
-    /// reading a 1 GB log takes the memory of one read. Returns the format used.
+    /// reading a 1 GB log takes the memory of one read. Returns the format used. `readSize`
+    /// is for benchmarks comparing read sizes.
     @discardableResult
-    public static func stream(at path: String, format: LogFormat?,
+    public static func stream(at path: String, format: LogFormat?, readSize: Int = LogLoader.readSize,
                               _ body: ([TrainingEvent]) throws -> Void) throws -> LogFormat {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -60,10 +61,11 @@ public enum LogLoader {
             try body(loaded.events)
             return loaded.format
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw LogLoadError(path: path, problem: "cannot be read (\(String(cString: strerror(errno))))")
+        func unreadable() -> LogLoadError {
+            LogLoadError(path: path, problem: "cannot be read (\(String(cString: strerror(errno))))")
         }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw unreadable() }
         defer { close(descriptor) }
         var reader = AutoReader(format: format)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
@@ -72,7 +74,7 @@ public enum LogLoader {
             let count = read(descriptor, buffer.baseAddress, readSize)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw LogLoadError(path: path, problem: "cannot be read (\(String(cString: strerror(errno))))")
+                throw unreadable()
             }
             if count == 0 { break }
             let events = reader.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]).bindMemory(to: UInt8.self))

@@ -121,24 +121,22 @@ public enum PrintedNumber {
         // tf-keras log. Anything longer is re-read by the general loop from the start.
         var quick: UInt64 = 0
         var scan = index
-        while scan < end {
-            let digit = bytes[scan] &- 48
-            if digit > 9 { break }
-            quick = quick &* 10 &+ UInt64(digit)
-            scan += 1
-        }
-        let integerDigits = scan - index
-        var quickFraction = 0
-        if scan < end, bytes[scan] == UInt8(ascii: ".") {
-            scan += 1
-            let fractionStart = scan
+        /// Appends the digits at `scan` to `quick` (wrapping; the count decides if it is used).
+        func readDigits() -> Int {
+            let first = scan
             while scan < end {
                 let digit = bytes[scan] &- 48
                 if digit > 9 { break }
                 quick = quick &* 10 &+ UInt64(digit)
                 scan += 1
             }
-            quickFraction = scan - fractionStart
+            return scan - first
+        }
+        let integerDigits = readDigits()
+        var quickFraction = 0
+        if scan < end, bytes[scan] == UInt8(ascii: ".") {
+            scan += 1
+            quickFraction = readDigits()
         }
         let quickDigits = integerDigits + quickFraction
         let quickDone = quickDigits > 0 && quickDigits <= 18

@@ -538,10 +538,6 @@ struct MetricKeyCache {
         }
     }
 
-    /// Stores the collected metrics of the last parsed update for a `BatchProgress`: inline
-    /// next to the interned name list when there are at most four, else as the next row of a
-    /// shared block. Nil when the update repeats a name (then use `finish()`). Call at most
-    /// once per update, before the next parse, and not together with `finish()`.
     /// The interned names when the update being collected repeats the last update's names
     /// and has at most `InlineValues.capacity` values, whose list is already interned: then
     /// `inlineValues` is all `store()` would keep.
@@ -556,12 +552,13 @@ struct MetricKeyCache {
         values.withUnsafeBufferPointer { InlineValues(first: $0) }
     }
 
+    /// Stores the collected metrics of the last parsed update for a `BatchProgress`: inline
+    /// next to the interned name list when there are at most four, else as the next row of a
+    /// shared block. Nil when the update repeats a name (then use `finish()`). Call at most
+    /// once per update, before the next parse, and not together with `finish()`.
     mutating func store() -> BatchValues? {
         if !repeatsLastSequence {
-            let names = sequence
-            var seen = Set<Int>()
-            guard names.allSatisfy({ seen.insert($0).inserted }) else { return nil }
-            adopt(names)
+            guard adoptIfUnique() else { return nil }
             nextBlockRows = 8
         }
         if count <= InlineValues.capacity {
@@ -569,9 +566,7 @@ struct MetricKeyCache {
                 triedInterning = true
                 lastNames = MetricNameList.interned(lastTemplate)
             }
-            if let lastNames {
-                return .inline(lastNames, values.withUnsafeBufferPointer { InlineValues(first: $0) })
-            }
+            if let lastNames { return .inline(lastNames, inlineValues) }
         }
         let block: MetricRows
         if let current = rows, rowsUsed < current.capacity {
@@ -594,25 +589,25 @@ struct MetricKeyCache {
     /// its last value). Call at most once per update, before the next parse.
     mutating func finish() -> MetricValues {
         if repeatsLastSequence {
-            // Same keys as last time: copy the last dictionary (sharing its keys) and overwrite
-            // the values in place; the copy-on-write of the values is the only allocation.
-            var metrics = lastTemplate
-            values.withUnsafeBufferPointer { source in
-                metrics.values.withUnsafeMutableBufferPointer { target in
-                    for index in 0..<target.count { target[index] = source[index] }
-                }
-            }
-            return metrics
+            // Same keys as last time: the last dictionary's keys with this update's values; the
+            // copy-on-write of the values is the only allocation.
+            return values.withUnsafeBufferPointer { source in lastTemplate.filled { source[$0] } }
         }
+        if adoptIfUnique() { return lastTemplate }
         let sequence = self.sequence
-        var seen = Set<Int>()
-        if sequence.allSatisfy({ seen.insert($0).inserted }) {
-            adopt(sequence)
-            return lastTemplate
-        }
         var metrics = MetricValues()
         for (index, value) in zip(sequence, values[0..<count]) { metrics[names[index]] = value }
         return metrics
+    }
+
+    /// Makes the update's names the last sequence when no name repeats; false (nothing
+    /// changed) when one does.
+    private mutating func adoptIfUnique() -> Bool {
+        let names = sequence
+        var seen = Set<Int>()
+        guard names.allSatisfy({ seen.insert($0).inserted }) else { return false }
+        adopt(names)
+        return true
     }
 
     /// Makes `names` (unique name indices, the update being collected) the last sequence. The

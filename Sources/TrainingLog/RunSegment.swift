@@ -35,8 +35,8 @@ public struct RunSegment: Sendable, Equatable {
 
     /// Splits events into segments. Events before the first `runStarted` (a model summary, a
     /// warning) belong to the first segment; a source with no training output gives none.
-    public static func segments(from events: [TrainingEvent], format: LogFormat = .unknown) -> [RunSegment] {
-        var builder = Builder(format: format)
+    public static func segments(from events: [TrainingEvent]) -> [RunSegment] {
+        var builder = Builder()
         builder.add(events)
         return builder.segments
     }
@@ -45,12 +45,12 @@ public struct RunSegment: Sendable, Equatable {
     /// segment holds: a log's in-epoch updates are passed over, not stored.
     public struct Builder: Sendable {
         private var finished: [RunSegment] = []
-        private var preamble: RunSegment
+        /// What comes before the first `runStarted` (a printed summary, a warning): only its
+        /// notes and model are kept, for the first segment.
+        private var preamble = RunSegment(format: .unknown)
         private var current: RunSegment?
 
-        public init(format: LogFormat = .unknown) {
-            preamble = RunSegment(format: format)
-        }
+        public init() {}
 
         /// Adds the next events, in order.
         public mutating func add(_ events: [TrainingEvent]) {

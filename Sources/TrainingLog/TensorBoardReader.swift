@@ -212,19 +212,17 @@ struct ProtoReader {
         return slice
     }
 
-    mutating func fixed32() -> UInt32? {
-        guard data.endIndex - index >= 4 else { return nil }
-        var value: UInt32 = 0
-        for offset in 0..<4 { value |= UInt32(data[index + offset]) << (8 * UInt32(offset)) }
-        index += 4
-        return value
-    }
+    mutating func fixed32() -> UInt32? { fixed() }
 
-    mutating func fixed64() -> UInt64? {
-        guard data.endIndex - index >= 8 else { return nil }
-        var value: UInt64 = 0
-        for offset in 0..<8 { value |= UInt64(data[index + offset]) << (8 * UInt64(offset)) }
-        index += 8
+    mutating func fixed64() -> UInt64? { fixed() }
+
+    /// A little-endian fixed-width field.
+    private mutating func fixed<Value: FixedWidthInteger & UnsignedInteger>() -> Value? {
+        let size = Value.bitWidth / 8
+        guard data.endIndex - index >= size else { return nil }
+        var value: Value = 0
+        for offset in 0..<size { value |= Value(data[index + offset]) << (8 * offset) }
+        index += size
         return value
     }
 

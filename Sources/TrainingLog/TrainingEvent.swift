@@ -190,11 +190,7 @@ final class MetricNameList: Sendable {
     }
 
     func metrics(_ values: InlineValues) -> MetricValues {
-        var metrics = template
-        metrics.values.withUnsafeMutableBufferPointer { target in
-            for index in 0..<target.count { target[index] = values[index] }
-        }
-        return metrics
+        template.filled { values[$0] }
     }
 
     /// Distinct lists the table keeps at most.
@@ -247,12 +243,8 @@ final class MetricRows: @unchecked Sendable {
     }
 
     func metrics(at row: Int) -> MetricValues {
-        var metrics = template
         let start = values + row * width
-        metrics.values.withUnsafeMutableBufferPointer { target in
-            for index in 0..<target.count { target[index] = start[index] }
-        }
-        return metrics
+        return template.filled { start[$0] }
     }
 
     func forEach(row: Int, _ body: (String, Double) throws -> Void) rethrows {
@@ -324,4 +316,16 @@ public enum RunEnd: Sendable, Equatable {
     case finished
     case interrupted(String)
     case failed(String)
+}
+
+extension MetricValues {
+    /// The same names with value `value(i)` for the i-th: how a stored update's values become
+    /// its `MetricValues` (the names are shared, not copied).
+    func filled(_ value: (Int) -> Double) -> MetricValues {
+        var metrics = self
+        metrics.values.withUnsafeMutableBufferPointer { target in
+            for index in 0..<target.count { target[index] = value(index) }
+        }
+        return metrics
+    }
 }

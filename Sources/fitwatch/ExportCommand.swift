@@ -44,7 +44,7 @@ struct ExportCommand: ParsableCommand {
         for source in sources {
             // Streamed: a read's events are folded into segments and dropped, so exporting a
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
-            var builder = RunSegment.Builder(format: forced ?? .unknown)
+            var builder = RunSegment.Builder()
             do {
                 try LogLoader.stream(at: source, format: forced) { builder.add($0) }
             } catch {
