@@ -24,7 +24,6 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
     private var pipeline: EventPipeline?
     private var lines = LineBuffer()
     private var done = false
-    private var doneHandlers: [@Sendable (Int32) -> Void] = []
 
     /// - Parameters:
     ///   - arguments: the command and its arguments (looked up on PATH).
@@ -52,20 +51,6 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
     public var exitStatus: Int32? {
         lock.lock(); defer { lock.unlock() }
         return status
-    }
-
-    /// Block until the command ended and its output was read, or `timeout` seconds passed.
-    @discardableResult
-    public func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            lock.lock()
-            let finished = done
-            lock.unlock()
-            if finished { return exitStatus }
-            usleep(5_000)
-        }
-        return nil
     }
 
     // Linux ioctls on the pty multiplexer (asm-generic values, the same on x86_64 and
@@ -194,10 +179,7 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         lock.lock()
         if self.status == nil { self.status = status }
         done = true
-        let handlers = doneHandlers
-        doneHandlers = []
         lock.unlock()
-        handlers.forEach { $0(status) }
     }
 
     /// `exited with status 1`, `killed by SIGINT`.

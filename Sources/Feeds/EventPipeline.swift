@@ -12,8 +12,6 @@ final class EventPipeline: @unchecked Sendable {
     let inbox: Inbox
     private var reader: any LogReader
     private(set) var lastState: SourceState?
-    /// Total bytes fed, for resuming and for tests.
-    private(set) var bytesFed: UInt64 = 0
 
     /// Past this many undrained messages a source waits: 50,000 messages are a few MB, and
     /// the main loop drains them in well under a frame.
@@ -28,14 +26,8 @@ final class EventPipeline: @unchecked Sendable {
     /// Feed bytes as they arrived; post the events they completed.
     func feed(_ bytes: UnsafeRawBufferPointer, shouldStop: () -> Bool = { false }) {
         guard !bytes.isEmpty else { return }
-        bytesFed += UInt64(bytes.count)
         let events = reader.feed(bytes.bindMemory(to: UInt8.self))
         post(events, shouldStop: shouldStop)
-    }
-
-    /// Feed bytes from an array.
-    func feed(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { feed($0) }
     }
 
     /// The input ended: flush the reader.

@@ -63,9 +63,4 @@ public final class ManualClock: FeedClock, @unchecked Sendable {
         }
     }
 
-    /// Actions waiting to run.
-    public var pendingCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return scheduled.count
-    }
 }

@@ -88,11 +88,6 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         return stopped
     }
 
-    /// The bytes received so far (for tests and the benchmark).
-    public var bytesReceived: UInt64 {
-        queue.sync { offset }
-    }
-
     public func start(inbox: Inbox) {
         queue.async { [self] in
             guard pipeline == nil else { return }

@@ -16,7 +16,6 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
     private let lock = NSLock()
     private var started = false
     private var inbox: Inbox?
-    private let finished = DispatchSemaphore(value: 0)
 
     /// A feed for `session`. `epochDelay` paces it for watching (seconds after each epoch);
     /// `callbacks` makes extra callbacks on the training queue (log and CSV writers).
@@ -38,7 +37,7 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
         lock.unlock()
         let id = self.id
         inbox.post(.state(id, .live))
-        queue.async { [session, trainingControl, extraCallbacks, finished] in
+        queue.async { [session, trainingControl, extraCallbacks] in
             let ending: RunEnd
             do {
                 ending = try session.run(extra: extraCallbacks(), control: trainingControl) { event in
@@ -52,20 +51,12 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
             } else {
                 inbox.post(.state(id, .finished))
             }
-            finished.signal()
         }
     }
 
     /// Stop training at the next step (or cut a pacing wait short). Idempotent.
     public func stop() {
         trainingControl.stop()
-    }
-
-    /// Block until the run has ended; true when it ended within `timeout` seconds.
-    public func waitUntilFinished(timeout: Double) -> Bool {
-        guard finished.wait(timeout: .now() + timeout) == .success else { return false }
-        finished.signal()
-        return true
     }
 
     /// Pause, resume or toggle; other controls do not apply to training.

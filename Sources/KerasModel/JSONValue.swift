@@ -60,10 +60,5 @@ enum JSONValue: Sendable, Equatable, Decodable {
         return nil
     }
 
-    var object: [String: JSONValue]? {
-        if case .object(let value) = self { return value }
-        return nil
-    }
-
     var isNull: Bool { self == .null }
 }

@@ -18,16 +18,6 @@ public struct SummaryTableParser: Sendable {
         case finished(ModelGraph, lineConsumed: Bool)
     }
 
-    /// Parameter totals from the footer.
-    public struct Totals: Sendable, Equatable {
-        /// `Total params:`.
-        public var total: Int?
-        /// `Trainable params:`.
-        public var trainable: Int?
-        /// `Non-trainable params:`.
-        public var nonTrainable: Int?
-    }
-
     private enum State: Sendable { case idle, sawTitle, inTable }
     private struct Row: Sendable {
         var cells: [String]
@@ -41,8 +31,6 @@ public struct SummaryTableParser: Sendable {
     private var hasConnectedColumn = false
     private var rows: [Row] = []
     private var rowOpen = false
-    /// The totals of the last finished table.
-    public private(set) var totals = Totals()
 
     public init() {}
 
@@ -110,24 +98,17 @@ public struct SummaryTableParser: Sendable {
     // MARK: Footer
 
     /// ` Total params: 1,106 (4.32 KB)` and friends; returns true when the line is one.
-    private mutating func consumeFooter(_ line: String) -> Bool {
+    private func consumeFooter(_ line: String) -> Bool {
         let text = line.drop { $0 == " " }
-        for (prefix, keyPath) in [("Total params:", \Totals.total), ("Trainable params:", \Totals.trainable),
-                                  ("Non-trainable params:", \Totals.nonTrainable)] where text.hasPrefix(prefix) {
-            let number = text.dropFirst(prefix.count).drop { $0 == " " }.prefix { $0.isNumber || $0 == "," }
-            totals[keyPath: keyPath] = Int(number.filter { $0 != "," })
-            return true
-        }
-        return text.hasPrefix("Optimizer params:")
+        return ["Total params:", "Trainable params:", "Non-trainable params:", "Optimizer params:"]
+            .contains { text.hasPrefix($0) }
     }
 
     private mutating func endAfterFooter(_ line: String) -> Step {
         let text = line.drop { $0 == " " }
         if text.hasPrefix("Non-trainable params:") || text.hasPrefix("Optimizer params:") {
             let graph = buildGraph()
-            let keepTotals = totals
             reset()
-            totals = keepTotals
             return .finished(graph, lineConsumed: true)
         }
         return .consumed

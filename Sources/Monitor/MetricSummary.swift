@@ -22,8 +22,8 @@ public struct MetricSummary: Sendable, Equatable {
     /// epoch without hiding a turn that lasts more than a few epochs.
     public static let trendWindow = 3
 
-    /// Summarise `values`; `positions[i]` is what `bestAt` reports for `values[i]`.
-    public init(values: [Double], positions: [Int]? = nil, direction: MetricFamily.Direction?) {
+    /// Summarise `values`; `bestAt` counts from 1.
+    public init(values: [Double], direction: MetricFamily.Direction?) {
         current = values.last
         var bestIndex: Int?
         for (index, value) in values.enumerated() where value.isFinite {
@@ -37,7 +37,7 @@ public struct MetricSummary: Sendable, Equatable {
         }
         if let bestIndex {
             best = values[bestIndex]
-            bestAt = positions.map { $0[bestIndex] } ?? bestIndex + 1
+            bestAt = bestIndex + 1
         }
         trend = MetricSummary.trend(of: values)
     }

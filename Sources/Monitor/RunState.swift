@@ -32,8 +32,6 @@ public struct RunState: Sendable {
     public var lastEpochSeen: Double?
     /// The last raw output lines (a wrapped command's own prints), for the log pane.
     public var output = OutputLog()
-    /// The last raw output line.
-    public var lastOutput: String? { output.newest }
     /// Metric names in first-seen order, kept up to date event by event: the same list as
     /// `history.metricNames`, which walks every epoch (too slow to redo 30 times a second
     /// on a run with 100,000 epochs).

@@ -44,11 +44,6 @@ public struct Matrix: Sendable {
         set { storage[row * cols + col] = newValue }
     }
 
-    /// One row as an array.
-    public func row(_ index: Int) -> [Float] {
-        Array(storage[(index * cols)..<((index + 1) * cols)])
-    }
-
     /// Change the shape, keeping the buffer when it is large enough. Contents are unspecified.
     public mutating func reshape(rows newRows: Int, cols newCols: Int) {
         rows = newRows

@@ -47,12 +47,6 @@ public final class TrainingControl: @unchecked Sendable {
         return stopped
     }
 
-    /// True while paused.
-    public var isPaused: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return paused
-    }
-
     /// Block while paused; false once stopped (the loop then ends the run).
     public func checkpoint() -> Bool {
         condition.lock(); defer { condition.unlock() }

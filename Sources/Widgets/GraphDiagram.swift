@@ -73,9 +73,6 @@ public struct GraphDiagram: Widget, Sendable {
         return Size(width: layout.width, height: layout.height)
     }
 
-    /// The number of lines of the compact list.
-    public var compactLineCount: Int { compactLines().count }
-
     /// Draw the diagram or the list into `area`.
     public func render(into buffer: inout Buffer, area: Rect) {
         guard !area.isEmpty else { return }

@@ -60,9 +60,8 @@ struct GraphLayout {
     var edges: [Edge] = []
     var ranks: [[Int]] = []
     var rankY: [Int] = []
-    /// Per gap below rank r: the routes and the channel's height (routing rows plus the arrow row).
+    /// Per gap below rank r: the routes.
     var routes: [[Route]] = []
-    var channelHeight: [Int] = []
     var width = 0
     var height = 0
 
@@ -298,7 +297,6 @@ struct GraphLayout {
     /// Channel rows between ranks and each rank's top row.
     private mutating func route() {
         routes = []
-        channelHeight = []
         rankY = []
         var y = 0
         for r in ranks.indices {
@@ -328,7 +326,6 @@ struct GraphLayout {
             }
             routes.append(groups)
             let height = occupied.count + 1
-            channelHeight.append(height)
             y += height
         }
         height = y
