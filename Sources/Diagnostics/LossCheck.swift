@@ -116,16 +116,7 @@ public struct LossCheck: Sendable, Equatable {
                 totals.append(printedTotals[row])
             }
         }
-        let k = outputs.count
-        guard rows.count >= k + 1 else { return nil }
-        var matrix = Array(repeating: Array(repeating: 0.0, count: k + 1), count: k)
-        for (row, total) in zip(rows, totals) {
-            for i in 0..<k {
-                for j in 0..<k { matrix[i][j] += row[i] * row[j] }
-                matrix[i][k] += row[i] * total
-            }
-        }
-        guard let solution = solve(matrix) else { return nil }
+        guard rows.count >= outputs.count + 1, let solution = leastSquares(rows: rows, totals: totals) else { return nil }
         // Users write weights like 0.2 or 1.0: round to 3 significant digits so the evidence reads as written.
         let weights = solution.map { value -> Double in
             guard value != 0, value.isFinite else { return value }
@@ -143,6 +134,21 @@ public struct LossCheck: Sendable, Equatable {
         var result = 1.0
         for _ in 0..<abs(exponent) { result *= 10 }
         return exponent >= 0 ? result : 1 / result
+    }
+
+    /// The `w` minimising Σ (total - Σ w_i row_i)²: the normal equations (XᵀX) w = Xᵀy, solved
+    /// by Gauss-Jordan elimination with partial pivoting; nil when they are singular. Every row
+    /// holds one value per weight. (The graph panel's weight fit uses it too.)
+    public static func leastSquares(rows: [[Double]], totals: [Double]) -> [Double]? {
+        guard let k = rows.first?.count, k > 0 else { return nil }
+        var matrix = Array(repeating: Array(repeating: 0.0, count: k + 1), count: k)
+        for (row, total) in zip(rows, totals) {
+            for i in 0..<k {
+                for j in 0..<k { matrix[i][j] += row[i] * row[j] }
+                matrix[i][k] += row[i] * total
+            }
+        }
+        return solve(matrix)
     }
 
     /// Gauss-Jordan elimination with partial pivoting on an augmented k x (k+1) matrix.

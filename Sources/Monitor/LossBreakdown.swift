@@ -1,3 +1,4 @@
+import Diagnostics
 import KerasModel
 import TrainingLog
 
@@ -53,7 +54,7 @@ public struct LossBreakdown: Sendable, Equatable {
             }
         } else {
             let bases = history.metricNames.filter { !$0.hasPrefix("val_") }
-            let names = MetricFamily.derivedOutputs(bases: bases)
+            let names = PrintedMetric.outputNames(in: bases)
             if names.isEmpty {
                 parts = [Part(output: "output", key: "loss", loss: nil, weight: 1, weightFitted: false,
                               current: last["loss"], share: nil)]
@@ -84,26 +85,9 @@ public struct LossBreakdown: Sendable, Equatable {
             let xs = keys.map { epoch.metrics[$0] ?? .nan }
             return xs.allSatisfy(\.isFinite) ? (xs, total) : nil
         }
-        let n = keys.count
-        guard n > 0, rows.count >= n else { return nil }
-        // Normal equations (XᵀX) w = Xᵀy, solved by Gaussian elimination with partial pivoting.
-        var a = Array(repeating: Array(repeating: 0.0, count: n + 1), count: n)
-        for (xs, y) in rows {
-            for i in 0..<n {
-                for j in 0..<n { a[i][j] += xs[i] * xs[j] }
-                a[i][n] += xs[i] * y
-            }
-        }
-        for column in 0..<n {
-            guard let pivot = (column..<n).max(by: { abs(a[$0][column]) < abs(a[$1][column]) }),
-                  abs(a[pivot][column]) > 1e-12 else { return nil }
-            a.swapAt(column, pivot)
-            for row in 0..<n where row != column {
-                let factor = a[row][column] / a[column][column]
-                for k in column...n { a[row][k] -= factor * a[column][k] }
-            }
-        }
-        return (0..<n).map { roundSignificant(a[$0][n] / a[$0][$0], digits: 3) }
+        guard !keys.isEmpty, rows.count >= keys.count,
+              let solution = LossCheck.leastSquares(rows: rows.map(\.0), totals: rows.map(\.1)) else { return nil }
+        return solution.map { roundSignificant($0, digits: 3) }
     }
 
     static func roundSignificant(_ value: Double, digits: Int) -> Double {

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// One row of the metrics panel: a metric and its validation twin (`loss` and `val_loss`),
 /// with what it belongs to and which way is better.
 public struct MetricFamily: Sendable, Equatable {
@@ -78,7 +80,7 @@ public struct MetricFamily: Sendable, Equatable {
             if !bases.contains(base) { bases.append(base) }
             if isValidation { validationKeys.insert(base) } else { trainKeys.insert(base) }
         }
-        let outputs = knownOutputs.count > 1 ? knownOutputs : derivedOutputs(bases: bases)
+        let outputs = knownOutputs.count > 1 ? knownOutputs : PrintedMetric.outputNames(in: bases)
         func output(of base: String) -> String? {
             // Longest prefix wins so `out1` and `out10` never collide.
             outputs.filter { base.hasPrefix($0 + "_") }.max { $0.count < $1.count }
@@ -105,12 +107,4 @@ public struct MetricFamily: Sendable, Equatable {
         return ordered
     }
 
-    /// Outputs named by `<output>_loss` keys, in first-seen order.
-    static func derivedOutputs(bases: [String]) -> [String] {
-        bases.compactMap { base in
-            guard base != "loss", base.hasSuffix("_loss") else { return nil }
-            let name = String(base.dropLast(5))
-            return name.isEmpty ? nil : name
-        }
-    }
 }
