@@ -7,10 +7,12 @@ import Widgets
 /// come from the metric names, with weights fitted to the logged totals.
 struct GraphPanelView: Widget {
     var state: MonitorState
+    /// The content when the layout already built it (`MonitorLayout.graph`).
+    var content: Content?
 
     /// What the panel draws for a run: the model (known or derived), the breakdown, the
     /// selected output.
-    struct Content {
+    struct Content: Sendable, Equatable {
         var model: ModelGraph
         var known: ModelGraph?
         var breakdown: LossBreakdown
@@ -68,8 +70,9 @@ struct GraphPanelView: Widget {
         func neededSizes(glyphs: Glyphs) -> (full: Size, oneLine: Size) {
             let diagram = diagram(theme: .dark, glyphs: glyphs)
             let full = diagram.diagramSize, oneLine = diagram.oneLineDiagramSize
-            return (Size(width: full.width + 2, height: full.height + 2 + footer.count),
-                    Size(width: oneLine.width + 2, height: oneLine.height + 2 + footer.count))
+            let footerLines = footer.count
+            return (Size(width: full.width + 2, height: full.height + 2 + footerLines),
+                    Size(width: oneLine.width + 2, height: oneLine.height + 2 + footerLines))
         }
     }
 
@@ -79,7 +82,7 @@ struct GraphPanelView: Widget {
             Panel(title: "Graph", focused: state.focus == .main, theme: theme, glyphs: state.glyphs).render(into: &buffer, area: area)
             return
         }
-        let content = Content(state: state, run: run)
+        let content = self.content ?? Content(state: state, run: run)
         let source: String
         switch content.known?.provenance {
         case nil: source = "outputs from metric names"

@@ -97,19 +97,13 @@ struct HeaderView: Widget {
         case .following: return ("following", .good)
         case .connecting: return ("connecting", .dimText)
         case .waiting(let why): return ("waiting: \(why)", .warning)
-        case .replaying(let speed): return ("replaying at \(SourceState.replaying(speed: speed).reason ?? "1x")", .info)
+        case .replaying: return ("replaying at \(source.reason ?? "")", .info)
         case .paused: return ("paused", .warning)
         case .reconnecting: return ("reconnecting: \(source.reason ?? "")", .warning)
         case .finished: return ("finished", .dimText)
         case .failed(let why): return ("failed: \(why)", .error)
         }
     }
-}
-
-/// `style`'s foreground and attributes on `base`'s background: text inside a bar keeps the
-/// bar's colour.
-func over(_ style: Style, _ base: Style) -> Style {
-    Style(foreground: style.foreground, background: base.background, attributes: style.attributes.union(base.attributes))
 }
 
 /// The theme key a severity is drawn in.

@@ -33,6 +33,9 @@ public struct MonitorLayout: Sendable, Equatable {
     public var families: [MetricFamily]
     /// Screen lines of each row.
     public var lineCounts: [Int]
+    /// What the graph panel draws, in the graph view: built once per frame for both the layout
+    /// and the panel (the loss breakdown walks every epoch).
+    var graph: GraphPanelView.Content?
 
     /// The share of the body the metrics table may take: under half, so the chart keeps
     /// at least as many rows as the table at 80x24.
@@ -69,8 +72,11 @@ public struct MonitorLayout: Sendable, Equatable {
         // The graph takes the whole body when that is what it needs to draw a diagram (full,
         // else with one-line boxes) rather than the compact list; the metrics come back with
         // `c` or `g`.
+        var graph: GraphPanelView.Content?
         if state.mode == .graph, let run = state.selectedRunState {
-            let (full, oneLine) = GraphPanelView.Content(state: state, run: run).neededSizes(glyphs: state.glyphs)
+            let content = GraphPanelView.Content(state: state, run: run)
+            graph = content
+            let (full, oneLine) = content.neededSizes(glyphs: state.glyphs)
             func fits(_ needed: Size, _ area: Rect) -> Bool { needed.width <= area.width && needed.height <= area.height }
             let bestInMain = fits(full, main) || (!fits(full, body) && fits(oneLine, main))
             if !bestInMain, fits(full, body) || fits(oneLine, body) { (metrics, main) = body.splitTop(0) }
@@ -93,6 +99,7 @@ public struct MonitorLayout: Sendable, Equatable {
         self.firstFamily = first
         self.families = families
         self.lineCounts = lines
+        self.graph = graph
     }
 
     /// The family drawn on screen row `y`, if any.

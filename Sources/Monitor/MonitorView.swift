@@ -17,7 +17,7 @@ public enum MonitorView {
         if !layout.metrics.isEmpty { MetricsPanelView(state: state, layout: layout).render(into: &buffer, area: layout.metrics) }
         switch state.mode {
         case .chart: ChartPanelView(state: state, layout: layout).render(into: &buffer, area: layout.main)
-        case .graph: GraphPanelView(state: state).render(into: &buffer, area: layout.main)
+        case .graph: GraphPanelView(state: state, content: layout.graph).render(into: &buffer, area: layout.main)
         case .warnings: WarningsPanelView(state: state).render(into: &buffer, area: layout.main)
         }
         if !layout.logPane.isEmpty { LogPaneView(state: state).render(into: &buffer, area: layout.logPane) }

@@ -51,12 +51,7 @@ public struct ListView: Widget, Sendable {
             }
             if isSelected {
                 buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), with: Cell(" ", style: selection))
-                spans = spans.map { span in
-                    var style = span.style
-                    style.background = selection.background
-                    style.attributes.formUnion(selection.attributes)
-                    return Span(span.text, style: style)
-                }
+                spans = spans.map { Span($0.text, style: over($0.style, selection)) }
             }
             buffer.write(spans, x: area.x, y: y, clip: area)
         }

@@ -43,3 +43,9 @@ extension Buffer {
         return column
     }
 }
+
+/// `style`'s foreground and attributes on `base`'s background: text inside a bar or a selected
+/// row keeps the bar's colour.
+public func over(_ style: Style, _ base: Style) -> Style {
+    Style(foreground: style.foreground, background: base.background, attributes: style.attributes.union(base.attributes))
+}
