@@ -30,9 +30,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Print {\"runs\": [{\"source\", \"warnings\": [...]}]} as JSON.")
     var json = false
 
-    @Option(name: .customLong("input-format"),
-            help: "Force the log format instead of detecting it (keras3, keras2, keras1, keras-verbose2, csvlogger, tensorboard, fitwatch-callback).")
-    var inputFormat: String?
+    @OptionGroup var input: InputFormatOption
 
     @Argument(help: "Log files or directories to check.")
     var sources: [String]
@@ -46,14 +44,7 @@ struct CheckCommand: ParsableCommand {
                 throw Self.badInput("\(error)")
             }
         }
-        var forced: LogFormat?
-        if let inputFormat {
-            guard let format = LogFormat(userFacing: inputFormat) else {
-                throw Self.badInput("unknown --input-format '\(inputFormat)'; expected one of "
-                                    + LogFormat.userFacing.map(\.rawValue).joined(separator: ", "))
-            }
-            forced = format
-        }
+        let forced = try input.forced()
         var checked: [(source: String, runs: [CheckedRun])] = []
         for source in sources {
             if source.hasSuffix(".toml") {
@@ -136,9 +127,8 @@ struct CheckCommand: ParsableCommand {
         return ExportJSON.document(runs: runs)
     }
 
-    /// One line on stderr; the caller throws the result to exit with status 2.
-    static func badInput(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("fitwatch: \(message)\n".utf8))
-        return ExitCode(2)
+    /// Bad input: one line on stderr naming it, exit status 2.
+    static func badInput(_ message: String) -> CLIError {
+        CLIError("fitwatch: \(message)")
     }
 }

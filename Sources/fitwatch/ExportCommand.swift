@@ -24,22 +24,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: json (the export schema) or csv (CSVLogger-style, one header per run).")
     var format: OutputFormat = .json
 
-    @Option(name: .customLong("input-format"),
-            help: "Force the log format instead of detecting it (keras3, keras2, keras1, keras-verbose2, csvlogger, tensorboard, fitwatch-callback).")
-    var inputFormat: String?
+    @OptionGroup var input: InputFormatOption
 
     @Argument(help: "Log files or directories to read.")
     var sources: [String]
 
     func run() throws {
-        var forced: LogFormat?
-        if let inputFormat {
-            guard let format = LogFormat(userFacing: inputFormat) else {
-                Self.fail("unknown --input-format '\(inputFormat)'; expected one of "
-                          + LogFormat.userFacing.map(\.rawValue).joined(separator: ", "))
-            }
-            forced = format
-        }
+        let forced = try input.forced()
         var runs: [(source: String, segment: RunSegment)] = []
         for source in sources {
             // Streamed: a read's events are folded into segments and dropped, so exporting a
@@ -48,7 +39,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 try LogLoader.stream(at: source, format: forced) { builder.add($0) }
             } catch {
-                Self.fail("\(error)")
+                throw CLIError("fitwatch: \(error)")
             }
             for segment in builder.segments {
                 runs.append((source, segment))
@@ -69,9 +60,4 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    /// One line on stderr, exit status 2 (bad input).
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("fitwatch: \(message)\n".utf8))
-        Foundation.exit(2)
-    }
 }
