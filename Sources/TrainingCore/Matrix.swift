@@ -62,7 +62,7 @@ public struct Matrix: Sendable {
     }
 
     /// Copy rows `indices` of `source` into self (reshaped to `indices.count` rows).
-    public mutating func gather(rows indices: ArraySlice<Int>, of source: Matrix) {
+    public mutating func gather(rows indices: some Collection<Int>, of source: Matrix) {
         reshape(rows: indices.count, cols: source.cols)
         let width = source.cols
         storage.withUnsafeMutableBufferPointer { out in

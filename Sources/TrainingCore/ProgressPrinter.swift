@@ -25,6 +25,8 @@ public final class ProgressPrinter: TrainingCallback {
     }
 
     /// A training batch finished.
+    public var observesBatches: Bool { true }
+
     public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {
         if let text = bar?.update(current: batch + 1, logs: Array(logs), finalize: false, now: clock()) { write(text) }
     }

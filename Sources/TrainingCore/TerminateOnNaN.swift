@@ -6,6 +6,8 @@ public final class TerminateOnNaN: TrainingCallback {
     public init() {}
 
     /// A training batch finished.
+    public var observesBatches: Bool { true }
+
     public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {
         guard let loss = logs["loss"], !loss.isFinite, !trainer.stopTraining else { return }
         let text = "Batch \(batch): Invalid loss, terminating training"

@@ -76,6 +76,7 @@ public final class Trainer {
         events(.runStarted(RunStart(epochs: config.epochs, format: .trainingCore)))
         events(.modelKnown(graph()))
         callbacks.forEach { $0.trainBegan(self) }
+        let batchObservers = callbacks.filter(\.observesBatches)
         var ending = RunEnd.finished
         epochs: for epoch in 0..<config.epochs {
             if stopTraining { break }
@@ -98,9 +99,9 @@ public final class Trainer {
                 // Building the logs costs more than a Boston step; skip it when nobody looks.
                 let now = clock()
                 let progressDue = now - lastProgress >= progressInterval && step + 1 < steps
-                if !callbacks.isEmpty || progressDue {
+                if !batchObservers.isEmpty || progressDue {
                     let logs = running.logs()
-                    callbacks.forEach { $0.batchEnded(step, logs: logs, trainer: self) }
+                    batchObservers.forEach { $0.batchEnded(step, logs: logs, trainer: self) }
                     if progressDue {
                         lastProgress = now
                         events(.batchProgress(BatchProgress(epoch: epoch + 1, step: step + 1, total: steps,
@@ -137,9 +138,10 @@ public final class Trainer {
         var start = 0
         while start < x.rows {
             let end = min(x.rows, start + batchSize)
-            batchX = x.slice(rows: start..<end)
+            // Into the reused batch buffers, as training does (a slice allocates every batch).
+            batchX.gather(rows: start..<end, of: x)
             let predictions = network.forward(batchX, training: false)
-            for k in outputs.indices { batchY[k] = y[k].slice(rows: start..<end) }
+            for k in outputs.indices { batchY[k].gather(rows: start..<end, of: y[k]) }
             accumulate(predictions: predictions, targets: batchY, rows: end - start, running: &running, withGradients: false)
             start = end
         }

@@ -8,6 +8,9 @@ public protocol TrainingCallback: AnyObject {
     func trainBegan(_ trainer: Trainer)
     /// An epoch begins.
     func epochBegan(_ epoch: Int, trainer: Trainer)
+    /// True when the callback reads `batchEnded`: the trainer builds a batch's logs (costlier
+    /// than a small model's step) only when one does.
+    var observesBatches: Bool { get }
     /// A training batch finished; `logs` are the epoch's running averages so far.
     func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer)
     /// An epoch finished; callbacks may add keys (ReduceLROnPlateau adds `learning_rate`).
@@ -23,6 +26,8 @@ extension TrainingCallback {
     public func trainBegan(_ trainer: Trainer) {}
     /// An epoch begins.
     public func epochBegan(_ epoch: Int, trainer: Trainer) {}
+    /// Most callbacks act per epoch.
+    public var observesBatches: Bool { false }
     /// A training batch finished.
     public func batchEnded(_ batch: Int, logs: MetricValues, trainer: Trainer) {}
     /// An epoch finished.
