@@ -235,7 +235,7 @@ extension Diagnostics {
                 }
                 if let raised { evidence.append("Keras raised: \(firstLine(raised, containing: "rate"))") }
                 let severity: Severity = layers.contains { ($0.rate ?? 0) >= 1 } ? .error : .warning
-                return [dropoutFinding(facts, severity: severity, confidence: model.provenance.isExact ? .certain : .suspected,
+                return [dropoutFinding(facts, severity: severity, confidence: facts.configConfidence,
                                        evidence: evidence)]
             }
         }

@@ -7,12 +7,6 @@ extension Diagnostics {
     /// log counts as tf-keras); nil when neither says, and the rules then assume what they
     /// document.
     public static func flavour(history: RunHistory, model: ModelGraph?) -> KerasFlavour? {
-        if let version = model?.kerasVersion, let flavour = KerasFlavour(version: version) { return flavour }
-        switch history.format {
-        case .keras3: return .keras3
-        case .keras2, .kerasVerbose2: return .keras2
-        case .keras1: return .keras1
-        default: return nil
-        }
+        model?.flavour ?? (history.format == .kerasVerbose2 ? .keras2 : RunFacts.flavour(of: history.format))
     }
 }

@@ -40,7 +40,4 @@ extension RunFacts {
         return "\(name) \(NumberText.keras(first)) -> \(NumberText.keras(last)) over \(series.count) epochs"
     }
 
-    /// Every line of text the run carried that a rule may search: callback messages, then
-    /// the extra lines given by the caller.
-    var messageTexts: [String] { history.messages.map(\.text) + extraLines }
 }

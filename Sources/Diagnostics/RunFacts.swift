@@ -19,6 +19,9 @@ struct RunFacts {
     let metrics: [PrintedMetric]
     /// Log lines beyond the callback messages (tracebacks, warnings the reader kept as noise).
     let extraLines: [String]
+    /// Every line of text the run carried that a rule may search: callback messages, then
+    /// `extraLines` (built once; five rules search it).
+    let messageTexts: [String]
     /// Per-epoch values of every printed metric over the complete epochs, built in one pass:
     /// the rules read columns many times, and the monitor calls them once per changed frame.
     let columns: [String: [Double]]
@@ -26,6 +29,7 @@ struct RunFacts {
     init(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?, extraLines: [String] = []) {
         self.history = history
         self.extraLines = extraLines
+        messageTexts = history.messages.map(\.text) + extraLines
         let model = model ?? history.model
         self.model = model
         self.flavour = flavour ?? model?.flavour ?? RunFacts.flavour(of: history.format)
