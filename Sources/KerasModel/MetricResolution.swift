@@ -49,6 +49,11 @@ public enum TargetEncoding: String, Sendable, Equatable, Codable {
     case oneHot = "one-hot"
     /// Not known (a log only).
     case unknown
+
+    /// The encoding of targets `targetColumns` wide for an output of `outputUnits` units.
+    public init(outputUnits: Int, targetColumns: Int) {
+        self = outputUnits <= 1 ? .singleValue : (targetColumns == 1 ? .integerLabels : .oneHot)
+    }
 }
 
 /// The function a metric name actually resolved to.

@@ -30,7 +30,7 @@ public enum Activation: String, Sendable, Equatable, CaseIterable {
                 case .relu:
                     for i in 0..<n { ys[i] = max(xs[i], 0) }
                 case .sigmoid:
-                    for i in 0..<n { ys[i] = 1 / (1 + expf(-xs[i])) }
+                    for i in 0..<n { ys[i] = TrainingCore.sigmoid(xs[i]) }
                 case .tanh:
                     for i in 0..<n { ys[i] = tanhf(xs[i]) }
                 case .elu:

@@ -11,14 +11,7 @@ public struct Metric: Sendable, Equatable {
     /// Resolve `name` for an output of `outputWidth` units trained against targets of
     /// `targetWidth` columns with `loss`, as Keras 3 does.
     public init(name: String, outputWidth: Int, targetWidth: Int, loss: LossKind) throws {
-        let encoding: TargetEncoding
-        if outputWidth == 1 {
-            encoding = .singleValue
-        } else if targetWidth == 1 {
-            encoding = .integerLabels
-        } else {
-            encoding = .oneHot
-        }
+        let encoding = TargetEncoding(outputUnits: outputWidth, targetColumns: targetWidth)
         let resolved = MetricResolution.resolve(metric: name, outputUnits: outputWidth, target: encoding,
                                                 loss: loss, flavour: .keras3)
         guard resolved != .other else {

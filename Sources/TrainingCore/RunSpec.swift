@@ -205,12 +205,12 @@ public struct RunSpec: Sendable {
                     throw SpecError("\(file): model.file: output '\(name)': \(error.description)")
                 }
             } else {
-                loss = try reader.loss(compile, output: name, single: outputNames.count == 1)
+                loss = try reader.loss(compile, output: name)
             }
             let weight = compile["loss_weights"] == nil ? (compiled?.lossWeight ?? 1)
                 : try reader.lossWeight(compile, output: name, index: outputs.count)
             let metrics = compile["metrics"] == nil ? (compiled?.metrics ?? [])
-                : try reader.metrics(compile, output: name, single: outputNames.count == 1)
+                : try reader.metrics(compile, output: name)
             outputs.append(OutputConfig(name: name, loss: loss, weight: weight, metrics: metrics, targets: targets))
         }
         self.outputs = outputs

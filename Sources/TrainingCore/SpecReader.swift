@@ -14,8 +14,8 @@ struct SpecReader {
     }
 
     /// The first line (1-based) assigning `key`.
-    func line(of key: String, after start: Int = 0) -> Int? {
-        for (i, line) in lines.enumerated() where i + 1 > start {
+    func line(of key: String) -> Int? {
+        for (i, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix(key) {
                 let rest = trimmed.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
@@ -30,9 +30,9 @@ struct SpecReader {
         lines.enumerated().filter { $0.element.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }.map { $0.offset + 1 }
     }
 
-    private func fail(_ key: String, _ context: String?, _ message: String, after: Int = 0) -> SpecError {
+    private func fail(_ key: String, _ context: String?, _ message: String) -> SpecError {
         let name = context.map { "\($0).\(key)" } ?? key
-        let at = line(of: key, after: after).map { " line \($0)" } ?? ""
+        let at = line(of: key).map { " line \($0)" } ?? ""
         return SpecError("\(file)\(at): \(name) \(message)")
     }
 
@@ -186,7 +186,7 @@ struct SpecReader {
         return LossSpec(kind: kind, fromLogits: logits, configuredName: name)
     }
 
-    func loss(_ compile: TOMLTable, output: String, single: Bool) throws -> LossSpec {
+    func loss(_ compile: TOMLTable, output: String) throws -> LossSpec {
         guard let value = compile["loss"] else { throw SpecError("\(file): [compile] needs loss = \"…\"") }
         if let table = value.table, table["name"] == nil, table["class_name"] == nil {
             guard let entry = table[output] else {
@@ -210,11 +210,9 @@ struct SpecReader {
         throw fail("loss_weights", "compile", "must map outputs to numbers")
     }
 
-    func metrics(_ compile: TOMLTable, output: String, single: Bool) throws -> [String] {
+    func metrics(_ compile: TOMLTable, output: String) throws -> [String] {
         guard let value = compile["metrics"] else { return [] }
         if let table = value.table {
-            guard let entry = table[output] else { return [] }
-            if let s = entry.string { return [s] }
             return try strings(table, output, context: "compile.metrics") ?? []
         }
         return try strings(compile, "metrics", context: "compile") ?? []
@@ -233,10 +231,8 @@ struct SpecReader {
             }
         }
         func number(_ key: String, _ fallback: Double) throws -> Double {
-            guard let options, let value = options[key] else { return fallback }
-            if let d = value.double { return d }
-            if let i = value.int { return Double(i) }
-            throw fail(key, "compile.optimizer", "must be a number")
+            guard let options else { return fallback }
+            return try double(options, key, context: "compile.optimizer") ?? fallback
         }
         let lr: Double? = try options?["learning_rate"] != nil ? number("learning_rate", 0) : nil
         switch name.lowercased() {

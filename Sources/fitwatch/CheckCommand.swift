@@ -86,7 +86,7 @@ struct CheckCommand: ParsableCommand {
         for index in graph.outputs.indices where index < session.y.count {
             let units = graph.outputUnits(graph.outputs[index].name) ?? 0
             let columns = session.y[index].cols
-            graph.outputs[index].target = units <= 1 ? .singleValue : (columns == 1 ? .integerLabels : .oneHot)
+            graph.outputs[index].target = TargetEncoding(outputUnits: units, targetColumns: columns)
         }
         var history = RunHistory()
         history.apply(.runStarted(RunStart(epochs: session.spec.fit.epochs, format: .trainingCore)))
