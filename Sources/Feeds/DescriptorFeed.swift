@@ -18,7 +18,7 @@ public final class DescriptorFeed: Feed, @unchecked Sendable {
     private let lock = NSLock()
     /// Set by stop(); the reader thread notices within one 100 ms poll.
     private var stopRequested = false
-    private var started = false
+    /// Set once started.
     private var pipeline: EventPipeline?
     private var finished = false
 
@@ -36,8 +36,7 @@ public final class DescriptorFeed: Feed, @unchecked Sendable {
 
     public func start(inbox: Inbox) {
         queue.async { [self] in
-            guard !started, !finished else { return }
-            started = true
+            guard pipeline == nil, !finished else { return }
             let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader())
             self.pipeline = pipeline
             pipeline.state(.live)

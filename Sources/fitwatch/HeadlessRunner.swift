@@ -72,7 +72,6 @@ enum HeadlessRunner {
                 FileHandle.standardError.write(Data("fitwatch: no training output found in \(feed.id)\n".utf8))
             }
         }
-        if let status = feeds.compactMap({ ($0 as? any InterruptibleFeed)?.exitStatus }).first { return status }
         if let interrupted { return 128 + interrupted }
         let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
         return failed ? 1 : 0

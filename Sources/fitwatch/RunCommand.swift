@@ -31,9 +31,7 @@ struct RunCommand: ParsableCommand {
         if let tee { try Self.checkWritable(tee: tee) }
         let feed = CommandFeed(arguments: command, tee: tee, makeReader: FeedFactory.readerMaker(format: format))
         let status = try watch(feeds: [feed], options: options)
-        // The command's status is fitwatch's; if the screen quit first, stop() ended it.
-        let exitStatus = feed.exitStatus ?? status
-        if exitStatus != 0 { throw ExitCode(exitStatus) }
+        if status != 0 { throw ExitCode(status) }
     }
 
     /// A `--tee` file that cannot be written is bad input (exit 2) found before the command

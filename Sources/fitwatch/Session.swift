@@ -2,18 +2,17 @@ import Foundation
 import Feeds
 
 /// Watches `feeds` until they end or the user quits, on the screen or headless, and returns
-/// the process exit status. Every monitoring command ends here.
+/// the process exit status. Every monitoring command ends here. A wrapped command's exit
+/// status is fitwatch's (if the screen quit first, stopping the feed ended the command).
 func watch(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
+    let status: Int32
     if options.jsonl || options.headless || isatty(STDOUT_FILENO) == 0 {
         // Headless output has no colours, but a mistyped or malformed --theme is still bad
         // input: the same command must not fail on a terminal and pass in a pipe or CI.
         _ = try MonitorSetup.theme(nameOrPath: options.theme)
+        status = try HeadlessRunner.run(feeds: feeds, options: options, style: options.jsonl ? .jsonLines : .lines)
+    } else {
+        status = try MonitorLoop.run(feeds: feeds, options: options)
     }
-    if options.jsonl {
-        return try HeadlessRunner.run(feeds: feeds, options: options, style: .jsonLines)
-    }
-    if options.headless || isatty(STDOUT_FILENO) == 0 {
-        return try HeadlessRunner.run(feeds: feeds, options: options, style: .lines)
-    }
-    return try MonitorLoop.run(feeds: feeds, options: options)
+    return feeds.compactMap { ($0 as? any InterruptibleFeed)?.exitStatus }.first ?? status
 }
