@@ -12,11 +12,15 @@ public final class SignalWatcher: @unchecked Sendable {
     private var sources: [any DispatchSourceSignal] = []
     private let pipe: (read: Int32, write: Int32)
     private let queue = DispatchQueue(label: "fitwatch.signals")
+    private let signals: [Int32]
     private let lock = NSLock()
     private var received: Int32?
+    /// Signals not yet handed out by `take()`.
+    private var pending: [Int32] = []
 
     /// Watch `signals` until deinit, when their default actions come back.
     public init(signals: [Int32] = SignalWatcher.terminating) {
+        self.signals = signals
         var fds: [Int32] = [-1, -1]
         if Foundation.pipe(&fds) == 0 {
             for fd in fds {
@@ -41,7 +45,7 @@ public final class SignalWatcher: @unchecked Sendable {
 
     deinit {
         for source in sources { source.cancel() }
-        for signo in Self.terminating { signal(signo, SIG_DFL) }
+        for signo in signals { signal(signo, SIG_DFL) }
         if pipe.read >= 0 { close(pipe.read) }
         if pipe.write >= 0 { close(pipe.write) }
     }
@@ -55,9 +59,18 @@ public final class SignalWatcher: @unchecked Sendable {
         return received
     }
 
+    /// Every signal received since the last call, in order (headless output acts on each).
+    public func take() -> [Int32] {
+        lock.lock(); defer { lock.unlock() }
+        let taken = pending
+        pending = []
+        return taken
+    }
+
     private func record(_ signo: Int32) {
         lock.lock()
         if received == nil { received = signo }
+        pending.append(signo)
         lock.unlock()
     }
 }

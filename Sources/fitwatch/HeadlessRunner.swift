@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import CursesBackend
 import Diagnostics
 import Feeds
 import KerasModel
@@ -27,8 +28,9 @@ enum HeadlessRunner {
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
-        let signals = SignalCatcher(signals: [SIGINT, SIGTERM, SIGHUP])
-        defer { signals.restore() }
+        // Caught until this returns (the watcher's deinit brings the default actions back).
+        let signals = SignalWatcher()
+        defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
         var tracked: [SourceID: Tracked] = [:]
         for feed in feeds { tracked[feed.id] = Tracked() }
@@ -178,44 +180,5 @@ enum HeadlessRunner {
             guard written > 0 else { return }
             bytes = bytes.dropFirst(written)
         }
-    }
-}
-
-/// Catches signals with Dispatch sources instead of dying, and hands them out in order.
-final class SignalCatcher: @unchecked Sendable {
-    private let lock = NSLock()
-    private var caught: [Int32] = []
-    private var sources: [DispatchSourceSignal] = []
-    private let signals: [Int32]
-
-    init(signals: [Int32]) {
-        self.signals = signals
-        let queue = DispatchQueue(label: "fitwatch.signals")
-        for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.lock.lock()
-                self.caught.append(number)
-                self.lock.unlock()
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    /// Signals caught since the last call.
-    func take() -> [Int32] {
-        lock.lock(); defer { lock.unlock() }
-        let result = caught
-        caught = []
-        return result
-    }
-
-    /// Default handlers again.
-    func restore() {
-        sources.forEach { $0.cancel() }
-        signals.forEach { signal($0, SIG_DFL) }
     }
 }
