@@ -54,35 +54,27 @@ public struct LossCheck: Sendable, Equatable {
     static func check(_ facts: RunFacts) -> LossCheck? {
         let outputs = facts.outputs.filter { facts.has("\($0)_loss") }
         guard outputs.count >= 2, facts.has("loss"), !facts.epochs.isEmpty else { return nil }
+        let rows = printedRows(facts, outputs: outputs)
         var weights: [Double]
         var known = false
         if facts.knowsCompileConfig, let model = facts.model {
             weights = outputs.map { name in model.outputs.first { $0.name == name }?.lossWeight ?? 1.0 }
             known = true
-        } else if let fitted = fitWeights(facts, outputs: outputs) {
+        } else if let fitted = fitWeights(rows, outputs: outputs) {
             weights = fitted
         } else {
             weights = outputs.map { _ in 1.0 }
         }
-        var rows = 0
         var firstMismatch: Int?
         var mismatch: (String, Double, Double)?
-        for split in ["", "val_"] {
-            let totals = facts.values(split + "loss")
-            let parts = outputs.map { facts.values("\(split)\($0)_loss") }
-            for row in totals.indices {
-                let total = totals[row]
-                guard total.isFinite, parts.allSatisfy({ $0[row].isFinite }) else { continue }
-                rows += 1
-                let sum = zip(weights, parts).map { $0 * $1[row] }.reduce(0, +)
-                let epoch = facts.epochs[row].epoch
-                if !matches(total: total, sum: sum, weights: weights), firstMismatch.map({ epoch < $0 }) ?? true {
-                    firstMismatch = epoch
-                    mismatch = (split, total, sum)
-                }
+        for row in rows {
+            let sum = zip(weights, row.parts).map(*).reduce(0, +)
+            if !matches(total: row.total, sum: sum, weights: weights), firstMismatch.map({ row.epoch < $0 }) ?? true {
+                firstMismatch = row.epoch
+                mismatch = (row.split, row.total, sum)
             }
         }
-        guard rows > 0, let last = facts.epochs.last else { return nil }
+        guard !rows.isEmpty, let last = facts.epochs.last else { return nil }
         let lastValues = outputs.map { last.metrics["\($0)_loss"] ?? .nan }
         let weighted = zip(weights, lastValues).map(*)
         let sum = weighted.reduce(0, +)
@@ -90,8 +82,32 @@ public struct LossCheck: Sendable, Equatable {
             Term(output: outputs[index], weight: weights[index], loss: lastValues[index],
                  share: sum > 0 ? weighted[index] / sum : .nan)
         }
-        return LossCheck(terms: terms, weightsKnown: known, rowsChecked: rows, firstMismatchEpoch: firstMismatch,
+        return LossCheck(terms: terms, weightsKnown: known, rowsChecked: rows.count, firstMismatchEpoch: firstMismatch,
                          mismatch: mismatch.map { (split: $0.0, total: $0.1, weightedSum: $0.2) })
+    }
+
+    /// One epoch's printed total and per-output losses, training (`split` "") or validation.
+    struct PrintedRow {
+        var split: String
+        var epoch: Int
+        var total: Double
+        var parts: [Double]
+    }
+
+    /// Every epoch whose total and per-output losses are all finite: training rows, then
+    /// validation rows.
+    static func printedRows(_ facts: RunFacts, outputs: [String]) -> [PrintedRow] {
+        var rows: [PrintedRow] = []
+        for split in ["", "val_"] {
+            let totals = facts.values(split + "loss")
+            let parts = outputs.map { facts.values("\(split)\($0)_loss") }
+            for row in totals.indices {
+                let values = parts.map { $0[row] }
+                guard totals[row].isFinite, values.allSatisfy(\.isFinite) else { continue }
+                rows.append(PrintedRow(split: split, epoch: facts.epochs[row].epoch, total: totals[row], parts: values))
+            }
+        }
+        return rows
     }
 
     /// Printed values are rounded to 4 decimals: allow that per term plus a relative margin.
@@ -103,19 +119,8 @@ public struct LossCheck: Sendable, Equatable {
     /// Least-squares weights w minimising Σ (loss - Σ w_i L_i)² over every printed row, kept only
     /// when they reproduce every row within printing precision and are all positive (otherwise
     /// the total holds something else, such as a regularisation penalty).
-    static func fitWeights(_ facts: RunFacts, outputs: [String]) -> [Double]? {
-        var rows: [[Double]] = []
-        var totals: [Double] = []
-        for split in ["", "val_"] {
-            let printedTotals = facts.values(split + "loss")
-            let parts = outputs.map { facts.values("\(split)\($0)_loss") }
-            for row in printedTotals.indices {
-                let values = parts.map { $0[row] }
-                guard printedTotals[row].isFinite, values.allSatisfy(\.isFinite) else { continue }
-                rows.append(values)
-                totals.append(printedTotals[row])
-            }
-        }
+    static func fitWeights(_ printed: [PrintedRow], outputs: [String]) -> [Double]? {
+        let rows = printed.map(\.parts), totals = printed.map(\.total)
         guard rows.count >= outputs.count + 1, let solution = leastSquares(rows: rows, totals: totals) else { return nil }
         // Users write weights like 0.2 or 1.0: round to 3 significant digits so the evidence reads as written.
         let weights = solution.map { value -> Double in

@@ -260,7 +260,3 @@ extension MonitorState {
     }
 }
 
-extension Rect {
-    /// Whether the cell (x, y) lies inside.
-    func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
-}

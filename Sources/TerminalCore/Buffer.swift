@@ -31,9 +31,6 @@ public struct Buffer: Sendable, Equatable {
         }
     }
 
-    /// Whether (x, y) is inside the buffer.
-    public func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < size.width && y < size.height }
-
     /// Write `text` from (x, y), clipped to `clip` (default: the whole buffer). Returns the
     /// column after the last written character.
     @discardableResult

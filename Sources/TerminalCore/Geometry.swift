@@ -28,6 +28,9 @@ public struct Rect: Sendable, Equatable, Hashable {
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
 
+    /// Whether the cell (x, y) lies inside.
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
+
     /// The rectangle shrunk by `margin` on every side.
     public func inset(by margin: Int) -> Rect {
         Rect(x: x + margin, y: y + margin, width: width - 2 * margin, height: height - 2 * margin)
