@@ -7,7 +7,7 @@ import TrainingLog
 public final class DirectoryFeed: Feed, @unchecked Sendable {
     public let id: SourceID
     private let directory: String
-    private let makeReader: @Sendable (String) -> any LogReader
+    private let makeReader: ReaderMaker
     private let rescanInterval: Double
     private let queue = DispatchQueue(label: "fitwatch.directory")
     private var timer: DispatchSourceTimer?
@@ -23,10 +23,11 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
     static let maxDepth = 3
 
     /// - Parameters:
-    ///   - makeReader: a reader for a file, given its path (so TensorBoard files get theirs).
+    ///   - makeReader: a reader for each file followed (an `AutoReader` tells a TensorBoard
+    ///     event file from text by its first bytes).
     ///   - rescanInterval: seconds between looks for a newer run (2 s: a new run shows up
     ///     about as fast as a person switches windows, for a few stat calls).
-    public init(directory: String, rescanInterval: Double = 2, makeReader: @escaping @Sendable (String) -> any LogReader) {
+    public init(directory: String, rescanInterval: Double = 2, makeReader: @escaping ReaderMaker) {
         self.directory = directory
         self.makeReader = makeReader
         self.rescanInterval = rescanInterval
@@ -81,7 +82,7 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
         guard let inbox, !isStopped else { return }
         guard let newest = DirectoryFeed.newestLog(in: directory) else {
             if current == nil {
-                let pipeline = directoryPipeline ?? EventPipeline(id: id, inbox: inbox, reader: makeReader(directory))
+                let pipeline = directoryPipeline ?? EventPipeline(id: id, inbox: inbox, reader: makeReader())
                 directoryPipeline = pipeline
                 pipeline.state(.waiting("no log under \(directory) yet"))
             }
@@ -90,7 +91,7 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
         guard newest != current?.path else { return }
         current?.tail.stop()
         // A new run: a fresh reader, so nothing of the previous run's partial state leaks in.
-        let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader(newest))
+        let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader())
         directoryPipeline = pipeline
         let tail = FileTail(path: newest, queue: queue,
                             onBytes: { [weak self] bytes in pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true }) },

@@ -55,8 +55,7 @@ public enum FeedFactory {
         case .file(let path):
             return FileFeed(path: path, makeReader: makeReader)
         case .directory(let path):
-            // AutoReader tells a TensorBoard event file from text by its first bytes.
-            return DirectoryFeed(directory: path) { _ in AutoReader(format: forced) }
+            return DirectoryFeed(directory: path, makeReader: makeReader)
         case .remote(let target):
             return SSHFeed(target: target, makeReader: makeReader)
         }

@@ -27,7 +27,7 @@ import Foundation
         try FileManager.default.createDirectory(atPath: directory.file("a"), withIntermediateDirectories: true)
         append("old run\n", to: old)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: old)
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { _ in ChunkEchoReader() }
+        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
         #expect(probe.wait { $0.text == "old run\n" })
@@ -40,7 +40,7 @@ import Foundation
     @Test func anEmptyDirectorySaysItIsWaiting() {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { _ in ChunkEchoReader() }
+        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
         #expect(probe.wait { $0.states.first?.word == "waiting" })
