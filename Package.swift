@@ -68,11 +68,17 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
         ),
 
+        // MARK: the run model (pure): source facts folded into what every surface reports
+        .target(
+            name: "RunModel",
+            dependencies: ["TrainingLog", "KerasModel", "Diagnostics"]
+        ),
+
         // MARK: feeds (edge: files, processes, ssh, clocks)
         .target(
             name: "Feeds",
             dependencies: [
-                "TrainingLog", "TrainingCore", "KerasModel", "Diagnostics",
+                "RunModel", "TrainingLog", "TrainingCore", "KerasModel", "Diagnostics",
                 .product(name: "Collections", package: "swift-collections"),
             ]
         ),
@@ -80,7 +86,7 @@ let package = Package(
         // MARK: monitor app state, update, view (pure)
         .target(
             name: "Monitor",
-            dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds"]
+            dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "RunModel"]
         ),
 
         // MARK: the only ncurses caller
@@ -94,7 +100,7 @@ let package = Package(
             name: "fitwatch",
             dependencies: [
                 "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                "TrainingCore", "Feeds", "Monitor", "CursesBackend",
+                "TrainingCore", "RunModel", "Feeds", "Monitor", "CursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "fitwatch-bench",
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                           "TrainingCore", "Feeds", "Monitor"],
+                           "TrainingCore", "RunModel", "Feeds", "Monitor"],
             path: "Benchmarks/fitwatch-bench"
         ),
 
@@ -136,12 +142,17 @@ let package = Package(
 
         .testTarget(
             name: "DiagnosticsTests",
-            dependencies: ["Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
+            dependencies: ["Diagnostics", "RunModel", "TrainingLog", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(
             name: "TrainingCoreTests",
             dependencies: ["TrainingCore", "TrainingLog", "KerasModel", "TestSupport"]
+        ),
+
+        .testTarget(
+            name: "RunModelTests",
+            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(

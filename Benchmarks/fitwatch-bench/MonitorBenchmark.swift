@@ -49,7 +49,7 @@ enum MonitorBenchmark {
                           "val_loss": decay * 1.1, "val_accuracy": 1 - decay * 1.2,
                           "val_out1_loss": decay * 1.1, "val_out2_loss": decay / 1.8])))))
         }
-        _ = state.update(.tick(1000))
+        _ = state.settle(state.update(.tick(1000)))
         _ = state.perform(.smoothing)
         return state
     }

@@ -1,11 +1,15 @@
 import Foundation
 
 /// The one channel from sources (each on its own serial Dispatch queue) to the main loop.
-/// Posting is thread-safe; the main loop drains everything posted so far in one go, and can
-/// wait on `wakeDescriptor` (readable after a post) instead of polling.
-public final class Inbox: @unchecked Sendable {
+public typealias Inbox = Mailbox<FeedMessage>
+
+/// A channel from background queues to the main loop: the sources' `Inbox`, and the answers
+/// of diagnoses run off the main thread. Posting is thread-safe; the main loop drains
+/// everything posted so far in one go, and can wait on `wakeDescriptor` (readable after a
+/// post) instead of polling.
+public final class Mailbox<Item: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var pending: [FeedMessage] = []
+    private var pending: [Item] = []
     private var wakePending = false
     private let pipe: (read: Int32, write: Int32)
 
@@ -31,10 +35,10 @@ public final class Inbox: @unchecked Sendable {
     public var wakeDescriptor: Int32 { pipe.read }
 
     /// Post one message from any thread.
-    public func post(_ message: FeedMessage) { post([message]) }
+    public func post(_ message: Item) { post([message]) }
 
     /// Post several messages atomically, in order.
-    public func post(_ messages: [FeedMessage]) {
+    public func post(_ messages: [Item]) {
         guard !messages.isEmpty else { return }
         lock.lock()
         pending.append(contentsOf: messages)
@@ -55,7 +59,7 @@ public final class Inbox: @unchecked Sendable {
     }
 
     /// Take everything posted so far.
-    public func drain() -> [FeedMessage] {
+    public func drain() -> [Item] {
         lock.lock()
         let messages = pending
         pending.removeAll(keepingCapacity: true)
@@ -67,15 +71,6 @@ public final class Inbox: @unchecked Sendable {
         }
         return messages
     }
-}
-
-/// Controls a user can send to a source (replay and training understand them; others ignore).
-public enum FeedControl: Sendable, Equatable {
-    case pause, resume, togglePause
-    case speed(Double)
-    case step
-    /// Jump to the end of an epoch; past the last epoch (`Int.max`) means the last one.
-    case seek(epoch: Int)
 }
 
 /// A running source. Starts on its own serial queue and posts to the inbox until stopped.

@@ -1,4 +1,4 @@
-import Feeds
+import RunModel
 
 /// What `update` asks the outside world to do; the main loop performs it.
 public enum Effect: Sendable, Equatable {
@@ -8,4 +8,7 @@ public enum Effect: Sendable, Equatable {
     case control(SourceID, FeedControl)
     /// Ring the terminal bell (a new finding with `--bell`).
     case bell
+    /// Diagnose this snapshot of a run off the main thread and send the answer back as
+    /// `Message.diagnosed`.
+    case diagnose(SourceID, DiagnosisRequest)
 }

@@ -1,5 +1,5 @@
 import Diagnostics
-import Feeds
+import RunModel
 import TerminalCore
 import Widgets
 
@@ -33,13 +33,13 @@ struct HeaderView: Widget {
                 right.append(Span("\(count) \(severity.rawValue)\(count == 1 ? "" : "s")  ", style: over(theme[key(for: severity)], base)))
             }
         }
-        right.append(Span("elapsed \(formatDuration(run.elapsed(now: state.clock))) ", style: over(theme[.text], base)))
+        right.append(Span("elapsed \(formatDuration(run.run.elapsed(now: state.clock))) ", style: over(theme[.text], base)))
         let rightWidth = right.reduce(0) { $0 + $1.text.count }
         let leftClip = Rect(x: area.x, y: area.y, width: max(0, area.width - rightWidth - 1), height: 1)
         buffer.write(right, x: area.maxX - rightWidth, y: area.y, clip: line1)
 
         x += 1
-        let (word, wordKey) = stateWord(run)
+        let (word, wordKey) = stateWord(run.run.status(now: state.clock))
         let format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
         // The state says more than the full path: the name gives way first (to 12 columns).
         let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
@@ -60,8 +60,8 @@ struct HeaderView: Widget {
             progressText += "  step \(progress.step)/\(steps)"
         }
         x = buffer.write(progressText + " ", x: area.x, y: line2.y, style: over(theme[.text], base), clip: line2)
-        let eta = "ETA \(formatDuration(run.eta)) "
-        let fraction = completedFraction(run)
+        let eta = "ETA \(formatDuration(run.run.eta(now: state.clock))) "
+        let fraction = run.run.progressFraction
         let percent = fraction.map { " \(Int(($0 * 100).rounded(.down)))%" } ?? ""
         let barWidth = max(0, area.maxX - x - eta.count - percent.count - 2)
         if let fraction, barWidth > 0 {
@@ -72,37 +72,19 @@ struct HeaderView: Widget {
         buffer.write(eta, x: area.maxX - eta.count, y: line2.y, style: over(theme[.text], base), clip: line2)
     }
 
-    /// Epochs done plus the running epoch's share of steps, over the epochs requested.
-    private func completedFraction(_ run: RunState) -> Double? {
-        guard let total = run.history.epochsRequested, total > 0 else { return nil }
-        var done = Double(run.history.epochs.filter(\.complete).count)
-        if let progress = run.history.lastProgress, let steps = progress.total, steps > 0 {
-            done += Double(progress.step) / Double(steps)
+    /// The run's status as the header says it, with its colour.
+    private func stateWord(_ status: RunStatus) -> (String, ThemeKey) {
+        let key: ThemeKey
+        switch status {
+        case .live, .following: key = .good
+        case .finished: key = .good
+        case .earlyStopped: key = .info
+        case .waiting(nil): key = .dimText
+        case .waiting, .paused, .reconnecting, .stale, .interrupted: key = .warning
+        case .replaying: key = .info
+        case .failed: key = .error
         }
-        return min(1, done / Double(total))
-    }
-
-    /// The state as the header says it, with its colour.
-    private func stateWord(_ run: RunState) -> (String, ThemeKey) {
-        if let end = run.history.end {
-            switch end {
-            case .finished: return ("finished", .good)
-            case .interrupted(let why): return ("interrupted: \(why)", .warning)
-            case .failed(let why): return ("failed: \(why)", .error)
-            }
-        }
-        guard let source = run.sourceState else { return ("connecting", .dimText) }
-        switch source {
-        case .live: return ("live", .good)
-        case .following: return ("following", .good)
-        case .connecting: return ("connecting", .dimText)
-        case .waiting(let why): return ("waiting: \(why)", .warning)
-        case .replaying: return ("replaying at \(source.reason ?? "")", .info)
-        case .paused: return ("paused", .warning)
-        case .reconnecting: return ("reconnecting: \(source.reason ?? "")", .warning)
-        case .finished: return ("finished", .dimText)
-        case .failed(let why): return ("failed: \(why)", .error)
-        }
+        return (status.text, key)
     }
 }
 

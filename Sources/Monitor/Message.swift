@@ -1,5 +1,5 @@
 import TerminalCore
-import Feeds
+import RunModel
 
 /// Everything that can happen to the monitor, as a fact. The main loop turns the world
 /// (sources, keys, the terminal, the clock) into these and applies them with `update`.
@@ -13,4 +13,6 @@ public enum Message: Sendable, Equatable {
     /// The clock moved on: `now` in seconds (wall clock, frozen in tests). Findings are
     /// recomputed here, at most once per frame, not per event.
     case tick(Double)
+    /// A diagnosis asked for with `Effect.diagnose` came back.
+    case diagnosed(SourceID, DiagnosisResult)
 }

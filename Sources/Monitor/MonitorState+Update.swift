@@ -1,7 +1,7 @@
 import TerminalCore
 import TrainingLog
 import Diagnostics
-import Feeds
+import RunModel
 
 extension MonitorState {
     /// Apply one message; return what the outside world must do.
@@ -17,7 +17,23 @@ extension MonitorState {
             return tick(now)
         case .key(let event):
             return handle(event)
+        case .diagnosed(let id, let result):
+            return accept(result, for: id)
         }
+    }
+
+    /// Run the diagnoses among `effects` here and now (tests and benchmarks, which have no
+    /// worker thread); the other effects are returned.
+    public mutating func settle(_ effects: [Effect]) -> [Effect] {
+        var rest: [Effect] = []
+        for effect in effects {
+            if case .diagnose(let id, let request) = effect {
+                rest += update(.diagnosed(id, diagnose(request)))
+            } else {
+                rest.append(effect)
+            }
+        }
+        return rest
     }
 
     // MARK: sources
@@ -28,16 +44,14 @@ extension MonitorState {
         case .event(let source, _), .state(let source, _), .output(let source, _): id = source
         }
         if runs[id] == nil {
-            runs[id] = RunState()
+            runs[id] = RunState(source: id, modelOverride: modelOverride)
             sourceOrder.append(id)
-            runs[id]?.firstSeen = clock
         }
         switch fact {
         case .event(_, let event):
-            runs[id]?.apply(event)
-            if case .epochEnded = event { runs[id]?.lastEpochSeen = clock }
+            runs[id]?.apply(event, at: clock)
         case .state(_, let state):
-            runs[id]?.sourceState = state
+            runs[id]?.apply(state: state, at: clock)
         case .output(_, let line):
             runs[id]?.output.append(line)
         }
@@ -51,38 +65,36 @@ extension MonitorState {
         clock = now
         var effects: [Effect] = []
         if let until = flashUntil, now >= until { flashUntil = nil; markChanged() }
-        var anyNew = false
         for id in sourceOrder {
-            guard var run = runs[id], run.diagnosedRevision != run.history.revision else { continue }
+            guard var run = runs[id], run.run.needsDiagnosis, run.diagnosisInFlight == nil else { continue }
             // The rules walk the whole history: at most every `diagnosisInterval` per run, so a
-            // firehose log with a long history does not pay for them 30 times a second.
+            // firehose log with a long history does not pay for them 30 times a second. The
+            // frame never waits for them: they run elsewhere and come back as a message.
             if let last = run.diagnosedAt, now - last < Self.diagnosisInterval { continue }
             run.diagnosedAt = now
-            let model = model(of: run)
-            let found = Diagnostics.ordered(diagnose(run.history, model, run.flavour))
-            let resolved = Diagnostics.resolvedMetrics(history: run.history, model: model, flavour: run.flavour)
-            if resolved != run.resolvedMetrics { run.resolvedMetrics = resolved; markChanged() }
-            run.diagnosedRevision = run.history.revision
-            let fresh = found.filter { !run.seenFindingIDs.contains($0.id) }
-            if found != run.findings { markChanged() }
-            run.findings = found
-            if !fresh.isEmpty {
-                anyNew = true
-                for finding in fresh {
-                    run.seenFindingIDs.insert(finding.id)
-                    run.newFindingIDs.insert(finding.id)
-                }
-            }
+            let request = run.run.diagnosisRequest
+            run.diagnosisInFlight = request.revision
             runs[id] = run
-        }
-        if anyNew {
-            flashUntil = now + Self.flashSeconds
-            markChanged()
-            if bellOnNewFinding { effects.append(.bell) }
+            effects.append(.diagnose(id, request))
         }
         // The elapsed time shows whole seconds: redraw when the second changes.
         if needsClock, Int(previous) != Int(now) { markChanged() }
         return effects
+    }
+
+    private mutating func accept(_ result: DiagnosisResult, for id: SourceID) -> [Effect] {
+        guard var run = runs[id] else { return [] }
+        let findingsBefore = run.findings
+        let resolvedBefore = run.resolvedMetrics
+        let fresh = run.accept(result)
+        if run.findings != findingsBefore || run.resolvedMetrics != resolvedBefore { markChanged() }
+        let count = run.findings.count
+        if selectedSource == id, selectedFinding >= count { selectedFinding = max(0, count - 1) }
+        runs[id] = run
+        guard !fresh.isEmpty else { return [] }
+        flashUntil = clock + Self.flashSeconds
+        markChanged()
+        return bellOnNewFinding ? [.bell] : []
     }
 
     // MARK: keys

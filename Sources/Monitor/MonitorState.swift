@@ -3,18 +3,16 @@ import TrainingLog
 import Widgets
 import KerasModel
 import Diagnostics
-import Feeds
+import RunModel
 
 /// The monitor's whole state. One writer: the main loop applies messages to it with
-/// `update(_:)` and renders it with `MonitorView.render(_:)`; both are pure.
+/// `update(_:)` and renders it with `MonitorView.render(_:)`; both are pure. Diagnosis is an
+/// effect: `update` asks for it (`Effect.diagnose`) and the answer comes back as a message.
 public struct MonitorState: Sendable {
-    /// Computes the findings of a run: the diagnostics rules unless a test injects others.
-    public typealias Diagnose = @Sendable (_ history: RunHistory, _ model: ModelGraph?, _ flavour: KerasFlavour?) -> [Finding]
-
-    /// The diagnostics rules.
-    public static let rules: Diagnose = { history, model, flavour in
-        Diagnostics.findings(history: history, model: model, flavour: flavour)
-    }
+    /// Diagnoses a snapshot of a run: `Diagnosis.run` unless a test injects other rules.
+    public typealias Diagnose = @Sendable (DiagnosisRequest) -> DiagnosisResult
+    /// Rules over a run's history, model and flavour (how tests fix the findings).
+    public typealias Rules = @Sendable (_ history: RunHistory, _ model: ModelGraph?, _ flavour: KerasFlavour?) -> [Finding]
 
     /// The panels Tab moves between.
     public enum Panel: Sendable, Equatable {
@@ -94,7 +92,8 @@ public struct MonitorState: Sendable {
     public var flashUntil: Double?
     /// Ring the bell on a new finding (`--bell`).
     public var bellOnNewFinding = false
-    /// A model given with `--model`, used where a run has no exactly known model.
+    /// A model given with `--model`, used where a run has no exactly known model and nothing
+    /// in its log contradicts it (`ModelChoice`).
     public var modelOverride: ModelGraph?
     /// The terminal size the frame is laid out for.
     public var size: Size
@@ -106,13 +105,25 @@ public struct MonitorState: Sendable {
     public var theme: Theme = .dark
     /// Bumped whenever something visible changed; the loop redraws only then.
     public private(set) var revision = 0
-    /// The rules that find problems in a run (injected so tests can fix the findings).
+    /// Diagnoses a run's snapshot; the main loop calls it off the main thread.
     public var diagnose: Diagnose
 
-    /// An empty monitor of `size` whose findings come from `diagnose`.
-    public init(size: Size = Size(width: 80, height: 24), diagnose: @escaping Diagnose = MonitorState.rules) {
+    /// An empty monitor of `size` whose findings come from `Diagnosis.run`.
+    public init(size: Size = Size(width: 80, height: 24)) {
         self.size = size
-        self.diagnose = diagnose
+        self.diagnose = Diagnosis.run
+    }
+
+    /// An empty monitor whose findings come from `rules` (tests fix the findings this way).
+    public init(size: Size = Size(width: 80, height: 24), diagnose rules: @escaping Rules) {
+        self.size = size
+        self.diagnose = { request in
+            let history = request.segment.history
+            let model = request.choice.model
+            let flavour = Diagnostics.flavour(history: history, model: model)
+            return DiagnosisResult(revision: request.revision, findings: Diagnostics.ordered(rules(history, model, flavour)),
+                                   resolvedMetrics: Diagnostics.resolvedMetrics(history: history, model: model, flavour: flavour))
+        }
     }
 
     // MARK: derived
@@ -129,11 +140,8 @@ public struct MonitorState: Sendable {
     public var selectedRunState: RunState? { selectedSource.flatMap { runs[$0] } }
 
     /// The model to show and diagnose for a run: an exact one the source reported, else
-    /// `--model`, else whatever the log printed.
-    public func model(of run: RunState) -> ModelGraph? {
-        if let model = run.history.model, model.provenance.isExact { return model }
-        return modelOverride ?? run.history.model
-    }
+    /// `--model` when it matches the run, else whatever the log printed (`ModelChoice`).
+    public func model(of run: RunState) -> ModelGraph? { run.run.modelChoice.model }
 
     /// The selected run's metric rows.
     public var families: [MetricFamily] {
@@ -168,12 +176,10 @@ public struct MonitorState: Sendable {
     public var needsClock: Bool {
         if flashUntil != nil { return true }
         return runs.values.contains { run in
-            switch run.sourceState {
-            // Only a live source's elapsed time moves; the reconnect countdown is reported by
-            // the source as new states.
-            case .live?: return run.history.end == nil
-            default: return false
-            }
+            // Only a live source's elapsed time moves (and its status may turn stale); the
+            // reconnect countdown is reported by the source as new states.
+            if case .live? = run.sourceState { return !run.run.status(now: clock).isOver }
+            return false
         }
     }
 
@@ -181,7 +187,7 @@ public struct MonitorState: Sendable {
     /// wakes for it so a finding never waits for the next key or the idle timeout.
     public var nextDiagnosis: Double? {
         runs.values.compactMap { run in
-            guard run.diagnosedRevision != run.history.revision else { return nil }
+            guard run.run.needsDiagnosis, run.diagnosisInFlight == nil else { return nil }
             return (run.diagnosedAt ?? clock) + Self.diagnosisInterval
         }.min()
     }

@@ -1,35 +1,23 @@
 import TrainingLog
 import KerasModel
 import Diagnostics
-import Feeds
+import RunModel
 
-/// What the monitor knows about one source: its run, its state, its findings.
+/// What the monitor knows about one source: the run model every surface shares, plus what
+/// only the screen needs (the log pane's lines, which findings the user has not looked at,
+/// whether a diagnosis is on its way).
 public struct RunState: Sendable {
-    /// The run as built from the source's events.
-    public var history = RunHistory()
-    /// The source's state, once it reported one.
-    public var sourceState: SourceState? {
-        didSet { if case .replaying? = sourceState { seekable = true } }
-    }
+    /// The run: history, status, timing, findings.
+    public private(set) var run: Run
     /// The source is a paced replay (it reported `replaying` once), so it can seek to an
     /// epoch; live sources and `--instant` replays cannot.
     public private(set) var seekable = false
-    /// The current findings, most severe first.
-    public var findings: [Finding] = []
     /// Ids of findings that appeared since the user last looked at the warnings panel.
     public var newFindingIDs: Set<String> = []
-    /// Every finding id ever reported, so a finding that comes back is not new again.
-    public var seenFindingIDs: Set<String> = []
-    /// What each metric resolved to in Keras, by printed name (`accuracy`, `val_out2_accuracy`),
-    /// recomputed with the findings.
-    public var resolvedMetrics: [String: ResolvedMetric] = [:]
-    /// The history revision the findings were computed from.
-    public var diagnosedRevision: Int?
-    /// When the monitor first heard from the source (clock seconds).
-    public var firstSeen: Double?
-    /// When the last epoch ended, by the monitor's clock; the elapsed time of a live run
-    /// counts on from it.
-    public var lastEpochSeen: Double?
+    /// The revision of a diagnosis asked for and not answered yet.
+    public var diagnosisInFlight: Int?
+    /// When the last diagnosis was asked for (clock seconds).
+    public var diagnosedAt: Double?
     /// The last raw output lines (a wrapped command's own prints), for the log pane.
     public var output = OutputLog()
     /// Metric names in first-seen order, kept up to date event by event: the same list as
@@ -37,18 +25,29 @@ public struct RunState: Sendable {
     /// on a run with 100,000 epochs).
     public private(set) var metricNames: [String] = []
     private var knownNames: Set<String> = []
-    /// When the findings were last computed (clock seconds).
-    public var diagnosedAt: Double?
 
     /// A source not heard from yet.
-    public init() {}
+    public init(source: SourceID, modelOverride: ModelGraph? = nil) {
+        run = Run(source: source, modelOverride: modelOverride)
+    }
 
-    /// Apply an event to the history and keep `metricNames` in step with it.
-    public mutating func apply(_ event: TrainingEvent) {
-        let segmentBefore = history.previousSegments.count
-        history.apply(event)
-        if history.previousSegments.count != segmentBefore {
-            // A new `fit` segment starts with no epochs: its names start over, as in RunHistory.
+    /// The current `fit` segment as built from the source's events.
+    public var history: RunHistory { run.history }
+    /// The source's state, once it reported one.
+    public var sourceState: SourceState? { run.sourceState }
+    /// The current findings, most severe first.
+    public var findings: [Finding] { run.findings.current }
+    /// What each metric resolved to in Keras, by printed name, from the last diagnosis.
+    public var resolvedMetrics: [String: ResolvedMetric] { run.resolvedMetrics }
+    /// The Keras line of releases that produced the run.
+    public var flavour: KerasFlavour? { run.flavour }
+
+    /// Apply an event at clock time `now`, keeping `metricNames` in step with it.
+    public mutating func apply(_ event: TrainingEvent, at now: Double?) {
+        let segmentsBefore = run.archived.count
+        run.apply(event, at: now)
+        if run.archived.count != segmentsBefore {
+            // A new `fit` segment starts with no epochs: its names start over.
             metricNames = []
             knownNames = []
         }
@@ -59,43 +58,30 @@ public struct RunState: Sendable {
         }
     }
 
+    /// Apply a state the source reported.
+    public mutating func apply(state: SourceState, at now: Double?) {
+        if case .replaying = state { seekable = true }
+        run.apply(state: state, at: now)
+    }
+
+    /// Take a diagnosis; the findings that are new to the user are returned.
+    mutating func accept(_ result: DiagnosisResult) -> [Finding] {
+        if diagnosisInFlight.map({ $0 <= result.revision }) ?? false { diagnosisInFlight = nil }
+        let reportedBefore = run.findings.everReported
+        guard let change = run.accept(result) else { return [] }
+        let fresh = change.added.filter { !reportedBefore.contains($0.id) }
+        newFindingIDs.formUnion(fresh.map(\.id))
+        newFindingIDs.subtract(change.withdrawn.map(\.id))
+        return fresh
+    }
+
     private mutating func remember(_ names: some Sequence<String>) {
         for name in names where knownNames.insert(name).inserted { metricNames.append(name) }
     }
-
-    /// The Keras line of releases that produced the run, from the model or the log format;
-    /// nil when neither says (the diagnostics then assume what they document).
-    public var flavour: KerasFlavour? { Diagnostics.flavour(history: history, model: history.model) }
 
     /// The epoch running now or last finished, and the epochs requested.
     public var epochProgress: (epoch: Int?, of: Int?) {
         let epoch = history.currentEpoch ?? history.epochs.last?.epoch
         return (epoch, history.epochsRequested)
-    }
-
-    /// Seconds of training so far: the epoch times Keras printed, plus the time since the
-    /// last epoch while the source is live (data arriving). A followed file that stopped
-    /// growing does not count on: nobody knows whether its run is still going. Nil when
-    /// nothing printed a time and the source is not live.
-    public func elapsed(now: Double) -> Double? {
-        let printed = history.epochs.compactMap(\.seconds)
-        var total = printed.isEmpty ? nil : printed.reduce(0, +)
-        if history.end == nil, sourceState == .live, let since = lastEpochSeen ?? firstSeen {
-            total = (total ?? 0) + max(0, now - since)
-        }
-        return total
-    }
-
-    /// Seconds left: the current epoch's ETA plus the remaining epochs at the mean epoch time.
-    public var eta: Double? {
-        guard history.end == nil, let requested = history.epochsRequested else { return nil }
-        let done = history.epochs.count
-        guard done < requested else { return nil }
-        let times = history.epochs.compactMap(\.seconds)
-        let mean = times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
-        let current = history.lastProgress?.eta
-        let remainingWhole = requested - done - (history.lastProgress == nil ? 0 : 1)
-        guard let mean else { return remainingWhole == 0 ? current : nil }
-        return (current ?? 0) + Double(max(0, remainingWhole)) * mean
     }
 }

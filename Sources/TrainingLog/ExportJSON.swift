@@ -59,8 +59,10 @@ public enum ExportJSON {
 
     /// One run object. `model` and `warnings` are pre-encoded JSON (a graph, a list of findings)
     /// supplied by whoever knows them; nil writes `null` and `[]`.
-    public static func run(source: String, segment: RunSegment, model: String? = nil, warnings: String? = nil) -> String {
+    public static func run(source: String, segment: RunSegment, model: String? = nil, warnings: String? = nil,
+                           status: String? = nil) -> String {
         var out = "{\"source\":\(string(source)),\"format\":\(string(segment.format.rawValue))"
+        if let status { out += ",\"status\":\(string(status))" }
         out += ",\"epochs_requested\":" + (segment.epochsRequested.map(String.init) ?? "null")
         out += ",\"starts_mid_run\":" + (segment.startsMidRun ? "true" : "false")
         out += ",\"epochs\":[" + segment.epochs.map(epoch).joined(separator: ",") + "]"

@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import KerasModel
+import RunModel
 import TrainingCore
 import TrainingLog
 
@@ -57,16 +58,19 @@ struct CheckCommand: ParsableCommand {
                 continue
             }
             // Streamed, as `export` is: memory follows the run's epochs, not the log's size.
-            var builder = CheckedRun.Builder()
+            var run = Run(source: SourceID(source), modelOverride: graph)
             do {
-                try LogLoader.stream(at: source, format: forced) { builder.add($0) }
+                try LogLoader.stream(at: source, format: forced) { events in
+                    for event in events { run.apply(event) }
+                }
             } catch {
                 throw Self.badInput("\(error)")
             }
-            guard builder.sawTrainingOutput else {
+            guard run.sawTrainingOutput else {
                 throw Self.badInput("\(source): no Keras training output found")
             }
-            checked.append((source, builder.runs(model: graph, flavour: nil)))
+            run.apply(state: .finished)
+            checked.append((source, run.reports().map(CheckedRun.init)))
         }
         print(json ? Self.json(checked) : Self.text(checked))
         let serious = checked.contains { $0.runs.contains { $0.findings.contains { $0.severity >= .warning } } }
@@ -102,7 +106,7 @@ struct CheckCommand: ParsableCommand {
             for (index, run) in entry.runs.enumerated() {
                 let name = entry.runs.count > 1 ? "\(entry.source) (run \(index + 1) of \(entry.runs.count))" : entry.source
                 let count = run.findings.count
-                var block = "\(name): " + (count == 0 ? "no findings" : "\(count) finding\(count == 1 ? "" : "s")")
+                var block = "\(name): \(run.status.map { $0.text + ", " } ?? "")" + (count == 0 ? "no findings" : "\(count) finding\(count == 1 ? "" : "s")")
                 if count > 0 { block += "\n" + FindingReport.text(run.findings) }
                 blocks.append(block)
             }
@@ -121,7 +125,7 @@ struct CheckCommand: ParsableCommand {
     static func json(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
         let runs = checked.flatMap { entry in
             entry.runs.map { run in
-                "{\"source\":\(ExportJSON.string(entry.source)),\"warnings\":\(FindingReport.json(run.findings))}"
+                "{\"source\":\(ExportJSON.string(entry.source)),\"status\":\(run.status.map { ExportJSON.string($0.word) } ?? "null"),\"warnings\":\(FindingReport.json(run.findings))}"
             }
         }
         return ExportJSON.document(runs: runs)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Foundation
 import KerasModel
+import RunModel
 import TrainingLog
 
 /// `fitwatch export`: prints what the readers made of each source, as the JSON contract of
@@ -24,6 +25,11 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: json (the export schema) or csv (CSVLogger-style, one header per run).")
     var format: OutputFormat = .json
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The run's model: a Keras 3 .keras archive or a model.to_json() file (Keras 3 or tf-keras), as check takes it.",
+        valueName: "FILE"))
+    var model: String?
+
     @OptionGroup var input: InputFormatOption
 
     @Argument(help: "Log files or directories to read.")
@@ -31,26 +37,40 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let forced = try input.forced()
-        var runs: [(source: String, segment: RunSegment)] = []
+        var graph: ModelGraph?
+        if let model {
+            do { graph = try ModelFileReader.read(path: model) } catch { throw CLIError("fitwatch: \(error)") }
+        }
+        var runs: [(source: String, segment: RunSegment, report: Run.Report)] = []
         for source in sources {
             // Streamed: a read's events are folded into segments and dropped, so exporting a
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
+            // The same events make the run model, whose findings every surface reports.
             var builder = RunSegment.Builder()
+            var run = Run(source: SourceID(source), modelOverride: graph)
             do {
-                try LogLoader.stream(at: source, format: forced) { builder.add($0) }
+                try LogLoader.stream(at: source, format: forced) { events in
+                    builder.add(events)
+                    for event in events { run.apply(event) }
+                }
             } catch {
                 throw CLIError("fitwatch: \(error)")
             }
-            for segment in builder.segments {
-                runs.append((source, segment))
+            run.apply(state: .finished)
+            let segments = builder.segments
+            let reports = run.reports()
+            guard segments.count == reports.count || segments.isEmpty else {
+                throw CLIError("fitwatch: \(source): internal error: \(segments.count) runs exported but \(reports.count) diagnosed")
+            }
+            for (segment, report) in zip(segments, reports) {
+                runs.append((source, segment, report))
             }
         }
         switch format {
         case .json:
             print(ExportJSON.document(runs: runs.map {
-                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json),
-                               warnings: FindingReport.json(Diagnostics.findings(history: $0.segment.history,
-                                                                                 model: nil, flavour: nil)))
+                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.report.model.map(ModelGraphJSON.json),
+                               warnings: FindingReport.json($0.report.findings), status: $0.report.status.word)
             }))
         case .csv:
             print(ExportCSV.table(runs.map(\.segment)), terminator: "")

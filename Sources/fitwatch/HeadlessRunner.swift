@@ -13,27 +13,14 @@ import TrainingLog
 enum HeadlessRunner {
     enum Style { case lines, jsonLines }
 
-    /// What the runner knows about one source.
-    private struct Tracked {
-        var history = RunHistory()
-        var findingIDs: Set<String> = []
-        var state: SourceState?
-        /// Recent lines the reader kept as noise: tracebacks name config problems. The last
-        /// 200 hold a full Python traceback without growing with the log.
-        var noise: [String] = []
-        /// Whether any training event (not noise) arrived: a source that ended without one
-        /// gets the same note on stderr as `export` gives, instead of a silent exit 0.
-        var sawTraining = false
-    }
-
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
         // Caught until this returns (the watcher's deinit brings the default actions back).
         let signals = SignalWatcher()
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
-        var tracked: [SourceID: Tracked] = [:]
-        for feed in feeds { tracked[feed.id] = Tracked() }
+        var tracked: [SourceID: Run] = [:]
+        for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model) }
         feeds.forEach { $0.start(inbox: inbox) }
 
         /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
@@ -43,7 +30,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -56,7 +43,7 @@ enum HeadlessRunner {
                 break loop
             }
             let ended = tracked.values.allSatisfy { entry in
-                switch entry.state {
+                switch entry.sourceState {
                 case .finished?, .failed?: return true
                 default: return false
                 }
@@ -64,59 +51,64 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
             // nothing at all. A wrapped command is left out: its exit status speaks for it.
             for feed in feeds where !(feed is any InterruptibleFeed) {
-                guard let entry = tracked[feed.id], case .finished? = entry.state, !entry.sawTraining else { continue }
+                guard let entry = tracked[feed.id], case .finished? = entry.sourceState, !entry.sawTrainingOutput else { continue }
                 FileHandle.standardError.write(Data("fitwatch: no training output found in \(feed.id)\n".utf8))
             }
         }
         if let interrupted { return 128 + interrupted }
-        let failed = tracked.values.contains { if case .failed? = $0.state { return true } else { return false } }
+        let failed = tracked.values.contains { if case .failed = $0.status() { return true } else { return false } }
         return failed ? 1 : 0
     }
 
-    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Tracked], model: ModelGraph?,
-                               style: Style) {
+    private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
+                               style: Style, now: Double) {
         var changed: [SourceID] = []
         // Findings are computed once per drain and source (not per epoch of a backlog), and
-        // printed before any later state line so they follow the epochs that raised them.
+        // printed before any later state line so they follow the epochs that raised them. A
+        // finding that is no longer true is withdrawn, as the screen drops it.
         func reportFindings() {
             for id in changed {
-                guard var entry = tracked[id] else { continue }
-                for finding in HeadlessFindings.findings(for: entry.history, model: model, noise: entry.noise)
-                where !entry.findingIDs.contains(finding.id) {
-                    entry.findingIDs.insert(finding.id)
-                    emit(finding: finding, source: id, style: style)
+                guard var run = tracked[id] else { continue }
+                if let change = run.diagnose() {
+                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style) }
+                    for finding in change.added {
+                        emit(finding: finding, provisional: run.findings.provisional.contains(finding.id), source: id, style: style)
+                    }
                 }
-                tracked[id] = entry
+                tracked[id] = run
             }
             changed = []
         }
         for message in messages {
             switch message {
             case .event(let id, let event):
-                tracked[id, default: Tracked()].history.apply(event)
-                if case .noise = event {} else { tracked[id]?.sawTraining = true }
+                tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
                     emit(epoch: record, source: id, style: style)
                     if !changed.contains(id) { changed.append(id) }
-                case .modelKnown, .message:
+                case .modelKnown, .message, .runEnded, .evaluated:
                     if !changed.contains(id) { changed.append(id) }
-                case .noise(let line):
-                    tracked[id]?.noise.append(line)
-                    if tracked[id]?.noise.count ?? 0 > 200 { tracked[id]?.noise.removeFirst() }
                 default:
                     break
                 }
             case .state(let id, let state):
                 reportFindings()
-                tracked[id, default: Tracked()].state = state
+                tracked[id, default: Run(source: id, modelOverride: model)].apply(state: state, at: now)
                 emit(state: state, source: id, style: style)
+                if let run = tracked[id], run.status().isOver, run.sawTrainingOutput || state != .finished {
+                    // The run's last word: diagnosed as it ended (nothing is provisional any
+                    // more), then its status.
+                    changed.append(id)
+                    reportFindings()
+                    emit(status: run.status(), source: id, style: style)
+                }
             case .output:
                 // The wrapped command's raw output belongs to the screen's log pane; headless
                 // output stays machine-readable.
@@ -139,16 +131,41 @@ enum HeadlessRunner {
         }
     }
 
-    private static func emit(finding: Finding, source: SourceID, style: Style) {
+    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body)}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body),\"provisional\":\(provisional)}")
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
-            write("\(source): \(finding.severity.rawValue): \(finding.title)\(epoch) [\(finding.id)]")
+            let soFar = provisional ? " (so far)" : ""
+            write("\(source): \(finding.severity.rawValue): \(finding.title)\(epoch)\(soFar) [\(finding.id)]")
+        }
+    }
+
+    /// A finding that was reported and is no longer true.
+    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"withdrawn\":\(ExportJSON.string(finding.id))}")
+        case .lines:
+            write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
+        }
+    }
+
+    /// How a run ended: `{"source":…,"status":"early-stopped","reason":"at epoch 40, …"}`.
+    private static func emit(status: RunStatus, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            let reason = status.reason.map(ExportJSON.string) ?? "null"
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
+        case .lines:
+            // On stderr with the other states, so stdout keeps one line per epoch or finding;
+            // a run that simply finished needs no word.
+            guard status != .finished else { return }
+            FileHandle.standardError.write(Data("fitwatch: \(source): \(status.text)\n".utf8))
         }
     }
 

@@ -1,4 +1,5 @@
 import CursesBackend
+import Dispatch
 import Feeds
 import Foundation
 import Monitor
@@ -35,6 +36,11 @@ enum MonitorLoop {
 
         let inbox = Inbox()
         for feed in feeds { feed.start(inbox: inbox) }
+        // Diagnoses run here, one at a time, and come back through `answers`: the frame never
+        // waits for the rules, however long the run.
+        let diagnosisQueue = DispatchQueue(label: "fitwatch.diagnosis", qos: .utility)
+        let answers = Mailbox<Message>()
+        let diagnose = state.diagnose
 
         var previous: Buffer?
         var drawnRevision: Int?
@@ -43,6 +49,7 @@ enum MonitorLoop {
             pollfd(fd: terminal.inputDescriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: answers.wakeDescriptor, events: Int16(POLLIN), revents: 0),
         ]
         while true {
             let now = Date().timeIntervalSince1970
@@ -65,6 +72,7 @@ enum MonitorLoop {
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             var effects: [Effect] = []
             for message in inbox.drain() { effects += state.update(.feed(message)) }
+            for answer in answers.drain() { effects += state.update(answer) }
             while let event = terminal.readInput(timeout: nil) {
                 if case .resize = event {
                     terminal.invalidate()
@@ -81,6 +89,8 @@ enum MonitorLoop {
                     feeds.first { $0.id == id }?.control(control)
                 case .bell:
                     terminal.bell()
+                case .diagnose(let id, let request):
+                    diagnosisQueue.async { answers.post(.diagnosed(id, diagnose(request))) }
                 }
             }
 

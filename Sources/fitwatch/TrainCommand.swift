@@ -1,6 +1,7 @@
 import ArgumentParser
 import Feeds
 import Foundation
+import RunModel
 import TrainingCore
 import TrainingLog
 import Diagnostics
@@ -95,17 +96,24 @@ final class FileWriter: @unchecked Sendable {
     }
 }
 
-/// Prints each new finding of a headless training run to stderr as `check` headlines it.
+/// Prints each new finding of a headless training run to stderr as `check` headlines it, and
+/// withdraws one that stopped being true, through the same run model as every other surface.
 final class FindingPrinter {
-    private var history = RunHistory()
-    private var reported: Set<String> = []
+    private var run = Run(source: SourceID("training core"))
 
     func apply(_ event: TrainingEvent) {
-        history.apply(event)
-        guard case .epochEnded = event else { return }
-        for finding in HeadlessFindings.findings(for: history, model: nil, noise: [])
-        where reported.insert(finding.id).inserted {
-            FileHandle.standardError.write(Data(("fitwatch: " + FindingReport.headline(finding) + "\n").utf8))
+        run.apply(event)
+        switch event {
+        case .epochEnded, .runEnded, .modelKnown: break
+        default: return
+        }
+        guard let change = run.diagnose() else { return }
+        for finding in change.withdrawn {
+            FileHandle.standardError.write(Data("fitwatch: withdrawn \(finding.id): no longer true\n".utf8))
+        }
+        for finding in change.added {
+            let soFar = run.findings.provisional.contains(finding.id) ? " (so far)" : ""
+            FileHandle.standardError.write(Data(("fitwatch: " + FindingReport.headline(finding) + soFar + "\n").utf8))
         }
     }
 }

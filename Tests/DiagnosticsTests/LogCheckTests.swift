@@ -1,3 +1,4 @@
+import RunModel
 import Testing
 import KerasModel
 import TestSupport
@@ -11,7 +12,7 @@ import TrainingLog
 private func check(_ relative: String, model: String? = nil) throws -> [CheckedRun] {
     let events = try LogLoader.events(at: Fixtures.url(relative).path, format: nil)
     let graph = try model.map { try ModelFileReader.read(path: Fixtures.url("models/\($0)").path) }
-    return CheckedRun.runs(events: events, model: graph, flavour: nil)
+    return CheckedRun.runs(events: events, model: graph)
 }
 
 @Test func s1LogGivesAccuracyOnRegressionSuspectedAloneAndCertainWithTheModel() throws {

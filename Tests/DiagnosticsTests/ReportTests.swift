@@ -1,3 +1,4 @@
+import RunModel
 import Foundation
 import Testing
 import KerasModel
@@ -47,7 +48,7 @@ import TrainingLog
     events.append(.runStarted(RunStart(epochs: 100, format: .keras3)))
     events += first.epochs.prefix(10).map { .epochEnded($0) }
     events.append(.noise("some user print"))
-    let runs = CheckedRun.runs(events: events, model: nil, flavour: nil)
+    let runs = CheckedRun.runs(events: events, model: nil)
     #expect(runs.count == 2)
     #expect(runs.map { $0.history.epochs.count } == [100, 10])
     #expect(runs.allSatisfy { $0.findings.first?.id == "accuracy-on-regression" && $0.findings.first?.confidence == .certain })
@@ -56,7 +57,7 @@ import TrainingLog
 
 @Test func aCrashBeforeTrainingIsStillOneRunWithItsError() throws {
     let line = try RunFixtures.logLine("tfk_cce_integer_labels", containing: "are incompatible")
-    let runs = CheckedRun.runs(events: [.noise(line)], model: nil, flavour: nil)
+    let runs = CheckedRun.runs(events: [.noise(line)], model: nil)
     #expect(runs.count == 1)
     #expect(ids(runs[0].findings) == ["label-encoding-mismatch"])
     #expect(!CheckedRun.hasTrainingOutput([.noise(line)]))

@@ -71,7 +71,10 @@ import TestSupport
         let result = try FeedsCLI.run(["replay", path, "--instant", "--jsonl"])
         #expect(result.status == 0)
         #expect(result.objects.compactMap { $0["epoch"] as? Int } == Array(1...100))
-        #expect(result.objects.last?["state"] as? String == "finished")
+        // The source's last state, then the run's own last word: how it ended.
+        let tail = result.objects.suffix(2)
+        #expect(tail.first?["state"] as? String == "finished")
+        #expect(tail.last?["status"] as? String == "finished")
     }
 
     @Test func replayAtHighSpeedKeepsThePacedOrderAndEnds() throws {

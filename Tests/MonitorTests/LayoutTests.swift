@@ -13,7 +13,7 @@ private func wideRun(metrics count: Int, size: Size = Size(width: 80, height: 24
     for index in 0..<count { values["metric_\(index)"] = Double(index) }
     for (key, value) in values { values["val_" + key] = value }
     for epoch in 1...3 { _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, metrics: values))))) }
-    _ = state.update(.tick(1))
+    _ = state.tickSettled(1)
     return state
 }
 

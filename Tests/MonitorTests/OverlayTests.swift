@@ -18,7 +18,7 @@ import Widgets
         for event in try RunFixtures.epochEvents(csv: "tfk_s2_bce_on_multiclass", secondsPerEpoch: 0.2) {
             _ = state.update(.feed(.event(second, event)))
         }
-        _ = state.update(.tick(1_000_001))
+        _ = state.tickSettled(1_000_001)
         return state
     }
 

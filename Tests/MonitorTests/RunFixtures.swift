@@ -41,10 +41,10 @@ enum RunFixtures {
                       size: Size = Size(width: 80, height: 24), findings: [Finding]? = []) -> MonitorState {
         var state = findings.map { fixed in MonitorState(size: size, diagnose: { _, _, _ in fixed }) } ?? MonitorState(size: size)
         let id = SourceID(source)
-        _ = state.update(.tick(1_000_000))
+        _ = state.tickSettled(1_000_000)
         _ = state.update(.feed(.state(id, sourceState)))
         for event in events { _ = state.update(.feed(.event(id, event))) }
-        _ = state.update(.tick(1_000_000))
+        _ = state.tickSettled(1_000_000)
         return state
     }
 
@@ -93,4 +93,11 @@ enum RunFixtures {
         explanation: "Keras 3 resolves metrics=['accuracy'] on a one-unit output to binary accuracy, (ŷ > 0.5) == y, which is 0 for house prices.",
         fix: "Use metrics=['mae'] (or RootMeanSquaredError) for a regression.",
         metrics: ["accuracy", "val_accuracy"])
+}
+
+extension MonitorState {
+    /// A tick whose diagnoses run at once, as the main loop's worker would answer them.
+    mutating func tickSettled(_ now: Double) -> [Effect] {
+        settle(update(.tick(now)))
+    }
 }

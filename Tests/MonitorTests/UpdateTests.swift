@@ -46,20 +46,20 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
 
     var lit = MonitorState(diagnose: { _, _, _ in [RunFixtures.accuracyOnRegression] })
     lit.bellOnNewFinding = true
-    _ = lit.update(.tick(100))
+    _ = lit.tickSettled(100)
     _ = lit.update(.feed(.event(SourceID("boston.log"), .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 4156, "accuracy": 0])))))
-    #expect(lit.update(.tick(100.5)) == [.bell])
+    #expect(lit.tickSettled(100.5) == [.bell])
     #expect(lit.flashUntil == 100.5 + MonitorState.flashSeconds)
     #expect(lit.selectedRunState?.newFindingIDs == ["accuracy-on-regression"])
     // The same finding on the next epoch is not new: no second flash, no second bell.
     _ = lit.update(.feed(.event(SourceID("boston.log"), .epochEnded(EpochRecord(epoch: 2, metrics: ["loss": 1101, "accuracy": 0])))))
-    #expect(lit.update(.tick(103)) == [])
+    #expect(lit.tickSettled(103) == [])
     #expect(lit.flashUntil == nil)
 
     state.bellOnNewFinding = false
     var quiet = MonitorState(diagnose: { _, _, _ in [RunFixtures.accuracyOnRegression] })
     _ = quiet.update(.feed(.event(SourceID("a"), .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 1])))))
-    #expect(quiet.update(.tick(1)) == [])
+    #expect(quiet.tickSettled(1) == [])
     #expect(quiet.flashUntil != nil)
 }
 
@@ -124,8 +124,8 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
 @Test func idleTicksDoNotRedrawAFinishedRun() throws {
     var state = try bostonState()
     let before = state.revision
-    _ = state.update(.tick(1_000_001))
-    _ = state.update(.tick(1_000_002))
+    _ = state.tickSettled(1_000_001)
+    _ = state.tickSettled(1_000_002)
     #expect(state.revision == before)
     #expect(!state.needsClock)
 }
@@ -143,23 +143,23 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
 @Test func elapsedCountsOnOnlyWhileTheSourceIsLive() throws {
     var state = MonitorState(diagnose: { _, _, _ in [] })
     let id = SourceID("train.log")
-    _ = state.update(.tick(100))
+    _ = state.tickSettled(100)
     _ = state.update(.feed(.state(id, .live)))
     _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: 1, seconds: 5, metrics: ["loss": 1])))))
-    _ = state.update(.tick(130))
-    #expect(state.runs[id]?.elapsed(now: 130) == 35)
+    _ = state.tickSettled(130)
+    #expect(state.runs[id]?.run.elapsed(now: 130) == 35)
     #expect(state.needsClock)
     // The file stopped growing: the run may be over; the clock stops with it.
     _ = state.update(.feed(.state(id, .following)))
-    #expect(state.runs[id]?.elapsed(now: 200) == 5)
+    #expect(state.runs[id]?.run.elapsed(now: 200) == 5)
     #expect(!state.needsClock)
 }
 
 @Test func metricNamesKeptEventByEventMatchTheHistorysAcrossSegments() throws {
-    var run = RunState()
-    for event in try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional") { run.apply(event) }
+    var run = RunState(source: SourceID("two.log"))
+    for event in try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional") { run.apply(event, at: nil) }
     #expect(run.metricNames == run.history.metricNames)
-    for event in try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy") { run.apply(event) }
+    for event in try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy") { run.apply(event, at: nil) }
     #expect(run.metricNames == run.history.metricNames)
     #expect(run.metricNames.contains("accuracy") && !run.metricNames.contains("out1_loss"))
 }
@@ -168,14 +168,14 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     let calls = Counter()
     var state = MonitorState(diagnose: { _, _, _ in calls.increment(); return [] })
     let id = SourceID("burst.log")
-    _ = state.update(.tick(10))
+    _ = state.tickSettled(10)
     for epoch in 1...5 {
         _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, metrics: ["loss": 1])))))
-        _ = state.update(.tick(10 + Double(epoch) * 0.01))
+        _ = state.tickSettled(10 + Double(epoch) * 0.01)
     }
     #expect(calls.value == 1)
     #expect(state.nextDiagnosis == 10.01 + MonitorState.diagnosisInterval)
-    _ = state.update(.tick(10.3))
+    _ = state.tickSettled(10.3)
     #expect(calls.value == 2)
     #expect(state.nextDiagnosis == nil)
 }

@@ -29,7 +29,7 @@ private func run(_ name: String = "k3_s1_seed_regression_accuracy", state source
     let flash = state.theme[.flash].background
     #expect(flash != state.theme[.headerBackground].background)
     #expect(MonitorView.render(state)[0, 0].style.background == flash)
-    _ = state.update(.tick(state.clock + MonitorState.flashSeconds + 0.1))
+    _ = state.tickSettled(state.clock + MonitorState.flashSeconds + 0.1)
     #expect(MonitorView.render(state)[0, 0].style.background != flash)
 }
 
@@ -56,7 +56,7 @@ private func run(_ name: String = "k3_s1_seed_regression_accuracy", state source
     for event in try RunFixtures.epochEvents(csv: "k3_s4_multi_output_functional") {
         _ = state.update(.feed(.event(SourceID("two_heads.log"), event)))
     }
-    _ = state.update(.tick(state.clock))
+    _ = state.tickSettled(state.clock)
     var lines = MonitorView.render(state).lines
     #expect(lines[2].contains("1 run.log") && lines[2].contains("2 two_heads.log"))
     _ = state.perform(.previousPanel)

@@ -63,3 +63,12 @@ public enum FeedMessage: Sendable, Equatable {
     /// A raw output line (the wrapped command's log pane).
     case output(SourceID, String)
 }
+
+/// Controls a user can send to a source (replay and training understand them; others ignore).
+public enum FeedControl: Sendable, Equatable {
+    case pause, resume, togglePause
+    case speed(Double)
+    case step
+    /// Jump to the end of an epoch; past the last epoch (`Int.max`) means the last one.
+    case seek(epoch: Int)
+}

@@ -1,0 +1,53 @@
+import Diagnostics
+import KerasModel
+import TrainingLog
+
+/// One `fit` segment of a source with its findings and status: what `fitwatch check` reports
+/// per run, read from the same `Run` as every other surface.
+public struct CheckedRun: Sendable, Equatable {
+    /// The run as read.
+    public var history: RunHistory
+    /// Lines the reader kept as noise (searched for Keras errors that name a config problem).
+    public var logLines: [String]
+    /// The findings, ordered as `Diagnostics.findings` orders them.
+    public var findings: [Finding]
+    /// How the run ended; nil for a run spec checked without training.
+    public var status: RunStatus?
+
+    /// A run with its findings already computed (the spec check builds one directly).
+    public init(history: RunHistory, logLines: [String], findings: [Finding], status: RunStatus? = nil) {
+        self.history = history
+        self.logLines = logLines
+        self.findings = findings
+        self.status = status
+    }
+
+    /// A report of a `Run`.
+    public init(_ report: Run.Report) {
+        self.init(history: report.segment.history, logLines: report.segment.noise, findings: report.findings,
+                  status: report.status)
+    }
+
+    /// A whole source's events read to their end, as `check` reads a file: one entry per
+    /// `fit` call that trained or evaluated (`Run.reports`). `model` is the one given by hand.
+    public static func runs(events: [TrainingEvent], model: ModelGraph?) -> [CheckedRun] {
+        var run = Run(source: SourceID("check"), modelOverride: model)
+        for event in events { run.apply(event) }
+        run.apply(state: .finished)
+        return run.reports().map(CheckedRun.init)
+    }
+
+    /// True when the events hold anything Keras printed: a run, a model, or a message.
+    public static func hasTrainingOutput(_ events: [TrainingEvent]) -> Bool {
+        events.contains(where: isTrainingOutput)
+    }
+
+    /// True for an event that only Keras training output produces.
+    public static func isTrainingOutput(_ event: TrainingEvent) -> Bool {
+        switch event {
+        case .runStarted, .modelKnown, .epochEnded, .batchProgress, .evaluated: return true
+        case .message(let message): return message.kind != .warning
+        default: return false
+        }
+    }
+}
