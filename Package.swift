@@ -173,7 +173,7 @@ let package = Package(
 
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport"]
+            dependencies: ["TestSupport", "Monitor", "RunModel", "TerminalCore", "TrainingLog", "KerasModel"]
         ),
 
         .testTarget(

@@ -85,10 +85,7 @@ struct RunFacts {
     var configConfidence: Confidence { model?.provenance.isExact == true ? .certain : .suspected }
 
     /// True when the model and its compile config (a loss on some output) are known exactly.
-    var knowsCompileConfig: Bool {
-        guard let model, model.provenance.isExact else { return false }
-        return model.outputs.contains { $0.loss != nil }
-    }
+    var knowsCompileConfig: Bool { model?.knowsCompileConfig ?? false }
 
     /// The spec of an output by name; a single-output model answers for `nil`.
     func output(_ name: String?) -> OutputSpec? {

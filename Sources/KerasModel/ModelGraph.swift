@@ -150,6 +150,14 @@ public struct ModelGraph: Sendable, Equatable, Codable {
     /// The layer with this name.
     public func layer(named name: String) -> Layer? { layers.first { $0.name == name } }
 
+    /// True when the model came with its compile config (a loss for some output): a tf-keras
+    /// `model.to_json()` has none, so its loss weights and metrics are unknown, not defaults.
+    public var hasCompileConfig: Bool { outputs.contains { $0.loss != nil } }
+
+    /// True when the loss weights and losses are known exactly: an exact model (not a printed
+    /// summary) with its compile config.
+    public var knowsCompileConfig: Bool { provenance.isExact && hasCompileConfig }
+
     /// Every edge `(from, to)` in the graph, in layer order.
     public var edges: [(from: String, to: String)] {
         layers.flatMap { layer in layer.inbound.map { (from: $0, to: layer.name) } }

@@ -43,13 +43,15 @@ public struct LossBreakdown: Sendable, Equatable {
         if let model, !model.outputs.isEmpty {
             let single = model.outputs.count == 1
             let keys = model.outputs.map { single ? "loss" : $0.name + "_loss" }
-            // A printed summary names the outputs but not the compile config: the weights
-            // then come from the log, not from OutputSpec's default of 1.0.
-            let fitted = model.provenance.isExact || single ? nil : LossBreakdown.fitWeights(history: history, keys: keys)
+            // A printed summary or a tf-keras model.to_json() names the outputs but not the
+            // compile config: the weights then come from the log, not from OutputSpec's
+            // default of 1.0.
+            let known = model.knowsCompileConfig
+            let fitted = known || single ? nil : LossBreakdown.fitWeights(history: history, keys: keys)
             for (spec, key) in zip(model.outputs, keys) {
                 let index = parts.count
-                let weight = model.provenance.isExact || single ? spec.lossWeight : fitted?[index]
-                parts.append(Part(output: spec.name, key: key, loss: model.provenance.isExact ? spec.loss : nil,
+                let weight = known || single ? spec.lossWeight : fitted?[index]
+                parts.append(Part(output: spec.name, key: key, loss: known ? spec.loss : nil,
                                   weight: weight, weightFitted: fitted != nil, current: last[key], share: nil))
             }
         } else {

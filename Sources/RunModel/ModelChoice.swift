@@ -130,9 +130,3 @@ public struct ModelChoice: Sendable, Equatable {
         return nil
     }
 }
-
-extension ModelGraph {
-    /// True when the model came with its compile config (a loss for some output): a tf-keras
-    /// `model.to_json()` has none, so its loss weights and metrics are unknown, not defaults.
-    public var hasCompileConfig: Bool { outputs.contains { $0.loss != nil } }
-}

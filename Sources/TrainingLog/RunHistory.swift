@@ -40,9 +40,12 @@ public struct RunHistory: Sendable, Equatable {
         return Array(names)
     }
 
-    /// Per-epoch values of one metric (NaN where an epoch lacks it).
+    /// Per-epoch values of one metric (NaN where a finished epoch lacks it). An epoch cut off
+    /// before Keras measured the metric (no `val_*` yet) has no value, not a NaN one.
     public func values(of metric: String) -> [Double] {
-        epochs.map { $0.metrics[metric] ?? .nan }
+        var values = epochs.map { $0.metrics[metric] ?? .nan }
+        if let last = epochs.last, !last.complete, last.metrics[metric] == nil { values.removeLast() }
+        return values
     }
 
     /// Apply one event.

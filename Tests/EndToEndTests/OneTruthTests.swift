@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import KerasModel
+import Monitor
+import RunModel
+import TerminalCore
+import TestSupport
+import TrainingLog
+
+/// One truth on every surface: the same input gives the same findings on the screen (the
+/// monitor's state, fed the source's events and its diagnoses), in headless `--jsonl`
+/// output (what was reported minus what was withdrawn), in `check --json` and in `export`.
+@Suite(.serialized) struct OneTruthTests {
+    /// Every recorded input the readers know: Keras logs of every flavour, CSVLogger files,
+    /// TensorBoard runs and callback streams.
+    static var fixtures: [String] {
+        let folder = Fixtures.url("keras-logs")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var paths = names.filter { $0.hasSuffix(".log") || $0.hasSuffix(".csv") || $0.hasSuffix(".tensorboard") }
+            .filter { !$0.hasSuffix(".stderr.log") }
+            .map { folder.appendingPathComponent($0).path }
+        let streams = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url("fitwatch").path)) ?? []
+        paths += streams.filter { $0.hasSuffix(".jsonl") }.map { Fixtures.url("fitwatch/\($0)").path }
+        let models = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url("models").path)) ?? []
+        paths += models.filter { $0.hasSuffix(".log") || $0.hasSuffix(".csv") }.map { Fixtures.url("models/\($0)").path }
+        return paths.sorted()
+    }
+
+    /// The model file saved by the run that wrote `path`, when the fixtures have one.
+    static func modelFile(for path: String) -> String? {
+        guard path.contains("/models/") else { return nil }
+        let keras = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("keras").path
+        return FileManager.default.fileExists(atPath: keras) ? keras : nil
+    }
+
+    /// The findings the screen shows for the last `fit` of `path`: every event through the
+    /// monitor's update, the source finished, its diagnosis answered.
+    static func screenFindings(_ path: String, model: String?) throws -> [String] {
+        let events = try LogLoader.load(at: path, format: nil).events
+        var state = MonitorState(size: Size(width: 120, height: 40))
+        state.modelOverride = try model.map { try ModelFileReader.read(path: $0) }
+        let id = SourceID(path)
+        _ = state.update(.tick(1_000))
+        for event in events { _ = state.update(.feed(.event(id, event))) }
+        _ = state.update(.feed(.state(id, .finished)))
+        _ = state.settle(state.update(.tick(1_001)))
+        return state.runs[id]?.findings.map(\.id) ?? []
+    }
+
+    @Test func everyFixtureGivesTheSameFindingsOnScreenHeadlessCheckAndExport() throws {
+        let paths = Self.fixtures
+        #expect(paths.count >= 40, "the fixture set is all there")
+        var compared = 0
+        for path in paths {
+            let name = URL(fileURLWithPath: path).lastPathComponent
+            let model = Self.modelFile(for: path)
+            let screen = try Self.screenFindings(path, model: model)
+            let modelArguments = model.map { ["--model", $0] } ?? []
+
+            let check = try FeedsCLI.run(["check", "--json"] + modelArguments + [path])
+            let checkRuns = try #require(Self.runs(in: check.stdout), "check --json of \(name): \(check.stderr)")
+            let checkLast = (checkRuns.last?["warnings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+
+            let export = try FeedsCLI.run(["export"] + modelArguments + [path])
+            let exportRuns = Self.runs(in: export.stdout) ?? []
+            let exportLast = (exportRuns.last?["warnings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+
+            let headless = try FeedsCLI.run(["replay", "--instant", "--jsonl"] + modelArguments + [path])
+            var reported: [String] = []
+            for object in headless.objects {
+                if let finding = object["finding"] as? [String: Any], let id = finding["id"] as? String { reported.append(id) }
+                if let withdrawn = object["withdrawn"] as? String { reported.removeAll { $0 == withdrawn } }
+            }
+
+            #expect(Set(checkLast) == Set(screen), "\(name): check \(checkLast) vs screen \(screen)")
+            #expect(Set(reported) == Set(screen), "\(name): --jsonl \(reported) vs screen \(screen)")
+            if !exportRuns.isEmpty {
+                #expect(exportRuns.count == checkRuns.count, "\(name): export and check split the runs alike")
+                for (exported, checked) in zip(exportRuns, checkRuns) {
+                    let a = (exported["warnings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    let b = (checked["warnings"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    #expect(a == b, "\(name): export \(a) vs check \(b)")
+                    #expect(exported["status"] as? String == checked["status"] as? String, "\(name): the same status")
+                }
+                #expect(Set(exportLast) == Set(screen), "\(name): export \(exportLast) vs screen \(screen)")
+            }
+            compared += 1
+        }
+        #expect(compared == paths.count)
+    }
+
+    static func runs(in json: String) -> [[String: Any]]? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+        return object["runs"] as? [[String: Any]]
+    }
+}

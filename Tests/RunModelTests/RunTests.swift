@@ -1,0 +1,189 @@
+import Testing
+import Diagnostics
+import KerasModel
+import RunModel
+import TrainingLog
+
+private let id = SourceID("train.log")
+
+private func epoch(_ number: Int, of total: Int = 10, seconds: Double? = 0, _ metrics: MetricValues,
+                   complete: Bool = true) -> TrainingEvent {
+    .epochEnded(EpochRecord(epoch: number, of: total, seconds: seconds, metrics: metrics, complete: complete))
+}
+
+// MARK: status
+
+@Test func aWrappedCommandThatExitsNonZeroFailedWhateverTheLogSaid() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)), at: 1)
+    run.apply(epoch(1, of: 2, ["loss": 1]), at: 2)
+    run.apply(epoch(2, of: 2, ["loss": 0.5]), at: 3)
+    run.apply(.runEnded(.finished), at: 3)
+    #expect(run.status() == .finished)
+    run.apply(state: .failed("exited with status 3"), at: 4)
+    #expect(run.status() == .failed("exited with status 3"))
+    #expect(run.status().text == "failed: exited with status 3")
+    #expect(run.status().isOver)
+}
+
+@Test func aLogThatEndsInsideAnEpochWasInterruptedNotFinished() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)))
+    run.apply(epoch(1, ["loss": 1, "val_loss": 2]))
+    run.apply(epoch(2, ["loss": 0.9], complete: false))
+    run.apply(state: .finished)
+    #expect(run.status() == .interrupted("the input ends inside epoch 2"))
+    // The cut epoch has no validation yet: it has no value, not a NaN one.
+    #expect(run.history.values(of: "val_loss") == [2])
+    #expect(run.history.values(of: "loss") == [1, 0.9])
+}
+
+@Test func earlyStoppingWithRestoreIsStatedAndItsFindingWithdrawn() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 50, format: .keras3)))
+    for n in 1...12 { run.apply(epoch(n, of: 50, ["loss": 1 / Double(n), "val_loss": 1 + Double(n % 3)])) }
+    run.apply(.message(CallbackMessage(kind: .earlyStopping, epoch: 12, text: "Epoch 12: early stopping")))
+    let stopped = run.diagnose()
+    #expect(stopped?.added.map(\.id).contains("early-stopping-without-restore") == true)
+    run.apply(.message(CallbackMessage(kind: .restoredBestWeights, value: 9,
+                                       text: "Restoring model weights from the end of the best epoch: 9.")))
+    let restored = run.diagnose()
+    #expect(restored?.withdrawn.map(\.id) == ["early-stopping-without-restore"])
+    run.apply(state: .finished)
+    #expect(run.status() == .earlyStopped(epoch: 12, restored: true, best: 9))
+    #expect(run.status().text == "early-stopped at epoch 12, best epoch 9 restored")
+}
+
+@Test func aLiveSourceSilentForLongerThanItsEpochsTakeIsStale() {
+    var run = Run(source: id)
+    run.apply(state: .live, at: 0)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)), at: 0)
+    run.apply(epoch(1, seconds: 5, ["loss": 1]), at: 5)
+    #expect(run.status(now: 30) == .live)
+    #expect(run.status(now: 5 + 61) == .stale(61))
+    #expect(run.status(now: 66).text == "stale: nothing for 1:01")
+}
+
+// MARK: time
+
+@Test func elapsedIsTheWallClockNotTheSumOfPrintedEpochTimes() {
+    // The training core and Keras on a fast machine print 0s per epoch: six real seconds
+    // of a live run are six seconds, not 0:00.
+    var run = Run(source: id)
+    run.apply(state: .live, at: 100)
+    run.apply(.runStarted(RunStart(epochs: 100, format: .trainingCore)), at: 100)
+    // A second to compile, then ten epochs a second.
+    for n in 1...60 { run.apply(epoch(n, of: 100, seconds: 0, ["loss": 1]), at: 101 + Double(n - 1) * 0.1) }
+    #expect(run.elapsed(now: 107) == 7)
+    // 60 of 100 epochs in 7 s of wall clock: the other 40 take 40 * 7/60 s.
+    let eta = run.eta(now: 107)
+    #expect(eta.map { abs($0 - 40 * 7 / 60) < 0.01 } == true, "ETA \(String(describing: eta))")
+    run.apply(.runEnded(.finished), at: 110)
+    run.apply(state: .finished, at: 110)
+    #expect(run.elapsed(now: 500) == 10)
+    #expect(run.eta(now: 500) == nil)
+}
+
+@Test func aBacklogCountsItsPrintedTimesAndTheClockRunsOnlyWhileLive() {
+    var run = Run(source: id)
+    run.apply(state: .live, at: 100)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)), at: 100)
+    run.apply(epoch(1, seconds: 5, ["loss": 1]), at: 100)
+    run.apply(epoch(2, seconds: 7, ["loss": 1]), at: 100.1)
+    #expect(run.elapsed(now: 130) == 42)
+    run.apply(state: .following, at: 130)
+    #expect(run.elapsed(now: 200).map { abs($0 - 12.1) < 1e-9 } == true)
+}
+
+// MARK: findings
+
+@Test func aDiagnosisOfAnOlderSnapshotIsDroppedAndAWithdrawnFindingIsSaid() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)))
+    let old = run.diagnosisRequest
+    run.apply(epoch(1, ["loss": 1]))
+    let finding = Finding(id: "stuck-metric", severity: .warning, confidence: .certain, epoch: 1, title: "t",
+                          evidence: [], explanation: "e", fix: "f")
+    let fresh = DiagnosisResult(revision: run.revision, findings: [finding], resolvedMetrics: [:])
+    #expect(run.accept(fresh)?.added == [finding])
+    #expect(run.findings.provisional == ["stuck-metric"], "a curve finding may still change while the run goes on")
+    #expect(run.accept(DiagnosisResult(revision: old.revision, findings: [], resolvedMetrics: [:])) == nil,
+            "an answer about an older snapshot must not undo a newer one")
+    #expect(run.findings.current == [finding])
+    run.apply(epoch(2, ["loss": 0.5]))
+    let change = run.accept(DiagnosisResult(revision: run.revision, findings: [], resolvedMetrics: [:]))
+    #expect(change?.withdrawn == [finding])
+    #expect(run.findings.current.isEmpty)
+    #expect(!run.needsDiagnosis)
+}
+
+// MARK: models
+
+private let regressionModel = ModelGraph(
+    name: "sequential",
+    layers: [Layer(name: "input_layer", className: "InputLayer", outputShape: [13]),
+             Layer(name: "dense", className: "Dense", outputShape: [1], activation: "linear", units: 1, inbound: ["input_layer"])],
+    inputs: ["input_layer"],
+    outputs: [OutputSpec(name: "dense", loss: LossSpec(kind: .meanSquaredError), metrics: ["mae"])],
+    kerasVersion: "3.15.1", provenance: .modelFile)
+
+private func history(_ metrics: [MetricValues]) -> RunHistory {
+    var history = RunHistory()
+    history.apply(.runStarted(RunStart(epochs: metrics.count, format: .keras3)))
+    for (index, values) in metrics.enumerated() { history.apply(epoch(index + 1, of: metrics.count, values)) }
+    return history
+}
+
+@Test func aModelWhoseMetricsTheLogNeverPrintedIsRejected() {
+    let log = history([["loss": 4, "accuracy": 0], ["loss": 3, "accuracy": 0]])
+    let choice = ModelChoice(history: log, override: regressionModel)
+    #expect(choice.model == nil)
+    #expect(choice.rejection?.contains("accuracy") == true)
+    let matching = history([["loss": 4, "mae": 1.5], ["loss": 3, "mae": 1.2]])
+    #expect(ModelChoice(history: matching, override: regressionModel).model == regressionModel)
+}
+
+@Test func aCrossEntropyModelCannotHaveWrittenALossOfThousands() {
+    var classifier = regressionModel
+    classifier.outputs = [OutputSpec(name: "dense", loss: LossSpec(kind: .categoricalCrossentropy), metrics: ["accuracy"])]
+    let log = history([["loss": 4156.0532, "accuracy": 0], ["loss": 1101.2, "accuracy": 0]])
+    let choice = ModelChoice(history: log, override: classifier)
+    #expect(choice.model == nil)
+    #expect(choice.rejection?.contains("4156.0532") == true)
+}
+
+@Test func aModelWithOtherOutputsOrLayersThanTheLogIsRejected() {
+    let twoHeads = history([["loss": 3, "out1_loss": 2, "out2_loss": 5]])
+    #expect(ModelChoice(history: twoHeads, override: regressionModel).rejection?.contains("out1") == true)
+    var summary = history([["loss": 3, "mae": 1]])
+    summary.apply(.modelKnown(ModelGraph(name: "s", layers: [Layer(name: "conv2d", className: "Conv2D")],
+                                         inputs: [], outputs: [OutputSpec(name: "conv2d")], provenance: .summaryTable)))
+    #expect(ModelChoice(history: summary, override: regressionModel).rejection?.contains("conv2d") == true)
+}
+
+@Test func theSourcesOwnExactModelWinsOverOneGivenByHand() {
+    var log = history([["loss": 3, "mae": 1]])
+    var own = regressionModel
+    own.provenance = .callback
+    log.apply(.modelKnown(own))
+    let choice = ModelChoice(history: log, override: regressionModel)
+    #expect(choice.model == own)
+}
+
+@Test func aRejectedModelIsAFindingOnEverySurface() {
+    var run = Run(source: id, modelOverride: regressionModel)
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)))
+    run.apply(epoch(1, of: 2, ["loss": 4, "accuracy": 0]))
+    run.apply(state: .finished)
+    run.diagnose()
+    #expect(run.findings.current.contains { $0.id == Diagnosis.modelMismatchID })
+    #expect(run.reports().first?.findings.contains { $0.id == Diagnosis.modelMismatchID } == true)
+}
+
+@Test func aModelWithoutCompileConfigGivesTheGraphNotLossWeights() {
+    var json = regressionModel
+    json.outputs = [OutputSpec(name: "dense")]
+    #expect(!json.hasCompileConfig)
+    #expect(!json.knowsCompileConfig)
+    #expect(regressionModel.knowsCompileConfig)
+}
