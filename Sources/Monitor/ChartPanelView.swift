@@ -1,5 +1,6 @@
 import TerminalCore
 import Widgets
+import RunModel
 
 /// The selected metric as a braille chart, training and validation in their theme colours;
 /// the title says which options are on. With the overlay on (`O`, several runs) it draws the
@@ -53,10 +54,34 @@ struct ChartPanelView: Widget {
         let optionsWidth = options.joined(separator: " · ").count + 4
         buffer.write(legend, x: titleEnd, y: area.y,
                      clip: Rect(x: area.x, y: area.y, width: max(0, area.width - 2 - optionsWidth), height: 1))
-        LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
-                  xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
-                  smoothing: state.chart.smoothing, lastN: state.chart.zoom)
-            .render(into: &buffer, area: inner)
+        var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
+                              xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
+                              smoothing: state.chart.smoothing, lastN: state.chart.zoom)
+        var chartArea = inner
+        let moments = run.run.moments
+        if !moments.isEmpty, overlayKey == nil, inner.height >= 8 {
+            // What happened besides epochs: letters on the x axis (per epoch), and a line
+            // under the chart saying what each letter was.
+            chartArea.height -= 1
+            if !state.chart.perBatch {
+                chart.marks = moments.compactMap { moment in moment.epoch.map { (index: $0 - 1, letter: moment.letter) } }
+                chart.markStyle = theme[.info]
+            }
+            // One entry per kind, the ones that change how to read the run first; several of a
+            // kind list their epochs and say the last one's text.
+            let order: [RunMoment.Kind] = [.terminatedOnNaN, .earlyStopping, .restoredBest, .learningRate, .evaluated, .checkpoint]
+            var spans: [Span] = []
+            for kind in order {
+                let ofKind = moments.filter { $0.kind == kind }
+                guard let last = ofKind.last else { continue }
+                if !spans.isEmpty { spans.append(Span(" · ", style: theme[.dimText])) }
+                let epochs = ofKind.compactMap(\.epoch).map(String.init).joined(separator: ",")
+                spans.append(Span(String(last.letter), style: theme[.info]))
+                spans.append(Span(" " + (epochs.isEmpty ? "" : epochs + ": ") + last.text, style: theme[.text]))
+            }
+            buffer.write(spans, x: inner.x, y: inner.maxY - 1, clip: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1))
+        }
+        chart.render(into: &buffer, area: chartArea)
     }
 
     /// One line per run that logged `key`, in run-bar order, each in its own colour; the

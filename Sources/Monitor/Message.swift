@@ -13,6 +13,9 @@ public enum Message: Sendable, Equatable {
     /// The clock moved on: `now` in seconds (wall clock, frozen in tests). Findings are
     /// recomputed here, at most once per frame, not per event.
     case tick(Double)
+    /// The clock reads `now`: facts applied next are stamped with it (the loop says so before
+    /// it drains the sources, so a run's times are the wall clock's, not the last tick's).
+    case clock(Double)
     /// A diagnosis asked for with `Effect.diagnose` came back.
     case diagnosed(SourceID, DiagnosisResult)
 }

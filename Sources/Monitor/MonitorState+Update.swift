@@ -17,6 +17,9 @@ extension MonitorState {
             return tick(now)
         case .key(let event):
             return handle(event)
+        case .clock(let now):
+            clock = now
+            return []
         case .diagnosed(let id, let result):
             return accept(result, for: id)
         }

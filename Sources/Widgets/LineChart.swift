@@ -57,6 +57,11 @@ public struct LineChart: Widget, Sendable {
     public var smoothing: Double
     /// Show only the last N x positions (nil: all).
     public var lastN: Int?
+    /// Events drawn as letters on the x axis at their value index (0-based, like `values`):
+    /// early stopping, a restored best epoch, a learning-rate change. NaN markers win a shared column.
+    public var marks: [(index: Int, letter: Character)] = []
+    /// The style of `marks`.
+    public var markStyle: Style?
 
     /// A chart of `series`.
     public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
@@ -205,6 +210,11 @@ public struct LineChart: Widget, Sendable {
         let tickIndices = visible >= 3 ? [0, (visible - 1) / 2, visible - 1] : Array(0..<visible)
         for index in tickIndices {
             buffer[plotX + pixelX(index) / canvas.dotsPerColumn, axisY] = Cell(glyphs.teeDown, style: axisStyle)
+        }
+        for mark in marks {
+            let index = mark.index - start
+            guard index >= 0, index < visible else { continue }
+            buffer[plotX + pixelX(index) / canvas.dotsPerColumn, axisY] = Cell(mark.letter, style: markStyle ?? axisStyle)
         }
         for column in markedColumns where column >= 0 && column < plotWidth {
             buffer[plotX + column, axisY] = Cell(glyphs.nanMarker, style: markerStyle)

@@ -21,6 +21,21 @@ enum MonitorLoop {
     /// asks its feed for the child's status afterwards.)
     static func run(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
         var state = MonitorState()
+        let status = try run(feeds: feeds, options: options, state: &state)
+        // The terminal is back to normal: leave one line per run on it, so what the screen
+        // said does not vanish with it.
+        let now = Date().timeIntervalSince1970
+        for id in state.sourceOrder {
+            guard var run = state.runs[id]?.run, run.sawTrainingOutput || run.sourceState != nil else { continue }
+            // A diagnosis still on its way is made here: the summary states the last facts.
+            if run.needsDiagnosis { run.diagnose() }
+            print(run.summaryLine(now: now))
+        }
+        return status
+    }
+
+    /// The loop itself; the terminal is restored when it returns or throws.
+    private static func run(feeds: [any Feed], options: WatchOptions, state: inout MonitorState) throws -> Int32 {
         state.modelOverride = try MonitorSetup.model(path: options.model)
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
@@ -71,6 +86,7 @@ enum MonitorLoop {
             // rather than spin on a descriptor that is always "ready".
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return 128 + SIGHUP }
             var effects: [Effect] = []
+            effects += state.update(.clock(Date().timeIntervalSince1970))
             for message in inbox.drain() { effects += state.update(.feed(message)) }
             for answer in answers.drain() { effects += state.update(answer) }
             while let event = terminal.readInput(timeout: nil) {

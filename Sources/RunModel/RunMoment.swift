@@ -1,0 +1,105 @@
+import KerasModel
+import TrainingLog
+
+/// Something that happened to a run besides its epochs, for the chart's x axis and the
+/// events line: early stopping, the best weights restored, a learning-rate change, a
+/// checkpoint, NaN termination, an `evaluate()` result.
+public struct RunMoment: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable {
+        case earlyStopping = "early stop"
+        case restoredBest = "best restored"
+        case learningRate = "lr"
+        case checkpoint
+        case terminatedOnNaN = "NaN stop"
+        case evaluated = "evaluate"
+    }
+
+    /// What happened.
+    public var kind: Kind
+    /// The epoch it belongs to (the best epoch for a restore), when known.
+    public var epoch: Int?
+    /// Short text: `lr 0.0005`, `best epoch 9 restored`, `loss 38.2383 accuracy 0.0000`.
+    public var text: String
+
+    /// The letter marking it on the chart's x axis.
+    public var letter: Character {
+        switch kind {
+        case .earlyStopping: return "E"
+        case .restoredBest: return "R"
+        case .learningRate: return "L"
+        case .checkpoint: return "C"
+        case .terminatedOnNaN: return "N"
+        case .evaluated: return "V"
+        }
+    }
+}
+
+extension Run {
+    /// The current segment's moments, in the order they happened within each kind.
+    public var moments: [RunMoment] {
+        var moments: [RunMoment] = []
+        let history = current.history
+        for message in history.messages {
+            switch message.kind {
+            case .earlyStopping:
+                moments.append(RunMoment(kind: .earlyStopping, epoch: message.epoch, text: "early stop"))
+            case .restoredBestWeights:
+                let best = message.value.map { Int($0) } ?? message.epoch
+                moments.append(RunMoment(kind: .restoredBest, epoch: best,
+                                         text: "best weights restored"))
+            case .learningRateChange:
+                moments.append(RunMoment(kind: .learningRate, epoch: message.epoch,
+                                         text: "lr " + (message.value.map { KerasNumber.format($0) } ?? "changed")))
+            case .checkpoint:
+                moments.append(RunMoment(kind: .checkpoint, epoch: message.epoch, text: "checkpoint"))
+            case .terminatedOnNaN:
+                moments.append(RunMoment(kind: .terminatedOnNaN, epoch: message.epoch ?? history.currentEpoch ?? history.epochs.last?.epoch,
+                                         text: "NaN loss: training terminated"))
+            default:
+                break
+            }
+        }
+        // Keras's ModelCheckpoint says "saving" and then "finished saving": one moment each.
+        var seen = Set<String>()
+        moments = moments.filter { seen.insert("\($0.kind.rawValue)@\($0.epoch ?? -1)").inserted }
+        for values in history.evaluations {
+            let text = zip(values.keys, values.values).map { "\($0) \(KerasNumber.format($1))" }.joined(separator: " ")
+            moments.append(RunMoment(kind: .evaluated, epoch: nil, text: "evaluate: " + text))
+        }
+        return moments
+    }
+
+    /// One line for the exit summary: `train.log: early-stopped at epoch 40 · 40/100 epochs ·
+    /// best val_loss 0.3120 at epoch 30 · 1 warning (overfitting)`.
+    public func summaryLine(now: Double?) -> String {
+        let status = status(now: now)
+        var parts = [status.isOver ? status.text : "\(status.text) when fitwatch quit"]
+        let history = current.history
+        let done = history.epochs.filter(\.complete).count
+        parts.append(history.epochsRequested.map { "\(done)/\($0) epochs" } ?? "\(done) epoch\(done == 1 ? "" : "s")")
+        if let best = bestOfMainMetric {
+            parts.append("best \(best.name) \(KerasNumber.format(best.value)) at epoch \(best.epoch)")
+        }
+        let serious = findings.current.filter { $0.severity >= .warning }
+        let infos = findings.current.count - serious.count
+        if serious.isEmpty && infos == 0 {
+            parts.append("no findings")
+        } else {
+            if !serious.isEmpty {
+                parts.append("\(serious.count) warning\(serious.count == 1 ? "" : "s") (\(serious.map(\.id).joined(separator: ", ")))")
+            }
+            if infos > 0 { parts.append("\(infos) note\(infos == 1 ? "" : "s")") }
+        }
+        return "\(source): " + parts.joined(separator: " · ")
+    }
+
+    /// The lowest validation loss, else the lowest loss, with its epoch.
+    public var bestOfMainMetric: (name: String, value: Double, epoch: Int)? {
+        let epochs = current.history.epochs.filter(\.complete)
+        for name in ["val_loss", "loss"] {
+            let candidates = epochs.compactMap { record in record.metrics[name].flatMap { $0.isFinite ? (record.epoch, $0) : nil } }
+            if let best = candidates.min(by: { $0.1 < $1.1 }) { return (name, best.1, best.0) }
+        }
+        return nil
+    }
+}
