@@ -2,6 +2,7 @@ import Diagnostics
 import Feeds
 import Foundation
 import Monitor
+import RunModel
 import TerminalCore
 import TrainingLog
 
@@ -15,6 +16,7 @@ enum MonitorBenchmark {
         for size in [Size(width: 120, height: 40), Size(width: 300, height: 100)] {
             renderFrames(size: size)
         }
+        framesDuringDiagnosis()
         followCPU()
     }
 
@@ -71,6 +73,64 @@ enum MonitorBenchmark {
         let changed = current.changes(since: previous).count
         print(String(format: "  %dx%d: render %.3f ms/frame (%.1fx the %.3f ms baseline fill); diff %.3f ms, %d of %d cells changed after one epoch",
                      size.width, size.height, render * 1000, render / baseline, baseline * 1000, diff * 1000, changed, size.width * size.height))
+    }
+
+    // MARK: frames while a diagnosis runs
+
+    /// A live run of 3,000 epochs diagnosed by the real rules: the diagnosis runs on a worker
+    /// queue as the main loop runs it, and the frames drawn meanwhile (a new epoch applied,
+    /// a tick, a render) are timed. Baseline: the same frames with no diagnosis running, and
+    /// the diagnosis itself, which every frame that diagnosed used to wait for.
+    static func framesDuringDiagnosis() {
+        let size = Size(width: 120, height: 40)
+        var state = MonitorState(size: size)
+        let id = SourceID("long.log")
+        _ = state.update(.feed(.state(id, .live)))
+        _ = state.update(.feed(.event(id, .runStarted(RunStart(epochs: 5000, format: .keras3)))))
+        for epoch in 1...3000 {
+            let decay = 1 / Double(epoch)
+            _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(
+                epoch: epoch, of: 5000, seconds: 1,
+                metrics: ["loss": decay, "accuracy": 0, "out1_loss": decay, "out2_loss": decay / 2, "precision": 1,
+                          "val_loss": decay * 1.1 + Double(epoch % 7) * 1e-3, "val_accuracy": 0,
+                          "val_out1_loss": decay, "val_out2_loss": decay / 2, "val_precision": 1])))))
+        }
+        let request = state.runs[id]!.run.diagnosisRequest
+        let diagnosisStart = DispatchTime.now().uptimeNanoseconds
+        let result = Diagnosis.run(request)
+        let diagnosisTime = Double(DispatchTime.now().uptimeNanoseconds - diagnosisStart) / 1e9
+        _ = state.update(.diagnosed(id, result))
+
+        var epoch = 3000
+        func frame() -> Double {
+            epoch += 1
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, of: 5000, metrics: ["loss": 1 / Double(epoch)])))))
+            // The tick asks for a diagnosis (an effect); the loop hands it to the worker.
+            _ = state.update(.tick(Double(epoch)))
+            _ = MonitorView.render(state).cells.count
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        for _ in 0..<warmup { _ = frame() }
+        let idle = (0..<frames).map { _ in frame() }
+
+        // The same frames while the worker diagnoses (repeatedly, so every frame overlaps one).
+        let done = Mailbox<Int>()
+        let worker = DispatchQueue(label: "bench.diagnosis", qos: .utility)
+        let rounds = 5
+        for round in 0..<rounds { worker.async { _ = Diagnosis.run(request); done.post(round) } }
+        var during: [Double] = []
+        var finished = 0
+        while finished < rounds {
+            during.append(frame())
+            finished += done.drain().count
+        }
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(max(1, values.count)) }
+        print(String(format: "monitor: 3,000-epoch run at 120x40: a diagnosis takes %.1f ms; frames while %d run on the worker: mean %.3f ms, max %.3f ms (%d frames); without one running: mean %.3f ms, max %.3f ms",
+                     diagnosisTime * 1000, rounds, mean(during) * 1000, (during.max() ?? 0) * 1000, during.count,
+                     mean(idle) * 1000, (idle.max() ?? 0) * 1000))
+        print(String(format: "monitor: frame during diagnosis / without: %.2fx mean; a frame that waited for the rules would take %.1fx longer",
+                     mean(during) / mean(idle), (mean(idle) + diagnosisTime) / mean(idle)))
     }
 
     /// Mean seconds per call of `body` over `frames` calls after `warmup` calls.
