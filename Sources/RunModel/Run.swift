@@ -120,7 +120,8 @@ public struct Run: Sendable {
     public var progressFraction: Double? {
         let history = current.history
         guard let total = history.epochsRequested, total > 0 else { return nil }
-        var done = Double(history.epochs.filter(\.complete).count)
+        // Only the last epoch can be cut off: counting is O(1), however long the run.
+        var done = Double(history.epochs.count - (history.epochs.last.map { $0.complete ? 0 : 1 } ?? 0))
         if let progress = history.lastProgress, let steps = progress.total, steps > 0 {
             done += Double(progress.step) / Double(steps)
         }

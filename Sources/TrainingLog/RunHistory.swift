@@ -43,8 +43,12 @@ public struct RunHistory: Sendable, Equatable {
     /// Per-epoch values of one metric (NaN where a finished epoch lacks it). An epoch cut off
     /// before Keras measured the metric (no `val_*` yet) has no value, not a NaN one.
     public func values(of metric: String) -> [Double] {
-        var values = epochs.map { $0.metrics[metric] ?? .nan }
-        if let last = epochs.last, !last.complete, last.metrics[metric] == nil { values.removeLast() }
+        // By index, so each record is read in place rather than copied (a copy retains its
+        // names and values: the metrics panel reads every metric of every epoch each frame).
+        var values: [Double] = []
+        values.reserveCapacity(epochs.count)
+        for index in epochs.indices { values.append(epochs[index].metrics[metric] ?? .nan) }
+        if let last = epochs.indices.last, !epochs[last].complete, epochs[last].metrics[metric] == nil { values.removeLast() }
         return values
     }
 
