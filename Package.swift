@@ -89,6 +89,12 @@ let package = Package(
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "RunModel"]
         ),
 
+        // MARK: the main loop over any terminal backend (edge: poll, Dispatch)
+        .target(
+            name: "MonitorRuntime",
+            dependencies: ["Monitor", "RunModel", "Feeds", "TerminalCore"]
+        ),
+
         // MARK: the only ncurses caller
         .target(
             name: "CursesBackend",
@@ -100,7 +106,7 @@ let package = Package(
             name: "fitwatch",
             dependencies: [
                 "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                "TrainingCore", "RunModel", "Feeds", "Monitor", "CursesBackend",
+                "TrainingCore", "RunModel", "Feeds", "Monitor", "MonitorRuntime", "CursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -164,6 +170,11 @@ let package = Package(
             name: "MonitorTests",
             dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"],
             exclude: ["Snapshots"]
+        ),
+
+        .testTarget(
+            name: "MonitorRuntimeTests",
+            dependencies: ["MonitorRuntime", "Monitor", "RunModel", "Feeds", "TerminalCore", "TrainingLog", "TestSupport"]
         ),
 
         .testTarget(

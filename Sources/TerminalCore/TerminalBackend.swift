@@ -27,6 +27,18 @@ public protocol TerminalBackend: AnyObject {
     /// Wait up to `timeout` seconds for input (nil: no wait).
     func readInput(timeout: Double?) -> InputEvent?
     func bell()
+    /// A descriptor that is readable when input is waiting, for the loop to poll with its
+    /// other sources; -1 when there is none (input is only read between frames).
+    var inputDescriptor: Int32 { get }
+    /// Forget what is on the screen so the next draw repaints everything (after a resize).
+    func invalidate()
+}
+
+extension TerminalBackend {
+    /// No descriptor: the loop reads input between frames.
+    public var inputDescriptor: Int32 { -1 }
+    /// Nothing to forget.
+    public func invalidate() {}
 }
 
 /// A backend that keeps cells in memory: tests render frames into it and read them back.
