@@ -94,3 +94,48 @@ import TrainingLog
         return object["runs"] as? [[String: Any]]
     }
 }
+
+/// Headless output withdraws what stopped being true, and never uses another run's model.
+struct HeadlessTruthTests {
+    @Test func aFindingThatStopsBeingTrueIsWithdrawnInJSONLines() throws {
+        // The first fit of the recorded callbacks run, delivered in two parts: EarlyStopping
+        // stops at epoch 6 (no restore yet: the finding is true), then "Restoring model
+        // weights" follows a moment later (it is not any more).
+        let text = try String(contentsOf: Fixtures.url("keras-logs/k3_callbacks.pipe.log"), encoding: .utf8)
+        let firstFit = text.components(separatedBy: "Epoch 1/2")[0]
+        let cut = try #require(firstFit.range(of: "Restoring model weights"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-withdraw-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = directory.appendingPathComponent("before.log"), after = directory.appendingPathComponent("after.log")
+        try Data(firstFit[..<cut.lowerBound].utf8).write(to: before)
+        try Data(firstFit[cut.lowerBound...].utf8).write(to: after)
+        let script = "cat '\(before.path)'; sleep 1.5; cat '\(after.path)'"
+        let result = try FeedsCLI.run(["run", "--jsonl", "--", "sh", "-c", script])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = result.objects
+        let reported = objects.firstIndex { ($0["finding"] as? [String: Any])?["id"] as? String == "early-stopping-without-restore" }
+        let withdrawn = objects.firstIndex { $0["withdrawn"] as? String == "early-stopping-without-restore" }
+        #expect(reported != nil, "the finding was true after the first part:\n\(result.stdout)")
+        #expect(withdrawn != nil, "the finding was not withdrawn:\n\(result.stdout)")
+        if let reported, let withdrawn { #expect(reported < withdrawn) }
+        let status = objects.last { $0["status"] != nil }
+        #expect(status?["status"] as? String == "early-stopped", "\(result.stdout)")
+        #expect(status?["reason"] as? String == "at epoch 6, best epoch 3 restored", "\(result.stdout)")
+    }
+
+    @Test func checkRejectsTheModelOfAnotherRunAndKeepsTheRealFinding() throws {
+        // A binary-crossentropy classifier's model file given for the Boston regression log.
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        let other = Fixtures.url("models/tfk_s2_bce_on_multiclass.keras").path
+        let result = try FeedsCLI.run(["check", "--model", other, log])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("warning model-mismatch"), "\(result.stdout)")
+        #expect(result.stdout.contains("warning accuracy-on-regression"), "the real finding was suppressed:\n\(result.stdout)")
+        #expect(!result.stdout.contains("categorical_accuracy"), "\(result.stdout)")
+        // Its own model file is used, and makes the finding certain.
+        let own = try FeedsCLI.run(["check", "--model", Fixtures.url("models/k3_s1_seed_regression_accuracy.keras").path, log])
+        #expect(!own.stdout.contains("model-mismatch"), "\(own.stdout)")
+        #expect(own.stdout.contains("accuracy-on-regression") && own.stdout.contains("(certain)"), "\(own.stdout)")
+    }
+}
