@@ -111,7 +111,7 @@ elif scenario == "cancer_small_validation":
     x, y = load("breast_cancer.csv")
     model = sequential(30, layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid"), name="cancer_small_val")
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
-                  metrics=binary_metrics() + [keras.metrics.F1Score(threshold=0.5, name="f1_score")])
+                  metrics=binary_metrics() + [keras.metrics.F1Score(average="micro", threshold=0.5, name="f1_score")])
     fit(model, standardize(x), y.astype("float32").reshape(-1, 1), epochs=25, batch_size=32, validation_split=0.04)
 elif scenario == "iris_f1":
     # 30 validation samples, one-hot targets, threshold metrics beside accuracy.
@@ -168,7 +168,9 @@ elif scenario == "digits_schedule":
                   metrics=["accuracy", keras.metrics.TopKCategoricalAccuracy(k=3, name="top3")])
     fit(model, x / 16.0, one_hot(y, 10), epochs=20, batch_size=32, validation_split=0.3)
 elif scenario == "linnerud_heads":
-    # Three regression heads on 20 athletes: 4 validation samples, per-output mae.
+    # Three regression heads on 20 athletes: 4 validation samples, per-output mae. 16 training
+    # samples overfit after a few epochs (val_loss rises from epoch 6 without it): EarlyStopping
+    # restores the best epoch, as a careful user would have it.
     x, targets = load("linnerud.csv", targets=3)
     targets = standardize(targets)
     inputs = keras.Input(shape=(3,), name="exercise")
@@ -176,7 +178,9 @@ elif scenario == "linnerud_heads":
     heads = [layers.Dense(1, name=head)(trunk) for head in ("weight", "waist", "pulse")]
     model = keras.Model(inputs, heads, name="linnerud")
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss=["mse", "mse", "mse"], metrics=[["mae"], ["mae"], ["mae"]])
-    fit(model, standardize(x), [targets[:, i:i + 1] for i in range(3)], epochs=40, batch_size=4, validation_split=0.2)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=4, restore_best_weights=True, verbose=1)
+    fit(model, standardize(x), [targets[:, i:i + 1] for i in range(3)], callbacks=[stop], epochs=40, batch_size=4,
+        validation_split=0.2)
 elif scenario == "cancer_two_heads":
     # A diagnosis head (AUC/Precision/Recall) and a size head (mae/RMSE), weights 1.0 and 0.5.
     x, y = load("breast_cancer.csv")

@@ -3,7 +3,6 @@
 # FITWATCH_K3_PYTHON (Keras 3 + jax) and FITWATCH_TFK_PYTHON (tf-keras) to the interpreters,
 # e.g. of venvs made with `pip install --only-binary=:all: "keras>=3" "jax[cpu]"` and
 # `pip install tensorflow-cpu tf-keras`.
-set -e
 cd "$(dirname "$0")"
 for scenario in cancer_binary iris_f1 wine_plateau housing_regression digits_schedule linnerud_heads \
                 cancer_two_heads wine_long; do
