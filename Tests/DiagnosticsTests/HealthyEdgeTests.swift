@@ -113,3 +113,31 @@ private let falling = [0.69, 0.52, 0.41, 0.33, 0.28, 0.25]
     #expect(MetricKind(base: "precision").isBest(0.99996))
     #expect(!MetricKind(base: "precision").isBest(0.9999))
 }
+
+// Recorded pathologies next to the healthy-run allowances (Tests/Fixtures/models/record/scenarios.py).
+
+private func recorded(_ name: String, model file: String?) throws -> [Finding] {
+    let history = try RunFixtures.history(name)
+    let model = try file.map { try RunFixtures.model($0) }
+    return Diagnostics.findings(history: history, model: model, flavour: model == nil ? RunFacts.flavour(of: history.format) : nil)
+}
+
+@Test func aTinyValidationSetStillShowsRealOverfitting() throws {
+    // linnerud, 4 validation samples: val_loss 1.4581 at epoch 5, then up almost every epoch to 2.6588.
+    for model in [nil, "k3_small_set_overfitting.keras"] {
+        let finding = try #require(try recorded("k3_small_set_overfitting", model: model).first { $0.id == "overfitting" })
+        #expect(finding.title == "validation loss rising since epoch 5 while training loss falls")
+    }
+    let tfKeras = try recorded("tfk_overfitting", model: "tfk_overfitting.model.json")
+    #expect(ids(tfKeras) == ["overfitting"])
+}
+
+@Test func aPerfectRecallFromAConstantPredictionDoesNotHideTheStuckPrecision() throws {
+    // tf-keras, softmax over one unit: every sample called positive, so recall is 1.0000 (its
+    // best, not reported) while accuracy and precision sit at the positive share and AUC at 0.5.
+    let found = try recorded("tfk_softmax_single_unit_prf", model: "tfk_softmax_single_unit_prf.keras")
+    #expect(ids(found) == ["softmax-single-unit", "stuck-metric"])
+    let stuck = try #require(found.first { $0.id == "stuck-metric" })
+    #expect(stuck.metrics == ["accuracy", "auc", "precision", "val_accuracy", "val_auc", "val_precision"])
+    #expect(stuck.evidence.contains("precision = 0.6308 in all 6 epochs while loss moved 0.5235 -> 0.3682"))
+}
