@@ -25,6 +25,8 @@ enum RulesBenchmark {
         ("models/k3_cce_integer_labels.log", "models/k3_cce_integer_labels.keras", ["label-encoding-mismatch"]),
         ("models/k3_diverging.log", "models/k3_diverging.keras", ["diverging"]),
         ("models/k3_dropout_one.log", "models/k3_dropout_one.keras", ["dropout-rate-one"]),
+        ("models/k3_early_stopping_no_restore.log", "models/k3_early_stopping_no_restore.keras",
+         ["early-stopping-without-restore"]),
         ("models/k3_from_logits_on_sigmoid.log", "models/k3_from_logits_on_sigmoid.keras", ["from-logits-mismatch"]),
         ("models/k3_linear_into_bce.log", "models/k3_linear_into_bce.keras", ["from-logits-mismatch"]),
         ("models/k3_loss_weight_dominance.log", "models/k3_loss_weight_dominance.keras", ["loss-weight-dominance"]),

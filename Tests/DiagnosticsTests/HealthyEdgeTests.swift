@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import KerasModel
 import TrainingLog
 @testable import Diagnostics
@@ -140,4 +141,17 @@ private func recorded(_ name: String, model file: String?) throws -> [Finding] {
     let stuck = try #require(found.first { $0.id == "stuck-metric" })
     #expect(stuck.metrics == ["accuracy", "auc", "precision", "val_accuracy", "val_auc", "val_precision"])
     #expect(stuck.evidence.contains("precision = 0.6308 in all 6 epochs while loss moved 0.5235 -> 0.3682"))
+}
+
+@Test func earlyStoppingWithoutRestoreIsSaidUnlessACheckpointKeptTheBest() throws {
+    // Keras 3, both on house prices with EarlyStopping(patience=3) and no restore_best_weights;
+    // the healthy one also ran ModelCheckpoint(save_best_only=True) ("val_loss did not improve from 8.84100").
+    func found(_ relative: String) throws -> [Finding] {
+        let events = try LogLoader.events(at: Fixtures.url(relative).path, format: nil)
+        return CheckedRun.runs(events: events, model: nil, flavour: nil).flatMap(\.findings)
+    }
+    let bare = try found("models/k3_early_stopping_no_restore.log")
+    #expect(ids(bare) == ["early-stopping-without-restore"])
+    #expect(bare.first?.epoch == 30)
+    #expect(try found("healthy/k3_housing_checkpoint.pipe.log").isEmpty)
 }

@@ -148,6 +148,18 @@ elif scenario == "housing_regression":
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=5, restore_best_weights=True, verbose=1)
     fit(model, standardize(x), y.astype("float32").reshape(-1, 1), callbacks=[stop], epochs=150, batch_size=32,
         validation_split=0.2)
+elif scenario == "housing_checkpoint":
+    # EarlyStopping without restore, but ModelCheckpoint(save_best_only=True) keeps the best epoch on disk.
+    import tempfile
+    x, y = load("housing.csv")
+    model = sequential(13, layers.Dense(32, activation="relu"), layers.Dense(1), name="housing_checkpoint")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    with tempfile.TemporaryDirectory() as folder:
+        best = os.path.join(folder, "best.keras")
+        callbacks = [keras.callbacks.ModelCheckpoint(best, monitor="val_loss", save_best_only=True, verbose=1),
+                     keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, verbose=1)]
+        fit(model, standardize(x), y.astype("float32").reshape(-1, 1), callbacks=callbacks, epochs=150, batch_size=32,
+            validation_split=0.2)
 elif scenario == "housing_schedule":
     # An exponentially decaying learning rate: the curves flatten as the steps shrink.
     x, y = load("housing.csv")

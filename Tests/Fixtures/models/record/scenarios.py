@@ -165,6 +165,14 @@ elif name == "small_set_overfitting":
     save(model)
     model.fit(x, [targets[:, i:i + 1] for i in range(3)], epochs=40, batch_size=4, validation_split=0.2, verbose=1,
               callbacks=[csv_logger()])
+elif name == "early_stopping_no_restore":
+    # EarlyStopping without restore_best_weights: the model left is `patience` epochs past its best.
+    x, y = housing()
+    model = sequential(13, layers.Dense(32, activation="relu"), layers.Dense(1))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    save(model)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, verbose=1)
+    model.fit(x, y, epochs=200, batch_size=32, validation_split=0.2, verbose=1, callbacks=[csv_logger(), stop])
 elif name == "softmax_single_unit_prf":
     # softmax over one unit with threshold metrics: recall is 1.0 (every sample called positive),
     # a best value that must not hide precision and accuracy pinned at the positive share.
