@@ -199,6 +199,9 @@ extension Diagnostics {
         }
         let resolved = resolve(first.metric, facts)
         if let resolved { evidence.append("\(first.metric.printed) is \(resolved.formula)") }
+        if let counted = stuck.first(where: { $0.metric.kind.isThresholdCount }) {
+            evidence.append(thresholdEvidence(counted.metric, value: counted.value))
+        }
         return [Finding(
             id: "stuck-metric", severity: .warning, confidence: .certain, epoch: 1,
             title: "\(first.metric.printed) does not move while the loss does",
@@ -215,6 +218,22 @@ extension Diagnostics {
             fix: "Check what the metric resolved to for this output (see the other findings) and replace it with one that "
                 + "matches the task: 'mae' for regression, 'accuracy' only with a sigmoid/softmax classification output.",
             metrics: stuck.map(\.metric.printed))]
+    }
+
+    /// What a stuck ratio of counts says about the predictions (keras/src/metrics/confusion_metrics.py:
+    /// `Precision.result` is `divide_no_nan(tp, tp + fp)`, 0 when nothing was predicted positive;
+    /// an AUC of 0.5 is what one score for every sample gets; tf-keras alike).
+    static func thresholdEvidence(_ metric: PrintedMetric, value: Double) -> String {
+        let name = MetricKind.unnumbered(metric.base.lowercased())
+        if value == 0 && (name == "precision" || name == "recall" || name.hasPrefix("f")) {
+            return "\(metric.printed) is computed from counts at a threshold; 0 every epoch means no sample was ever "
+                + "predicted positive (Keras prints 0 when nothing was)"
+        }
+        if abs(value - 0.5) <= Thresholds.absoluteRounding && name.hasSuffix("auc") {
+            return "\(metric.printed) = 0.5 is what a model that gives every sample the same score gets"
+        }
+        return "\(metric.printed) is computed from counts at a threshold: it stays put only while no sample's "
+            + "prediction crosses the threshold, in training too"
     }
 
     /// The value every epoch printed, nil when the series moved (or is empty or not finite).

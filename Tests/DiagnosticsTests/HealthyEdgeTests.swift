@@ -31,6 +31,8 @@ private let falling = [0.69, 0.52, 0.41, 0.33, 0.28, 0.25]
     #expect(finding?.id == "stuck-metric")
     #expect(finding?.metrics == ["precision", "val_precision"])
     #expect(finding?.explanation.contains("steps of 1/n") == true)
+    #expect(finding?.evidence.last == "precision is computed from counts at a threshold; 0 every epoch means no sample "
+                + "was ever predicted positive (Keras prints 0 when nothing was)")
 }
 
 @Test func aValidationValueThatStandsStillWhileItsTrainingValueMovesIsASmallSet() {
@@ -141,6 +143,7 @@ private func recorded(_ name: String, model file: String?) throws -> [Finding] {
     let stuck = try #require(found.first { $0.id == "stuck-metric" })
     #expect(stuck.metrics == ["accuracy", "auc", "precision", "val_accuracy", "val_auc", "val_precision"])
     #expect(stuck.evidence.contains("precision = 0.6308 in all 6 epochs while loss moved 0.5235 -> 0.3682"))
+    #expect(stuck.evidence.contains("auc = 0.5 is what a model that gives every sample the same score gets"))
 }
 
 @Test func earlyStoppingWithoutRestoreIsSaidUnlessACheckpointKeptTheBest() throws {
