@@ -5,7 +5,7 @@
 # `pip install tensorflow-cpu tf-keras`.
 cd "$(dirname "$0")"
 for scenario in cancer_binary iris_f1 wine_plateau housing_regression digits_schedule linnerud_heads \
-                cancer_two_heads wine_long housing_checkpoint; do
+                cancer_two_heads wine_long housing_checkpoint wine_tiny_validation; do
   python3 record.py k3 $scenario pipe
 done
 for scenario in cancer_small_validation wine_f1_plateau housing_schedule digits_heads cancer_two_heads; do
