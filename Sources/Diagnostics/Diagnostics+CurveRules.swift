@@ -225,7 +225,7 @@ extension Diagnostics {
     /// an AUC of 0.5 is what one score for every sample gets; tf-keras alike).
     static func thresholdEvidence(_ metric: PrintedMetric, value: Double) -> String {
         let name = MetricKind.unnumbered(metric.base.lowercased())
-        if value == 0 && (name == "precision" || name == "recall" || name.hasPrefix("f")) {
+        if value == 0 && ["precision", "recall", "f1_score", "fbeta_score", "f1"].contains(name) {
             return "\(metric.printed) is computed from counts at a threshold; 0 every epoch means no sample was ever "
                 + "predicted positive (Keras prints 0 when nothing was)"
         }
