@@ -173,7 +173,7 @@ extension Diagnostics {
     /// except where a healthy run does the same (each exception in `Thresholds` too):
     /// - the value is the best the metric can reach (`MetricKind.best`: precision, recall, AUC,
     ///   F1, accuracy at 1.0; an error at 0.0): a perfect score has nowhere to move;
-    /// - a validation value whose training twin moved: `val_*` is computed once per epoch on a
+    /// - a validation value whose training twin moved (or sat at its best): `val_*` is computed once per epoch on a
     ///   fixed set, a ratio of counts (accuracy's hits, Precision/Recall/AUC/F1's true and false
     ///   positives at a threshold) that moves in steps of 1/n and changes only when a sample
     ///   crosses the threshold, so a small or easy validation set can hold one value for the
@@ -186,7 +186,10 @@ extension Diagnostics {
         for metric in facts.metrics where !metric.isLoss && !settingNames.contains(metric.base) {
             guard let first = constantValue(facts.values(metric.printed)) else { continue }
             if metric.kind.isBest(first) { continue }
-            if let twin = metric.trainingTwin, facts.has(twin), constantValue(facts.values(twin)) == nil { continue }
+            // The training value moved, or sat at its best (a perfect fit of an easy training
+            // set has nowhere to move): the metric responds to the weights.
+            if let twin = metric.trainingTwin, facts.has(twin),
+               constantValue(facts.values(twin)).map({ metric.kind.isBest($0) }) ?? true { continue }
             let loss = facts.values(metric.companionLoss).filter(\.isFinite)
             guard let start = loss.first, let end = loss.last, start != 0,
                   abs(end - start) / abs(start) >= Thresholds.stuckLossChange else { continue }
@@ -213,7 +216,7 @@ extension Diagnostics {
                 + "softmax over one unit or Dropout(1.0)), or a threshold the outputs never cross (precision or recall 0). "
                 + "Not reported, because healthy runs do it: a value at the metric's best (precision, recall, AUC, F1 "
                 + "or accuracy at 1.0, an error at 0.0), and a validation value that stands still while its training "
-                + "value moves: val_* is a ratio of counts on a fixed set, computed once per epoch, which changes only "
+                + "value moves (or is perfect): val_* is a ratio of counts on a fixed set, computed once per epoch, which changes only "
                 + "when a sample crosses the threshold (steps of 1/n on n validation samples).",
             fix: "Check what the metric resolved to for this output (see the other findings) and replace it with one that "
                 + "matches the task: 'mae' for regression, 'accuracy' only with a sigmoid/softmax classification output.",

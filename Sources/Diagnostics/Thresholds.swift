@@ -22,7 +22,7 @@ public enum Thresholds {
     ///   recall, AUC, F1 or accuracy at 1.0, an error at 0.0. A model that never makes a false
     ///   positive on the validation set prints val_precision 1.0000 every epoch (recorded:
     ///   Tests/Fixtures/healthy/k3_cancer_binary) while val_loss falls 0.7152 -> 0.0406;
-    /// - a validation value whose training value moved: val_* is a ratio of counts on a fixed
+    /// - a validation value whose training value moved (or sat at its best): val_* is a ratio of counts on a fixed
     ///   set computed once per epoch (accuracy's hits; Precision, Recall, AUC and F1 count samples
     ///   on each side of a threshold), so it moves in steps of 1/n and only when a sample crosses
     ///   the threshold, while the loss sees every probability. A metric that cannot move (accuracy

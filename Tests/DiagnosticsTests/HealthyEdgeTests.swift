@@ -42,6 +42,10 @@ private let falling = [0.69, 0.52, 0.41, 0.33, 0.28, 0.25]
                                       "val_recall": Array(repeating: 0.9773, count: 6),
                                       "recall": [0.7, 0.8, 0.85, 0.9, 0.93, 0.95]])
     #expect(Diagnostics.findings(history: coarse, model: nil, flavour: nil).isEmpty)
+    // A training set fitted perfectly from the first epoch: precision 1.0 there, 35 of 36 on validation.
+    let easy = RunFixtures.history(["loss": falling, "precision": Array(repeating: 1, count: 6), "val_loss": falling,
+                                    "val_precision": Array(repeating: 0.9722, count: 6)])
+    #expect(Diagnostics.findings(history: easy, model: nil, flavour: nil).isEmpty)
     // The same validation value with the training value pinned too: the metric cannot move.
     let pinned = RunFixtures.history(["accuracy": Array(repeating: 0.6308, count: 6), "loss": falling,
                                       "val_accuracy": Array(repeating: 0.6228, count: 6), "val_loss": falling])
