@@ -6,7 +6,7 @@ usage: python healthy.py FLAVOUR SCENARIO TRUTH_JSON [--save]
           compiled, before fit.
 record.py runs it with stdout+stderr on a pipe or a pseudo-terminal; record_all.sh records all.
 The truth file is rewritten at every epoch end with the logs Keras hands to callbacks (what
-History stores; the recorder is the last callback), per fit call, plus evaluate().
+History stores; the recorder is the last callback), per fit call.
 
 Every run here is one a careful user would call healthy, varied on purpose to show what a
 healthy curve can look like: metrics at their best value (val_precision 1.0), tiny validation

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Re-records every healthy run (real Keras; about 10 minutes on 2 CPU cores). Set
+# Re-records every healthy run (real Keras; about 20 minutes on 2 CPU cores). Set
 # FITWATCH_K3_PYTHON (Keras 3 + jax) and FITWATCH_TFK_PYTHON (tf-keras) to the interpreters,
 # e.g. of venvs made with `pip install --only-binary=:all: "keras>=3" "jax[cpu]"` and
 # `pip install tensorflow-cpu tf-keras`.
