@@ -50,7 +50,8 @@ extension Diagnostics {
                 + "loss overflowed shows as inf or nan for the whole epoch. Its gradients are inf/NaN too, and any weight "
                 + "they reach can turn NaN for good; numbers after this point are not comparable with those before. "
                 + "Usual causes: a learning rate too high for unscaled inputs or targets, log(0) in a custom loss, or "
-                + "exploding gradients in deep or recurrent nets.",
+                + "exploding gradients in deep or recurrent nets. Only losses count: a metric that prints nan (a "
+                + "ratio whose denominator is 0 on a small validation set) says nothing about the weights.",
             fix: "Standardise inputs (and large regression targets), lower the learning rate (or add clipnorm=1.0 to the "
                 + "optimizer), and add keras.callbacks.TerminateOnNaN() to stop at the first bad batch.",
             metrics: names)]
@@ -105,9 +106,19 @@ extension Diagnostics {
         let best = validation[bestIndex]
         let lastIndex = validation.count - 1
         let last = validation[lastIndex]
+        // The last two epochs both above the best by the margin (one noisy epoch is not a
+        // trend), and the curve since the best going mostly up, not up and down around a
+        // plateau as a small validation set's does (see `Thresholds.overfittingTrend`).
+        let recent = validation.suffix(2)
         guard best.isFinite, last.isFinite, lastIndex - bestIndex >= Thresholds.overfittingPatience,
-              last >= best * (1 + Thresholds.overfittingRise),
-              training[lastIndex] < training[bestIndex] * (1 - Thresholds.overfittingTrainFall) else { return [] }
+              recent.allSatisfy({ $0.isFinite && $0 >= best * (1 + Thresholds.overfittingRise) }),
+              training[lastIndex] < training[bestIndex] * (1 - Thresholds.overfittingTrainFall),
+              trend(validation[bestIndex...]) >= Thresholds.overfittingTrend else { return [] }
+        // The user already keeps the best epoch's weights: EarlyStopping restored them, or
+        // ModelCheckpoint(save_best_only=True) on val_loss saved them. Nothing to do.
+        if facts.history.messages.contains(where: { $0.kind == .restoredBestWeights }) || keepsBestCheckpoint(facts) {
+            return []
+        }
         let bestEpoch = facts.epochs[bestIndex].epoch
         let lastEpoch = facts.epochs[lastIndex].epoch
         var evidence = [
@@ -119,9 +130,6 @@ extension Diagnostics {
         if let accuracy, let best = facts.epochs[bestIndex].metrics[accuracy.printed] {
             evidence.append("\(accuracy.printed) at the best epoch: \(NumberText.keras(best))")
         }
-        if facts.history.messages.contains(where: { $0.kind == .restoredBestWeights }) {
-            evidence.append("EarlyStopping restored the best weights")
-        }
         return [Finding(
             id: "overfitting", severity: .warning, confidence: .certain, epoch: bestEpoch + 1,
             title: "validation loss rising since epoch \(bestEpoch) while training loss falls",
@@ -129,11 +137,29 @@ extension Diagnostics {
             explanation: "\(facts.releases): val_loss is measured on held-out data at the end of each epoch; loss is the "
                 + "running mean over the epoch's training batches. Training loss falling while validation loss rises "
                 + "means the model is fitting the training set's noise: the weights of epoch \(bestEpoch) generalised best, "
-                + "every later epoch is worse on new data.",
+                + "every later epoch is worse on new data. Not reported when the best weights are kept (EarlyStopping "
+                + "printed \"Restoring model weights\", or ModelCheckpoint printed \"val_loss improved from\"), nor when "
+                + "the rise is noise: one high epoch, or a validation loss that goes up and down around a plateau, as a "
+                + "small validation set's does (rises must outweigh falls since the best epoch by "
+                + "\(NumberText.short((1 + Thresholds.overfittingTrend) / (1 - Thresholds.overfittingTrend)))x).",
             fix: "Keep the weights of epoch \(bestEpoch): callbacks=[keras.callbacks.EarlyStopping(monitor='val_loss', "
                 + "patience=\(Thresholds.overfittingPatience), restore_best_weights=True)]; then add regularisation "
                 + "(Dropout, weight decay), more data or augmentation, or a smaller model.",
             metrics: ["loss", "val_loss"])]
+    }
+
+    /// How consistently a curve rose: (sum of rises - sum of falls) / (sum of both), from -1
+    /// (only falls) to 1 (only rises); 0 for a flat or empty curve.
+    static func trend(_ values: ArraySlice<Double>) -> Double {
+        var rises = 0.0, falls = 0.0
+        var previous: Double?
+        for value in values where value.isFinite {
+            if let previous {
+                if value > previous { rises += value - previous } else { falls += previous - value }
+            }
+            previous = value
+        }
+        return rises + falls > 0 ? (rises - falls) / (rises + falls) : 0
     }
 
     // MARK: stuck-metric
@@ -143,14 +169,27 @@ extension Diagnostics {
     /// schedule or ReduceLROnPlateau is used; tf-keras logs `lr`) is expected to stand still.
     static let settingNames: Set<String> = ["lr", "learning_rate"]
 
+    /// A metric is stuck when every complete epoch printed the same value while its loss moved,
+    /// except where a healthy run does the same (each exception in `Thresholds` too):
+    /// - the value is the best the metric can reach (`MetricKind.best`: precision, recall, AUC,
+    ///   F1, accuracy at 1.0; an error at 0.0): a perfect score has nowhere to move;
+    /// - a validation value whose training twin moved (or sat at its best): `val_*` is computed once per epoch on a
+    ///   fixed set, a ratio of counts (accuracy's hits, Precision/Recall/AUC/F1's true and false
+    ///   positives at a threshold) that moves in steps of 1/n and changes only when a sample
+    ///   crosses the threshold, so a small or easy validation set can hold one value for the
+    ///   whole run while the training value, accumulated while the weights change, shows the
+    ///   metric responds. A metric that cannot move (accuracy on regression targets, a
+    ///   constant prediction) is stuck in training too, where it is still reported.
     static func stuckMetric(_ facts: RunFacts) -> [Finding] {
         guard facts.epochs.count >= Thresholds.minimumEpochs else { return [] }
         var stuck: [(metric: PrintedMetric, value: Double, loss: (Double, Double))] = []
         for metric in facts.metrics where !metric.isLoss && !settingNames.contains(metric.base) {
-            let series = facts.values(metric.printed)
-            guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { continue }
-            // Accuracy at 1.0 from the start is an easy (often small) validation set, not a fault.
-            if metric.isAccuracy && first == 1 { continue }
+            guard let first = constantValue(facts.values(metric.printed)) else { continue }
+            if metric.kind.isBest(first) { continue }
+            // The training value moved, or sat at its best (a perfect fit of an easy training
+            // set has nowhere to move): the metric responds to the weights.
+            if let twin = metric.trainingTwin, facts.has(twin),
+               constantValue(facts.values(twin)).map({ metric.kind.isBest($0) }) ?? true { continue }
             let loss = facts.values(metric.companionLoss).filter(\.isFinite)
             guard let start = loss.first, let end = loss.last, start != 0,
                   abs(end - start) / abs(start) >= Thresholds.stuckLossChange else { continue }
@@ -163,24 +202,55 @@ extension Diagnostics {
         }
         let resolved = resolve(first.metric, facts)
         if let resolved { evidence.append("\(first.metric.printed) is \(resolved.formula)") }
+        if let counted = stuck.first(where: { $0.metric.kind.isThresholdCount }) {
+            evidence.append(thresholdEvidence(counted.metric, value: counted.value))
+        }
         return [Finding(
             id: "stuck-metric", severity: .warning, confidence: .certain, epoch: 1,
             title: "\(first.metric.printed) does not move while the loss does",
             evidence: evidence,
-            explanation: "\(facts.releases): metrics are recomputed every batch from the same predictions the loss sees. "
-                + "A metric printed identically every epoch while its loss changes is measuring something the training "
-                + "does not affect: accuracy on regression targets (exactly 0), a constant prediction (accuracy fixed at "
-                + "the majority share, e.g. softmax over one unit or Dropout(1.0)), or a threshold the outputs never cross.",
+            explanation: "\(facts.releases): training metrics are accumulated over the epoch's batches from the same "
+                + "predictions the loss sees, while the weights change. A training metric printed identically every "
+                + "epoch while its loss changes is measuring something the training does not affect: accuracy on "
+                + "regression targets (exactly 0), a constant prediction (accuracy fixed at the majority share, e.g. "
+                + "softmax over one unit or Dropout(1.0)), or a threshold the outputs never cross (precision or recall 0). "
+                + "Not reported, because healthy runs do it: a value at the metric's best (precision, recall, AUC, F1 "
+                + "or accuracy at 1.0, an error at 0.0), and a validation value that stands still while its training "
+                + "value moves (or is perfect): val_* is a ratio of counts on a fixed set, computed once per epoch, which changes only "
+                + "when a sample crosses the threshold (steps of 1/n on n validation samples).",
             fix: "Check what the metric resolved to for this output (see the other findings) and replace it with one that "
                 + "matches the task: 'mae' for regression, 'accuracy' only with a sigmoid/softmax classification output.",
             metrics: stuck.map(\.metric.printed))]
+    }
+
+    /// What a stuck ratio of counts says about the predictions (keras/src/metrics/confusion_metrics.py:
+    /// `Precision.result` is `divide_no_nan(tp, tp + fp)`, 0 when nothing was predicted positive;
+    /// an AUC of 0.5 is what one score for every sample gets; tf-keras alike).
+    static func thresholdEvidence(_ metric: PrintedMetric, value: Double) -> String {
+        let name = MetricKind.unnumbered(metric.base.lowercased())
+        if value == 0 && ["precision", "recall", "f1_score", "fbeta_score", "f1"].contains(name) {
+            return "\(metric.printed) is computed from counts at a threshold; 0 every epoch means no sample was ever "
+                + "predicted positive (Keras prints 0 when nothing was)"
+        }
+        if abs(value - 0.5) <= Thresholds.absoluteRounding && name.hasSuffix("auc") {
+            return "\(metric.printed) = 0.5 is what a model that gives every sample the same score gets"
+        }
+        return "\(metric.printed) is computed from counts at a threshold: it stays put only while no sample's "
+            + "prediction crosses the threshold, in training too"
+    }
+
+    /// The value every epoch printed, nil when the series moved (or is empty or not finite).
+    static func constantValue(_ series: [Double]) -> Double? {
+        guard let first = series.first, first.isFinite, series.allSatisfy({ $0 == first }) else { return nil }
+        return first
     }
 
     // MARK: constant-loss
 
     static func constantLoss(_ facts: RunFacts) -> [Finding] {
         let loss = facts.values("loss")
-        guard loss.count >= Thresholds.constantLossEpochs, let first = loss.first, first.isFinite,
+        // A loss of exactly 0 is the best it can be: nothing is left to learn, nothing is broken.
+        guard loss.count >= Thresholds.constantLossEpochs, let first = loss.first, first.isFinite, first != 0,
               loss.allSatisfy({ $0 == first }) else { return [] }
         var evidence = ["loss = \(NumberText.keras(first)) in all \(loss.count) epochs"]
         if let validation = facts.observed("val_loss") { evidence.append(validation) }
@@ -191,7 +261,9 @@ extension Diagnostics {
             explanation: "\(facts.releases): the printed loss is the running mean over the epoch's batches; with any "
                 + "gradient step at all it moves in the 4th place. Identical values mean every prediction is constant or "
                 + "no weight receives a gradient: softmax over one unit (Keras 3), Dropout(1.0), a zero learning rate, "
-                + "all layers frozen (trainable=False), or a loss on outputs detached from the weights.",
+                + "all layers frozen (trainable=False), or a loss on outputs detached from the weights. A learning-rate "
+                + "schedule or ReduceLROnPlateau cannot do this: the first epochs run at the initial rate. A loss of "
+                + "exactly 0 (a perfect fit) is not reported.",
             fix: "Look for a softmax on a 1-unit layer, a Dropout rate of 1, learning_rate=0 or trainable=False; "
                 + "model.summary() shows trainable parameters.",
             metrics: ["loss"])]
@@ -199,18 +271,30 @@ extension Diagnostics {
 
     // MARK: early-stopping-without-restore
 
+    /// True when ModelCheckpoint(save_best_only=True) on val_loss ran: Keras 3
+    /// (keras/src/callbacks/model_checkpoint.py `_save_model`) and tf-keras print
+    /// "Epoch N: val_loss improved from A to B, saving model to P" or "val_loss did not improve
+    /// from A" only with save_best_only, so the best epoch's weights are on disk.
+    static func keepsBestCheckpoint(_ facts: RunFacts) -> Bool {
+        facts.history.messages.contains { message in
+            message.kind == .checkpoint
+                && (message.text.contains("val_loss improved from") || message.text.contains("val_loss did not improve from"))
+        }
+    }
+
     /// tf-keras and Keras 3 print "Restoring model weights from the end of the best epoch" only
     /// with restore_best_weights=True (keras/src/callbacks/early_stopping.py `on_epoch_end`).
     static func earlyStoppingWithoutRestore(_ facts: RunFacts) -> [Finding] {
         let messages = facts.history.messages
         guard let stop = messages.first(where: { $0.kind == .earlyStopping }),
-              !messages.contains(where: { $0.kind == .restoredBestWeights }) else { return [] }
+              !messages.contains(where: { $0.kind == .restoredBestWeights }), !keepsBestCheckpoint(facts) else { return [] }
         return [Finding(
             id: "early-stopping-without-restore", severity: .info, confidence: .suspected, epoch: stop.epoch,
             title: "EarlyStopping stopped without restoring the best weights",
             evidence: ["\(stop.text)", "no \"Restoring model weights\" message followed"],
             explanation: "\(facts.releases): EarlyStopping keeps the weights of the last epoch unless "
-                + "restore_best_weights=True; the model you save is then `patience` epochs past its best.",
+                + "restore_best_weights=True; the model you save is then `patience` epochs past its best. Not reported "
+                + "when ModelCheckpoint(save_best_only=True) kept the best epoch on disk (\"val_loss improved from\").",
             fix: "keras.callbacks.EarlyStopping(monitor='val_loss', patience=..., restore_best_weights=True).",
             metrics: ["val_loss"])]
     }

@@ -10,11 +10,18 @@ extension Diagnostics {
         let weightSource = check.weightsKnown ? "loss_weights from the compile config"
             : "loss weights inferred from the printed numbers (no compile config)"
         let lastEpoch = facts.epochs.last?.epoch
-        if let dominant = check.terms.max(by: { $0.share < $1.share }), dominant.share >= Thresholds.dominanceShare {
+        // Dominance from the first epoch to the last: a head whose share grew past the threshold
+        // only because the other heads learned their tasks (their losses fell towards 0) is a
+        // healthy run's end state, not a scale problem (see `Thresholds.dominanceShare`).
+        if let dominant = check.terms.max(by: { $0.share < $1.share }), dominant.share >= Thresholds.dominanceShare,
+           !(dominant.leastShare < Thresholds.dominanceShare) {
             let others = check.terms.filter { $0.output != dominant.output }
             var evidence = check.terms.map { term in
                 "\(term.output): \(NumberText.short(term.weight)) × \(NumberText.keras(term.loss)) = "
                     + "\(NumberText.percent(term.share)) of the weighted loss at epoch \(lastEpoch ?? 0)"
+            }
+            if dominant.leastShare.isFinite {
+                evidence.append("\(dominant.output)'s share was at least \(NumberText.percent(dominant.leastShare)) in every epoch")
             }
             evidence.append(weightSource)
             if let model = facts.model {
@@ -36,7 +43,9 @@ extension Diagnostics {
                 explanation: "Keras 3.x, tf-keras 2.x and Keras 2.x minimise loss = Σ loss_weight × output loss. When one "
                     + "term is over \(NumberText.percent(Thresholds.dominanceShare)) of it, the layers the outputs share "
                     + "are trained almost only for that output; the others learn mostly through their own heads. Usually "
-                    + "the scales differ (a squared error in raw units against a cross-entropy near 0.7), not the importance.",
+                    + "the scales differ (a squared error in raw units against a cross-entropy near 0.7), not the importance. "
+                    + "Not reported when the share was below that in some epoch: a head whose loss fell towards 0 "
+                    + "because it learned its task leaves the others most of the total, as a healthy run does.",
                 fix: "Standardise the regression target, or rebalance loss_weights, e.g. "
                     + "loss_weights={'\(dominant.output)': \(NumberText.short(balanced))"
                     + others.map { ", '\($0.output)': \(NumberText.short($0.weight))" }.joined() + "} to make the terms comparable.",

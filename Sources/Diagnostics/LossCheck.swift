@@ -24,6 +24,9 @@ public struct LossCheck: Sendable, Equatable {
         public var loss: Double
         /// `weight × loss` as a share of the weighted sum at that epoch.
         public var share: Double
+        /// The smallest such share over every printed training epoch (a head that dominated
+        /// only once another head had learned its task has a small one).
+        public var leastShare: Double
     }
 
     /// The terms, in output order.
@@ -78,9 +81,17 @@ public struct LossCheck: Sendable, Equatable {
         let lastValues = outputs.map { last.metrics["\($0)_loss"] ?? .nan }
         let weighted = zip(weights, lastValues).map(*)
         let sum = weighted.reduce(0, +)
+        var leastShares = outputs.map { _ in Double.infinity }
+        for row in rows where row.split.isEmpty {
+            let terms = zip(weights, row.parts).map(*)
+            let total = terms.reduce(0, +)
+            guard total > 0 else { continue }
+            for index in terms.indices { leastShares[index] = min(leastShares[index], terms[index] / total) }
+        }
         let terms = outputs.indices.map { index in
             Term(output: outputs[index], weight: weights[index], loss: lastValues[index],
-                 share: sum > 0 ? weighted[index] / sum : .nan)
+                 share: sum > 0 ? weighted[index] / sum : .nan,
+                 leastShare: leastShares[index].isFinite ? leastShares[index] : .nan)
         }
         return LossCheck(terms: terms, weightsKnown: known, rowsChecked: rows.count, firstMismatchEpoch: firstMismatch,
                          mismatch: mismatch.map { (split: $0.0, total: $0.1, weightedSum: $0.2) })

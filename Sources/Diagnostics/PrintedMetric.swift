@@ -34,6 +34,12 @@ public struct PrintedMetric: Sendable, Equatable, Hashable {
     /// True when the metric is one of the accuracy family (what the monitor explains).
     public var isAccuracy: Bool { Self.accuracyNames.contains(base.lowercased()) }
 
+    /// The training twin of a validation metric: `val_out2_auc` -> `out2_auc`; nil for training values.
+    public var trainingTwin: String? { isValidation ? String(printed.dropFirst(4)) : nil }
+
+    /// What the metric computes, as the curve rules need it (best value, threshold counts).
+    var kind: MetricKind { MetricKind(base: base) }
+
     /// The loss printed for the same output and split: `val_out2_accuracy` -> `val_out2_loss`.
     public var companionLoss: String {
         (isValidation ? "val_" : "") + (output.map { $0 + "_" } ?? "") + "loss"

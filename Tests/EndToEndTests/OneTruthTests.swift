@@ -23,13 +23,17 @@ import TrainingLog
         paths += streams.filter { $0.hasSuffix(".jsonl") }.map { Fixtures.url("fitwatch/\($0)").path }
         let models = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url("models").path)) ?? []
         paths += models.filter { $0.hasSuffix(".log") || $0.hasSuffix(".csv") }.map { Fixtures.url("models/\($0)").path }
+        let healthy = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.url("healthy").path)) ?? []
+        paths += healthy.filter { $0.hasSuffix(".log") && !$0.hasSuffix(".stderr.log") }.map { Fixtures.url("healthy/\($0)").path }
         return paths.sorted()
     }
 
     /// The model file saved by the run that wrote `path`, when the fixtures have one.
     static func modelFile(for path: String) -> String? {
-        guard path.contains("/models/") else { return nil }
-        let keras = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("keras").path
+        guard path.contains("/models/") || path.contains("/healthy/") else { return nil }
+        var stem = URL(fileURLWithPath: path).deletingPathExtension()
+        if ["pipe", "tty"].contains(stem.pathExtension) { stem = stem.deletingPathExtension() }
+        let keras = stem.appendingPathExtension("keras").path
         return FileManager.default.fileExists(atPath: keras) ? keras : nil
     }
 
@@ -98,11 +102,10 @@ import TrainingLog
 /// Headless output withdraws what stopped being true, and never uses another run's model.
 struct HeadlessTruthTests {
     @Test func aFindingThatStopsBeingTrueIsWithdrawnInJSONLines() throws {
-        // The first fit of the recorded callbacks run, delivered in two parts: EarlyStopping
-        // stops at epoch 6 (no restore yet: the finding is true), then "Restoring model
-        // weights" follows a moment later (it is not any more).
-        let text = try String(contentsOf: Fixtures.url("keras-logs/k3_callbacks.pipe.log"), encoding: .utf8)
-        let firstFit = text.components(separatedBy: "Epoch 1/2")[0]
+        // A healthy recorded Keras 3 run delivered in two parts: EarlyStopping stops at epoch
+        // 67 (no restore yet: the finding is true), then "Restoring model weights", which
+        // Keras 3 prints when training ends, follows a moment later (it is not any more).
+        let firstFit = try String(contentsOf: Fixtures.url("healthy/k3_housing_regression.pipe.log"), encoding: .utf8)
         let cut = try #require(firstFit.range(of: "Restoring model weights"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-withdraw-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -121,7 +124,7 @@ struct HeadlessTruthTests {
         if let reported, let withdrawn { #expect(reported < withdrawn) }
         let status = objects.last { $0["status"] != nil }
         #expect(status?["status"] as? String == "early-stopped", "\(result.stdout)")
-        #expect(status?["reason"] as? String == "at epoch 6, best epoch 3 restored", "\(result.stdout)")
+        #expect(status?["reason"] as? String == "at epoch 67, best epoch 62 restored", "\(result.stdout)")
     }
 
     @Test func checkRejectsTheModelOfAnotherRunAndKeepsTheRealFinding() throws {

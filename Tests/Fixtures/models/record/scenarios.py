@@ -150,5 +150,36 @@ elif name in ("loss_weight_dominance", "regularized_two_heads"):
                   metrics={"price": ["mae"], "expensive": ["accuracy"]})
     save(model)
     model.fit(x, targets, epochs=8, batch_size=64, validation_split=0.2, verbose=1, callbacks=[csv_logger()])
+elif name == "small_set_overfitting":
+    # Three regression heads on the 20 athletes of linnerud, 16 to train and 4 to validate, for 40
+    # epochs: a tiny validation set, and val_loss rising steadily after epoch 5 (issue 16: the
+    # noise allowances for small validation sets must not hide this).
+    table = np.genfromtxt(os.path.join(DATA, "linnerud.csv"), delimiter=",", skip_header=1)
+    table = table[np.random.RandomState(0).permutation(len(table))]
+    x, targets = standardize(table[:, :3]), standardize(table[:, 3:])
+    inputs = keras.Input(shape=(3,), name="exercise")
+    trunk = layers.Dense(8, activation="relu", name="trunk")(inputs)
+    heads = [layers.Dense(1, name=head)(trunk) for head in ("weight", "waist", "pulse")]
+    model = keras.Model(inputs, heads, name="linnerud")
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss=["mse", "mse", "mse"], metrics=[["mae"], ["mae"], ["mae"]])
+    save(model)
+    model.fit(x, [targets[:, i:i + 1] for i in range(3)], epochs=40, batch_size=4, validation_split=0.2, verbose=1,
+              callbacks=[csv_logger()])
+elif name == "early_stopping_no_restore":
+    # EarlyStopping without restore_best_weights: the model left is `patience` epochs past its best.
+    x, y = housing()
+    model = sequential(13, layers.Dense(32, activation="relu"), layers.Dense(1))
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    save(model)
+    stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, verbose=1)
+    model.fit(x, y, epochs=200, batch_size=32, validation_split=0.2, verbose=1, callbacks=[csv_logger(), stop])
+elif name == "softmax_single_unit_prf":
+    # softmax over one unit with threshold metrics: recall is 1.0 (every sample called positive),
+    # a best value that must not hide precision and accuracy pinned at the positive share.
+    x, y = cancer()
+    run(sequential(30, layers.Dense(8, activation="relu"), layers.Dense(1, activation="softmax")),
+        x, y, 6, 64, optimizer="adam", loss="binary_crossentropy",
+        metrics=["accuracy", keras.metrics.Precision(name="precision"), keras.metrics.Recall(name="recall"),
+                 keras.metrics.AUC(name="auc")])
 else:
     sys.exit(f"unknown scenario {name}")
