@@ -114,6 +114,21 @@ extension MonitorState {
         }
         if detailOpen {
             if command == .back || command == .details || command == .warnings { detailOpen = false; return [] }
+            // The explanation scrolls: a line, or a page less one line of context.
+            if let extent = WarningsPanelView.detailExtent(self) {
+                let page = max(1, extent.height - 1)
+                let step: Int? = switch command {
+                case .up: -1
+                case .down: 1
+                case .pageUp: -page
+                case .pageDown: page
+                default: nil
+                }
+                if let step {
+                    detailScroll = WarningsPanelView.clampedScroll(detailScroll + step, lines: extent.lines, height: extent.height)
+                    return []
+                }
+            }
         }
         switch command {
         case .quit: return [.quit]
@@ -125,6 +140,7 @@ extension MonitorState {
             let step = command == .nextPanel ? 1 : order.count - 1
             focus = order[(index + step) % order.count]
         case .up, .down: move(by: command == .up ? -1 : 1)
+        case .pageUp, .pageDown: break
         case .left, .right:
             if sourceOrder.count > 1 { selectRun(selectedRun + (command == .left ? -1 : 1)) }
         case .details:

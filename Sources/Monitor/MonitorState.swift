@@ -89,7 +89,11 @@ public struct MonitorState: Sendable {
     /// only for a run that printed something.
     public var logPaneVisible = true
     /// The selected finding's explanation and fix are open.
-    public var detailOpen = false
+    public var detailOpen = false {
+        didSet { if detailOpen != oldValue { detailScroll = 0 } }
+    }
+    /// The first line of the open explanation shown (↑↓, PgUp PgDn and the wheel scroll it).
+    public var detailScroll = 0
     /// The header is lit until this clock time (a new finding arrived).
     public var flashUntil: Double?
     /// Ring the bell on a new finding (`--bell`).
