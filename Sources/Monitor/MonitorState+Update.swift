@@ -89,6 +89,9 @@ extension MonitorState {
 
     private mutating func handle(_ event: InputEvent) -> [Effect] {
         if case .resize(let newSize) = event { return update(.resize(newSize)) }
+        // Ctrl-C as a key quits at once, as the signal does: the command gets its interrupt.
+        if event == .interrupt { return [.quit] }
+        if quitPrompt { return answerQuit(event) }
         if seekEntry != nil { return typeSeek(event) }
         switch event {
         case .mouseWheel(let up, let x, let y):
@@ -106,7 +109,11 @@ extension MonitorState {
     /// Carry out one command.
     public mutating func perform(_ command: Command) -> [Effect] {
         markChanged()
-        if command == .quit { return [.quit] }
+        if command == .quit {
+            // Quitting stops a wrapped command: ask first while it runs.
+            if commandRunning { quitPrompt = true; return [] }
+            return [.quit]
+        }
         if helpVisible {
             // Help is modal: it closes on the next key, and `?` toggles it.
             helpVisible = false
@@ -189,6 +196,22 @@ extension MonitorState {
             // Doubling steps from 1/4x to 1024x: a 100-epoch log replays in seconds at the top.
             let next = command == .faster ? min(speed * 2, 1024) : max(speed / 2, 0.25)
             return [.control(id, .speed(next))]
+        }
+        return []
+    }
+
+    /// A key while "stop the command?" is asked: `y` stops it and quits, `n` or Esc keeps
+    /// watching; other keys are ignored so a stray one answers nothing.
+    private mutating func answerQuit(_ event: InputEvent) -> [Effect] {
+        markChanged()
+        switch event {
+        case .character("y"), .character("Y"):
+            quitPrompt = false
+            return [.quit]
+        case .character("n"), .character("N"), .escape:
+            quitPrompt = false
+        default:
+            break
         }
         return []
     }

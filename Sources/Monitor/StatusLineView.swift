@@ -7,6 +7,7 @@ struct StatusLineView: Widget {
 
     /// (keys, what) pairs for the current context, most useful first; cut at the width.
     var entries: [(String, String)] {
+        if state.quitPrompt { return [("stop the command and quit?", ""), ("y", "stop it and quit"), ("n", "keep watching")] }
         if let entry = state.seekEntry { return [("seek to epoch:", entry + "_"), ("Enter", "seek"), ("Esc", "cancel")] }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
         if state.detailOpen {
