@@ -130,34 +130,15 @@ public enum LogLoader {
 
     /// Merges the scalars of `train/` and `validation/` event files into one epoch per step.
     private static func tensorBoardRun(_ parts: [(prefix: String, files: [String])]) throws -> [TrainingEvent] {
-        var byEpoch: [Int: MetricValues] = [:]
-        var noise: [TrainingEvent] = []
+        var merger = TensorBoardRunMerger()
+        for part in parts { merger.expect(group: part.prefix) }
+        var events: [TrainingEvent] = []
         for part in parts {
             for file in part.files {
                 var reader = TensorBoardReader(prefix: part.prefix)
-                var events = reader.feed(try readBytes(file))
-                events += reader.finish()
-                for event in events {
-                    switch event {
-                    case .epochEnded(let record):
-                        byEpoch[record.epoch, default: [:]].merge(record.metrics) { _, new in new }
-                    case .noise: noise.append(event)
-                    default: break
-                    }
-                }
+                events += merger.add(reader.feed(try readBytes(file)) + reader.finish(), group: part.prefix)
             }
         }
-        guard let first = byEpoch.keys.min() else { return noise }
-        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: nil, format: .tensorBoard, startsMidRun: first != 1))]
-        for epoch in byEpoch.keys.sorted() {
-            // Keras's order: training keys, then `val_` keys, each alphabetical as TensorBoard stores them.
-            let metrics = byEpoch[epoch]!
-            var ordered: MetricValues = [:]
-            for key in metrics.keys.sorted() where !key.hasPrefix("val_") { ordered[key] = metrics[key] }
-            for key in metrics.keys.sorted() where key.hasPrefix("val_") { ordered[key] = metrics[key] }
-            events.append(.epochEnded(EpochRecord(epoch: epoch, metrics: ordered)))
-        }
-        events.append(.runEnded(.finished))
-        return noise + events
+        return events + merger.finish()
     }
 }
