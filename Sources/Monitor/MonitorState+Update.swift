@@ -25,7 +25,7 @@ extension MonitorState {
     private mutating func apply(_ fact: FeedMessage) {
         let id: SourceID
         switch fact {
-        case .event(let source, _), .state(let source, _), .output(let source, _): id = source
+        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _): id = source
         }
         if runs[id] == nil {
             runs[id] = RunState()
@@ -40,6 +40,8 @@ extension MonitorState {
             runs[id]?.sourceState = state
         case .output(_, let line):
             runs[id]?.output.append(line)
+        case .reading(_, let what):
+            runs[id]?.reading = what
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }

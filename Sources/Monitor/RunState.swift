@@ -30,6 +30,8 @@ public struct RunState: Sendable {
     /// When the last epoch ended, by the monitor's clock; the elapsed time of a live run
     /// counts on from it.
     public var lastEpochSeen: Double?
+    /// What a directory source reads under it (`b/train.log`), shown in the header.
+    public var reading: String?
     /// The last raw output lines (a wrapped command's own prints), for the log pane.
     public var output = OutputLog()
     /// Metric names in first-seen order, kept up to date event by event: the same list as

@@ -41,8 +41,10 @@ struct ExportCommand: ParsableCommand {
             } catch {
                 throw CLIError("fitwatch: \(error)")
             }
+            // A directory names the run it read (the same rule as `fitwatch DIR`).
+            let read = LogLoader.resolvedSource(source)
             for segment in builder.segments {
-                runs.append((source, segment))
+                runs.append((read, segment))
             }
         }
         switch format {

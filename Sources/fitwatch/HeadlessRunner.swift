@@ -121,6 +121,8 @@ enum HeadlessRunner {
                 // The wrapped command's raw output belongs to the screen's log pane; headless
                 // output stays machine-readable.
                 break
+            case .reading(let id, let what):
+                emit(reading: what, source: id, style: style)
             }
         }
         reportFindings()
@@ -149,6 +151,16 @@ enum HeadlessRunner {
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             write("\(source): \(finding.severity.rawValue): \(finding.title)\(epoch) [\(finding.id)]")
+        }
+    }
+
+    /// Which run a directory source reads: `{"source":…,"reading":…}`, or a line on stderr.
+    private static func emit(reading: String, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}")
+        case .lines:
+            FileHandle.standardError.write(Data("fitwatch: \(source): reading \(reading)\n".utf8))
         }
     }
 
