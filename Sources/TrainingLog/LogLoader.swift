@@ -95,7 +95,7 @@ public enum LogLoader {
 
     private static func loadDirectory(_ path: String, format: LogFormat?) throws -> LoadedLog {
         guard let run = DirectoryRun.newest(in: path) else {
-            throw LogLoadError(path: path, problem: "directory holds no run (looked for \(DirectoryRun.rule))")
+            throw LogLoadError(path: path, problem: "directory holds no log file or TensorBoard run (looked for \(DirectoryRun.rule))")
         }
         switch run.kind {
         case .tensorBoard:

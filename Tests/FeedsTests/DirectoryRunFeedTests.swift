@@ -131,7 +131,7 @@ import TrainingLog
         do {
             _ = try LogLoader.load(at: directory.path, format: nil)
         } catch let error as LogLoadError {
-            #expect(error.description.contains("directory holds no run (looked for the newest *.log"))
+            #expect(error.description.contains("directory holds no log file or TensorBoard run (looked for the newest *.log"))
         }
     }
 }
