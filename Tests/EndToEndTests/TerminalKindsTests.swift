@@ -70,13 +70,17 @@ struct TerminalKindsTests {
     }
 
     @Test func eightColourTerminalDrawsNoTextInItsBackgroundColour() throws {
-        let session = try TmuxSession(arguments: [], environment: ["TERM": "xterm"])
+        // An empty NO_COLOR means "not set" (https://no-color.org), whatever the test runner set.
+        let session = try TmuxSession(arguments: [], environment: ["TERM": "xterm", "NO_COLOR": ""])
         defer { session.kill() }
         let drawn = session.waitFor { $0.contains("Metrics") && $0.contains("best@epoch") && $0.contains("accuracy-on-regression") }
         #expect(drawn.ok, "\(drawn.screen)")
         // Let the demo draw a few more frames with every panel, then read the colours.
         usleep(500_000)
-        let invisible = Self.invisibleText(session.captureStyled())
+        let styled = session.captureStyled()
+        // Colours are on (NO_COLOR is emptied above: the test runner may set it).
+        #expect(styled.contains("\u{1B}[34m") || styled.contains("\u{1B}[37m"), "no colours drawn:\n\(styled)")
+        let invisible = Self.invisibleText(styled)
         #expect(invisible.isEmpty, "text drawn in its own background colour under TERM=xterm:\n\(invisible.prefix(12).map(\.description).joined(separator: "\n"))")
         session.send("q")
         MonitorEndToEndTests.expectRestored(session, exit: "0")

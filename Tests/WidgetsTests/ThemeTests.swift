@@ -206,3 +206,15 @@ private func themeError(_ text: String) throws -> (ThemeError, String) {
     #expect(dark[.dimText] == Style(foreground: .ansi(7), background: .ansi(0), attributes: .dim))
     #expect(dark[.selection].attributes.contains(.reverse))
 }
+
+/// Text drawn over a bar keeps its own colour unless that is the bar's: the dark theme's
+/// warning count (yellow) on the header flashing yellow would vanish, so it takes the bar's
+/// text colour.
+@Test func textOverABarOfItsOwnColourTakesTheBarsTextColour() throws {
+    let dark = try Theme.load(nameOrPath: "dark")
+    let flashed = over(dark[.warning], dark[.flash])
+    #expect(dark[.warning].foreground == dark[.flash].background)
+    #expect(flashed.foreground == dark[.flash].foreground)
+    #expect(flashed.background == dark[.flash].background)
+    #expect(over(dark[.error], dark[.flash]).foreground == dark[.error].foreground)
+}
