@@ -54,6 +54,16 @@ import TrainingLog
         #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 })
     }
 
+    /// The callback stream times each epoch from its records' timestamps.
+    @Test func callbackStreamReplaysAtItsTimestamps() throws {
+        let times = try Self.epochTimes("fitwatch/k3_two_heads.fitwatch.jsonl")
+        // As written in the fixture: 12.185903 s (the first epoch compiles), then 0.035307 s, 0.028216 s.
+        #expect(times.count >= 3)
+        #expect(abs(times[0] - 12.185903) < 1e-6)
+        #expect(abs(times[1] - (12.185903 + 0.035307)) < 1e-6)
+        #expect(abs(times[2] - (12.185903 + 0.035307 + 0.028216)) < 1e-6)
+    }
+
     @Test func csvLoggerFileReplaysAtTheDefaultPace() throws {
         let times = try Self.epochTimes("keras-logs/k3_s4_multi_output_functional.csvlogger.csv")
         #expect(times == (1...20).map { Double($0) * ReplayFeed.defaultEpochSeconds })
