@@ -193,8 +193,7 @@ extension MonitorState {
             if let id = selectedSource, runs[id]?.seekable == true { seekEntry = "" }
         case .faster, .slower:
             guard let id = selectedSource else { return [] }
-            var speed = 1.0
-            if case .replaying(let current)? = runs[id]?.sourceState { speed = current }
+            let speed = runs[id]?.replaySpeed ?? 1
             // Doubling steps from 1/4x to 1024x: a 100-epoch log replays in seconds at the top.
             let next = command == .faster ? min(speed * 2, 1024) : max(speed / 2, 0.25)
             return [.control(id, .speed(next))]

@@ -9,8 +9,16 @@ public struct RunState: Sendable {
     public var history = RunHistory()
     /// The source's state, once it reported one.
     public var sourceState: SourceState? {
-        didSet { if case .replaying? = sourceState { seekable = true } }
+        didSet {
+            if case .replaying(let speed)? = sourceState {
+                seekable = true
+                replaySpeed = speed
+            }
+        }
     }
+    /// The speed a replay last reported, kept while it is paused or finished, so `+` after
+    /// the end doubles the speed it played at.
+    public private(set) var replaySpeed: Double?
     /// The source is a paced replay (it reported `replaying` once), so it can seek to an
     /// epoch; live sources and `--instant` replays cannot.
     public private(set) var seekable = false
