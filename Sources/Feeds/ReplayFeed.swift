@@ -31,9 +31,13 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
     /// Speeds outside 1/100x ... 100,000x are clamped.
     static let speedRange = 0.01...100_000.0
 
+    /// What a directory source replays under it (`b/train.log`), posted first as `.reading`.
+    private let reading: String?
+
     public init(events: [TrainingEvent], id: SourceID, speed: Double = 1, instant: Bool = false,
-                clock: any FeedClock = SystemClock()) {
+                reading: String? = nil, clock: any FeedClock = SystemClock()) {
         self.events = events
+        self.reading = reading
         self.id = id
         self.speed = min(max(speed, Self.speedRange.lowerBound), Self.speedRange.upperBound)
         self.instant = instant
@@ -80,6 +84,7 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
         queue.async { [self] in
             guard self.inbox == nil, !stopped else { return }
             self.inbox = inbox
+            if let reading { inbox.post(.reading(id, reading)) }
             if instant {
                 inbox.post(events.map { .event(id, $0) })
                 position = events.count

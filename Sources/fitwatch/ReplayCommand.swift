@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Feeds
 import TrainingLog
 
@@ -42,7 +43,11 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as LogLoadError {
             throw CLIError("fitwatch replay: \(error.description)")
         }
-        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant)
+        // A directory says which run under it is replayed, as `fitwatch DIR` does.
+        var isDirectory: ObjCBool = false
+        let reading = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? DirectoryRun.newest(in: file)?.shown(under: file) : nil
+        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant, reading: reading)
         let status = try watch(feeds: [feed], options: options)
         if status != 0 { throw ExitCode(status) }
     }

@@ -29,6 +29,15 @@ struct DirectorySourceTests {
         #expect(runs.first?["format"] as? String == "keras-verbose2" || runs.first?["format"] as? String == "keras1")
     }
 
+    @Test func replayOfADirectorySaysWhichRunItReplays() throws {
+        let (directory, _) = try Self.runs()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try FeedsCLI.run(["replay", "--instant", "--jsonl", directory])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.objects.first?["reading"] as? String == "b/train.log", "\(result.stdout)")
+        #expect(result.objects.compactMap { $0["epoch"] as? Int } == [1, 2, 3])
+    }
+
     @Test(.enabled(if: TmuxSession.available, "tmux is not installed"))
     func theScreenSaysWhichRunItFollowsUnderADirectory() throws {
         let (directory, _) = try Self.runs()
