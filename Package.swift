@@ -98,7 +98,7 @@ let package = Package(
         // MARK: the only ncurses caller
         .target(
             name: "CursesBackend",
-            dependencies: ["CNcursesw", "TerminalCore", "Widgets"]
+            dependencies: ["CNcursesw", "TerminalCore"]
         ),
 
         // MARK: command line and wiring

@@ -147,4 +147,28 @@ static inline const char *fw_tigetstr(const char *name) {
     return value;
 }
 
+// Whether terminal type `term` (NULL: $TERM) can draw a full screen: 1 when its terminfo entry
+// has cursor addressing (`cup`), 0 when it has none (`dumb`, hardcopy), -1 when there is no
+// such entry. Loads the entry without starting a screen and frees it again.
+// The terminfo calls below live in <term.h>, whose capability macros (`lines`, `columns`, ...)
+// must not leak into Swift: declared here with their ncurses signatures instead.
+struct term;
+extern int setupterm(const char *, int, int *);
+extern struct term *set_curterm(struct term *);
+extern int del_curterm(struct term *);
+static inline int fw_terminal_can_address(const char *term) {
+    int error = 0;
+    struct term *saved = set_curterm(NULL);
+    if (setupterm(term, STDOUT_FILENO, &error) != OK) {
+        struct term *partial = set_curterm(saved);
+        if (partial != NULL && partial != saved) del_curterm(partial);
+        return -1;
+    }
+    char *cup = tigetstr("cup");
+    int usable = cup != NULL && cup != (char *)-1;
+    struct term *loaded = set_curterm(saved);
+    if (loaded != NULL && loaded != saved) del_curterm(loaded);
+    return usable;
+}
+
 #endif

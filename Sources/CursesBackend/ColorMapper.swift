@@ -1,5 +1,4 @@
 import TerminalCore
-import Widgets
 
 /// Turns a theme's colours into colour numbers the terminal has: truecolor -> 256 -> 16 ->
 /// none. Pure, so the degradation is tested without a terminal.
@@ -21,11 +20,11 @@ public struct ColorMapper: Sendable, Equatable {
         if noColor || !hasColors || colors < 8 { return .none }
         if colors >= 16_777_216 { return .truecolor }
         if colors >= 256 { return .palette256 }
-        return .ansi16
+        return colors >= 16 ? .ansi16 : .ansi8
     }
 
     /// The curses colour number for `color`: -1 for the terminal default, nil when the
-    /// terminal shows no colour. Colours are first degraded with the widgets' `ColorPalette`
+    /// terminal shows no colour. Colours are first degraded with the terminal core's `ColorPalette`
     /// (the one place that knows the xterm palette), then numbered the way curses wants.
     public func number(for color: Color) -> Int? {
         guard capability != .none else { return nil }

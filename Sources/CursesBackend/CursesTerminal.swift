@@ -29,6 +29,19 @@ public final class CursesTerminal: TerminalBackend {
     private var renditions: [Style: (attributes: attr_t, pair: Int32)] = [:]
     private var ended = false
 
+    /// Why the terminal `TERM` names cannot draw the full screen, or nil when it can: a
+    /// terminal type without cursor addressing (`dumb`, an editor's shell buffer) or one the
+    /// terminfo database does not know. Loads the terminfo entry only; starts no screen.
+    public static func unusableReason(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty else { return "TERM is not set" }
+        switch fw_terminal_can_address(term) {
+        case 1: return nil
+        case 0: return "TERM=\(term) cannot move the cursor"
+        default: return "TERM=\(term) is not in the terminfo database"
+        }
+    }
+
     /// Start a session. Reads keys from stdin when it is a terminal, else from `/dev/tty`
     /// (`python train.py | fitwatch -` keeps stdin for the log).
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {

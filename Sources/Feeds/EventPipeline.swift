@@ -42,7 +42,8 @@ final class EventPipeline: @unchecked Sendable {
         inbox.post(.state(id, state))
     }
 
-    private func post(_ events: [TrainingEvent], shouldStop: () -> Bool = { false }) {
+    /// Post events a source read itself (a TensorBoard run merged from several files).
+    func post(_ events: [TrainingEvent], shouldStop: () -> Bool = { false }) {
         guard !events.isEmpty else { return }
         inbox.post(EventPipeline.coalesced(events).map { .event(id, $0) })
         while inbox.pendingCount > EventPipeline.backlogLimit && !shouldStop() {

@@ -4,7 +4,7 @@ import TerminalCore
 /// and the help overlay all read the one table in `KeyMap`.
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
-    case up, down, left, right, details, back
+    case up, down, left, right, pageUp, pageDown, details, back
     case graph, warnings, chart, outputLog, overlay
     case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
@@ -27,7 +27,7 @@ public enum KeyMap {
         Binding(keys: "q", command: .quit, help: "quit"),
         Binding(keys: "?", command: .help, help: "help"),
         Binding(keys: "Tab/S-Tab", command: .nextPanel, help: "next/previous panel"),
-        Binding(keys: "↑↓ jk", command: .down, help: "select metric, output, finding or run"),
+        Binding(keys: "↑↓ jk", command: .down, help: "select metric, output, finding, run; PgUp PgDn scroll details"),
         Binding(keys: "←→ h", command: .right, help: "select run (l too while the run bar has focus)"),
         Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
         Binding(keys: "Esc", command: .back, help: "close help or details"),
@@ -83,6 +83,8 @@ public enum KeyMap {
         case .right: return .right
         case .enter: return .details
         case .escape, .backspace: return .back
+        case .pageUp: return .pageUp
+        case .pageDown: return .pageDown
         case .home: return .seekFirst
         case .end: return .seekLast
         case .tab: return .nextPanel

@@ -44,7 +44,9 @@ struct HeaderView: Widget {
         // The state says more than the full path: the name gives way first (to 12 columns).
         let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
         // Cut from the left: the end of a path (the file name) is the part that tells runs apart.
-        let name = id.rawValue.count <= nameRoom ? id.rawValue : String(state.glyphs.ellipsis) + String(id.rawValue.suffix(nameRoom - 1))
+        // A directory says which run under it is shown (`runs/ → b/train.log`).
+        let source = run.reading.map { "\(id.rawValue) \(state.unicode ? "→" : "->") \($0)" } ?? id.rawValue
+        let name = source.count <= nameRoom ? source : String(state.glyphs.ellipsis) + String(source.suffix(nameRoom - 1))
         x = buffer.write(name, x: x, y: area.y, style: over(theme[.text], base), clip: leftClip)
         x = buffer.write(format, x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)
         x = buffer.write(" · ", x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)

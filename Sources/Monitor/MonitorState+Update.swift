@@ -44,7 +44,7 @@ extension MonitorState {
     private mutating func apply(_ fact: FeedMessage) {
         let id: SourceID
         switch fact {
-        case .event(let source, _), .state(let source, _), .output(let source, _): id = source
+        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _): id = source
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride)
@@ -57,6 +57,8 @@ extension MonitorState {
             runs[id]?.apply(state: state, at: clock)
         case .output(_, let line):
             runs[id]?.output.append(line)
+        case .reading(_, let what):
+            runs[id]?.reading = what
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }
@@ -104,6 +106,9 @@ extension MonitorState {
 
     private mutating func handle(_ event: InputEvent) -> [Effect] {
         if case .resize(let newSize) = event { return update(.resize(newSize)) }
+        // Ctrl-C as a key quits at once, as the signal does: the command gets its interrupt.
+        if event == .interrupt { return [.quit] }
+        if quitPrompt { return answerQuit(event) }
         if seekEntry != nil { return typeSeek(event) }
         switch event {
         case .mouseWheel(let up, let x, let y):
@@ -121,7 +126,11 @@ extension MonitorState {
     /// Carry out one command.
     public mutating func perform(_ command: Command) -> [Effect] {
         markChanged()
-        if command == .quit { return [.quit] }
+        if command == .quit {
+            // Quitting stops a wrapped command: ask first while it runs.
+            if commandRunning { quitPrompt = true; return [] }
+            return [.quit]
+        }
         if helpVisible {
             // Help is modal: it closes on the next key, and `?` toggles it.
             helpVisible = false
@@ -129,6 +138,21 @@ extension MonitorState {
         }
         if detailOpen {
             if command == .back || command == .details || command == .warnings { detailOpen = false; return [] }
+            // The explanation scrolls: a line, or a page less one line of context.
+            if let extent = WarningsPanelView.detailExtent(self) {
+                let page = max(1, extent.height - 1)
+                let step: Int? = switch command {
+                case .up: -1
+                case .down: 1
+                case .pageUp: -page
+                case .pageDown: page
+                default: nil
+                }
+                if let step {
+                    detailScroll = WarningsPanelView.clampedScroll(detailScroll + step, lines: extent.lines, height: extent.height)
+                    return []
+                }
+            }
         }
         switch command {
         case .quit: return [.quit]
@@ -140,6 +164,7 @@ extension MonitorState {
             let step = command == .nextPanel ? 1 : order.count - 1
             focus = order[(index + step) % order.count]
         case .up, .down: move(by: command == .up ? -1 : 1)
+        case .pageUp, .pageDown: break
         case .left, .right:
             if sourceOrder.count > 1 { selectRun(selectedRun + (command == .left ? -1 : 1)) }
         case .details:
@@ -183,11 +208,26 @@ extension MonitorState {
             if let id = selectedSource, runs[id]?.seekable == true { seekEntry = "" }
         case .faster, .slower:
             guard let id = selectedSource else { return [] }
-            var speed = 1.0
-            if case .replaying(let current)? = runs[id]?.sourceState { speed = current }
+            let speed = runs[id]?.replaySpeed ?? 1
             // Doubling steps from 1/4x to 1024x: a 100-epoch log replays in seconds at the top.
             let next = command == .faster ? min(speed * 2, 1024) : max(speed / 2, 0.25)
             return [.control(id, .speed(next))]
+        }
+        return []
+    }
+
+    /// A key while "stop the command?" is asked: `y` stops it and quits, `n` or Esc keeps
+    /// watching; other keys are ignored so a stray one answers nothing.
+    private mutating func answerQuit(_ event: InputEvent) -> [Effect] {
+        markChanged()
+        switch event {
+        case .character("y"), .character("Y"):
+            quitPrompt = false
+            return [.quit]
+        case .character("n"), .character("N"), .escape:
+            quitPrompt = false
+        default:
+            break
         }
         return []
     }

@@ -86,8 +86,17 @@ public struct MonitorState: Sendable {
     /// The log pane shows a source's own output (`o` toggles it); on by default, and drawn
     /// only for a run that printed something.
     public var logPaneVisible = true
+    /// Sources that are a wrapped command (`fitwatch run`): `q` asks before it stops one that
+    /// still runs.
+    public var wrappedCommands: Set<SourceID> = []
+    /// `q` asked whether to stop a running wrapped command; the status line shows the question.
+    public var quitPrompt = false
     /// The selected finding's explanation and fix are open.
-    public var detailOpen = false
+    public var detailOpen = false {
+        didSet { if detailOpen != oldValue { detailScroll = 0 } }
+    }
+    /// The first line of the open explanation shown (↑↓, PgUp PgDn and the wheel scroll it).
+    public var detailScroll = 0
     /// The header is lit until this clock time (a new finding arrived).
     public var flashUntil: Double?
     /// Ring the bell on a new finding (`--bell`).
@@ -190,6 +199,16 @@ public struct MonitorState: Sendable {
             guard run.run.needsDiagnosis, run.diagnosisInFlight == nil else { return nil }
             return (run.diagnosedAt ?? clock) + Self.diagnosisInterval
         }.min()
+    }
+
+    /// Whether a wrapped command is still running: it has not reported that it finished or failed.
+    public var commandRunning: Bool {
+        wrappedCommands.contains { id in
+            switch runs[id]?.sourceState {
+            case .finished?, .failed?: return false
+            default: return true
+            }
+        }
     }
 
     mutating func markChanged() { revision &+= 1 }

@@ -12,6 +12,11 @@ public struct RunState: Sendable {
     /// The source is a paced replay (it reported `replaying` once), so it can seek to an
     /// epoch; live sources and `--instant` replays cannot.
     public private(set) var seekable = false
+    /// The speed a replay last reported, kept while it is paused or finished, so `+` after
+    /// the end doubles the speed it played at.
+    public private(set) var replaySpeed: Double?
+    /// What a directory source reads under it (`b/train.log`), shown in the header.
+    public var reading: String?
     /// Ids of findings that appeared since the user last looked at the warnings panel.
     public var newFindingIDs: Set<String> = []
     /// The revision of a diagnosis asked for and not answered yet.
@@ -60,7 +65,10 @@ public struct RunState: Sendable {
 
     /// Apply a state the source reported.
     public mutating func apply(state: SourceState, at now: Double?) {
-        if case .replaying = state { seekable = true }
+        if case .replaying(let speed) = state {
+            seekable = true
+            replaySpeed = speed
+        }
         run.apply(state: state, at: now)
     }
 

@@ -7,9 +7,13 @@ struct StatusLineView: Widget {
 
     /// (keys, what) pairs for the current context, most useful first; cut at the width.
     var entries: [(String, String)] {
+        if state.quitPrompt { return [("stop the command and quit?", ""), ("y", "stop it and quit"), ("n", "keep watching")] }
         if let entry = state.seekEntry { return [("seek to epoch:", entry + "_"), ("Enter", "seek"), ("Esc", "cancel")] }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
-        if state.detailOpen { return [("Esc", "back"), ("q", "quit"), ("?", "help")] }
+        if state.detailOpen {
+            let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
+            return (scrolls ? [("↑↓ PgUp PgDn", "scroll")] : []) + [("Esc", "back"), ("q", "quit"), ("?", "help")]
+        }
         var entries: [(String, String)] = [("q", "quit"), ("?", "help"), ("Tab", "panel")]
         switch (state.focus, state.mode) {
         case (.runs, _): entries.append(("←→", "run"))

@@ -41,15 +41,55 @@ struct WarningsPanelView: Widget {
 
     private func renderDetail(_ finding: Finding, into buffer: inout Buffer, area: Rect) {
         let theme = state.theme
-        let panel = Panel(title: "\(finding.severity.rawValue) \(finding.id)", trailingTitle: "Esc: back",
+        let text = Self.detailTextArea(of: area)
+        let lines = TextView(paragraphs: Self.detailParagraphs(finding, theme: theme)).lines(width: text.width)
+        let first = Self.clampedScroll(state.detailScroll, lines: lines.count, height: text.height)
+        let scrolls = lines.count > text.height
+        // Where the view is when it scrolls: the lines shown and how to see the rest.
+        let trailing = scrolls
+            ? "\(first + 1)-\(min(lines.count, first + text.height)) of \(lines.count) · \(state.glyphs.trendUp)\(state.glyphs.trendDown) PgUp PgDn · Esc: back"
+            : "Esc: back"
+        let panel = Panel(title: "\(finding.severity.rawValue) \(finding.id)", trailingTitle: trailing,
                           focused: true, theme: theme, glyphs: state.glyphs)
         panel.render(into: &buffer, area: area)
+        TextView(paragraphs: Self.detailParagraphs(finding, theme: theme), scroll: first).render(into: &buffer, area: text)
+        guard scrolls, area.height >= 2, area.width >= 16 else { return }
+        // On the bottom border: what is below, or that this is the end.
+        let below = lines.count - first - text.height
+        let mark = below > 0 ? " \(state.glyphs.trendDown) \(below) more " : " end "
+        buffer.write(mark, x: area.maxX - 2 - mark.count, y: area.maxY - 1, style: theme[below > 0 ? .key : .dimText], clip: area)
+    }
+
+    /// The explanation view's paragraphs: title, epoch and confidence, evidence, what Keras
+    /// computed, and the fix.
+    static func detailParagraphs(_ finding: Finding, theme: Theme) -> [Span] {
         var paragraphs = [Span(finding.title, style: theme[.title]), Span("")]
         if let epoch = finding.epoch { paragraphs.append(Span("from epoch \(epoch) · \(finding.confidence.rawValue)", style: theme[.dimText])) }
         for line in finding.evidence { paragraphs.append(Span("• " + line, style: theme[.text])) }
         paragraphs += [Span(""), Span("What Keras computed", style: theme[.key]), Span(finding.explanation, style: theme[.text]),
                        Span(""), Span("Fix", style: theme[.key]), Span(finding.fix, style: theme[.good])]
-        let inner = panel.inner(of: area)
-        TextView(paragraphs: paragraphs).render(into: &buffer, area: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
+        return paragraphs
+    }
+
+    /// Where the explanation's text goes in a panel at `area`: inside the border, a column of
+    /// margin either side.
+    static func detailTextArea(of area: Rect) -> Rect {
+        let inner = area.inset(by: 1)
+        return Rect(x: inner.x + 1, y: inner.y, width: max(0, inner.width - 2), height: inner.height)
+    }
+
+    /// The first line shown for a wish to start at `scroll`: the last page at most.
+    static func clampedScroll(_ scroll: Int, lines: Int, height: Int) -> Int {
+        min(max(0, scroll), max(0, lines - height))
+    }
+
+    /// The explanation's wrapped line count and visible height for `state`'s selected finding
+    /// at its layout (nil when no explanation is open), so keys scroll by what is on screen.
+    static func detailExtent(_ state: MonitorState) -> (lines: Int, height: Int)? {
+        guard state.detailOpen, let findings = state.selectedRunState?.findings, !findings.isEmpty else { return nil }
+        let finding = findings[min(state.selectedFinding, findings.count - 1)]
+        let text = detailTextArea(of: MonitorLayout(state: state).main)
+        let lines = TextView(paragraphs: detailParagraphs(finding, theme: state.theme)).lines(width: text.width)
+        return (lines.count, text.height)
     }
 }

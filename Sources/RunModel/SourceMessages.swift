@@ -62,6 +62,9 @@ public enum FeedMessage: Sendable, Equatable {
     case state(SourceID, SourceState)
     /// A raw output line (the wrapped command's log pane).
     case output(SourceID, String)
+    /// A directory source found what it reads (`DirectoryRun`): the log file or TensorBoard
+    /// run under it, as the user reads it (`b/train.log`); again whenever a newer run appears.
+    case reading(SourceID, String)
 }
 
 /// Controls a user can send to a source (replay and training understand them; others ignore).

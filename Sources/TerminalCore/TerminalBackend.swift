@@ -11,9 +11,11 @@ public enum InputEvent: Sendable, Equatable {
     case interrupt
 }
 
-/// What the terminal can show; backends report it, themes degrade to it.
+/// What the terminal can show; backends report it, themes degrade to it. `ansi8` is a
+/// terminal with only the normal eight ANSI colours (`TERM=xterm`): no bright colours, so
+/// grey cannot be told from black.
 public enum ColorCapability: Int, Sendable, Comparable {
-    case none = 0, ansi16 = 16, palette256 = 256, truecolor = 16_777_216
+    case none = 0, ansi8 = 8, ansi16 = 16, palette256 = 256, truecolor = 16_777_216
     public static func < (lhs: ColorCapability, rhs: ColorCapability) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 

@@ -25,9 +25,9 @@ public struct LogLoadError: Error, CustomStringConvertible, Sendable {
 
 /// Reads whole files and directories into events.
 public enum LogLoader {
-    /// Reads `path`: a log file of any supported format, a TensorBoard run directory (with
-    /// `train/` and `validation/`, or event files directly inside), or any other directory
-    /// (the newest log in it).
+    /// Reads `path`: a log file of any supported format, or a directory: the run
+    /// `DirectoryRun.newest(in:)` finds under it (a log file or a TensorBoard run, whose
+    /// `train/` and `validation/` event files are merged), the same rule every command uses.
     public static func events(at path: String, format: LogFormat?) throws -> [TrainingEvent] {
         try load(at: path, format: format).events
     }
@@ -94,70 +94,39 @@ public enum LogLoader {
     }
 
     private static func loadDirectory(_ path: String, format: LogFormat?) throws -> LoadedLog {
-        let manager = FileManager.default
-        let base = URL(fileURLWithPath: path)
-        let train = eventFiles(in: base.appendingPathComponent("train"))
-        let validation = eventFiles(in: base.appendingPathComponent("validation"))
-        let direct = eventFiles(in: base)
-        if !train.isEmpty || !validation.isEmpty || !direct.isEmpty {
-            var parts: [(String, [String])] = [("", train + direct), ("val_", validation)]
-            parts.removeAll { $0.1.isEmpty }
-            return LoadedLog(path: path, format: .tensorBoard, events: try tensorBoardRun(parts))
+        guard let run = DirectoryRun.newest(in: path) else {
+            throw LogLoadError(path: path, problem: "directory holds no log file or TensorBoard run (looked for \(DirectoryRun.rule))")
         }
-        guard let entries = try? manager.contentsOfDirectory(at: base, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey]) else {
-            throw LogLoadError(path: path, problem: "directory cannot be listed")
+        switch run.kind {
+        case .tensorBoard:
+            return LoadedLog(path: path, format: .tensorBoard, events: try tensorBoardRun(run.groups.map { ($0.prefix, $0.files) }))
+        case .log:
+            var loaded = try load(at: run.path, format: format)
+            loaded.path = path
+            return loaded
         }
-        let files = entries.filter {
-            !$0.lastPathComponent.hasPrefix(".")
-                && ((try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) ?? false) == true
-        }
-        let newest = files.max { a, b in
-            let dateA = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-            let dateB = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-            return dateA < dateB
-        }
-        guard let newest else { throw LogLoadError(path: path, problem: "directory holds no log file") }
-        var loaded = try load(at: newest.path, format: format)
-        loaded.path = path
-        return loaded
     }
 
-    private static func eventFiles(in directory: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
-            .map { directory.appendingPathComponent($0).path }
+    /// What a source path reads: itself for a file, the run `DirectoryRun` finds for a
+    /// directory (so `export` names the file or TensorBoard run it read).
+    public static func resolvedSource(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let run = DirectoryRun.newest(in: path) else { return path }
+        return run.path
     }
 
     /// Merges the scalars of `train/` and `validation/` event files into one epoch per step.
     private static func tensorBoardRun(_ parts: [(prefix: String, files: [String])]) throws -> [TrainingEvent] {
-        var byEpoch: [Int: MetricValues] = [:]
-        var noise: [TrainingEvent] = []
+        var merger = TensorBoardRunMerger()
+        for part in parts { merger.expect(group: part.prefix) }
+        var events: [TrainingEvent] = []
         for part in parts {
             for file in part.files {
                 var reader = TensorBoardReader(prefix: part.prefix)
-                var events = reader.feed(try readBytes(file))
-                events += reader.finish()
-                for event in events {
-                    switch event {
-                    case .epochEnded(let record):
-                        byEpoch[record.epoch, default: [:]].merge(record.metrics) { _, new in new }
-                    case .noise: noise.append(event)
-                    default: break
-                    }
-                }
+                events += merger.add(reader.feed(try readBytes(file)) + reader.finish(), group: part.prefix)
             }
         }
-        guard let first = byEpoch.keys.min() else { return noise }
-        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: nil, format: .tensorBoard, startsMidRun: first != 1))]
-        for epoch in byEpoch.keys.sorted() {
-            // Keras's order: training keys, then `val_` keys, each alphabetical as TensorBoard stores them.
-            let metrics = byEpoch[epoch]!
-            var ordered: MetricValues = [:]
-            for key in metrics.keys.sorted() where !key.hasPrefix("val_") { ordered[key] = metrics[key] }
-            for key in metrics.keys.sorted() where key.hasPrefix("val_") { ordered[key] = metrics[key] }
-            events.append(.epochEnded(EpochRecord(epoch: epoch, metrics: ordered)))
-        }
-        events.append(.runEnded(.finished))
-        return noise + events
+        return events + merger.finish()
     }
 }

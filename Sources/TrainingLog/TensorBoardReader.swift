@@ -4,7 +4,9 @@
 ///
 /// Keras writes one value per epoch under tags `epoch_<metric>` (step = 0-based epoch) in
 /// `train/` and `validation/`; `prefix` (`"val_"` for the validation file) turns the tag into
-/// the key Keras prints. Other tags (`batch_*`, `evaluation_*`) are ignored.
+/// the key Keras prints. Other tags (`batch_*`, `evaluation_*`) are ignored. An epoch's
+/// `seconds` come from the events' wall times: from the previous epoch's last scalar (the
+/// file's first event, written when Keras opened it, for the first epoch) to its own last one.
 public struct TensorBoardReader: LogReader {
     private var pending: [UInt8] = []
     private let prefix: String
@@ -12,6 +14,11 @@ public struct TensorBoardReader: LogReader {
     private var metrics: MetricValues = [:]
     private var runOpen = false
     private var corrupt = false
+    /// Wall time of the file's first event, of the last epoch flushed, of the current step's
+    /// latest scalar.
+    private var firstWallTime: Double?
+    private var lastEpochWallTime: Double?
+    private var stepWallTime: Double?
 
     /// `prefix` goes before every metric name: `"val_"` for a run's `validation/` file.
     public init(prefix: String = "") {
@@ -74,26 +81,42 @@ public struct TensorBoardReader: LogReader {
     }
 
     private mutating func flushStep(into events: inout [TrainingEvent]) {
-        guard let step = currentStep, !metrics.isEmpty else { return }
+        guard let record = pendingEpoch() else { return }
         if !runOpen {
             runOpen = true
-            events.append(.runStarted(RunStart(epochs: nil, format: .tensorBoard, startsMidRun: step != 0)))
+            events.append(.runStarted(RunStart(epochs: nil, format: .tensorBoard, startsMidRun: record.epoch != 1)))
         }
-        events.append(.epochEnded(EpochRecord(epoch: Int(step) + 1, metrics: metrics)))
+        events.append(.epochEnded(record))
+        lastEpochWallTime = stepWallTime ?? lastEpochWallTime
         metrics = [:]
+    }
+
+    /// The epoch whose scalars were read so far, without ending it: a followed file's last
+    /// epoch has no next step to end it. More scalars of the same step may follow; the epoch
+    /// is then reported again, complete, when the next step begins or the input ends.
+    public func pendingEpoch() -> EpochRecord? {
+        guard let step = currentStep, !metrics.isEmpty else { return nil }
+        var seconds: Double?
+        if let end = stepWallTime, let start = lastEpochWallTime ?? firstWallTime, end >= start, (end - start).isFinite {
+            seconds = end - start
+        }
+        return EpochRecord(epoch: Int(step) + 1, seconds: seconds, metrics: metrics)
     }
 
     private mutating func handle(event data: ArraySlice<UInt8>, into events: inout [TrainingEvent]) {
         var step: Int64 = 0
         var summary: ArraySlice<UInt8>?
+        var wallTime: Double?
         var reader = ProtoReader(data)
         while let (field, wire) = reader.nextKey() {
             switch (field, wire) {
+            case (1, 1): wallTime = reader.fixed64().map { Double(bitPattern: $0) }.flatMap { $0.isFinite ? $0 : nil }
             case (2, 0): step = Int64(bitPattern: reader.varint() ?? 0)
             case (5, 2): summary = reader.bytes()
             default: if !reader.skip(wire) { return }
             }
         }
+        if firstWallTime == nil { firstWallTime = wallTime }
         guard let summary else { return }
         // A step is a 0-based epoch; a negative or absurd one (a checksummed but hostile
         // record) would trap in `Int(step) + 1`. 1 << 40 epochs is far beyond any real run.
@@ -113,6 +136,7 @@ public struct TensorBoardReader: LogReader {
                 currentStep = step
             }
             metrics[prefix + String(tag.dropFirst(6))] = scalar
+            if let wallTime { stepWallTime = wallTime }
         }
     }
 

@@ -47,5 +47,8 @@ extension Buffer {
 /// `style`'s foreground and attributes on `base`'s background: text inside a bar or a selected
 /// row keeps the bar's colour.
 public func over(_ style: Style, _ base: Style) -> Style {
-    Style(foreground: style.foreground, background: base.background, attributes: style.attributes.union(base.attributes))
+    // Text in its background's colour would vanish (the warning count, yellow, on the header
+    // while it flashes yellow): it takes the base's text colour instead.
+    let foreground = style.foreground != .default && style.foreground == base.background ? base.foreground : style.foreground
+    return Style(foreground: foreground, background: base.background, attributes: style.attributes.union(base.attributes))
 }

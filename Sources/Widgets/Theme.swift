@@ -67,18 +67,25 @@ public struct Theme: Sendable, Equatable {
         })
     }
 
-    /// This theme as a terminal with `capability` can show it: each colour becomes the
-    /// nearest one available (truecolor -> 256 -> 16); `.none` drops colour and keeps
-    /// attributes, adding each key's `monochromeAttributes` so meaning survives (NO_COLOR).
+    /// This theme as a terminal with `capability` can show it: each style becomes the
+    /// nearest one available (`ColorPalette.degrade`: truecolor -> 256 -> 16 -> 8, never text
+    /// in its own background's colour); `.none` drops colour and keeps attributes, adding each
+    /// key's `monochromeAttributes` so meaning survives (NO_COLOR). So does a key whose own
+    /// background falls on the screen's background colour (a selection bar on 8 colours).
     public func degraded(to capability: ColorCapability) -> Theme {
         var copy = self
+        let screen = self[.background].background
+        let degradedScreen = ColorPalette.degrade(screen, to: capability)
         for (key, style) in styles {
             if capability == .none {
                 copy.styles[key] = Style(attributes: style.attributes.union(key.monochromeAttributes))
             } else {
-                copy.styles[key] = Style(foreground: ColorPalette.degrade(style.foreground, to: capability),
-                                         background: ColorPalette.degrade(style.background, to: capability),
-                                         attributes: style.attributes)
+                var degraded = ColorPalette.degrade(style, to: capability)
+                if key != .background, style.background != screen, style.background != .default,
+                   degraded.background == degradedScreen {
+                    degraded.attributes.formUnion(key.monochromeAttributes)
+                }
+                copy.styles[key] = degraded
             }
         }
         return copy

@@ -62,8 +62,10 @@ struct ExportCommand: ParsableCommand {
             guard segments.count == reports.count || segments.isEmpty else {
                 throw CLIError("fitwatch: \(source): internal error: \(segments.count) runs exported but \(reports.count) diagnosed")
             }
+            // A directory names the run it read (the same rule as `fitwatch DIR`).
+            let read = LogLoader.resolvedSource(source)
             for (segment, report) in zip(segments, reports) {
-                runs.append((source, segment, report))
+                runs.append((read, segment, report))
             }
         }
         switch format {

@@ -113,6 +113,8 @@ enum HeadlessRunner {
                 // The wrapped command's raw output belongs to the screen's log pane; headless
                 // output stays machine-readable.
                 break
+            case .reading(let id, let what):
+                emit(reading: what, source: id, style: style)
             }
         }
         reportFindings()
@@ -166,6 +168,16 @@ enum HeadlessRunner {
             // a run that simply finished needs no word.
             guard status != .finished else { return }
             FileHandle.standardError.write(Data("fitwatch: \(source): \(status.text)\n".utf8))
+        }
+    }
+
+    /// Which run a directory source reads: `{"source":…,"reading":…}`, or a line on stderr.
+    private static func emit(reading: String, source: SourceID, style: Style) {
+        switch style {
+        case .jsonLines:
+            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}")
+        case .lines:
+            FileHandle.standardError.write(Data("fitwatch: \(source): reading \(reading)\n".utf8))
         }
     }
 

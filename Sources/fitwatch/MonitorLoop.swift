@@ -32,6 +32,7 @@ enum MonitorLoop {
         state.modelOverride = try MonitorSetup.model(path: options.model)
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
+        state.wrappedCommands = Set(feeds.filter { $0 is any InterruptibleFeed }.map(\.id))
         let signals = SignalWatcher()
         // Defers run last-first: the terminal is given back before the feeds stop, since
         // stopping a wrapped command or an ssh session can take a moment.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Feeds
 import TrainingLog
 
@@ -6,7 +7,14 @@ struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay a recorded log at its recorded pace.",
-        discussion: "Keys on screen: space pauses or resumes, n steps one epoch while paused, : then an epoch number and Enter seeks to that epoch (Esc cancels), Home and End seek to the first and last epoch, +/- double or halve the speed."
+        discussion: """
+        Each epoch takes the time the log recorded for it: the printed epoch time, or where \
+        that rounds to 0s the per-step time times the steps; the callback stream's timestamps; \
+        TensorBoard's wall times. A log with none (CSVLogger) plays at 1 s per epoch.
+        Keys on screen: space pauses or resumes, n plays exactly one epoch and pauses, : then an \
+        epoch number and Enter seeks to that epoch (Esc cancels), Home and End seek to the first \
+        and last epoch (also after the end), +/- double or halve the speed.
+        """
     )
 
     @Argument(help: "A recorded log in any format fitwatch reads.")
@@ -35,7 +43,11 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as LogLoadError {
             throw CLIError("fitwatch replay: \(error.description)")
         }
-        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant)
+        // A directory says which run under it is replayed, as `fitwatch DIR` does.
+        var isDirectory: ObjCBool = false
+        let reading = FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? DirectoryRun.newest(in: file)?.shown(under: file) : nil
+        let feed = ReplayFeed(events: events, id: SourceID(file), speed: speed, instant: instant, reading: reading)
         let status = try watch(feeds: [feed], options: options)
         if status != 0 { throw ExitCode(status) }
     }

@@ -8,7 +8,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a training command under a pseudo-terminal and watch it.",
         discussion: """
         Example: fitwatch run --tee train.log -- python train.py --epochs 10
-        Ctrl-C goes to the command; fitwatch exits with the command's exit status.
+        Ctrl-C goes to the command; fitwatch exits with the command's exit status. On the \
+        screen, q while the command runs asks first: y stops it and quits, n keeps watching.
         """
     )
 

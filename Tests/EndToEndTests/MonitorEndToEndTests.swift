@@ -125,9 +125,40 @@ struct MonitorEndToEndTests {
         session.send("o")
         let hidden = session.waitFor { !$0.contains("printed 42") && $0.contains("o log") }
         #expect(hidden.ok, "o did not hide the log pane:\n\(hidden.screen)")
-        // Quitting interrupts the still-running command; `run` exits with its status (130).
+        // Quitting interrupts the still-running command (after asking); `run` exits with its status (130).
         session.send("q")
+        #expect(session.waitFor { $0.contains("stop the command and quit?") }.ok)
+        session.send("y")
         Self.expectRestored(session, exit: "130")
+    }
+
+    /// `q` while the wrapped command runs asks first: `n` keeps watching, `y` stops it.
+    @Test func quittingARunningCommandAsksFirst() throws {
+        let session = try TmuxSession(arguments: ["run", "--", "sh", "-c", "echo started $((6 * 7)); sleep 30; echo never"])
+        defer { session.kill() }
+        #expect(session.waitFor { $0.contains("started 42") }.ok)
+        session.send("q")
+        let asked = session.waitFor { $0.contains("stop the command and quit?") && $0.contains("y stop it and quit") }
+        #expect(asked.ok, "q did not ask:\n\(asked.screen)")
+        #expect(!asked.screen.contains("EXIT="))
+        session.send("n")
+        let kept = session.waitFor { !$0.contains("stop the command and quit?") && $0.contains("started 42") }
+        #expect(kept.ok, "n did not keep watching:\n\(kept.screen)")
+        usleep(300_000)
+        #expect(!session.capture().contains("EXIT="), "n quit anyway")
+        session.send("q")
+        #expect(session.waitFor { $0.contains("stop the command and quit?") }.ok)
+        session.send("y")
+        Self.expectRestored(session, exit: "130")
+    }
+
+    /// Once the wrapped command ended there is nothing to stop: `q` quits at once.
+    @Test func quittingAfterTheCommandEndedDoesNotAsk() throws {
+        let session = try TmuxSession(arguments: ["run", "--", "sh", "-c", "echo all $((40 + 2)) done"])
+        defer { session.kill() }
+        #expect(session.waitFor { $0.contains("all 42 done") && $0.contains("finished") }.ok)
+        session.send("q")
+        Self.expectRestored(session, exit: "0")
     }
 
     /// `python train.py | fitwatch -`: the log arrives on stdin, the keys through /dev/tty.

@@ -69,6 +69,9 @@ final class TmuxSession {
     /// The pane's text now.
     func capture() -> String { (try? tmux("capture-pane -p -J")) ?? "" }
 
+    /// The pane's text now with its colours and attributes as SGR escape sequences (`-e`).
+    func captureStyled() -> String { (try? tmux("capture-pane -p -e")) ?? "" }
+
     /// A tmux format value (`#{alternate_on}`).
     func display(_ format: String) -> String {
         ((try? tmux("display-message -p \(Self.quote(format))")) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

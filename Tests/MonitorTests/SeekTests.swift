@@ -74,3 +74,15 @@ import Widgets
         #expect(screen.contains("any key closes this"))
     }
 }
+
+/// After a replay finished (or while paused) `+` and `-` still start from the speed it played
+/// at, and the seek keys still seek.
+@Test func speedAndSeekKeysWorkAfterTheReplayEnded() throws {
+    var state = try SeekTests.replay(.replaying(speed: 20))
+    _ = state.update(.feed(.state(SeekTests.id, .finished)))
+    #expect(state.update(.key(.character("+"))) == [.control(SeekTests.id, .speed(40))])
+    #expect(state.update(.key(.character("-"))) == [.control(SeekTests.id, .speed(10))])
+    #expect(state.update(.key(.home)) == [.control(SeekTests.id, .seek(epoch: 1))])
+    _ = SeekTests.type(":7", into: &state)
+    #expect(state.update(.key(.enter)) == [.control(SeekTests.id, .seek(epoch: 7))])
+}

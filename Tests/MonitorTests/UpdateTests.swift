@@ -187,3 +187,27 @@ final class Counter: @unchecked Sendable {
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }
+
+/// `q` while a wrapped command runs asks "stop the command and quit?" in the status line:
+/// `n` and Esc keep watching, other keys answer nothing, `y` quits (which stops it); Ctrl-C
+/// quits at once as before; once the command finished, `q` quits without asking.
+@Test func quittingARunningWrappedCommandAsksFirst() throws {
+    var state = try bostonState(sourceState: .live)
+    state.wrappedCommands = [SourceID("boston.log")]
+    #expect(state.update(.key(.character("q"))).isEmpty)
+    #expect(state.quitPrompt)
+    let status = MonitorView.render(state).lines.last ?? ""
+    #expect(status.contains("stop the command and quit?") && status.contains("y stop it and quit") && status.contains("n keep watching"), "\(status)")
+    #expect(state.update(.key(.character("w"))).isEmpty, "a stray key answers nothing")
+    #expect(state.mode == .chart && state.quitPrompt)
+    #expect(state.update(.key(.character("n"))).isEmpty)
+    #expect(!state.quitPrompt)
+    _ = state.update(.key(.character("q")))
+    #expect(state.update(.key(.escape)).isEmpty && !state.quitPrompt)
+    _ = state.update(.key(.character("q")))
+    #expect(state.update(.key(.character("y"))) == [.quit])
+    #expect(state.update(.key(.interrupt)) == [.quit], "Ctrl-C never asks")
+
+    _ = state.update(.feed(.state(SourceID("boston.log"), .failed("exited with status 3"))))
+    #expect(state.update(.key(.character("q"))) == [.quit], "nothing left to stop")
+}

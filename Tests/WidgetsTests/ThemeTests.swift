@@ -142,12 +142,15 @@ private func themeError(_ text: String) throws -> (ThemeError, String) {
 }
 
 @Test func degradingTo16PicksNearestANSIColours() {
-    let theme = Theme(name: "t", styles: [.text: Style(foreground: .rgb(250, 10, 10), background: .indexed(196)),
-                                          .title: Style(foreground: .indexed(3))])
+    let theme = Theme(name: "t", styles: [.text: Style(foreground: .rgb(250, 10, 10), background: .indexed(21)),
+                                          .title: Style(foreground: .indexed(3)),
+                                          .warning: Style(foreground: .rgb(250, 10, 10), background: .indexed(196))])
     let degraded = theme.degraded(to: .ansi16)
     #expect(degraded[.text].foreground == .ansi(9))
-    #expect(degraded[.text].background == .ansi(9))
+    #expect(degraded[.text].background == .ansi(4))
     #expect(degraded[.title].foreground == .ansi(3))
+    // Two reds that fall on the same ANSI red would be invisible text: it turns black.
+    #expect(degraded[.warning] == Style(foreground: .ansi(0), background: .ansi(9)))
 }
 
 @Test func degradingToNoneKeepsMeaningInAttributes() {
@@ -182,4 +185,36 @@ private func themeError(_ text: String) throws -> (ThemeError, String) {
 @Test func shippedFileLoadedByPathEqualsTheBuiltInTheme() throws {
     let path = Fixtures.packageRoot.appendingPathComponent("themes/solarized-dark.toml").path
     #expect(try Theme.load(nameOrPath: path) == Theme.load(nameOrPath: "solarized-dark"))
+}
+
+/// TERM=xterm has eight colours: every shipped theme stays readable there. No key is drawn
+/// in its own background's colour (the dark theme's borders, axis labels and column headers
+/// were black on black), grey text becomes dim white, and a selection bar whose colour falls
+/// on the screen's background keeps its reverse video.
+@Test func eightColourThemesDrawNoTextInItsBackgroundColour() throws {
+    for name in shippedNames {
+        let theme = try Theme.load(nameOrPath: name).degraded(to: .ansi8)
+        let screen = theme[.background].background
+        for (key, style) in theme.styles {
+            let background = style.background == .default ? screen : style.background
+            #expect(style.foreground == .default || style.foreground != background,
+                    "\(name) \(key): \(style.foreground) on \(background)")
+            if case .ansi(let index) = style.foreground { #expect(index < 8, "\(name) \(key): \(style.foreground)") }
+        }
+    }
+    let dark = try Theme.load(nameOrPath: "dark").degraded(to: .ansi8)
+    #expect(dark[.dimText] == Style(foreground: .ansi(7), background: .ansi(0), attributes: .dim))
+    #expect(dark[.selection].attributes.contains(.reverse))
+}
+
+/// Text drawn over a bar keeps its own colour unless that is the bar's: the dark theme's
+/// warning count (yellow) on the header flashing yellow would vanish, so it takes the bar's
+/// text colour.
+@Test func textOverABarOfItsOwnColourTakesTheBarsTextColour() throws {
+    let dark = try Theme.load(nameOrPath: "dark")
+    let flashed = over(dark[.warning], dark[.flash])
+    #expect(dark[.warning].foreground == dark[.flash].background)
+    #expect(flashed.foreground == dark[.flash].foreground)
+    #expect(flashed.background == dark[.flash].background)
+    #expect(over(dark[.error], dark[.flash]).foreground == dark[.error].foreground)
 }

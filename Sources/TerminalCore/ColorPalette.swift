@@ -1,5 +1,3 @@
-import TerminalCore
-
 /// The xterm palette and nearest-colour search used to degrade theme colours to what a
 /// terminal can show (truecolor -> 256 -> 16 -> none). Under tmux `can_change_color()` is
 /// false, so the palette cannot be redefined: fitwatch picks the nearest existing entry.
@@ -56,18 +54,58 @@ public enum ColorPalette {
         switch (color, capability) {
         case (_, .none), (.default, _):
             return capability == .none ? .default : color
-        case (_, .truecolor), (.ansi, _):
+        case (_, .truecolor):
             return color
+        case (.ansi, _):
+            return folded(color, to: capability)
         case (.indexed, .palette256):
             return color
         case (.indexed(let index), _):
-            if index < 16 { return .ansi(index) }
+            if index < 16 { return folded(.ansi(index), to: capability) }
             let (r, g, b) = rgb(ofIndex: index)
-            return .ansi(nearestANSI(r, g, b))
+            return folded(.ansi(nearestANSI(r, g, b)), to: capability)
         case (.rgb(let r, let g, let b), .palette256):
             return .indexed(nearestIndex(r, g, b))
         case (.rgb(let r, let g, let b), _):
-            return .ansi(nearestANSI(r, g, b))
+            return folded(.ansi(nearestANSI(r, g, b)), to: capability)
         }
+    }
+
+    /// An ANSI colour as an eight-colour terminal shows it: a bright colour becomes its
+    /// normal twin, and bright black (grey) becomes white, never black (on a dark theme's
+    /// black background that would be black on black). Other capabilities keep it.
+    private static func folded(_ color: Color, to capability: ColorCapability) -> Color {
+        guard capability == .ansi8, case .ansi(let index) = color, index >= 8 else { return color }
+        return .ansi(index == 8 ? 7 : index - 8)
+    }
+
+    /// Whether `color` is grey (bright black, or the nearest ANSI colour of a colour is): on
+    /// an eight-colour terminal it is drawn as white with the dim attribute.
+    private static func isGrey(_ color: Color) -> Bool {
+        switch color {
+        case .ansi(let index): return index == 8
+        case .indexed(let index):
+            if index < 16 { return index == 8 }
+            let (r, g, b) = rgb(ofIndex: index)
+            return nearestANSI(r, g, b) == 8
+        case .rgb(let r, let g, let b): return nearestANSI(r, g, b) == 8
+        case .default: return false
+        }
+    }
+
+    /// `style` as a terminal with `capability` shows it, readable: each colour degraded, grey
+    /// text on an eight-colour terminal drawn as dim white, and text whose colour became its
+    /// background's (two colours that were different and now fall on the same entry) given
+    /// the contrasting one, white on black or black on anything else. Attributes are kept.
+    public static func degrade(_ style: Style, to capability: ColorCapability) -> Style {
+        var result = Style(foreground: degrade(style.foreground, to: capability),
+                           background: degrade(style.background, to: capability),
+                           attributes: style.attributes)
+        if capability == .ansi8, isGrey(style.foreground) { result.attributes.insert(.dim) }
+        if capability != .none, result.foreground != .default, result.foreground == result.background,
+           style.foreground != style.background {
+            result.foreground = result.background == .ansi(0) ? .ansi(7) : .ansi(0)
+        }
+        return result
     }
 }
