@@ -27,7 +27,7 @@ let package = Package(
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit", "KerasModel"]
+            dependencies: ["TerminalCore", "TOMLKit"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -127,7 +127,7 @@ let package = Package(
 
         .testTarget(
             name: "WidgetsTests",
-            dependencies: ["Widgets", "TerminalCore", "KerasModel", "TestSupport"]
+            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
         ),
 
         .testTarget(
