@@ -57,10 +57,7 @@ let package = Package(
         // MARK: training core (pure, seeded)
         .target(
             name: "TrainingCore",
-            dependencies: [
-                "TrainingLog", "KerasModel", "TOMLKit",
-                .product(name: "Collections", package: "swift-collections"),
-            ],
+            dependencies: ["TrainingLog", "KerasModel", "TOMLKit"],
             resources: [.copy("DemoData")],
             // Swift's Float.squareRoot() inlines C's __builtin_sqrtf, which with glibc's default
             // math-errno becomes a NaN check plus a sqrtf call per element: Adam's update was a
@@ -77,10 +74,7 @@ let package = Package(
         // MARK: feeds (edge: files, processes, ssh, clocks)
         .target(
             name: "Feeds",
-            dependencies: [
-                "RunModel", "TrainingLog", "TrainingCore", "KerasModel", "Diagnostics",
-                .product(name: "Collections", package: "swift-collections"),
-            ]
+            dependencies: ["RunModel", "TrainingLog", "TrainingCore"]
         ),
 
         // MARK: monitor app state, update, view (pure)
@@ -109,20 +103,20 @@ let package = Package(
         .executableTarget(
             name: "fitwatch-bench",
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                           "TrainingCore", "RunModel", "Feeds", "Monitor"],
+                           "TrainingCore", "Feeds", "Monitor"],
             path: "Benchmarks/fitwatch-bench"
         ),
 
         // MARK: tests
         .target(
             name: "TestSupport",
-            dependencies: ["TerminalCore", "TrainingLog", "KerasModel"],
+            dependencies: ["KerasModel"],
             path: "Tests/TestSupport"
         ),
 
         .testTarget(
             name: "TerminalCoreTests",
-            dependencies: ["TerminalCore", "TestSupport"]
+            dependencies: ["TerminalCore"]
         ),
 
         .testTarget(
@@ -152,7 +146,7 @@ let package = Package(
 
         .testTarget(
             name: "RunModelTests",
-            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
+            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel"]
         ),
 
         .testTarget(
