@@ -27,7 +27,7 @@ let package = Package(
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit", "KerasModel"]
+            dependencies: ["TerminalCore", "TOMLKit"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -57,10 +57,7 @@ let package = Package(
         // MARK: training core (pure, seeded)
         .target(
             name: "TrainingCore",
-            dependencies: [
-                "TrainingLog", "KerasModel", "TOMLKit",
-                .product(name: "Collections", package: "swift-collections"),
-            ],
+            dependencies: ["TrainingLog", "KerasModel", "TOMLKit"],
             resources: [.copy("DemoData")],
             // Swift's Float.squareRoot() inlines C's __builtin_sqrtf, which with glibc's default
             // math-errno becomes a NaN check plus a sqrtf call per element: Adam's update was a
@@ -77,10 +74,7 @@ let package = Package(
         // MARK: feeds (edge: files, processes, ssh, clocks)
         .target(
             name: "Feeds",
-            dependencies: [
-                "RunModel", "TrainingLog", "TrainingCore", "KerasModel", "Diagnostics",
-                .product(name: "Collections", package: "swift-collections"),
-            ]
+            dependencies: ["RunModel", "TrainingLog", "TrainingCore"]
         ),
 
         // MARK: monitor app state, update, view (pure)
@@ -122,18 +116,18 @@ let package = Package(
         // MARK: tests
         .target(
             name: "TestSupport",
-            dependencies: ["TerminalCore", "TrainingLog", "KerasModel"],
+            dependencies: ["KerasModel"],
             path: "Tests/TestSupport"
         ),
 
         .testTarget(
             name: "TerminalCoreTests",
-            dependencies: ["TerminalCore", "TestSupport"]
+            dependencies: ["TerminalCore"]
         ),
 
         .testTarget(
             name: "WidgetsTests",
-            dependencies: ["Widgets", "TerminalCore", "KerasModel", "TestSupport"]
+            dependencies: ["Widgets", "TerminalCore", "TestSupport"]
         ),
 
         .testTarget(
@@ -158,7 +152,7 @@ let package = Package(
 
         .testTarget(
             name: "RunModelTests",
-            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
+            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel"]
         ),
 
         .testTarget(

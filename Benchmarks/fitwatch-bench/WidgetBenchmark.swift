@@ -1,6 +1,8 @@
 import Foundation
 import KerasModel
+import Monitor
 import TerminalCore
+import TrainingLog
 import Widgets
 
 /// `fitwatch-bench widgets`: render time of the costly widgets at the sizes the monitor
@@ -42,9 +44,13 @@ enum WidgetBenchmark {
         }
         report("sparkline 40 columns of 30,000 points", spark, baseline: fill)
         let model = chainOfBlocks(blocks: 40)
+        // One epoch whose total is the weighted sum (out2 weighs 0.5).
+        var history = RunHistory()
+        history.apply(.epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 0.2, "out1_loss": 0.1, "out2_loss": 0.2])))
+        let breakdown = LossBreakdown(history: history, model: model)
         let graph = measure(area: graphArea) { buffer, area in
-            GraphDiagram(model: model, lossValues: ["out1": 0.1, "out2": 0.2], theme: theme, glyphs: .unicode,
-                         mode: .diagram).render(into: &buffer, area: area)
+            let diagram = ModelDiagram.graph(model: model, breakdown: breakdown, selectedOutput: nil, glyphs: .unicode)
+            GraphDiagram(graph: diagram, theme: theme, glyphs: .unicode, mode: .diagram).render(into: &buffer, area: area)
         }
         report("graph diagram, \(model.layers.count) layers, 300x100", graph, baseline: fill)
     }

@@ -61,6 +61,24 @@ public enum LossKind: String, Sendable, Equatable, Codable, CaseIterable, Hashab
         }
     }
 
+    /// A short name for a loss whose canonical name is long, for places with little room
+    /// (one-line graph boxes): the alias Keras itself accepts (`bce`, `cce`, `mse`, `mae`,
+    /// `mape`, `msle`, `kld`; `LossKind(keras:)` reads each back), and `sparse cce`, which
+    /// Keras has no alias for. Nil for losses without one.
+    public var shortName: String? {
+        switch self {
+        case .binaryCrossentropy: return "bce"
+        case .categoricalCrossentropy: return "cce"
+        case .sparseCategoricalCrossentropy: return "sparse cce"
+        case .meanSquaredError: return "mse"
+        case .meanAbsoluteError: return "mae"
+        case .meanAbsolutePercentageError: return "mape"
+        case .meanSquaredLogarithmicError: return "msle"
+        case .kullbackLeiblerDivergence: return "kld"
+        default: return nil
+        }
+    }
+
     /// Losses that treat the target as a real number: "accuracy" means nothing for them.
     public var isRegression: Bool {
         switch self {

@@ -21,17 +21,8 @@ struct GraphPanelView: Widget {
         init(state: MonitorState, run: RunState) {
             breakdown = LossBreakdown(state: state, run: run)
             known = state.model(of: run)
-            if var model = known {
-                // Draw the weights the breakdown settled on (fitted when the config is unknown).
-                for index in model.outputs.indices {
-                    if let part = breakdown.outputs.first(where: { $0.output == model.outputs[index].name }), let weight = part.weight {
-                        model.outputs[index].lossWeight = weight
-                    }
-                }
-                self.model = model
-            } else {
-                model = GraphPanelView.derivedModel(breakdown)
-            }
+            // The diagram draws the breakdown's weights (fitted when the config is unknown).
+            model = known ?? GraphPanelView.derivedModel(breakdown)
             let index = min(state.selectedLoss, breakdown.outputs.count)
             selectedOutput = index == 0 ? nil : breakdown.outputs[index - 1].output
         }
@@ -56,13 +47,10 @@ struct GraphPanelView: Widget {
         }
 
         func diagram(theme: Theme, glyphs: Glyphs) -> GraphDiagram {
-            var lossValues: [String: Double] = [:]
-            for part in breakdown.outputs { if let value = part.current { lossValues[part.output] = value } }
-            let highlighted = selectedOutput.map { Set(model.layersReached(byOutput: $0)) } ?? []
+            let graph = ModelDiagram.graph(model: model, breakdown: breakdown, selectedOutput: selectedOutput, glyphs: glyphs)
             // `.fit`: the full diagram, else one-line boxes (the two-output model needs 43
             // rows in full but 29 so, which 120x40 has), else the compact list.
-            return GraphDiagram(model: model, lossValues: lossValues, totalLoss: breakdown.total, highlighted: highlighted,
-                                selectedOutput: selectedOutput, theme: theme, glyphs: glyphs, mode: .fit)
+            return GraphDiagram(graph: graph, theme: theme, glyphs: glyphs, mode: .fit)
         }
 
         /// The panel size (border and footer included) the diagram needs: with 5-row boxes,
@@ -107,13 +95,13 @@ struct GraphPanelView: Widget {
     }
 
     /// A model made of the outputs alone, for a run whose model is unknown: each output a
-    /// box of unknown type, with its loss weight as fitted.
+    /// box of unknown type (its weight is the breakdown's, fitted to the log).
     static func derivedModel(_ breakdown: LossBreakdown) -> ModelGraph {
         ModelGraph(
             name: "outputs from metric names",
             layers: breakdown.outputs.map { Layer(name: $0.output, className: "output") },
             inputs: [],
-            outputs: breakdown.outputs.map { OutputSpec(name: $0.output, loss: $0.loss, lossWeight: $0.weight ?? 1) },
+            outputs: breakdown.outputs.map { OutputSpec(name: $0.output, loss: $0.loss) },
             provenance: .summaryTable)
     }
 }

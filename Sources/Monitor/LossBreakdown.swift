@@ -21,14 +21,18 @@ public struct LossBreakdown: Sendable, Equatable {
         public var weightFitted: Bool
         /// The latest training value of this output's loss.
         public var current: Double?
-        /// `weight · current / total`: how much of the total this output makes.
+        /// `weight · current / total`: how much of the total this output makes (of the
+        /// weighted sum when no total was logged); nil when either is unknown, not finite, or
+        /// the total is not positive (a share of a negative total means nothing).
         public var share: Double?
     }
 
     /// Every output's part, in output order.
     public var outputs: [Part]
-    /// The latest total loss.
+    /// The latest total loss as logged (`loss`, regularisation included).
     public var total: Double?
+    /// `Σ weight · current` when every output's weight and finite value are known.
+    public var weightedSum: Double?
 
     /// The breakdown of `run` as `state` shows it (the `--model` override included).
     public init(state: MonitorState, run: RunState) {
@@ -38,7 +42,7 @@ public struct LossBreakdown: Sendable, Equatable {
     /// The breakdown of `history` under `model` (nil: outputs from the metric names).
     public init(history: RunHistory, model: ModelGraph?) {
         let last = history.epochs.last?.metrics ?? history.lastProgress?.metrics ?? [:]
-        total = last["loss"]
+        let total = last["loss"]
         var parts: [Part] = []
         if let model, !model.outputs.isEmpty {
             let single = model.outputs.count == 1
@@ -68,11 +72,23 @@ public struct LossBreakdown: Sendable, Equatable {
                 }
             }
         }
-        if let total, total.isFinite, total != 0 {
+        self.init(parts: parts, total: total)
+    }
+
+    /// The breakdown of `parts` (their `share`s ignored) under the logged `total`: the one
+    /// place the weighted sum and the shares are computed.
+    init(parts: [Part], total: Double?) {
+        self.total = total
+        let weighted = parts.map { part -> Double? in
+            guard let weight = part.weight, let value = part.current, value.isFinite else { return nil }
+            return value * weight
+        }
+        weightedSum = weighted.isEmpty || weighted.contains(nil) ? nil : weighted.reduce(0) { $0 + $1! }
+        var parts = parts
+        for index in parts.indices { parts[index].share = nil }
+        if let whole = total ?? weightedSum, whole.isFinite, whole > 0 {
             for index in parts.indices {
-                if let weight = parts[index].weight, let value = parts[index].current, value.isFinite {
-                    parts[index].share = weight * value / total
-                }
+                if let part = weighted[index] { parts[index].share = part / whole }
             }
         }
         outputs = parts

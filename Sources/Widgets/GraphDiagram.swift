@@ -1,22 +1,21 @@
-import KerasModel
 import TerminalCore
 
-/// The model's DAG in box-drawing characters: layers as boxes (name, type, shape) joined by
-/// arrows, every output followed by its loss node (loss name, weight, current value, share of
-/// the total) and, for several outputs, the total node (the weighted sum). Layers in
-/// `highlighted` (the monitor passes `layersReached(byOutput:)` of the selected output) and
-/// the edges between them use the theme's `highlight_path`.
+/// A layered graph in box-drawing characters: the boxes of a `DiagramGraph` (name and two
+/// detail lines) joined by arrows, every sink under the box that feeds it and the total node
+/// under the sinks. Lit boxes, sinks and total, and the edges between lit nodes, use the
+/// theme's `highlight_path`. The monitor makes the graph of a Keras model (`ModelDiagram`):
+/// layers as boxes, each output's loss as a sink, the weighted sum as the total.
 ///
 /// When the diagram is larger than the area, `.auto` switches to a compact list (one line
-/// per layer, then the losses) and `.diagram` shows the part at `scrollX`/`scrollY`; neither
-/// ever draws outside the area or cuts a box into garbage.
+/// per box, then the sinks and the total) and `.diagram` shows the part at `scrollX`/`scrollY`;
+/// neither ever draws outside the area or cuts a box into garbage.
 public struct GraphDiagram: Widget, Sendable {
-    /// How to draw the model.
+    /// How to draw the graph.
     public enum Mode: Sendable, Equatable {
         /// The diagram when it fits, else the compact list.
         case auto
         /// The diagram when it fits, else the diagram with one-line boxes (`A Dense relu
-        /// (None, 32)`, 3 rows a layer instead of 5) when that fits, else the compact list.
+        /// (None, 32)`, 3 rows a box instead of 5) when that fits, else the compact list.
         case fit
         /// Always the diagram, scrolled by `scrollX`/`scrollY`.
         case diagram
@@ -24,17 +23,9 @@ public struct GraphDiagram: Widget, Sendable {
         case compact
     }
 
-    /// The model to draw.
-    public var model: ModelGraph
-    /// The current loss of each output, keyed by output name (`out1`); missing: unknown.
-    public var lossValues: [String: Double]
-    /// The total loss as Keras reported it (`loss`); nil: the weighted sum of `lossValues`.
-    public var totalLoss: Double?
-    /// Layer names drawn highlighted.
-    public var highlighted: Set<String>
-    /// The output whose loss is selected: its loss node (and its edge into the total) is highlighted.
-    public var selectedOutput: String?
-    /// Styles: `node`, `loss_node`, `highlight_path`, `border`, `dim_text`.
+    /// The graph to draw, its texts written.
+    public var graph: DiagramGraph
+    /// Styles: `node`, `loss_node` (sinks and total), `highlight_path`, `border`.
     public var theme: Theme
     /// Box-drawing glyphs.
     public var glyphs: Glyphs
@@ -45,15 +36,9 @@ public struct GraphDiagram: Widget, Sendable {
     /// Rows scrolled off the top (diagram and list).
     public var scrollY: Int
 
-    /// A diagram of `model`.
-    public init(model: ModelGraph, lossValues: [String: Double] = [:], totalLoss: Double? = nil,
-                highlighted: Set<String> = [], selectedOutput: String? = nil, theme: Theme, glyphs: Glyphs,
-                mode: Mode = .auto, scrollX: Int = 0, scrollY: Int = 0) {
-        self.model = model
-        self.lossValues = lossValues
-        self.totalLoss = totalLoss
-        self.highlighted = highlighted
-        self.selectedOutput = selectedOutput
+    /// A diagram of `graph`.
+    public init(graph: DiagramGraph, theme: Theme, glyphs: Glyphs, mode: Mode = .auto, scrollX: Int = 0, scrollY: Int = 0) {
+        self.graph = graph
         self.theme = theme
         self.glyphs = glyphs
         self.mode = mode
@@ -100,115 +85,45 @@ public struct GraphDiagram: Widget, Sendable {
 
     // MARK: text of the nodes
 
-    /// The weighted loss of each output, when its value is known and finite.
-    private var weightedLosses: [Double?] {
-        model.outputs.map { output in
-            guard let value = lossValues[output.name], value.isFinite else { return nil }
-            return value * output.lossWeight
-        }
-    }
-
-    private var weightedSum: Double? {
-        let parts = weightedLosses
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
-        return parts.reduce(0) { $0 + $1! }
-    }
-
-    /// Each output's share of the total, in percent: of `totalLoss` when given (the monitor's
-    /// `LossBreakdown` divides by the reported total too, regularisation included), else of
-    /// the weighted sum.
-    private func share(of output: Int) -> Int? {
-        guard model.outputs.count > 1, let total = totalLoss ?? weightedSum, total.isFinite, total > 0,
-              let part = weightedLosses[output] else { return nil }
-        return Int((part / total * 100).rounded())
-    }
-
-    private var times: String { glyphs.braille ? "×" : "x" }
-
-    private func layerType(_ layer: Layer) -> String {
-        var text = layer.className
-        if let activation = layer.activation, activation != "linear" { text += " \(activation)" }
-        if let rate = layer.rate { text += " rate \(formatMetric(rate))" }
-        return text
-    }
-
-    private func layerShape(_ layer: Layer) -> String {
-        if let shape = layer.outputShape {
-            return "(" + (["None"] + shape.map { $0.map(String.init) ?? "None" }).joined(separator: ", ") + ")"
-        }
-        if let units = layer.units { return "(None, \(units))" }
-        return ""
-    }
-
-    /// The loss as configured, with `from_logits` shown: it changes what the value means.
-    private func lossName(_ output: OutputSpec) -> String {
-        guard let loss = output.loss else { return "loss ?" }
-        return loss.configuredName + (loss.fromLogits ? " (logits)" : "")
-    }
-
-    private func valueText(_ output: Int) -> String {
-        guard let value = lossValues[model.outputs[output].name] else { return "-" }
-        return formatMetric(value) + (share(of: output).map { " (\($0)%)" } ?? "")
-    }
-
-    private var totalText: String { (totalLoss ?? weightedSum).map(formatMetric) ?? "-" }
-
     private func lines(_ kind: GraphLayout.Kind) -> [String] {
         switch kind {
-        case .layer(let name):
-            guard let layer = model.layer(named: name) else { return [name, "", ""] }
-            return [name, layerType(layer), layerShape(layer)]
-        case .loss(let index):
-            let output = model.outputs[index]
-            return ["\(output.name) loss", lossName(output), "\(formatMetric(output.lossWeight)) \(times) \(valueText(index))"]
-        case .total:
-            return ["total loss", glyphs.braille ? "Σ w·loss" : "sum w*loss", "= \(totalText)"]
-        case .dummy:
-            return []
+        case .box(let index):
+            let box = graph.boxes[index]
+            return [box.name] + box.details
+        case .sink(let index): return graph.sinks[index].lines
+        case .total: return graph.total?.lines ?? []
+        case .dummy: return []
         }
     }
 
     private func isHighlighted(_ kind: GraphLayout.Kind) -> Bool {
         switch kind {
-        case .layer(let name): return highlighted.contains(name)
-        case .loss(let index): return model.outputs[index].name == selectedOutput
-        case .total: return selectedOutput != nil
+        case .box(let index): return graph.boxes[index].highlighted
+        case .sink(let index): return graph.sinks[index].highlighted
+        case .total: return graph.total?.highlighted ?? false
         case .dummy: return false
         }
     }
 
     private func makeLayout(oneLine: Bool = false) -> GraphLayout {
-        GraphLayout(model: model, oneLine: oneLine, lines: oneLine ? oneLineText : lines, highlighted: isHighlighted)
+        GraphLayout(graph: graph, oneLine: oneLine, lines: oneLine ? oneLineText : lines, highlighted: isHighlighted)
     }
 
-    /// A box's single line in one-line boxes: the three lines joined, shortest first to go.
+    /// A box's single line in one-line boxes: a box's lines joined; a sink's first wording
+    /// that fits the widest sink box.
     private func oneLineText(_ kind: GraphLayout.Kind) -> [String] {
         switch kind {
         case .dummy: return []
-        case .total: return ["total = \(totalText)"]
-        case .layer:
+        case .total: return graph.total.map { [$0.oneLine] } ?? []
+        case .box:
             return [lines(kind).filter { !$0.isEmpty }.joined(separator: " ")]
-        case .loss(let index):
-            // The first wording that fits a one-line loss box: long loss names give way to
-            // the aliases Keras accepts (`bce`, `cce`), then the word "loss", then the name.
-            let output = model.outputs[index]
-            let short = output.loss.map { loss in
-                (GraphDiagram.lossAliases[loss.kind] ?? loss.configuredName) + (loss.fromLogits ? " (logits)" : "")
-            } ?? "loss ?"
-            let value = "\(formatMetric(output.lossWeight)) \(times) \(valueText(index))"
-            let candidates = ["\(output.name) loss \(lossName(output)) \(value)", "\(output.name) loss \(short) \(value)",
-                              "\(output.name) \(short) \(value)", "\(output.name) \(value)"]
+        case .sink(let index):
+            let candidates = graph.sinks[index].oneLine
+            guard let last = candidates.last else { return [lines(kind).filter { !$0.isEmpty }.joined(separator: " ")] }
             let room = GraphLayout.maxLossBoxWidth - 4
-            return [candidates.first { $0.count <= room } ?? candidates[candidates.count - 1]]
+            return [candidates.first { $0.count <= room } ?? last]
         }
     }
-
-    /// Short names Keras itself accepts for the losses whose names do not fit one-line boxes.
-    static let lossAliases: [LossKind: String] = [
-        .binaryCrossentropy: "bce", .categoricalCrossentropy: "cce", .sparseCategoricalCrossentropy: "sparse cce",
-        .meanSquaredError: "mse", .meanAbsoluteError: "mae", .meanAbsolutePercentageError: "mape",
-        .meanSquaredLogarithmicError: "msle", .kullbackLeiblerDivergence: "kld",
-    ]
 
     // MARK: diagram
 
@@ -301,30 +216,37 @@ public struct GraphDiagram: Widget, Sendable {
 
     private func boxStyle(_ node: GraphLayout.Node) -> Style {
         if node.highlighted { return theme[.highlightPath] }
-        if case .layer = node.kind { return theme[.node] }
+        if node.kind.isBox { return theme[.node] }
         return theme[.lossNode]
     }
 
     // MARK: compact list
 
-    /// One line per layer (`name  Type  shape  <- inputs`), then one per loss and the total.
+    /// One line per box (`name  detail  detail  <- inbound`, every column but the last at most
+    /// 16 wide), then one per sink and the total.
     private func compactLines() -> [(text: String, style: Style)] {
-        let nameWidth = min(16, model.layers.map(\.name.count).max() ?? 0)
-        let typeWidth = min(16, model.layers.map { layerType($0).count }.max() ?? 0)
-        let shapeWidth = model.layers.map { layerShape($0).count }.max() ?? 0
+        let boxes = graph.boxes
+        let nameWidth = min(16, boxes.map(\.name.count).max() ?? 0)
+        let columns = boxes.map(\.details.count).max() ?? 0
+        let detailWidths = (0..<columns).map { column -> Int in
+            let widest = boxes.map { $0.details.indices.contains(column) ? $0.details[column].count : 0 }.max() ?? 0
+            return column == columns - 1 ? widest : min(16, widest)
+        }
         var result: [(String, Style)] = []
-        for layer in model.layers {
-            var text = Span.fit(layer.name, width: nameWidth, ellipsis: glyphs.ellipsis) + " "
-                + Span.fit(layerType(layer), width: typeWidth, ellipsis: glyphs.ellipsis) + " " + Span.fit(layerShape(layer), width: shapeWidth)
-            if !layer.inbound.isEmpty { text += (glyphs.braille ? " ← " : " <- ") + layer.inbound.joined(separator: ", ") }
-            result.append((text, highlighted.contains(layer.name) ? theme[.highlightPath] : theme[.node]))
+        for box in boxes {
+            var text = Span.fit(box.name, width: nameWidth, ellipsis: glyphs.ellipsis)
+            for (column, width) in detailWidths.enumerated() {
+                let detail = box.details.indices.contains(column) ? box.details[column] : ""
+                text += " " + Span.fit(detail, width: width, ellipsis: glyphs.ellipsis)
+            }
+            if !box.inbound.isEmpty { text += (glyphs.braille ? " ← " : " <- ") + box.inbound.joined(separator: ", ") }
+            result.append((text, box.highlighted ? theme[.highlightPath] : theme[.node]))
         }
-        for (index, output) in model.outputs.enumerated() {
-            let text = "\(output.name) loss: \(lossName(output)), \(formatMetric(output.lossWeight)) \(times) \(valueText(index))"
-            result.append((text, output.name == selectedOutput ? theme[.highlightPath] : theme[.lossNode]))
+        for sink in graph.sinks {
+            result.append((sink.compact, sink.highlighted ? theme[.highlightPath] : theme[.lossNode]))
         }
-        if model.outputs.count > 1 {
-            result.append(("total loss: \(totalText)", selectedOutput != nil ? theme[.highlightPath] : theme[.lossNode]))
+        if let total = graph.total {
+            result.append((total.compact, total.highlighted ? theme[.highlightPath] : theme[.lossNode]))
         }
         return result
     }

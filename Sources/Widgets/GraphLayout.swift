@@ -1,5 +1,3 @@
-import KerasModel
-
 /// Where every box and edge of a `GraphDiagram` goes: a layered (Sugiyama-style) layout.
 /// Ranks are the longest path from the inputs; edges spanning several ranks pass through
 /// one-column dummy nodes; nodes are ordered by the barycentre of their parents, then placed
@@ -8,14 +6,16 @@ import KerasModel
 /// group of edges whose horizontal runs would overlap.
 struct GraphLayout {
     enum Kind: Equatable {
-        case layer(String)
-        case loss(output: Int)
+        /// `DiagramGraph.boxes[index]`.
+        case box(Int)
+        /// `DiagramGraph.sinks[index]`.
+        case sink(Int)
         case total
         case dummy
 
-        var layerName: String? {
-            if case .layer(let name) = self { return name }
-            return nil
+        var isBox: Bool {
+            if case .box = self { return true }
+            return false
         }
     }
 
@@ -46,13 +46,13 @@ struct GraphLayout {
     let boxHeight: Int
     /// Columns between neighbouring boxes.
     static let gap = 2
-    /// The widest layer box: 24 columns keeps a Dense layer with its shape readable and
+    /// The widest box: 24 columns keeps a Dense layer with its shape readable and
     /// three branches side by side within 80 columns.
     static let maxBoxWidth = 24
-    /// The widest one-line layer box (`out2 Dense sigmoid (None, 1)` is 28 + 4): two
+    /// The widest one-line box (`out2 Dense sigmoid (None, 1)` is 28 + 4): two
     /// branches side by side still fit in 80 columns.
     static let maxOneLineBoxWidth = 34
-    /// The widest loss box: 35 columns hold `sparse_categorical_crossentropy`, the longest
+    /// The widest sink or total box (a loss): 35 columns hold `sparse_categorical_crossentropy`, the longest
     /// Keras loss name, and two outputs' losses still fit side by side in 80 columns.
     static let maxLossBoxWidth = 35
 
@@ -65,17 +65,17 @@ struct GraphLayout {
     var width = 0
     var height = 0
 
-    init(model: ModelGraph, oneLine: Bool, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
+    init(graph: DiagramGraph, oneLine: Bool, lines: (Kind) -> [String], highlighted: (Kind) -> Bool) {
         boxHeight = oneLine ? 3 : 5
-        // Ranks: longest path from a layer without known inbound layers.
-        let names = model.layers.map(\.name)
+        // Ranks: longest path from a box without known inbound boxes.
+        let names = graph.boxes.map(\.name)
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var rank = [Int?](repeating: nil, count: names.count)
         func rankOf(_ i: Int, depth: Int) -> Int {
             if let known = rank[i] { return known }
             // A cycle (never in a Keras model) is cut here rather than recursing forever.
             guard depth <= names.count else { return 0 }
-            let parents = model.layers[i].inbound.compactMap { index[$0] }
+            let parents = graph.boxes[i].inbound.compactMap { index[$0] }
             let value = parents.map { rankOf($0, depth: depth + 1) + 1 }.max() ?? 0
             rank[i] = value
             return value
@@ -84,27 +84,27 @@ struct GraphLayout {
 
         func addNode(_ kind: Kind, rank: Int) -> Int {
             let text = lines(kind)
-            let limit = kind.layerName == nil ? GraphLayout.maxLossBoxWidth
+            let limit = !kind.isBox ? GraphLayout.maxLossBoxWidth
                 : (oneLine ? GraphLayout.maxOneLineBoxWidth : GraphLayout.maxBoxWidth)
             let width = kind == .dummy ? 1 : min(limit, (text.map(\.count).max() ?? 0) + 4)
             nodes.append(Node(kind: kind, lines: text, width: width, rank: rank, highlighted: highlighted(kind)))
             return nodes.count - 1
         }
-        for (i, name) in names.enumerated() { _ = addNode(.layer(name), rank: rank[i] ?? 0) }
+        for i in names.indices { _ = addNode(.box(i), rank: rank[i] ?? 0) }
         var links: [(Int, Int)] = []
-        for (i, layer) in model.layers.enumerated() {
-            for parent in layer.inbound { if let p = index[parent], p != i { links.append((p, i)) } }
+        for (i, box) in graph.boxes.enumerated() {
+            for parent in box.inbound { if let p = index[parent], p != i { links.append((p, i)) } }
         }
-        let layerRanks = nodes.map(\.rank).max() ?? -1
-        var lossNodes: [Int] = []
-        for (o, output) in model.outputs.enumerated() {
-            let loss = addNode(.loss(output: o), rank: layerRanks + 1)
-            lossNodes.append(loss)
-            if let layer = index[output.name] { links.append((layer, loss)) }
+        let boxRanks = nodes.map(\.rank).max() ?? -1
+        var sinkNodes: [Int] = []
+        for (s, sink) in graph.sinks.enumerated() {
+            let node = addNode(.sink(s), rank: boxRanks + 1)
+            sinkNodes.append(node)
+            if let source = sink.source, let box = index[source] { links.append((box, node)) }
         }
-        if model.outputs.count > 1 {
-            let total = addNode(.total, rank: layerRanks + 2)
-            for loss in lossNodes { links.append((loss, total)) }
+        if graph.total != nil {
+            let total = addNode(.total, rank: boxRanks + 2)
+            for sink in sinkNodes { links.append((sink, total)) }
         }
 
         // Long edges become chains through dummies, one per rank crossed.

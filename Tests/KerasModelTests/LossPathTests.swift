@@ -21,3 +21,15 @@ import TestSupport
     #expect(LossKind(keras: "sparse_categorical_crossentropy") == .sparseCategoricalCrossentropy)
     #expect(LossKind(keras: "not_a_loss") == nil)
 }
+
+@Test func shortLossNamesAreAliasesKerasAcceptsAndReadBack() {
+    // One-line graph boxes print these instead of the long names: each must mean its loss.
+    let named = LossKind.allCases.filter { $0.shortName != nil }
+    #expect(named.count == 8)
+    for kind in named where kind != .sparseCategoricalCrossentropy {
+        #expect(LossKind(keras: kind.shortName!) == kind, "\(kind.shortName!) is not read back as \(kind)")
+    }
+    #expect(LossKind.binaryCrossentropy.shortName == "bce")
+    #expect(LossKind.sparseCategoricalCrossentropy.shortName == "sparse cce")
+    #expect(LossKind.huber.shortName == nil)
+}
