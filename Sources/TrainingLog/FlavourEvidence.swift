@@ -23,6 +23,9 @@ struct FlavourEvidence {
     /// A Keras 2 form was printed: `ETA: 1:33`, or a time per step on a final line.
     private var keras2Forms = false
 
+    /// Keras 3 and tf-keras print no `Epoch 1/1` header for `fit(epochs=1)`; Keras 1-2.3 do.
+    var omitsSingleEpochHeader: Bool { flavour == .keras3 || flavour == .keras2 }
+
     /// Notes one progress update. `barStart`: the first update of a bar whose start the log
     /// showed (after an `Epoch` header or a finished bar).
     mutating func note(_ line: ProgressLine, isFinal: Bool, barStart: Bool) {
@@ -47,7 +50,8 @@ struct FlavourEvidence {
         case .bracketBar:
             // tf-keras prints a bar's first update at step 1 (steps_per_execution aside);
             // Keras 1-2.3 count samples, so theirs is the batch size.
-            if barStart, let step = line.step { countsSamples = step > 1 }
+            // A counter at 1 is a first update wherever it shows (samples start at the batch size).
+            if let step = line.step, step == 1 || barStart { countsSamples = step > 1 }
             if flavour == .keras1 { return }
             if isFinal, line.secondsPerStep == nil, line.duration != nil { flavour = .keras1; return }
             if line.hasETALabel, let eta = line.eta, eta >= 60, !line.etaClock { flavour = .keras1; return }

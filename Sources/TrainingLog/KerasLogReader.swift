@@ -28,8 +28,8 @@ public struct KerasLogReader: LogReader {
         /// A bar without an `Epoch` header after training: `evaluate()`.
         case evaluating
         case finishedEvaluation
-        /// A Keras 3 bar without an `Epoch` header after a finished bar: `evaluate()`,
-        /// `predict()` or a `fit(epochs=1)` (Keras 3 prints no `Epoch 1/1`). Its final line
+        /// A Keras 3 / tf-keras bar without an `Epoch` header after a finished bar: `evaluate()`,
+        /// `predict()` or a `fit(epochs=1)` (neither prints `Epoch 1/1`). Its final line
         /// decides (`decideHeaderlessBar`); its updates until then are not reported.
         case undecided
     }
@@ -354,11 +354,11 @@ public struct KerasLogReader: LogReader {
         atBarStart = false
         evidence.note(progress, isFinal: isFinal, barStart: barStart)
         if format == nil { format = detectedFormat(progress) }
-        // Keras 3 prints no `Epoch 1/1`: a bar drawn afresh (not a redraw after a `\b` run,
-        // which is where a log joined mid-run begins), or a verbose=2 line, with no header
-        // before it is a `fit(epochs=1)`. Its first update is not always step 1 (JAX's first
-        // step can be reported with the second).
-        let keras3FromStart = evidence.flavour == .keras3 && !continuation
+        // Keras 3 and tf-keras print no `Epoch 1/1` (only Keras 1-2.3 do): a bar drawn afresh
+        // (not a redraw after a `\b` run, which is where a log joined mid-run begins), or a
+        // verbose=2 line, with no header before it is a `fit(epochs=1)`. Its first update is
+        // not always step 1 (JAX's first step can be reported with the second).
+        let keras3FromStart = evidence.omitsSingleEpochHeader && !continuation
         switch bar {
         case .none:
             if pendingHeader == nil {
@@ -410,10 +410,10 @@ public struct KerasLogReader: LogReader {
     }
 
     /// A new bar without an `Epoch` header after a finished one: `evaluate()` or `predict()`,
-    /// or in Keras 3 also a `fit(epochs=1)`, which its final line tells.
+    /// or in Keras 3 and tf-keras also a `fit(epochs=1)`, which its final line tells.
     private mutating func startHeaderlessBar(_ progress: inout ProgressLine, isFinal: Bool,
                                              into events: inout [TrainingEvent]) {
-        if evidence.flavour == .keras3, !lastTrainingKeys.isEmpty {
+        if evidence.omitsSingleEpochHeader, !lastTrainingKeys.isEmpty {
             bar = .undecided
             if isFinal { decideHeaderlessBar(&progress, into: &events) }
         } else {
@@ -422,7 +422,7 @@ public struct KerasLogReader: LogReader {
         }
     }
 
-    /// The final line of a Keras 3 headerless bar: a new `fit(epochs=1)` when it prints the
+    /// The final line of a Keras 3 / tf-keras headerless bar: a new `fit(epochs=1)` when it prints the
     /// keys of the last training epoch (validation keys, which `evaluate()` never prints, or
     /// the same keys over the same number of steps); else an evaluation.
     private mutating func decideHeaderlessBar(_ progress: inout ProgressLine, into events: inout [TrainingEvent]) {
@@ -436,8 +436,9 @@ public struct KerasLogReader: LogReader {
         }
         flushPendingHeader(into: &events)
         releaseHeldEpoch(into: &events)
+        let flavour = evidence.flavour
         beginNewRun()
-        evidence.flavour = .keras3
+        evidence.flavour = flavour
         format = forcedFormat ?? detectedFormat(progress)
         epochsRequested = 1
         pendingHeader = (1, 1, false)

@@ -20,6 +20,7 @@ for flavour in $flavours; do
       python3 record_wild.py $flavour $scenario $mode
     done
   done
+  python3 record_wild.py $flavour acc_regression pipe
   for scenario in oneepoch logging; do
     echo "$flavour $scenario merged"
     python3 record_wild.py $flavour $scenario merged

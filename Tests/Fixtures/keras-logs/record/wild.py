@@ -10,6 +10,8 @@ usage: python wild.py FLAVOUR SCENARIO TRUTH_JSON DATA_CSV
     valfreq_lr   fit(validation_freq=2) with LearningRateScheduler(verbose=1) adding the rate to the logs
     logging      a callback's print() and logging.warning() (stderr) in the middle of the bar
     unknown      a tf.data pipeline of unknown length: `N/Unknown` in the first epoch (TF only)
+    acc_regression  metrics=['acc'] on an mse regression of house prices (housing.csv beside
+                 DATA_CSV): every Keras prints the name `acc`, tf-keras and Keras 3 print 0.0000
 The truth file is rewritten at every epoch end: per fit, the logs Keras handed to callbacks at
 each epoch end (what History stores; the recording callback runs last), then every
 evaluate()'s result and every predict()'s row count, in call order.
@@ -131,6 +133,15 @@ elif scenario == "unknown":
     # filter() hides the length: tf.data reports UNKNOWN_CARDINALITY, Keras prints `N/Unknown`.
     data = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda a, b: True).batch(32)
     model.fit(data, epochs=3, callbacks=[Recorder()])
+elif scenario == "acc_regression":
+    houses = np.loadtxt(os.path.join(os.path.dirname(data_csv), "housing.csv"), delimiter=",", skiprows=1,
+                        dtype="float32")
+    prices_x = (houses[:, :-1] - houses[:, :-1].mean(axis=0)) / houses[:, :-1].std(axis=0)
+    inputs = keras.Input(shape=(prices_x.shape[1],), name="x")
+    hidden = keras.layers.Dense(13, activation="relu", name="hidden")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(1, name="price")(hidden), name="acc_on_prices")
+    model.compile(optimizer="adam", loss="mse", metrics=["acc"])
+    model.fit(prices_x, houses[:, -1:], epochs=6, batch_size=32, validation_split=0.2, callbacks=[Recorder()])
 else:
     raise SystemExit(f"unknown scenario {scenario}")
 truth["status"] = "finished"
