@@ -42,11 +42,13 @@ struct HeaderView: Widget {
         x += 1
         let (word, wordKey) = stateWord(run)
         var format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
-        // The Keras that wrote the run (`keras_flavour`), when it says more than the format.
-        if let flavour = run.flavour, flavour.rawValue != run.history.format.rawValue {
-            format += " · \(flavour.rawValue)"
-        } else if run.flavour == nil, [.keras3, .keras2, .keras1, .kerasVerbose2].contains(run.history.format) {
-            format += " · Keras ?"
+        // The Keras that wrote a printed log (`keras_flavour`), when it says more than the format.
+        if [.keras3, .keras2, .keras1, .kerasVerbose2, .fitwatchCallback].contains(run.history.format) {
+            if let flavour = run.flavour {
+                if flavour.rawValue != run.history.format.rawValue { format += " · \(flavour.rawValue)" }
+            } else {
+                format += " · Keras ?"
+            }
         }
         // The state says more than the full path: the name gives way first (to 12 columns).
         let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
