@@ -28,7 +28,9 @@ struct FlavourEvidence {
 
     /// Notes one progress update. `barStart`: the first update of a bar whose start the log
     /// showed (after an `Epoch` header or a finished bar).
-    mutating func note(_ line: ProgressLine, isFinal: Bool, barStart: Bool) {
+    /// `line` is `inout` only to pass it by reference (read, never written), as the reader's
+    /// own handlers do: copying it right after the parser wrote it costs a store-forwarding stall.
+    mutating func note(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) {
         // Nothing but Keras 3 draws `━`; once seen, the run is Keras 3.
         if flavour == .keras3 { return }
         switch line.style {
