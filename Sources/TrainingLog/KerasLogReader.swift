@@ -358,11 +358,11 @@ public struct KerasLogReader: LogReader {
         // (not a redraw after a `\b` run, which is where a log joined mid-run begins), or a
         // verbose=2 line, with no header before it is a `fit(epochs=1)`. Its first update is
         // not always step 1 (JAX's first step can be reported with the second).
-        let keras3FromStart = evidence.omitsSingleEpochHeader && !continuation
+        let headerlessFit = evidence.omitsSingleEpochHeader && !continuation
         switch bar {
         case .none:
             if pendingHeader == nil {
-                if keras3FromStart {
+                if headerlessFit {
                     epochsRequested = 1
                     pendingHeader = (1, 1, false)
                 } else {

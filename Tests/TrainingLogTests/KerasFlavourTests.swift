@@ -42,6 +42,15 @@ import TrainingLog
         }
     }
 
+    /// The callback stream names the Keras it recorded (its header's version).
+    @Test(arguments: [("k3_two_heads.fitwatch.jsonl", KerasFlavour.keras3), ("k3_nan.fitwatch.jsonl", .keras3),
+                      ("tfk_two_heads.fitwatch.jsonl", .keras2)])
+    func callbackStreamNamesItsKeras(file: String, flavour: KerasFlavour) throws {
+        let segments = RunSegment.segments(from: try readFixture("fitwatch/\(file)"))
+        #expect(!segments.isEmpty)
+        #expect(segments.allSatisfy { $0.flavour == flavour }, "\(file)")
+    }
+
     @Test func exportCarriesTheFlavourOfEachRun() throws {
         let segments = RunSegment.segments(from: try readFixture("keras-logs/keras224_dynamic.log"))
         let json = ExportJSON.run(source: "keras224_dynamic.log", segment: try #require(segments.first))
