@@ -30,9 +30,22 @@ struct FlavourEvidence {
     /// showed (after an `Epoch` header or a finished bar).
     /// `line` is `inout` only to pass it by reference (read, never written), as the reader's
     /// own handlers do: copying it right after the parser wrote it costs a store-forwarding stall.
-    mutating func note(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) {
-        // Nothing but Keras 3 draws `━`; once seen, the run is Keras 3.
-        if flavour == .keras3 { return }
+    /// Returns true when the flavour changed.
+    @inline(__always)
+    mutating func note(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) -> Bool {
+        // Nothing but Keras 3 draws `━`; once seen, the run is Keras 3. An in-epoch `[===>…]`
+        // update of a decided run (most of a tf-keras log) tells nothing new either: only
+        // Keras 1's `ETA: 93s` past a minute could still change it.
+        if flavour == .keras3 { return false }
+        if line.style == .bracketBar, !barStart, !isFinal, line.step != 1, flavour != nil,
+           line.etaClock || !line.hasETALabel || (line.eta ?? 0) < 60 {
+            return false
+        }
+        return weigh(&line, isFinal: isFinal, barStart: barStart)
+    }
+
+    private mutating func weigh(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) -> Bool {
+        let before = flavour
         switch line.style {
         case .keras3Bar:
             flavour = .keras3
@@ -51,18 +64,23 @@ struct FlavourEvidence {
             }
         case .bracketBar:
             // tf-keras prints a bar's first update at step 1 (steps_per_execution aside);
-            // Keras 1-2.3 count samples, so theirs is the batch size.
-            // A counter at 1 is a first update wherever it shows (samples start at the batch size).
-            if let step = line.step, step == 1 || barStart { countsSamples = step > 1 }
-            if flavour == .keras1 { return }
-            if isFinal, line.secondsPerStep == nil, line.duration != nil { flavour = .keras1; return }
-            if line.hasETALabel, let eta = line.eta, eta >= 60, !line.etaClock { flavour = .keras1; return }
-            if (isFinal && line.secondsPerStep != nil) || line.etaClock { keras2Forms = true }
-            switch countsSamples {
-            case true?: flavour = keras2Forms ? .keras2Legacy : nil
-            case false?: flavour = .keras2
-            case nil: break
+            // Keras 1-2.3 count samples, so theirs is the batch size. A counter at 1 is a
+            // first update wherever it shows (samples start at the batch size).
+            if barStart || line.step == 1, let step = line.step { countsSamples = step > 1 }
+            if flavour == .keras1 { return before != flavour }
+            if isFinal, line.secondsPerStep == nil, line.duration != nil {
+                flavour = .keras1
+            } else if line.hasETALabel, let eta = line.eta, eta >= 60, !line.etaClock {
+                flavour = .keras1
+            } else {
+                if (isFinal && line.secondsPerStep != nil) || line.etaClock { keras2Forms = true }
+                switch countsSamples {
+                case true?: flavour = keras2Forms ? .keras2Legacy : nil
+                case false?: flavour = .keras2
+                case nil: break
+                }
             }
         }
+        return before != flavour
     }
 }

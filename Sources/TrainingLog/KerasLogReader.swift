@@ -352,7 +352,7 @@ public struct KerasLogReader: LogReader {
         }
         let barStart = atBarStart && !continuation
         atBarStart = false
-        evidence.note(&progress, isFinal: isFinal, barStart: barStart)
+        let flavourChanged = evidence.note(&progress, isFinal: isFinal, barStart: barStart)
         if format == nil { format = detectedFormat(progress) }
         // Keras 3 and tf-keras print no `Epoch 1/1` (only Keras 1-2.3 do): a bar drawn afresh
         // (not a redraw after a `\b` run, which is where a log joined mid-run begins), or a
@@ -397,7 +397,7 @@ public struct KerasLogReader: LogReader {
         case .undecided:
             if isFinal { decideHeaderlessBar(&progress, into: &events) }
         }
-        announceFlavour(into: &events)
+        if flavourChanged { announceFlavour(into: &events) }
     }
 
     /// The format a run's first update shows.

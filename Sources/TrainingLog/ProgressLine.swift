@@ -23,6 +23,16 @@ struct ProgressLine {
     var unknownTotal = false
     /// An `ETA:` label was printed: certainly an intermediate update.
     var hasETALabel = false
+    // The three below sit beside the other flags, in what was padding: a bigger struct made
+    // every update's copy slower.
+    /// The ETA was printed as a clock (`ETA: 1:33`), not in seconds (`ETA: 93s`).
+    var etaClock = false
+    /// A time word came after a metric: tf-keras's `verbose=2` (`- loss: … - 576ms/epoch - 7ms/step`);
+    /// Keras 3 prints its times first.
+    var timeAfterMetrics = false
+    /// A counter-less `verbose=2` line: `.dash` for Keras 2.0-2.3's ` - 94s - loss: …`, `.bare`
+    /// for Keras 1's `94s - loss: …`.
+    var counterless: Counterless?
     /// The first bare duration (`0s`, `1:36`): Keras 3's ETA or elapsed, tf-keras's elapsed.
     var duration: Double?
     var eta: Double?
@@ -34,14 +44,6 @@ struct ProgressLine {
     var metricCount = 0
     /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
     var trailerStart: Int?
-    /// A time word came after a metric: tf-keras's `verbose=2` (`- loss: … - 576ms/epoch - 7ms/step`);
-    /// Keras 3 prints its times first.
-    var timeAfterMetrics = false
-    /// The ETA was printed as a clock (`ETA: 1:33`), not in seconds (`ETA: 93s`).
-    var etaClock = false
-    /// A counter-less `verbose=2` line: `.dash` for Keras 2.0-2.3's ` - 94s - loss: …`, `.bare`
-    /// for Keras 1's `94s - loss: …`.
-    var counterless: Counterless?
 
     enum Counterless: Equatable { case dash, bare }
 
@@ -260,7 +262,8 @@ extension ProgressLine {
         result.total = total
         result.hasETALabel = true
         result.eta = eta
-        result.etaClock = eta >= 60 && firstIndex(of: UInt8(ascii: ":"), bytes, close + 9, afterETA) != nil
+        // `1:33` ends in digits, `93s` in `s` (`duration` reads nothing else).
+        result.etaClock = bytes[afterETA - 1] != UInt8(ascii: "s")
         result.metricCount = keys.count
         line = result
         return true
@@ -307,7 +310,7 @@ extension ProgressLine {
                 if let (value, next) = ProgressLine.duration(bytes, index + 5, end) {
                     hasETALabel = true
                     eta = value
-                    etaClock = ProgressLine.firstIndex(of: UInt8(ascii: ":"), bytes, index + 5, next) != nil
+                    etaClock = bytes[next - 1] != UInt8(ascii: "s")
                     index = next
                     continue
                 }
