@@ -78,6 +78,8 @@ public struct KerasLogReader: LogReader {
     /// headerless `fit(epochs=1)` from `evaluate()`.
     private var lastTrainingKeys: Set<String> = []
     private var lastTrainingSteps: Int?
+    /// What an `undecided` bar showed of its own Keras, for the run it may turn out to start.
+    private var undecidedEvidence = FlavourEvidence()
     /// See `init(format:fastPaths:)`.
     private let fastPaths: Bool
 
@@ -395,6 +397,7 @@ public struct KerasLogReader: LogReader {
                 startHeaderlessBar(&progress, isFinal: isFinal, into: &events)
             }
         case .undecided:
+            _ = undecidedEvidence.note(&progress, isFinal: isFinal, barStart: false)
             if isFinal { decideHeaderlessBar(&progress, into: &events) }
         }
         if flavourChanged { announceFlavour(into: &events) }
@@ -415,6 +418,8 @@ public struct KerasLogReader: LogReader {
                                              into events: inout [TrainingEvent]) {
         if evidence.omitsSingleEpochHeader, !lastTrainingKeys.isEmpty {
             bar = .undecided
+            undecidedEvidence = FlavourEvidence()
+            _ = undecidedEvidence.note(&progress, isFinal: isFinal, barStart: true)
             if isFinal { decideHeaderlessBar(&progress, into: &events) }
         } else {
             bar = .evaluating
@@ -436,7 +441,9 @@ public struct KerasLogReader: LogReader {
         }
         flushPendingHeader(into: &events)
         releaseHeldEpoch(into: &events)
-        let flavour = evidence.flavour
+        // The new run's own bar names its Keras when it can (a log can go on with another
+        // one); else the run before it does.
+        let flavour = undecidedEvidence.flavour ?? evidence.flavour
         beginNewRun()
         evidence.flavour = flavour
         format = forcedFormat ?? detectedFormat(progress)

@@ -135,4 +135,17 @@ import TrainingLog
         #expect(segments.map(\.flavour) == [.keras3, .keras3, .keras2])
         #expect(segments.map(\.format) == [.keras3, .keras3, .keras2])
     }
+
+    /// The same when the log goes on with tf-keras `fit(epochs=1)` calls, which print no header:
+    /// the new runs are named by their own bars, not by the Keras 3 run before them.
+    @Test func headerlessRunsAfterAnotherKerasAreNamedByTheirOwnBars() throws {
+        var bytes = [UInt8](try Fixtures.data("keras-logs/k3jax_resumed.pipe.log"))
+        bytes += [UInt8](try Fixtures.data("keras-logs/tfk_oneepoch.pipe.log"))
+        var reader = AutoReader()
+        var events = reader.feed(bytes)
+        events += reader.finish()
+        let segments = RunSegment.segments(from: events)
+        #expect(segments.map(\.flavour) == [.keras3, .keras3, .keras2, .keras2])
+        #expect(segments.suffix(2).map { $0.epochs.map(\.epoch) } == [[1], [1]])
+    }
 }
