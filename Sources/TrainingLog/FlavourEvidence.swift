@@ -31,20 +31,9 @@ struct FlavourEvidence {
     /// `line` is `inout` only to pass it by reference (read, never written), as the reader's
     /// own handlers do: copying it right after the parser wrote it costs a store-forwarding stall.
     /// Returns true when the flavour changed.
-    @inline(__always)
     mutating func note(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) -> Bool {
-        // Nothing but Keras 3 draws `━`; once seen, the run is Keras 3. An in-epoch `[===>…]`
-        // update of a decided run (most of a tf-keras log) tells nothing new either: only
-        // Keras 1's `ETA: 93s` past a minute could still change it.
+        // Nothing but Keras 3 draws `━`; once seen, the run is Keras 3.
         if flavour == .keras3 { return false }
-        if line.style == .bracketBar, !barStart, !isFinal, line.step != 1, flavour != nil,
-           line.etaClock || !line.hasETALabel || (line.eta ?? 0) < 60 {
-            return false
-        }
-        return weigh(&line, isFinal: isFinal, barStart: barStart)
-    }
-
-    private mutating func weigh(_ line: inout ProgressLine, isFinal: Bool, barStart: Bool) -> Bool {
         let before = flavour
         switch line.style {
         case .keras3Bar:

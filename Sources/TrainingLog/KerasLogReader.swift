@@ -352,19 +352,25 @@ public struct KerasLogReader: LogReader {
         } else {
             isFinal = endsLine && progress.looksFinal
         }
-        let barStart = atBarStart && !continuation
-        atBarStart = false
-        let flavourChanged = evidence.note(&progress, isFinal: isFinal, barStart: barStart)
+        var barStart = false
+        if atBarStart {
+            barStart = !continuation
+            atBarStart = false
+        }
+        // Once a run's Keras is known, only a bar's first or last line can tell more (an
+        // in-epoch update of a bar counting steps cannot show Keras 1's forms): the in-epoch
+        // updates a log is made of skip the evidence.
+        let flavourChanged = (evidence.flavour == nil || isFinal || barStart)
+            && evidence.note(&progress, isFinal: isFinal, barStart: barStart)
         if format == nil { format = detectedFormat(progress) }
-        // Keras 3 and tf-keras print no `Epoch 1/1` (only Keras 1-2.3 do): a bar drawn afresh
-        // (not a redraw after a `\b` run, which is where a log joined mid-run begins), or a
-        // verbose=2 line, with no header before it is a `fit(epochs=1)`. Its first update is
-        // not always step 1 (JAX's first step can be reported with the second).
-        let headerlessFit = evidence.omitsSingleEpochHeader && !continuation
         switch bar {
         case .none:
             if pendingHeader == nil {
-                if headerlessFit {
+                // Keras 3 and tf-keras print no `Epoch 1/1` (only Keras 1-2.3 do): a bar drawn
+                // afresh (not a redraw after a `\b` run, which is where a log joined mid-run
+                // begins), or a verbose=2 line, with no header before it is a `fit(epochs=1)`.
+                // Its first update is not always step 1 (JAX's first step can come with the second).
+                if evidence.omitsSingleEpochHeader && !continuation {
                     epochsRequested = 1
                     pendingHeader = (1, 1, false)
                 } else {
