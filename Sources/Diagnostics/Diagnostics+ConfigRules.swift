@@ -51,7 +51,7 @@ extension Diagnostics {
         switch flavour {
         case .keras3, .keras2:
             choice = "In \(flavour.releases), 'accuracy' is chosen from the output and target shapes, never from the loss"
-        case .keras1:
+        case .keras1, .keras2Legacy:
             choice = "In \(flavour.releases), 'accuracy' is chosen from the loss and the output size"
         }
         switch resolved {
@@ -71,6 +71,15 @@ extension Diagnostics {
             return choice + "; with a regression loss none of the accuracy metrics measures how close predictions are."
         }
     }
+
+    /// When the log cannot tell which Keras wrote it: every rule that could apply, and what each prints.
+    static let unknownFlavourAccuracyExplanation =
+        "The log does not show which Keras wrote it, and the rule for 'accuracy' on a one-unit output differs. "
+        + "Keras 3.x and tf.keras/tf-keras (TF 2.2+) choose it from the output and target shapes: binary accuracy, "
+        + "mean((ŷ > 0.5) == y), which on real-valued targets prints 0.0000 or close to it every epoch (Keras 3.15 and "
+        + "tf-keras 2.21 print 0.0000 on Boston house prices). Keras 1.x-2.3 choose it from the loss: "
+        + "mean(round(ŷ) == y) in 1.x-2.2, the share of predictions that round to exactly the target, a small noisy "
+        + "number (0.0158 for a fitted model on all Boston rows). Neither says how close the predictions are."
 
     private static func suspectedAccuracyOnRegression(_ facts: RunFacts) -> [Finding] {
         guard facts.epochs.count >= Thresholds.zeroAccuracyEpochs else { return [] }
@@ -100,12 +109,18 @@ extension Diagnostics {
             evidence.append("\(facts.describe(output: output.name)) per \(source) (\(units == 1 ? "one unit" : "\(units) units"))")
         }
         evidence.append("suspected from the log alone: give the model file (--model) to be certain")
-        let flavour = facts.flavour ?? .keras3
+        let explanation: String
+        if let flavour = facts.flavour {
+            explanation = accuracyExplanation(flavour.choosesAccuracyFromLoss ? .binaryAccuracyRounded : .binaryAccuracy,
+                                              flavour: flavour)
+        } else {
+            explanation = unknownFlavourAccuracyExplanation
+        }
         return [Finding(
             id: "accuracy-on-regression", severity: .warning, confidence: .suspected, epoch: 1,
             title: "\(first.printed) is exactly 0 every epoch: accuracy on a regression target?",
             evidence: evidence,
-            explanation: accuracyExplanation(flavour == .keras1 ? .binaryAccuracyRounded : .binaryAccuracy, flavour: flavour),
+            explanation: explanation,
             fix: "If the target is a real number, drop 'accuracy' and compile with metrics=['mae'].",
             metrics: names)]
     }
@@ -143,7 +158,7 @@ extension Diagnostics {
                     explanation += "In \(flavour.releases), 'accuracy' resolves to categorical accuracy from the shapes despite the binary loss "
                         + "(tf-keras 2.21 built MeanMetricWrapper(categorical_accuracy) for this case), so the accuracy is a "
                         + "real argmax accuracy; it is the loss that is wrong."
-                case .keras1:
+                case .keras1, .keras2Legacy:
                     let inflated = Double(units - 1) / Double(units)
                     explanation += "In \(flavour.releases), 'accuracy' resolves to binary_accuracy because the loss is binary cross-entropy: "
                         + "round(ŷ) == y per unit, averaged over \(units) units, so predicting all zeros already scores "
@@ -257,7 +272,7 @@ extension Diagnostics {
         case .keras2?:
             behaviour = "tf.keras/tf-keras 2.x refuse it at the first training step: tf.nn.dropout raises "
                 + "\"`rate` must be a scalar tensor or a float in the range [0, 1)\" (tf-keras 2.21)."
-        case .keras1?:
+        case .keras1?, .keras2Legacy?:
             behaviour = "Keras 1.x-2.2 apply dropout only when 0 < rate < 1, so rate=1.0 silently does nothing "
                 + "(keras/layers/core.py Dropout.call, 2.2.4)."
         default:

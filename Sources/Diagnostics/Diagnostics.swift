@@ -74,7 +74,7 @@ public enum Diagnostics {
         let units = model.outputUnits(spec.name)
         let target = spec.target ?? .unknown
         if units != 1 && spec.loss == nil && target == .unknown { return nil }
-        if units == nil && flavour != .keras1 && target == .unknown && spec.loss?.kind != .sparseCategoricalCrossentropy {
+        if units == nil && !flavour.choosesAccuracyFromLoss && target == .unknown && spec.loss?.kind != .sparseCategoricalCrossentropy {
             return nil
         }
         let value = MetricResolution.resolve(metric: name, outputUnits: units, target: target,

@@ -7,7 +7,7 @@ struct RunFacts {
     let history: RunHistory
     /// The model given explicitly, else the one the run carried.
     let model: ModelGraph?
-    /// The flavour given, else the model's, else the log format's; nil when nothing tells.
+    /// The flavour given, else the model's, else the one the run's bytes showed; nil when nothing tells.
     let flavour: KerasFlavour?
     /// Complete epochs of the current segment, in order.
     let epochs: [EpochRecord]
@@ -32,7 +32,7 @@ struct RunFacts {
         messageTexts = history.messages.map(\.text) + extraLines
         let model = model ?? history.model
         self.model = model
-        self.flavour = flavour ?? model?.flavour ?? RunFacts.flavour(of: history.format)
+        self.flavour = flavour ?? model?.flavour ?? history.flavour
         let epochs = history.epochs.filter(\.complete)
         self.epochs = epochs
         // One pass, by position: Keras prints the same keys in the same order every epoch, so
@@ -70,15 +70,6 @@ struct RunFacts {
         let outputNames = outputs
         metrics = names.map { PrintedMetric($0, outputs: outputNames) }
         self.columns = columns
-    }
-
-    static func flavour(of format: LogFormat) -> KerasFlavour? {
-        switch format {
-        case .keras3: return .keras3
-        case .keras2: return .keras2
-        case .keras1: return .keras1
-        default: return nil
-        }
     }
 
     /// `certain` for exact config (model file, core, callback), else `suspected`.

@@ -6,7 +6,8 @@ extension RunSegment {
     /// model, messages, evaluations, ending and epochs replayed in that order.
     public var history: RunHistory {
         var history = RunHistory()
-        history.apply(.runStarted(RunStart(epochs: epochsRequested, format: format, startsMidRun: startsMidRun)))
+        history.apply(.runStarted(RunStart(epochs: epochsRequested, format: format, startsMidRun: startsMidRun,
+                                                   flavour: flavour)))
         if let model { history.apply(.modelKnown(model)) }
         for record in epochs { history.apply(.epochEnded(record)) }
         for note in notes {

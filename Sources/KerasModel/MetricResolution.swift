@@ -1,20 +1,29 @@
 /// Which Keras line of releases produced a run. Metric resolution and several behaviours
-/// (Dropout(1.0), softmax over one unit) differ between them.
+/// (Dropout(1.0), softmax over one unit) differ between them. The raw value is what `export`
+/// prints as `keras_flavour`.
 public enum KerasFlavour: String, Sendable, Equatable, Codable, CaseIterable {
     /// Keras 3.x (any backend).
     case keras3
-    /// tf.keras / tf-keras 2.x and multi-backend Keras 2.3-2.15.
-    case keras2
-    /// Keras 1.x and 2.0-2.2: "accuracy" chosen from the loss, binary accuracy by rounding.
+    /// The tf.keras line: tf.keras from TF 2.2 (`2.3.0-tf`), standalone Keras 2.4+ (a
+    /// tf.keras alias) and tf-keras 2.x. Logs count steps.
+    case keras2 = "tf-keras"
+    /// Multi-backend Keras 2.0-2.3 and tf.keras before TF 2.2 (`2.2.4-tf`): "accuracy" chosen
+    /// from the loss, binary accuracy by rounding in 2.0-2.2. Logs count samples
+    /// (`  256/60000`), and print `ETA: 1:33` and `- 94s 2ms/step -`.
+    case keras2Legacy = "keras2-legacy"
+    /// Keras 1.x: "accuracy" chosen from the loss, binary accuracy by rounding. Logs count
+    /// samples and print `ETA: 93s` and `- 94s - loss:` (no time per step).
     case keras1
 
     /// The flavour of a version string such as `3.15.1`, `2.21.0`, `2.2.4`, `2.3.0-tf`, `1.2.2`.
     ///
-    /// The line between `.keras1` and `.keras2` is where "accuracy" stopped being chosen from the
-    /// loss: multi-backend Keras up to 2.3.1 (keras/engine/training_utils.py
+    /// The line between `.keras2Legacy` and `.keras2` is where "accuracy" stopped being chosen
+    /// from the loss: multi-backend Keras up to 2.3.1 (keras/engine/training_utils.py
     /// `get_metric_function`, which 2.3 still keys on the loss) and tf.keras in TF 2.0-2.1
     /// (reporting `2.2.4-tf`) choose from the loss; tf.keras from TF 2.2 (`2.3.0-tf`,
     /// tensorflow/python/keras/engine/compile_utils.py) and tf-keras 2.x choose from shapes.
+    /// Keras 2.3.1 also prints the same progress bytes as 2.0-2.2 (keras/utils/generic_utils.py
+    /// `Progbar`, read in 2.0.9, 2.1.6, 2.2.4 and 2.3.1), so a log cannot tell them apart either.
     public init?(version: String) {
         let parts = version.split(separator: ".").compactMap { Int($0.prefix { $0.isNumber }) }
         guard let major = parts.first else { return nil }
@@ -24,17 +33,23 @@ public enum KerasFlavour: String, Sendable, Equatable, Codable, CaseIterable {
         case 3...: self = .keras3
         case 2 where minor >= 4: self = .keras2
         case 2 where minor == 3 && tfKeras: self = .keras2
-        case 1, 2: self = .keras1
+        case 2: self = .keras2Legacy
+        case 1: self = .keras1
         default: return nil
         }
     }
+
+    /// True for the lines that choose "accuracy" from the loss and round in binary accuracy
+    /// (Keras 1.x, Keras 2.0-2.3 and tf.keras before TF 2.2).
+    public var choosesAccuracyFromLoss: Bool { self == .keras1 || self == .keras2Legacy }
 
     /// The releases this flavour covers, as explanations name them.
     public var releases: String {
         switch self {
         case .keras3: return "Keras 3.x"
         case .keras2: return "tf.keras (TF 2.2+) and Keras/tf-keras 2.4-2.x"
-        case .keras1: return "Keras 1.x-2.3 and tf.keras before TF 2.2"
+        case .keras2Legacy: return "Keras 2.0-2.3 and tf.keras before TF 2.2"
+        case .keras1: return "Keras 1.x"
         }
     }
 }
@@ -130,14 +145,14 @@ public enum MetricResolution {
                 case .oneHot: return .categoricalAccuracy
                 case .unknown: return .other
                 }
-            case .keras1:
+            case .keras1, .keras2Legacy:
                 if outputUnits == 1 || loss == .binaryCrossentropy { return .binaryAccuracyRounded }
                 if loss == .sparseCategoricalCrossentropy { return .sparseCategoricalAccuracy }
                 if loss == nil && outputUnits == nil { return .other }
                 return .categoricalAccuracy
             }
         case "binary_accuracy":
-            return flavour == .keras1 ? .binaryAccuracyRounded : .binaryAccuracy
+            return flavour.choosesAccuracyFromLoss ? .binaryAccuracyRounded : .binaryAccuracy
         case "categorical_accuracy": return .categoricalAccuracy
         case "sparse_categorical_accuracy": return .sparseCategoricalAccuracy
         case "mse", "mean_squared_error": return .meanSquaredError

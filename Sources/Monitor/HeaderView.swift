@@ -7,6 +7,7 @@ import Widgets
 ///
 /// ```
 ///  fitwatch  boston.log · keras3 · live                       1 error   elapsed 1:07
+///  fitwatch  odd.log · keras-verbose2 · tf-keras · finished    (the Keras, when the format does not say it)
 ///  epoch 37/100 ███████████████▍                              37%        ETA 1:02
 /// ```
 struct HeaderView: Widget {
@@ -40,7 +41,15 @@ struct HeaderView: Widget {
 
         x += 1
         let (word, wordKey) = stateWord(run.run.status(now: state.clock))
-        let format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
+        var format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
+        // The Keras that wrote a printed log (`keras_flavour`), when it says more than the format.
+        if [.keras3, .keras2, .keras1, .kerasVerbose2, .fitwatchCallback].contains(run.history.format) {
+            if let flavour = run.flavour {
+                if flavour.rawValue != run.history.format.rawValue { format += " · \(flavour.rawValue)" }
+            } else {
+                format += " · Keras ?"
+            }
+        }
         // The state says more than the full path: the name gives way first (to 12 columns).
         let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
         // Cut from the left: the end of a path (the file name) is the part that tells runs apart.

@@ -73,7 +73,7 @@ public final class Trainer {
         var order = Array(0..<trainRows)
         let validation = validationRows > 0 ? (x.slice(rows: trainRows..<x.rows), y.map { $0.slice(rows: trainRows..<x.rows) }) : nil
 
-        events(.runStarted(RunStart(epochs: config.epochs, format: .trainingCore)))
+        events(.runStarted(RunStart(epochs: config.epochs, format: .trainingCore, flavour: .keras3)))
         events(.modelKnown(graph()))
         callbacks.forEach { $0.trainBegan(self) }
         let batchObservers = callbacks.filter(\.observesBatches)

@@ -2,7 +2,7 @@
 /// fixed key order.
 ///
 /// ```
-/// {"runs": [{"source": "<path>", "format": "keras3", "epochs": [{"epoch": 1, "of": 100,
+/// {"runs": [{"source": "<path>", "format": "keras3", "keras_flavour": "keras3", "epochs": [{"epoch": 1, "of": 100,
 ///   "steps": 81, "complete": true, "seconds": 1.0, "metrics": {"loss": 4156.0532}}],
 ///   "events": [{"kind": "early_stopping", "epoch": 12, "text": "..."}], "model": null, "warnings": []}]}
 /// ```
@@ -62,6 +62,7 @@ public enum ExportJSON {
     public static func run(source: String, segment: RunSegment, model: String? = nil, warnings: String? = nil,
                            status: String? = nil) -> String {
         var out = "{\"source\":\(string(source)),\"format\":\(string(segment.format.rawValue))"
+        out += ",\"keras_flavour\":" + (segment.flavour.map { string($0.rawValue) } ?? "null")
         if let status { out += ",\"status\":\(string(status))" }
         out += ",\"epochs_requested\":" + (segment.epochsRequested.map(String.init) ?? "null")
         out += ",\"starts_mid_run\":" + (segment.startsMidRun ? "true" : "false")

@@ -158,7 +158,7 @@ public struct FitwatchStreamReader: LogReader {
         epochsRequested = header.epochs
         epochStart = nil
         lastProgress = nil
-        events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback)))
+        events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback, flavour: header.flavour)))
         do {
             if let graph = try graphBuilder(header) {
                 events.append(.modelKnown(graph))

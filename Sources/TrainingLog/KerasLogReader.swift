@@ -28,6 +28,10 @@ public struct KerasLogReader: LogReader {
         /// A bar without an `Epoch` header after training: `evaluate()`.
         case evaluating
         case finishedEvaluation
+        /// A Keras 3 / tf-keras bar without an `Epoch` header after a finished bar: `evaluate()`,
+        /// `predict()` or a `fit(epochs=1)` (neither prints `Epoch 1/1`). Its final line
+        /// decides (`decideHeaderlessBar`); its updates until then are not reported.
+        case undecided
     }
 
     // Byte level.
@@ -61,6 +65,21 @@ public struct KerasLogReader: LogReader {
     private var heldMidRunEpoch: EpochRecord?
     private var midRunEpochOpen = false
     private var table = SummaryTableParser()
+    /// Which Keras wrote the current run, from the evidence its bars showed so far.
+    private var evidence = FlavourEvidence()
+    /// The flavour the events said last for the current run (`RunStart.flavour` or `flavourKnown`).
+    private var announcedFlavour: KerasFlavour?
+    /// The next update is the first of a bar whose start the log showed (after an `Epoch`
+    /// header or a finished bar): its counter tells steps (1) from samples (the batch size).
+    private var atBarStart = false
+    /// `fit` segments started in this log: a later one never "starts mid-run".
+    private var runsStarted = 0
+    /// The keys and steps of the last training epoch's final line, to tell a Keras 3
+    /// headerless `fit(epochs=1)` from `evaluate()`.
+    private var lastTrainingKeys: Set<String> = []
+    private var lastTrainingSteps: Int?
+    /// What an `undecided` bar showed of its own Keras, for the run it may turn out to start.
+    private var undecidedEvidence = FlavourEvidence()
     /// See `init(format:fastPaths:)`.
     private let fastPaths: Bool
 
@@ -123,6 +142,7 @@ public struct KerasLogReader: LogReader {
         if let graph = table.finish() { events.append(.modelKnown(graph)) }
         flushPendingHeader(into: &events)
         releaseHeldEpoch(into: &events)
+        announceFlavour(into: &events)
         if case .epoch(let epoch) = bar {
             closeIncompleteEpoch(epoch, into: &events)
             events.append(.runEnded(.interrupted("the log ends in the middle of epoch \(epoch)")))
@@ -326,25 +346,38 @@ public struct KerasLogReader: LogReader {
     // forwarding, ~7% of reading a tf-keras log.
     private mutating func handle(_ progress: inout ProgressLine, endsLine: Bool, continuation: Bool,
                                  into events: inout [TrainingEvent]) {
-        if format == nil {
-            switch progress.style {
-            case .keras3Bar: format = .keras3
-            case .none: format = .kerasVerbose2
-            case .bracketBar: format = keys.sawShortAccuracyName ? .keras1 : .keras2
-            }
-        }
         let isFinal: Bool
         if progress.style == .none {
             isFinal = true // verbose=2 prints only an epoch's last line
         } else {
             isFinal = endsLine && progress.looksFinal
         }
+        var barStart = false
+        if atBarStart {
+            barStart = !continuation
+            atBarStart = false
+        }
+        // Once a run's Keras is known, only a bar's first or last line can tell more (an
+        // in-epoch update of a bar counting steps cannot show Keras 1's forms): the in-epoch
+        // updates a log is made of skip the evidence.
+        let flavourChanged = (evidence.flavour == nil || isFinal || barStart)
+            && evidence.note(&progress, isFinal: isFinal, barStart: barStart)
+        if format == nil { format = detectedFormat(progress) }
         switch bar {
         case .none:
             if pendingHeader == nil {
-                // No `Epoch` header: the log starts mid-run. Number by position.
-                pendingHeader = (lastEpoch + 1, epochsRequested, true)
-                midRunEpochOpen = true
+                // Keras 3 and tf-keras print no `Epoch 1/1` (only Keras 1-2.3 do): a bar drawn
+                // afresh (not a redraw after a `\b` run, which is where a log joined mid-run
+                // begins), or a verbose=2 line, with no header before it is a `fit(epochs=1)`.
+                // Its first update is not always step 1 (JAX's first step can come with the second).
+                if evidence.omitsSingleEpochHeader && !continuation {
+                    epochsRequested = 1
+                    pendingHeader = (1, 1, false)
+                } else {
+                    // No `Epoch` header: the log starts mid-run. Number by position.
+                    pendingHeader = (lastEpoch + 1, epochsRequested, true)
+                    midRunEpochOpen = true
+                }
             }
             bar = .epoch(pendingHeader!.epoch)
             flushPendingHeader(into: &events)
@@ -361,17 +394,97 @@ public struct KerasLogReader: LogReader {
                     updateEpoch(&progress, isFinal: true, into: &events)
                 }
             } else {
-                bar = .evaluating
-                evaluate(&progress, isFinal: isFinal, into: &events)
+                startHeaderlessBar(&progress, isFinal: isFinal, into: &events)
             }
         case .evaluating:
             evaluate(&progress, isFinal: isFinal, into: &events)
         case .finishedEvaluation:
             if !continuation {
-                bar = .evaluating
-                evaluate(&progress, isFinal: isFinal, into: &events)
+                startHeaderlessBar(&progress, isFinal: isFinal, into: &events)
             }
+        case .undecided:
+            _ = undecidedEvidence.note(&progress, isFinal: isFinal, barStart: false)
+            if isFinal { decideHeaderlessBar(&progress, into: &events) }
         }
+        if flavourChanged { announceFlavour(into: &events) }
+    }
+
+    /// The format a run's first update shows.
+    private func detectedFormat(_ progress: ProgressLine) -> LogFormat {
+        switch progress.style {
+        case .keras3Bar: return .keras3
+        case .none: return .kerasVerbose2
+        case .bracketBar: return evidence.countsSamples == true ? .keras1 : .keras2
+        }
+    }
+
+    /// A new bar without an `Epoch` header after a finished one: `evaluate()` or `predict()`,
+    /// or in Keras 3 and tf-keras also a `fit(epochs=1)`, which its final line tells.
+    private mutating func startHeaderlessBar(_ progress: inout ProgressLine, isFinal: Bool,
+                                             into events: inout [TrainingEvent]) {
+        if evidence.omitsSingleEpochHeader, !lastTrainingKeys.isEmpty {
+            bar = .undecided
+            undecidedEvidence = FlavourEvidence()
+            _ = undecidedEvidence.note(&progress, isFinal: isFinal, barStart: true)
+            if isFinal { decideHeaderlessBar(&progress, into: &events) }
+        } else {
+            bar = .evaluating
+            evaluate(&progress, isFinal: isFinal, into: &events)
+        }
+    }
+
+    /// The final line of a Keras 3 / tf-keras headerless bar: a new `fit(epochs=1)` when it prints the
+    /// keys of the last training epoch (validation keys, which `evaluate()` never prints, or
+    /// the same keys over the same number of steps); else an evaluation.
+    private mutating func decideHeaderlessBar(_ progress: inout ProgressLine, into events: inout [TrainingEvent]) {
+        let values = keys.finish()
+        let names = Set(values.keys)
+        let validates = names.contains { $0.hasPrefix("val_") }
+        guard !names.isEmpty, names == lastTrainingKeys, validates || progress.step == lastTrainingSteps else {
+            bar = .finishedEvaluation
+            if progress.metricCount > 0 { events.append(.evaluated(values)) }
+            return
+        }
+        flushPendingHeader(into: &events)
+        releaseHeldEpoch(into: &events)
+        // The new run's own bar names its Keras when it can (a log can go on with another
+        // one); else the run before it does.
+        let flavour = undecidedEvidence.flavour ?? evidence.flavour
+        beginNewRun()
+        evidence.flavour = flavour
+        format = forcedFormat ?? detectedFormat(progress)
+        epochsRequested = 1
+        pendingHeader = (1, 1, false)
+        flushPendingHeader(into: &events)
+        let record = EpochRecord(epoch: 1, of: 1, steps: progress.step, seconds: progress.duration ?? progress.secondsPerEpoch,
+                                 secondsPerStep: progress.secondsPerStep, metrics: values, complete: true)
+        events.append(.epochEnded(record))
+        noteTrainingEpoch(record)
+        lastEpoch = 1
+        forgetLastUpdate()
+        bar = .finishedEpoch(1)
+    }
+
+    /// Forgets the current `fit` segment: the next header or bar starts another, whose flavour
+    /// and format are decided afresh (a rotated log can go on with another Keras).
+    private mutating func beginNewRun() {
+        runOpen = false
+        lastEpoch = 0
+        evidence = FlavourEvidence()
+        announcedFlavour = nil
+        format = forcedFormat
+    }
+
+    /// Emits `flavourKnown` when the evidence decided (or changed) the open run's flavour.
+    private mutating func announceFlavour(into events: inout [TrainingEvent]) {
+        guard runOpen, let flavour = evidence.flavour, flavour != announcedFlavour else { return }
+        announcedFlavour = flavour
+        events.append(.flavourKnown(flavour))
+    }
+
+    private mutating func noteTrainingEpoch(_ record: EpochRecord) {
+        lastTrainingKeys = Set(record.metrics.keys)
+        lastTrainingSteps = record.steps
     }
 
     private mutating func updateEpoch(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
@@ -386,9 +499,11 @@ public struct KerasLogReader: LogReader {
             } else {
                 events.append(.epochEnded(record))
             }
+            noteTrainingEpoch(record)
             lastEpoch = max(lastEpoch, epoch)
             forgetLastUpdate()
             bar = .finishedEpoch(epoch)
+            atBarStart = true
         } else if let step = progress.step {
             let eta = progress.hasETALabel ? progress.eta : progress.duration
             let update: BatchProgress
@@ -411,6 +526,7 @@ public struct KerasLogReader: LogReader {
     private mutating func evaluate(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {
         guard isFinal else { return }
         bar = .finishedEvaluation
+        atBarStart = true
         if progress.metricCount > 0 { events.append(.evaluated(keys.finish())) }
     }
 
@@ -428,8 +544,10 @@ public struct KerasLogReader: LogReader {
         pendingHeader = nil
         if !runOpen {
             runOpen = true
+            runsStarted += 1
+            announcedFlavour = evidence.flavour
             events.append(.runStarted(RunStart(epochs: header.of, format: format ?? .keras3,
-                                               startsMidRun: header.midRun)))
+                                               startsMidRun: header.midRun, flavour: evidence.flavour)))
         }
         events.append(.epochBegan(epoch: header.epoch, of: header.of))
     }
@@ -477,14 +595,15 @@ public struct KerasLogReader: LogReader {
             }
             midRunEpochOpen = false
             if pendingHeader != nil { flushPendingHeader(into: &events) }
-            if runOpen, epoch <= lastEpoch {
-                // A new `fit` call in the same log.
-                runOpen = false
-                lastEpoch = 0
+            if runOpen, epoch <= lastEpoch || (of != nil && epochsRequested != nil && of != epochsRequested) {
+                // A new `fit` call in the same log (or a resumed one: `fit(initial_epoch=k)`
+                // prints `Epoch k+1/M` with another M).
+                beginNewRun()
             }
             epochsRequested = of
-            pendingHeader = (epoch, of, !runOpen && epoch != 1 && lastEpoch == 0)
+            pendingHeader = (epoch, of, !runOpen && epoch != 1 && lastEpoch == 0 && runsStarted == 0)
             bar = .epoch(epoch)
+            atBarStart = true
         case .message(let kind, let epoch, let value):
             var epoch = epoch
             if kind == .terminatedOnNaN { epoch = currentEpoch }
@@ -521,7 +640,7 @@ public struct KerasLogReader: LogReader {
         releaseHeldEpoch(into: &events)
         if case .epoch(let epoch) = bar { closeIncompleteEpoch(epoch, into: &events) }
         if runOpen { events.append(.runEnded(end)) }
-        runOpen = false
+        beginNewRun()
         bar = .none
         pendingHeader = nil
     }

@@ -23,6 +23,16 @@ struct ProgressLine {
     var unknownTotal = false
     /// An `ETA:` label was printed: certainly an intermediate update.
     var hasETALabel = false
+    // The three below sit beside the other flags, in what was padding: a bigger struct made
+    // every update's copy slower.
+    /// The ETA was printed as a clock (`ETA: 1:33`), not in seconds (`ETA: 93s`).
+    var etaClock = false
+    /// A time word came after a metric: tf-keras's `verbose=2` (`- loss: … - 576ms/epoch - 7ms/step`);
+    /// Keras 3 prints its times first.
+    var timeAfterMetrics = false
+    /// A counter-less `verbose=2` line: `.dash` for Keras 2.0-2.3's ` - 94s - loss: …`, `.bare`
+    /// for Keras 1's `94s - loss: …`.
+    var counterless: Counterless?
     /// The first bare duration (`0s`, `1:36`): Keras 3's ETA or elapsed, tf-keras's elapsed.
     var duration: Double?
     var eta: Double?
@@ -34,6 +44,8 @@ struct ProgressLine {
     var metricCount = 0
     /// Where unparsed trailing text (a message glued onto the bar) begins, if any.
     var trailerStart: Int?
+
+    enum Counterless: Equatable { case dash, bare }
 
     /// Plausibly the last update of an epoch: no ETA, and the counter (if any) at its total.
     var looksFinal: Bool {
@@ -68,6 +80,7 @@ extension ProgressLine {
            afterNumber + 3 < end, bytes[afterNumber] == UInt8(ascii: "s"),
            matches(bytes, afterNumber + 1, end, " - ") {
             line.style = .none
+            line.counterless = .bare
             line.parseTail(bytes, from: index, to: end, keys: &keys)
             line.collect(&keys)
             return line.metricCount > 0
@@ -92,8 +105,9 @@ extension ProgressLine {
             }
             guard bytes[index] == 32 else { return false }
             if line.unknownTotal {
-                // `%7d/Unknown` has no bar in any flavour; it is never a verbose=2 line.
-                line.style = .bracketBar
+                // `%7d/Unknown` has no bar in any flavour; it is never a verbose=2 line. tf-keras
+                // goes on with ` - 1s 5ms/step`, Keras 3 with ` 1s 5ms/step` (its bar's place).
+                line.style = index + 1 < end && bytes[index + 1] == UInt8(ascii: "-") ? .bracketBar : .keras3Bar
             } else if index + 1 < end, bytes[index + 1] == UInt8(ascii: "[") {
                 guard let close = firstIndex(of: UInt8(ascii: "]"), bytes, index + 2, end) else { return false }
                 line.style = .bracketBar
@@ -127,6 +141,7 @@ extension ProgressLine {
             // first so a user's "- item" print is not read as progress.
             guard duration(bytes, index + 2, end) != nil else { return false }
             line.style = .none
+            line.counterless = .dash
         } else {
             return false
         }
@@ -247,6 +262,8 @@ extension ProgressLine {
         result.total = total
         result.hasETALabel = true
         result.eta = eta
+        // `1:33` ends in digits, `93s` in `s` (`duration` reads nothing else).
+        result.etaClock = bytes[afterETA - 1] != UInt8(ascii: "s")
         result.metricCount = keys.count
         line = result
         return true
@@ -293,6 +310,7 @@ extension ProgressLine {
                 if let (value, next) = ProgressLine.duration(bytes, index + 5, end) {
                     hasETALabel = true
                     eta = value
+                    etaClock = bytes[next - 1] != UInt8(ascii: "s")
                     index = next
                     continue
                 }
@@ -303,6 +321,7 @@ extension ProgressLine {
             if bytes[index] >= 48, bytes[index] <= 57 {
                 if let (seconds, unit, next) = ProgressLine.timeWord(bytes, index, end),
                    next == end || bytes[next] == 32 {
+                    if keys.count > 0 { timeAfterMetrics = true }
                     switch unit {
                     case .step: secondsPerStep = seconds
                     case .epoch: secondsPerEpoch = seconds
@@ -417,7 +436,6 @@ struct MetricKeyCache {
     private var storage: [UInt8] = []
     private var spans: [(start: Int, count: Int, head: UInt64)] = []
     private var names: [String] = []
-    private var shortAccuracy: [Bool] = []
     private var cursor = 0
     /// The key sequence of the update being parsed, as name indices; only the first `count`
     /// entries of `current` and `values` are live. Kept at their high-water size and overwritten
@@ -618,11 +636,6 @@ struct MetricKeyCache {
         followsLast = true
     }
 
-    /// True when the update being collected has a Keras 1-2.2 `acc` / `val_acc` key.
-    var sawShortAccuracyName: Bool {
-        (followsLast ? lastSequence[0..<count] : current[0..<count]).contains { shortAccuracy[$0] }
-    }
-
     /// `bytes[start..<min(end, start + 8)]` as a little-endian word, zero-padded.
     private static func head(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
         var word: UInt64 = 0
@@ -655,7 +668,6 @@ struct MetricKeyCache {
         if total >= Self.capacity {
             // Full (a stream of garbage keys): reuse the last slot for the newcomer.
             names[total - 1] = name
-            shortAccuracy[total - 1] = name == "acc" || name == "val_acc"
             storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
             spans[total - 1] = (storage.count - count, count, Self.head(bytes, start, end))
             lastSequence = [-1]
@@ -664,7 +676,6 @@ struct MetricKeyCache {
         storage.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
         spans.append((storage.count - count, count, Self.head(bytes, start, end)))
         names.append(name)
-        shortAccuracy.append(name == "acc" || name == "val_acc")
         cursor = spans.count
         return spans.count - 1
     }

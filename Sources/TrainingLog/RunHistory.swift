@@ -6,6 +6,9 @@ import KerasModel
 public struct RunHistory: Sendable, Equatable {
     /// The format of the data, from the first `runStarted`.
     public var format: LogFormat = .unknown
+    /// The Keras that wrote the current segment (`RunStart.flavour`, then `flavourKnown`); nil
+    /// when the source cannot tell.
+    public var flavour: KerasFlavour?
     /// Epochs requested in the current segment.
     public var epochsRequested: Int?
     /// True when the log began mid-run.
@@ -63,6 +66,7 @@ public struct RunHistory: Sendable, Equatable {
                 batchSeries = [:]
             }
             format = start.format
+            flavour = start.flavour
             epochsRequested = start.epochs
             startsMidRun = start.startsMidRun
             end = nil
@@ -93,6 +97,8 @@ public struct RunHistory: Sendable, Equatable {
             evaluations.append(values)
         case .runEnded(let end):
             self.end = end
+        case .flavourKnown(let known):
+            flavour = known
         case .noise:
             break
         }

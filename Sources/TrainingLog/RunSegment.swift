@@ -15,6 +15,8 @@ public struct RunSegment: Sendable, Equatable {
 
     /// The format the segment was read from.
     public var format: LogFormat
+    /// The Keras that wrote the segment, when the source tells (`export`'s `keras_flavour`).
+    public var flavour: KerasFlavour?
     /// `M` of `Epoch N/M`, when printed.
     public var epochsRequested: Int?
     /// True when the source began mid-run (no first `Epoch` header).
@@ -27,8 +29,10 @@ public struct RunSegment: Sendable, Equatable {
     public var model: ModelGraph?
 
     /// An empty segment.
-    public init(format: LogFormat, epochsRequested: Int? = nil, startsMidRun: Bool = false) {
+    public init(format: LogFormat, epochsRequested: Int? = nil, startsMidRun: Bool = false,
+                flavour: KerasFlavour? = nil) {
         self.format = format
+        self.flavour = flavour
         self.epochsRequested = epochsRequested
         self.startsMidRun = startsMidRun
     }
@@ -62,7 +66,8 @@ public struct RunSegment: Sendable, Equatable {
             switch event {
             case .runStarted(let start):
                 if let done = current { finished.append(done) }
-                var next = RunSegment(format: start.format, epochsRequested: start.epochs, startsMidRun: start.startsMidRun)
+                var next = RunSegment(format: start.format, epochsRequested: start.epochs, startsMidRun: start.startsMidRun,
+                                      flavour: start.flavour)
                 if finished.isEmpty {
                     next.notes = preamble.notes
                     next.model = preamble.model
@@ -86,6 +91,7 @@ public struct RunSegment: Sendable, Equatable {
             case .message(let message): apply { $0.notes.append(.message(message)) }
             case .evaluated(let values): apply { $0.notes.append(.evaluated(values)) }
             case .runEnded(let end): apply { $0.notes.append(.ended(end)) }
+            case .flavourKnown(let flavour): apply { $0.flavour = flavour }
             case .batchProgress, .noise: break
             }
         }

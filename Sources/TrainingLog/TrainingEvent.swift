@@ -51,6 +51,10 @@ public enum TrainingEvent: Sendable, Equatable {
     case runEnded(RunEnd)
     /// A line that is none of the above (user prints, absl chatter); never breaks parsing.
     case noise(String)
+    /// The Keras that wrote the current run, once the bytes tell it after the run started (or
+    /// tell something else than `RunStart.flavour` said): the time per step on a final line
+    /// tells Keras 2 from Keras 1 only at the end of the first epoch.
+    case flavourKnown(KerasFlavour)
 }
 
 /// The start of a `fit` segment.
@@ -61,11 +65,15 @@ public struct RunStart: Sendable, Equatable {
     public var format: LogFormat
     /// True when the log starts mid-run (no `Epoch 1/N` seen): epochs are numbered by position.
     public var startsMidRun: Bool
+    /// The Keras that wrote the run, when the bytes (or the callback's recorded version) tell;
+    /// nil when they cannot. `flavourKnown` may follow.
+    public var flavour: KerasFlavour?
 
-    public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false) {
+    public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false, flavour: KerasFlavour? = nil) {
         self.epochs = epochs
         self.format = format
         self.startsMidRun = startsMidRun
+        self.flavour = flavour
     }
 }
 

@@ -127,7 +127,7 @@ private let falling = [0.69, 0.52, 0.41, 0.33, 0.28, 0.25]
 private func recorded(_ name: String, model file: String?) throws -> [Finding] {
     let history = try RunFixtures.history(name)
     let model = try file.map { try RunFixtures.model($0) }
-    return Diagnostics.findings(history: history, model: model, flavour: model == nil ? RunFacts.flavour(of: history.format) : nil)
+    return Diagnostics.findings(history: history, model: model, flavour: Diagnostics.flavour(history: history, model: model))
 }
 
 @Test func aTinyValidationSetStillShowsRealOverfitting() throws {

@@ -102,3 +102,24 @@ private func check(_ relative: String, model: String? = nil) throws -> [CheckedR
     #expect(loss.holds)
     #expect(loss.terms.map(\.weight) == [1.0, 0.2])
 }
+
+// The Keras that wrote a log decides what `check` explains (issue 15): tf-keras 2.21 with
+// metrics=['acc'] is tf-keras, whose 0.0000 comes from the 0.5 threshold, not Keras 1's rounding.
+@Test func tfKerasAccLogExplainsTheThresholdNotKeras1Rounding() throws {
+    let runs = try check("keras-logs/tfk_acc_regression.pipe.log")
+    let finding = try #require(runs.first?.findings.first { $0.id == "accuracy-on-regression" })
+    #expect(finding.explanation.hasPrefix("In tf.keras (TF 2.2+) and Keras/tf-keras 2.4-2.x, 'accuracy' is chosen from the output and target shapes"))
+    #expect(finding.explanation.contains("mean((ŷ > 0.5) == y)"))
+    #expect(!finding.explanation.contains("round("))
+}
+
+// A CSVLogger file does not say which Keras wrote it: the explanation gives every rule and what each prints.
+@Test func unknownKerasExplanationGivesEveryRule() throws {
+    let runs = try check("keras-logs/k3_s1_seed_regression_accuracy.csvlogger.csv")
+    #expect(runs.first?.history.flavour == nil)
+    let finding = try #require(runs.first?.findings.first { $0.id == "accuracy-on-regression" })
+    #expect(finding.explanation.contains("Keras 3.x and tf.keras/tf-keras (TF 2.2+)"))
+    #expect(finding.explanation.contains("mean((ŷ > 0.5) == y)"))
+    #expect(finding.explanation.contains("Keras 1.x-2.3 choose it from the loss"))
+    #expect(finding.explanation.contains("mean(round(ŷ) == y)"))
+}

@@ -10,7 +10,7 @@ private func findings(_ name: String, withModel: Bool, logLines: [String] = []) 
     let history = try RunFixtures.history(name)
     let file = name == "k3_overfitting" ? "\(name).model.json" : "\(name).keras"
     let model = withModel ? try RunFixtures.model(file) : nil
-    return Diagnostics.findings(history: history, model: model, flavour: withModel ? nil : RunFacts.flavour(of: history.format),
+    return Diagnostics.findings(history: history, model: model, flavour: nil,
                                 logLines: logLines)
 }
 
@@ -70,7 +70,7 @@ private func findings(_ name: String, withModel: Bool, logLines: [String] = []) 
 @Test func tfKerasDropoutOfOneIsSuspectedFromItsErrorAndCertainWithTheModel() throws {
     let raised = try RunFixtures.logLine("tfk_dropout_one", containing: "must be a scalar tensor")
     var history = RunHistory()
-    history.apply(.runStarted(RunStart(epochs: 6, format: .keras2)))
+    history.apply(.runStarted(RunStart(epochs: 6, format: .keras2, flavour: .keras2)))
     let fromLog = Diagnostics.findings(history: history, model: nil, flavour: nil, logLines: [raised])
     #expect(ids(fromLog) == ["dropout-rate-one"])
     #expect(fromLog[0].confidence == .suspected)

@@ -67,7 +67,7 @@ private func configFindings(_ model: ModelGraph, history: RunHistory = moving) -
     let model = RunFixtures.singleOutput(units: 1, activation: "linear", loss: LossSpec(kind: .meanSquaredError),
                                          metrics: ["acc"], version: "2.2.4")
     let finding = Diagnostics.findings(history: moving, model: model, flavour: nil).first { $0.id == "accuracy-on-regression" }
-    #expect(finding?.explanation.hasPrefix("In Keras 1.x-2.3 and tf.keras before TF 2.2, 'accuracy' is chosen from the loss") == true)
+    #expect(finding?.explanation.hasPrefix("In Keras 2.0-2.3 and tf.keras before TF 2.2, 'accuracy' is chosen from the loss") == true)
     #expect(finding?.explanation.contains("round(ŷ) == y") == true)
 }
 

@@ -16,7 +16,9 @@ enum RunFixtures {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         let header = lines.removeFirst().split(separator: ",").map(String.init)
         var history = RunHistory()
-        history.apply(.runStarted(RunStart(epochs: lines.count, format: format ?? (name.hasPrefix("k3") ? .keras3 : .keras2))))
+        // The recorder knew its Keras: k3_* ran Keras 3.15.1, the others tf-keras 2.21.
+        history.apply(.runStarted(RunStart(epochs: lines.count, format: format ?? (name.hasPrefix("k3") ? .keras3 : .keras2),
+                                           flavour: format.map(flavour(of:)) ?? (name.hasPrefix("k3") ? .keras3 : .keras2))))
         for line in lines {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             var metrics = MetricValues()
@@ -45,10 +47,20 @@ enum RunFixtures {
     }
 
     /// A run built from columns, in the order given (as Keras prints them).
+    /// The Keras a test's made-up run stands for, by the format it names.
+    static func flavour(of format: LogFormat) -> KerasFlavour? {
+        switch format {
+        case .keras3: return .keras3
+        case .keras2: return .keras2
+        case .keras1: return .keras1
+        default: return nil
+        }
+    }
+
     static func history(format: LogFormat = .keras3, _ columns: KeyValuePairs<String, [Double]>) -> RunHistory {
         var history = RunHistory()
         let count = columns.first?.value.count ?? 0
-        history.apply(.runStarted(RunStart(epochs: count, format: format)))
+        history.apply(.runStarted(RunStart(epochs: count, format: format, flavour: flavour(of: format))))
         for index in 0..<count {
             var metrics = MetricValues()
             for (name, values) in columns { metrics[name] = values[index] }

@@ -7,9 +7,9 @@ import Testing
     #expect(KerasFlavour(version: "2.21.0") == .keras2)
     // tf.keras in TF 2.2 reported 2.3.0-tf and chose by shape; multi-backend 2.3.1 chose by loss.
     #expect(KerasFlavour(version: "2.3.0-tf") == .keras2)
-    #expect(KerasFlavour(version: "2.3.1") == .keras1)
-    #expect(KerasFlavour(version: "2.2.4-tf") == .keras1)
-    #expect(KerasFlavour(version: "2.2.4") == .keras1)
+    #expect(KerasFlavour(version: "2.3.1") == .keras2Legacy)
+    #expect(KerasFlavour(version: "2.2.4-tf") == .keras2Legacy)
+    #expect(KerasFlavour(version: "2.2.4") == .keras2Legacy)
     #expect(KerasFlavour(version: "1.2.2") == .keras1)
     #expect(KerasFlavour(version: "banana") == nil)
 }

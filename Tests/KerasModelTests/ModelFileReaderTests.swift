@@ -149,7 +149,7 @@ private func model(_ name: String) throws -> ModelGraph {
     ], "keras_version": "2.2.4", "backend": "tensorflow"}
     """#
     let graph = try ModelFileReader.graph(modelConfigJSON: Data(json.utf8), compileConfigJSON: nil, provenance: .modelFile)
-    #expect(graph.flavour == .keras1)
+    #expect(graph.flavour == .keras2Legacy)
     #expect(graph.layers.map(\.name) == ["input", "dense_1", "dense_2"])
     #expect(graph.layer(named: "input")?.outputShape == [13])
     #expect(graph.layer(named: "dense_1")?.parameters == 182)

@@ -2,6 +2,7 @@ import Testing
 import Diagnostics
 import Feeds
 import TerminalCore
+import TestSupport
 import TrainingLog
 import Widgets
 @testable import Monitor
@@ -90,4 +91,15 @@ private func run(_ name: String = "k3_s1_seed_regression_accuracy", state source
     let lines = MonitorView.render(state).lines
     #expect(lines.contains { $0.contains("step 40") })
     #expect(lines[1].contains("step 40/40"))
+}
+
+/// The header names the Keras that wrote the run when the format does not say it (issue 15):
+/// a tf-keras `verbose=2` log is `keras-verbose2 · tf-keras`, a Keras 3 one `keras-verbose2 · keras3`.
+@Test func headerNamesTheKerasThatWroteTheLog() throws {
+    for (file, expected) in [("tfk_verbose2.pipe.log", "keras-verbose2 · tf-keras"),
+                             ("k3_verbose2.pipe.log", "keras-verbose2 · keras3")] {
+        let events = try LogLoader.events(at: Fixtures.url("keras-logs/\(file)").path, format: nil)
+        let state = RunFixtures.state(source: "run.log", events: events, size: Size(width: 100, height: 30))
+        #expect(MonitorView.render(state).lines[0].contains("run.log · \(expected) · finished"), "\(file)")
+    }
 }

@@ -86,7 +86,9 @@ func everyEpochOfTheCallbackStreamReachesTheHistoryWithItsLoggedValues(fixture: 
 @Test func eachFitCallIsItsOwnSegmentInTheHistory() throws {
     let events = readAll(try fixtureBytes(twoHeadsKeras3))
     let starts = events.compactMap { if case .runStarted(let start) = $0 { return start } else { return nil } }
-    #expect(starts == [RunStart(epochs: 3, format: .fitwatchCallback), RunStart(epochs: 2, format: .fitwatchCallback)])
+    // The header's Keras version names the flavour.
+    #expect(starts == [RunStart(epochs: 3, format: .fitwatchCallback, flavour: .keras3),
+                       RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3)])
     var history = RunHistory()
     for event in events { history.apply(event) }
     #expect(history.format == .fitwatchCallback)
@@ -236,7 +238,7 @@ func everyEpochOfTheCallbackStreamReachesTheHistoryWithItsLoggedValues(fixture: 
     """
     let events = readAll(Array(lines.utf8))
     #expect(events == [
-        .runStarted(RunStart(epochs: 5, format: .fitwatchCallback)),
+        .runStarted(RunStart(epochs: 5, format: .fitwatchCallback, flavour: .keras3)),
         .epochBegan(epoch: 1, of: 5),
         // Two seconds for one step, three steps left: Keras would print ETA 6s.
         .batchProgress(BatchProgress(epoch: 1, step: 1, total: 4, eta: 6, metrics: ["loss": 2.5])),
