@@ -6,7 +6,7 @@ import TrainingCore
 /// batch 5, 100 epochs, validation_split 0.2; (b) digits, 64 -> Dense(128, relu) ->
 /// Dense(10, softmax), sparse categorical CE, adam, batch 32, 50 epochs. Only `fit` is timed
 /// on both sides. Keras runs when a Python with keras is found (FITWATCH_KERAS_PYTHON,
-/// /work/kvenv/bin/python, or python3) and FITWATCH_BENCH_NO_KERAS is unset; otherwise
+/// the repository's .venv/bin/python, or python3) and FITWATCH_BENCH_NO_KERAS is unset; otherwise
 /// fitwatch's times print alone.
 enum CoreBenchmark {
     struct Case {
@@ -83,7 +83,7 @@ enum CoreBenchmark {
     /// Keras's timings, or nil when no Python with keras is available.
     static func runKeras() -> [String: (seconds: Double, loss: Double)]? {
         guard let data = DemoCatalog.directory else { return nil }
-        var candidates = ["/work/kvenv/bin/python", "/usr/bin/python3"]
+        var candidates = [FileManager.default.currentDirectoryPath + "/.venv/bin/python", "/usr/bin/python3"]
         if let python = ProcessInfo.processInfo.environment["FITWATCH_KERAS_PYTHON"] { candidates.insert(python, at: 0) }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-core-bench-\(getpid()).py")

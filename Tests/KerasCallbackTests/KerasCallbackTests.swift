@@ -25,7 +25,7 @@ private func ends(_ events: [TrainingEvent]) -> [RunEnd] {
 
 private func checkTwoHeads(_ streams: ScenarioStreams, version: String) throws {
     let (events, reader) = try streams.read("two_heads")
-    #expect(events.first == .runStarted(RunStart(epochs: 2, format: .fitwatchCallback)))
+    #expect(events.first == .runStarted(RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3)))
     #expect(!events.contains { if case .noise = $0 { return true } else { return false } })
     let records = epochs(events)
     #expect(records.map(\.epoch) == [1, 2])
@@ -157,7 +157,7 @@ private func checkCaughtException(_ streams: ScenarioStreams) throws {
     #expect(cut.complete == false)
     #expect(cut.epoch == 1)
     #expect(cut.steps == 2)
-    #expect(events[failed + 1] == .runStarted(RunStart(epochs: 1, format: .fitwatchCallback)))
+    #expect(events[failed + 1] == .runStarted(RunStart(epochs: 1, format: .fitwatchCallback, flavour: .keras3)))
     #expect(ends(events).last == .finished)
 }
 

@@ -14,21 +14,19 @@ struct KerasPython: Sendable {
     var isAvailable: Bool { executable != nil }
 
     /// Keras 3 + jax: `$FITWATCH_KERAS_PYTHON`, then `.venv/bin/python` in the package root
-    /// once `.ci/setup.d/keras-venv.sh` has checked it (`.venv/.fitwatch-keras-ok`), then
-    /// /work/kvenv on the development machine once it is ready (/work/kvenv.ready).
+    /// once `.ci/setup.d/keras-venv.sh` has checked it (`.venv/.fitwatch-keras-ok`).
     static let keras3 = locate(
         flavour: "keras3", variable: "FITWATCH_KERAS_PYTHON",
         candidates: [
             (Fixtures.packageRoot.appendingPathComponent(".venv/bin/python").path,
              Fixtures.packageRoot.appendingPathComponent(".venv/.fitwatch-keras-ok").path),
-            ("/work/kvenv/bin/python", "/work/kvenv.ready"),
         ],
         hint: "run .ci/setup.d/keras-venv.sh (creates .venv with keras and jax from PyPI) or set FITWATCH_KERAS_PYTHON")
 
-    /// tf-keras 2.x (optional in CI): `$FITWATCH_TFKERAS_PYTHON`, then /work/tfvenv when ready.
+    /// tf-keras 2.x (optional in CI): `$FITWATCH_TFKERAS_PYTHON`.
     static let tfKeras = locate(
         flavour: "tf_keras", variable: "FITWATCH_TFKERAS_PYTHON",
-        candidates: [("/work/tfvenv/bin/python", "/work/tfvenv.ready")],
+        candidates: [],
         hint: "set FITWATCH_TFKERAS_PYTHON to a python with tensorflow and tf_keras")
 
     private static func locate(flavour: String, variable: String, candidates: [(python: String, ready: String)],

@@ -1,7 +1,7 @@
 """Regenerate the recorded callback streams in this folder (run from the package root):
 
-    KERAS_BACKEND=jax /work/kvenv/bin/python Tests/Fixtures/fitwatch/make_fixtures.py keras3
-    /work/tfvenv/bin/python Tests/Fixtures/fitwatch/make_fixtures.py tf_keras
+    KERAS_BACKEND=jax $FITWATCH_K3_PYTHON Tests/Fixtures/fitwatch/make_fixtures.py keras3
+    $FITWATCH_TFK_PYTHON Tests/Fixtures/fitwatch/make_fixtures.py tf_keras
 
 Each stream is what integrations/keras/fitwatch_callback.py wrote for a small seeded run.
 """

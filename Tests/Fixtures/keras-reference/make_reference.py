@@ -1,7 +1,7 @@
 """Computes the loss and metric reference table the training core is checked against.
 
 Run once with real Keras 3 (jax backend, CPU):
-    KERAS_BACKEND=jax /work/kvenv/bin/python Tests/Fixtures/keras-reference/make_reference.py
+    KERAS_BACKEND=jax $FITWATCH_K3_PYTHON Tests/Fixtures/keras-reference/make_reference.py
 It writes reference.json next to itself. Every case holds fixed y_true / y_pred (float32),
 the per-sample values Keras's loss function returns (mean over the last axis) and the
 reduced value a compiled model reports (mean over the batch).

@@ -14,7 +14,7 @@ interrupt_after = int(sys.argv[4]) if len(sys.argv) > 4 else None
 here = os.path.dirname(os.path.abspath(__file__))
 out_dir = os.path.dirname(here)
 name = f"{flavour}_{scenario}"
-python = "/work/kvenv/bin/python" if flavour == "k3" else "/work/tfvenv/bin/python"
+python = os.environ.get("FITWATCH_K3_PYTHON" if flavour == "k3" else "FITWATCH_TFK_PYTHON", "python3")
 truth = os.path.join(out_dir, f"{name}.{mode}.truth.json")
 argv = [python, os.path.join(here, "scenario.py"), flavour, scenario, truth]
 env = dict(os.environ, KERAS_BACKEND="jax", LANG="C.UTF-8", TERM="xterm-256color")

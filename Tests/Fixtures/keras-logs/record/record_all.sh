@@ -3,7 +3,7 @@
 set -e
 cd "$(dirname "$0")"
 for flavour in k3 tfk; do
-  py=/work/kvenv/bin/python; [ $flavour = tfk ] && py=/work/tfvenv/bin/python
+  py=${FITWATCH_K3_PYTHON:-python3}; [ $flavour = tfk ] && py=${FITWATCH_TFK_PYTHON:-python3}
   for mode in pipe tty; do
     $py record.py $flavour verbose2 $mode
     $py record.py $flavour callbacks $mode

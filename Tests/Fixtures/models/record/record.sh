@@ -4,11 +4,11 @@ cd "$(dirname "$0")" || exit 2
 for name in healthy_iris bce_multiclass softmax_single_unit dropout_one from_logits_on_sigmoid linear_into_bce \
             cce_integer_labels sparse_onehot_labels nan_loss diverging overfitting loss_weight_dominance regularized_two_heads small_set_overfitting \
             early_stopping_no_restore; do
-    KERAS_BACKEND=jax "${FITWATCH_K3_PYTHON:-/work/kvenv/bin/python}" scenarios.py k3 "$name" > "../k3_$name.log" 2>&1
+    KERAS_BACKEND=jax "${FITWATCH_K3_PYTHON:-python3}" scenarios.py k3 "$name" > "../k3_$name.log" 2>&1
     echo "k3 $name: exit $?"
 done
 for name in softmax_single_unit dropout_one cce_integer_labels sparse_onehot_labels from_logits_on_sigmoid regression_accuracy \
             softmax_single_unit_prf overfitting; do
-    TF_CPP_MIN_LOG_LEVEL=0 "${FITWATCH_TFK_PYTHON:-/work/tfvenv/bin/python}" scenarios.py tfk "$name" > "../tfk_$name.log" 2>&1
+    TF_CPP_MIN_LOG_LEVEL=0 "${FITWATCH_TFK_PYTHON:-python3}" scenarios.py tfk "$name" > "../tfk_$name.log" 2>&1
     echo "tfk $name: exit $?"
 done

@@ -1,8 +1,8 @@
 """Record small real Keras runs for each pathology fitwatch diagnoses.
 
 Usage (from this folder; data from ../../../../../shared/data or $FITWATCH_DATA):
-  KERAS_BACKEND=jax /work/kvenv/bin/python scenarios.py k3 NAME
-  /work/tfvenv/bin/python scenarios.py tfk NAME
+  KERAS_BACKEND=jax $FITWATCH_K3_PYTHON scenarios.py k3 NAME
+  $FITWATCH_TFK_PYTHON scenarios.py tfk NAME
 `record.sh` runs every scenario and keeps stdout+stderr as NAME.log beside the
 model files (NAME.keras from model.save, NAME.model.json from model.to_json())
 and the exact history (NAME.csv from keras.callbacks.CSVLogger).
@@ -22,7 +22,7 @@ else:
     tf.config.experimental.enable_op_determinism()
 
 keras.utils.set_random_seed(42)
-DATA = os.environ.get("FITWATCH_DATA", "/work/shared/data")
+DATA = os.environ.get("FITWATCH_DATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "..", "shared", "data"))
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 layers = keras.layers
 
