@@ -142,3 +142,25 @@ struct HeadlessTruthTests {
         #expect(own.stdout.contains("accuracy-on-regression") && own.stdout.contains("(certain)"), "\(own.stdout)")
     }
 }
+
+/// A log that goes on with another Keras (rotated, or a new `fit` from another script) names
+/// the Keras of the run shown, not the first one's.
+@Test func aLogRotatedFromKeras3ToTfKerasSaysTfKerasInTheHeader() throws {
+    let keras3 = try Data(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log"))
+    let tfKeras = try Data(contentsOf: Fixtures.url("keras-logs/tfk_s2_bce_on_multiclass.pipe.log"))
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-rotated-\(UUID().uuidString.prefix(8)).log")
+    try (keras3 + tfKeras).write(to: path)
+    defer { try? FileManager.default.removeItem(at: path) }
+    var state = MonitorState(size: Size(width: 160, height: 40))
+    let id = SourceID("train.log")
+    for event in try LogLoader.load(at: path.path, format: nil).events { _ = state.update(.feed(.event(id, event))) }
+    _ = state.update(.feed(.state(id, .finished)))
+    _ = state.settle(state.update(.tick(1)))
+    let header = MonitorView.render(state).lines[0]
+    #expect(header.contains("tf-keras"), "\(header)")
+    #expect(!header.contains("keras3"), "\(header)")
+    // export names each run's own Keras.
+    let export = try FeedsCLI.run(["export", path.path])
+    let flavours = (OneTruthTests.runs(in: export.stdout) ?? []).map { $0["keras_flavour"] as? String }
+    #expect(flavours == ["keras3", "tf-keras"], "\(export.stdout.prefix(300))")
+}
