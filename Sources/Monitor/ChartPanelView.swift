@@ -64,7 +64,9 @@ struct ChartPanelView: Widget {
             // under the chart saying what each letter was.
             chartArea.height -= 1
             if !state.chart.perBatch {
-                chart.marks = moments.compactMap { moment in moment.epoch.map { (index: $0 - 1, letter: moment.letter) } }
+                // Drawn lowest priority first, so the mark that matters most wins a column.
+                chart.marks = moments.sorted { $0.priority < $1.priority }
+                    .compactMap { moment in moment.epoch.map { (index: $0 - 1, letter: moment.letter) } }
                 chart.markStyle = theme[.info]
             }
             // One entry per kind, the ones that change how to read the run first; several of a

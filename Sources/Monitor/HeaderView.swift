@@ -71,6 +71,13 @@ struct HeaderView: Widget {
             progressText += "  step \(progress.step)/\(steps)"
         }
         x = buffer.write(progressText + " ", x: area.x, y: line2.y, style: over(theme[.text], base), clip: line2)
+        let status = run.run.status(now: state.clock)
+        if case .earlyStopped = status {
+            // The bar would say "44%" of epochs that were never meant to run: say how it ended.
+            let (_, key) = stateWord(status)
+            buffer.write("· " + status.text, x: x, y: line2.y, style: over(theme[key], base), clip: line2)
+            return
+        }
         let eta = "ETA \(formatDuration(run.run.eta(now: state.clock))) "
         let fraction = run.run.progressFraction
         let percent = fraction.map { " \(Int(($0 * 100).rounded(.down)))%" } ?? ""
@@ -95,6 +102,8 @@ struct HeaderView: Widget {
         case .replaying: key = .info
         case .failed: key = .error
         }
+        // Early stopping is told in full on the second line; the first keeps it short.
+        if case .earlyStopped = status { return (status.word, key) }
         return (status.text, key)
     }
 }

@@ -47,7 +47,7 @@ extension MonitorState {
         case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _): id = source
         }
         if runs[id] == nil {
-            runs[id] = RunState(source: id, modelOverride: modelOverride)
+            runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
             sourceOrder.append(id)
         }
         switch fact {
@@ -66,7 +66,9 @@ extension MonitorState {
     // MARK: clock and findings
 
     private mutating func tick(_ now: Double) -> [Effect] {
-        let previous = clock
+        // The second shown last time is the last tick's: `.clock` moves `clock` between ticks.
+        let previous = lastTick
+        lastTick = now
         clock = now
         var effects: [Effect] = []
         if let until = flashUntil, now >= until { flashUntil = nil; markChanged() }

@@ -106,8 +106,10 @@ public struct MonitorState: Sendable {
     public var modelOverride: ModelGraph?
     /// The terminal size the frame is laid out for.
     public var size: Size
-    /// The clock, in seconds, as of the last tick.
+    /// The clock, in seconds, as of the last tick or `.clock` message.
     public var clock: Double = 0
+    /// The clock at the last tick: the elapsed time on screen is redrawn when its second changes.
+    var lastTick: Double = 0
     /// Draw Unicode glyphs (false when the locale is not UTF-8).
     public var unicode = true
     /// The colours, already degraded to what the terminal shows.

@@ -32,8 +32,8 @@ public struct RunState: Sendable {
     private var knownNames: Set<String> = []
 
     /// A source not heard from yet.
-    public init(source: SourceID, modelOverride: ModelGraph? = nil) {
-        run = Run(source: source, modelOverride: modelOverride)
+    public init(source: SourceID, modelOverride: ModelGraph? = nil, hasBacklog: Bool = true) {
+        run = Run(source: source, modelOverride: modelOverride, hasBacklog: hasBacklog)
     }
 
     /// The current `fit` segment as built from the source's events.

@@ -18,7 +18,7 @@ public struct FindingLedger: Sendable, Equatable {
     }
 
     /// Ids of rules that read the logged numbers: their findings can come and go as epochs
-    /// arrive, so they are provisional while the run goes on.
+    /// arrive, so they are provisional while the run goes on (so is any `suspected` finding).
     public static let curveRuleIDs: Set<String> = [
         "stuck-metric", "constant-loss", "overfitting", "diverging", "nan-loss",
         "early-stopping-without-restore", "loss-weight-dominance", "total-loss-mismatch",
@@ -50,7 +50,10 @@ public struct FindingLedger: Sendable, Equatable {
         change.withdrawn = current.filter { !after.contains($0.id) }
         current = findings
         self.revision = revision
-        provisional = runGoesOn ? after.intersection(Self.curveRuleIDs) : []
+        // Curve findings, and any finding inferred from the logged numbers (suspected), can
+        // still change while the run goes on.
+        provisional = runGoesOn
+            ? Set(findings.filter { Self.curveRuleIDs.contains($0.id) || $0.confidence == .suspected }.map(\.id)) : []
         everReported.formUnion(after)
         return change
     }

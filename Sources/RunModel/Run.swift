@@ -50,9 +50,10 @@ public struct Run: Sendable {
     private var lastModel: ModelGraph?
 
     /// A source not heard from yet.
-    public init(source: SourceID, modelOverride: ModelGraph? = nil) {
+    public init(source: SourceID, modelOverride: ModelGraph? = nil, hasBacklog: Bool = true) {
         self.source = source
         self.modelOverride = modelOverride
+        timing = RunTiming(hasBacklog: hasBacklog)
     }
 
     /// The current segment's history.
@@ -148,7 +149,8 @@ public struct Run: Sendable {
     /// printed epoch time. Nil once the run ended or when nothing tells.
     public func eta(now: Double?) -> Double? {
         let history = current.history
-        guard history.end == nil, !status(now: now).isOver else { return nil }
+        let status = status(now: now)
+        guard history.end == nil, !status.isOver, status != .paused else { return nil }
         if let now, let fraction = progressFraction, let rate = timing.progressRate(now: now, fraction: fraction), rate > 0 {
             return (1 - fraction) / rate
         }

@@ -1,3 +1,4 @@
+import Diagnostics
 import KerasModel
 import TrainingLog
 
@@ -20,6 +21,19 @@ public struct RunMoment: Sendable, Equatable {
     public var epoch: Int?
     /// Short text: `lr 0.0005`, `best epoch 9 restored`, `loss 38.2383 accuracy 0.0000`.
     public var text: String
+
+    /// Which mark wins a shared column of the x axis: NaN termination and early stopping
+    /// over the restored epoch over learning-rate changes over checkpoints.
+    public var priority: Int {
+        switch kind {
+        case .terminatedOnNaN: return 5
+        case .earlyStopping: return 4
+        case .restoredBest: return 3
+        case .learningRate: return 2
+        case .evaluated: return 1
+        case .checkpoint: return 0
+        }
+    }
 
     /// The letter marking it on the chart's x axis.
     public var letter: Character {
@@ -49,9 +63,11 @@ extension Run {
                                          text: "best weights restored"))
             case .learningRateChange:
                 moments.append(RunMoment(kind: .learningRate, epoch: message.epoch,
-                                         text: "lr " + (message.value.map { KerasNumber.format($0) } ?? "changed")))
+                                         text: "lr " + (message.value.map { "\($0)" } ?? "changed")))
             case .checkpoint:
-                moments.append(RunMoment(kind: .checkpoint, epoch: message.epoch, text: "checkpoint"))
+                // ModelCheckpoint also says when it did not save ("did not improve from").
+                guard !message.text.contains("did not improve") else { continue }
+                moments.append(RunMoment(kind: .checkpoint, epoch: message.epoch, text: "checkpoint saved"))
             case .terminatedOnNaN:
                 moments.append(RunMoment(kind: .terminatedOnNaN, epoch: message.epoch ?? history.currentEpoch ?? history.epochs.last?.epoch,
                                          text: "NaN loss: training terminated"))
@@ -80,15 +96,16 @@ extension Run {
         if let best = bestOfMainMetric {
             parts.append("best \(best.name) \(KerasNumber.format(best.value)) at epoch \(best.epoch)")
         }
-        let serious = findings.current.filter { $0.severity >= .warning }
-        let infos = findings.current.count - serious.count
-        if serious.isEmpty && infos == 0 {
+        if findings.current.isEmpty {
             parts.append("no findings")
         } else {
-            if !serious.isEmpty {
-                parts.append("\(serious.count) warning\(serious.count == 1 ? "" : "s") (\(serious.map(\.id).joined(separator: ", ")))")
+            // Counted as the header counts them: errors, warnings, info.
+            for severity in [Severity.error, .warning, .info] {
+                let ids = findings.current.filter { $0.severity == severity }.map(\.id)
+                guard !ids.isEmpty else { continue }
+                let word = severity == .info ? "info" : severity.rawValue + (ids.count == 1 ? "" : "s")
+                parts.append("\(ids.count) \(word) (\(ids.joined(separator: ", ")))")
             }
-            if infos > 0 { parts.append("\(infos) note\(infos == 1 ? "" : "s")") }
         }
         return "\(source): " + parts.joined(separator: " · ")
     }

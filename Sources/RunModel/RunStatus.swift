@@ -99,17 +99,41 @@ public enum RunStatus: Sendable, Equatable {
         case .finished?: sourceDone = true
         default: sourceDone = false
         }
+        // What the log itself says ended the run, whatever the source does next (a followed
+        // file stays open after Keras printed its last line).
+        let messages = history.messages
+        if let stop = messages.last(where: { $0.kind == .earlyStopping }) {
+            let restored = messages.last(where: { $0.kind == .restoredBestWeights })
+            self = .earlyStopped(epoch: stop.epoch ?? history.epochs.last?.epoch, restored: restored != nil,
+                                 best: restored.flatMap { $0.value.map { Int($0) } ?? $0.epoch })
+            return
+        }
+        if let nan = messages.last(where: { $0.kind == .terminatedOnNaN }) {
+            let batch = nan.value.map { " at batch \(Int($0))" } ?? ""
+            self = .interrupted("TerminateOnNaN stopped training\(batch): the loss was NaN")
+            return
+        }
+        if history.end == nil, let exception = messages.last(where: { $0.kind == .exception }) {
+            // Raised before any epoch (or outside a run the reader could close): the script died.
+            self = .failed(exception.text)
+            return
+        }
         if history.end != nil || sourceDone {
             if let last = history.epochs.last, !last.complete, history.end == nil {
                 self = .interrupted("the input ends inside epoch \(last.epoch)")
                 return
             }
-            if let stop = history.messages.last(where: { $0.kind == .earlyStopping }) {
-                let restored = history.messages.last(where: { $0.kind == .restoredBestWeights })
-                self = .earlyStopped(epoch: stop.epoch ?? history.epochs.last?.epoch, restored: restored != nil,
-                                     best: restored.flatMap { $0.value.map { Int($0) } ?? $0.epoch })
-                return
-            }
+            self = .finished
+            return
+        }
+        var following = false
+        switch sourceState {
+        case .live?, .following?: following = true
+        default: break
+        }
+        if following, let requested = history.epochsRequested, requested > 0, history.lastProgress == nil,
+           let last = history.epochs.last, last.complete, last.epoch >= requested {
+            // Every epoch asked for is done: the `fit` is over, though the file stays open.
             self = .finished
             return
         }

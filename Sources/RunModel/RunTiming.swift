@@ -22,14 +22,20 @@ public struct RunTiming: Sendable, Equatable {
     /// Facts arriving within this long of the first count as the backlog a file already held.
     public static let backlogWindow = 0.5
 
-    public init() {}
+    /// Whether facts that arrive at once when the source starts are a backlog (a file or log
+    /// opened mid-run or after the end); false for a wrapped command, whose output is all live.
+    public let hasBacklog: Bool
+
+    public init(hasBacklog: Bool = true) {
+        self.hasBacklog = hasBacklog
+    }
 
     mutating func noteData(at time: Double, epoch: EpochRecord?, progress: Double?) {
         if firstData == nil { firstData = time }
         lastData = time
         if let seconds = epoch?.seconds {
             longestEpoch = max(longestEpoch, seconds)
-            if let first = firstData, time - first <= Self.backlogWindow { backlogSeconds += seconds }
+            if hasBacklog, let first = firstData, time - first <= Self.backlogWindow { backlogSeconds += seconds }
         }
         if segmentFirstData == nil { segmentFirstData = time }
         if let first = segmentFirstData, time - first <= Self.backlogWindow { progressAtSegmentStart = progress }
@@ -38,7 +44,11 @@ public struct RunTiming: Sendable, Equatable {
     mutating func noteState(_ state: SourceState, at time: Double) {
         switch state {
         case .finished, .failed: if endedAt == nil { endedAt = time }
-        case .live, .replaying: endedAt = nil
+        case .live:
+            // The clock starts when the source does, even before its first epoch.
+            if firstData == nil { firstData = time }
+            endedAt = nil
+        case .replaying: endedAt = nil
         default: break
         }
     }

@@ -70,7 +70,8 @@ struct CheckCommand: ParsableCommand {
                 throw Self.badInput("\(source): no Keras training output found")
             }
             run.apply(state: .finished)
-            checked.append((source, run.reports().map(CheckedRun.init)))
+            // A directory names the run it read (the same rule as `fitwatch DIR` and `export`).
+            checked.append((LogLoader.resolvedSource(source), run.reports().map(CheckedRun.init)))
         }
         print(json ? Self.json(checked) : Self.text(checked))
         let serious = checked.contains { $0.runs.contains { $0.findings.contains { $0.severity >= .warning } } }

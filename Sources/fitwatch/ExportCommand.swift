@@ -57,8 +57,15 @@ struct ExportCommand: ParsableCommand {
                 throw CLIError("fitwatch: \(error)")
             }
             run.apply(state: .finished)
-            let segments = builder.segments
+            var segments = builder.segments
             let reports = run.reports()
+            if segments.isEmpty, run.sawTrainingOutput, let report = reports.last, !report.findings.isEmpty || report.status.isOver {
+                // A run that failed before its first epoch: exported with its status, messages
+                // and findings, as `check` and the screen report it.
+                var failed = RunSegment(format: report.segment.history.format, epochsRequested: report.segment.history.epochsRequested)
+                failed.notes = report.segment.history.messages.map { .message($0) }
+                segments = [failed]
+            }
             guard segments.count == reports.count || segments.isEmpty else {
                 throw CLIError("fitwatch: \(source): internal error: \(segments.count) runs exported but \(reports.count) diagnosed")
             }

@@ -20,7 +20,8 @@ enum HeadlessRunner {
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
         var tracked: [SourceID: Run] = [:]
-        for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model) }
+        var statusReported: [SourceID: String] = [:]
+        for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed)) }
         feeds.forEach { $0.start(inbox: inbox) }
 
         /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
@@ -30,7 +31,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -51,7 +52,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -67,8 +68,22 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double) {
+                               style: Style, now: Double, statusReported: inout [SourceID: String]) {
         var changed: [SourceID] = []
+        /// The run's last word once it is over (a followed file's run can end while the file
+        /// stays open: EarlyStopping, its last epoch), said once per `fit`.
+        func reportStatus(_ id: SourceID) {
+            guard let run = tracked[id] else { return }
+            let status = run.status()
+            // Said again if it changes (EarlyStopping's restore follows its stop).
+            let key = "\(run.archived.count): \(status.text)"
+            guard status.isOver, run.sawTrainingOutput || run.sourceState != .finished,
+                  statusReported[id] != key else { return }
+            statusReported[id] = key
+            // In lines, a failed source already said so on stderr.
+            if style == .lines, case .failed? = run.sourceState { return }
+            emit(status: status, source: id, style: style)
+        }
         // Findings are computed once per drain and source (not per epoch of a backlog), and
         // printed before any later state line so they follow the epochs that raised them. A
         // finding that is no longer true is withdrawn, as the screen drops it.
@@ -82,6 +97,7 @@ enum HeadlessRunner {
                     }
                 }
                 tracked[id] = run
+                reportStatus(id)
             }
             changed = []
         }
@@ -102,12 +118,10 @@ enum HeadlessRunner {
                 reportFindings()
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(state: state, at: now)
                 emit(state: state, source: id, style: style)
-                if let run = tracked[id], run.status().isOver, run.sawTrainingOutput || state != .finished {
-                    // The run's last word: diagnosed as it ended (nothing is provisional any
-                    // more), then its status.
+                if let run = tracked[id], run.status().isOver {
+                    // The run's last word: diagnosed as it ended, then its status.
                     changed.append(id)
                     reportFindings()
-                    emit(status: run.status(), source: id, style: style)
                 }
             case .output:
                 // The wrapped command's raw output belongs to the screen's log pane; headless
@@ -165,7 +179,7 @@ enum HeadlessRunner {
             write("{\"source\":\(ExportJSON.string(source.rawValue)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
-            // a run that simply finished needs no word.
+            // a run that simply finished needs no word, and a failed source said it already.
             guard status != .finished else { return }
             FileHandle.standardError.write(Data("fitwatch: \(source): \(status.text)\n".utf8))
         }

@@ -55,9 +55,12 @@ import TrainingLog
         let paths = Self.fixtures
         #expect(paths.count >= 40, "the fixture set is all there")
         var compared = 0
-        for path in paths {
-            let name = URL(fileURLWithPath: path).lastPathComponent
-            let model = Self.modelFile(for: path)
+        // Each log with a recorded model file is read both ways: with it and from the log alone.
+        let readings = paths.flatMap { path in
+            Self.modelFile(for: path).map { [(path, $0 as String?), (path, nil)] } ?? [(path, nil)]
+        }
+        for (path, model) in readings {
+            let name = URL(fileURLWithPath: path).lastPathComponent + (model == nil ? "" : " with its model")
             let screen = try Self.screenFindings(path, model: model)
             let modelArguments = model.map { ["--model", $0] } ?? []
 
@@ -90,7 +93,7 @@ import TrainingLog
             }
             compared += 1
         }
-        #expect(compared == paths.count)
+        #expect(compared == readings.count)
     }
 
     static func runs(in json: String) -> [[String: Any]]? {
