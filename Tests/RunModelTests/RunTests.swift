@@ -187,3 +187,59 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     #expect(!json.knowsCompileConfig)
     #expect(regressionModel.knowsCompileConfig)
 }
+
+// MARK: what the log itself says ended the run
+
+@Test func aFollowedFilesRunEndsWhenKerasSaysSoThoughTheFileStaysOpen() {
+    var run = Run(source: id)
+    run.apply(state: .following, at: 0)
+    run.apply(.runStarted(RunStart(epochs: 50, format: .keras3)), at: 0)
+    for n in 1...12 { run.apply(epoch(n, of: 50, ["loss": 1 / Double(n)]), at: 0) }
+    #expect(run.status(now: 1) == .following)
+    run.apply(.message(CallbackMessage(kind: .earlyStopping, epoch: 12, text: "Epoch 12: early stopping")), at: 0)
+    #expect(run.status(now: 1) == .earlyStopped(epoch: 12, restored: false, best: nil))
+    #expect(run.eta(now: 1) == nil)
+
+    var complete = Run(source: id)
+    complete.apply(state: .live, at: 0)
+    complete.apply(.runStarted(RunStart(epochs: 2, format: .keras3)), at: 0)
+    complete.apply(epoch(1, of: 2, ["loss": 1]), at: 0)
+    #expect(complete.status(now: 1) == .live)
+    complete.apply(epoch(2, of: 2, ["loss": 0.5]), at: 0)
+    #expect(complete.status(now: 1) == .finished, "every requested epoch is done")
+}
+
+@Test func aTracebackBeforeTheFirstEpochFailedAndTerminateOnNaNInterrupted() {
+    var crashed = Run(source: id)
+    crashed.apply(.message(CallbackMessage(kind: .traceback, text: "Traceback (most recent call last):")))
+    crashed.apply(.message(CallbackMessage(kind: .exception, text: "ValueError: Arguments `target` and `output` must have the same shape.")))
+    crashed.apply(state: .finished)
+    #expect(crashed.status() == .failed("ValueError: Arguments `target` and `output` must have the same shape."))
+
+    var stopped = Run(source: id)
+    stopped.apply(.runStarted(RunStart(epochs: 3, format: .keras3)))
+    stopped.apply(.message(CallbackMessage(kind: .terminatedOnNaN, epoch: 1, value: 7, text: "Batch 7: Invalid loss, terminating training")))
+    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was NaN"))
+}
+
+@Test func aPausedRunHasNoETA() {
+    var run = Run(source: id)
+    run.apply(state: .replaying(speed: 1), at: 0)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)), at: 0)
+    run.apply(epoch(1, seconds: 2, ["loss": 1]), at: 0)
+    #expect(run.eta(now: 5) != nil)
+    run.apply(state: .paused, at: 5)
+    #expect(run.eta(now: 9) == nil)
+}
+
+@Test func theExitSummaryCountsFindingsAsTheHeaderDoes() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)))
+    run.apply(epoch(1, of: 2, ["loss": 2, "val_loss": 3]))
+    run.apply(epoch(2, of: 2, ["loss": 1, "val_loss": 2.5]))
+    run.apply(state: .finished)
+    let error = Finding(id: "nan-loss", severity: .error, confidence: .certain, epoch: 2, title: "t", evidence: [], explanation: "e", fix: "f")
+    let info = Finding(id: "compile-metrics-name", severity: .info, confidence: .suspected, epoch: nil, title: "t", evidence: [], explanation: "e", fix: "f")
+    run.accept(DiagnosisResult(revision: run.revision, findings: [error, info], resolvedMetrics: [:]))
+    #expect(run.summaryLine(now: nil) == "train.log: finished · 2/2 epochs · best val_loss 2.5000 at epoch 2 · 1 error (nan-loss) · 1 info (compile-metrics-name)")
+}
