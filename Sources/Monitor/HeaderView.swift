@@ -40,7 +40,10 @@ struct HeaderView: Widget {
         buffer.write(right, x: area.maxX - rightWidth, y: area.y, clip: line1)
 
         x += 1
-        let (word, wordKey) = stateWord(run.run.status(now: state.clock))
+        var (word, wordKey) = stateWord(run.run.status(now: state.clock))
+        if run.run.status(now: state.clock) == .finished, !run.run.sawTrainingOutput {
+            (word, wordKey) = (run.run.statusText(now: state.clock), .warning)
+        }
         var format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
         // The Keras that wrote a printed log (`keras_flavour`), when it says more than the format.
         if [.keras3, .keras2, .keras1, .kerasVerbose2, .fitwatchCallback].contains(run.history.format) {
@@ -67,6 +70,8 @@ struct HeaderView: Widget {
         let (epoch, total) = run.epochProgress
         var progressText = " epoch \(epoch.map(String.init) ?? "-")"
         if let total { progressText += "/\(total)" }
+        // A log with several `fit` calls shows the last; say so.
+        if !run.run.archived.isEmpty { progressText += " (fit \(run.run.archived.count + 1) of \(run.run.archived.count + 1))" }
         if let progress = run.history.lastProgress, let steps = progress.total {
             progressText += "  step \(progress.step)/\(steps)"
         }

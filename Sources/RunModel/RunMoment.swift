@@ -85,34 +85,62 @@ extension Run {
         return moments
     }
 
-    /// One line for the exit summary: `train.log: early-stopped at epoch 40 · 40/100 epochs ·
-    /// best val_loss 0.3120 at epoch 30 · 1 warning (overfitting)`.
+    /// The status as the screen and the summary say it: `finished` alone would hide that a
+    /// source held nothing fitwatch could read.
+    public func statusText(now: Double?) -> String {
+        let status = status(now: now)
+        if status == .finished, !sawTrainingOutput { return "finished: no Keras training output found" }
+        return status.text
+    }
+
+    /// One line per `fit` for the exit summary: `train.log: early-stopped at epoch 40, best
+    /// epoch 30 restored · 40/100 epochs · best val_loss 0.3120 at epoch 30 · 1 warning
+    /// (overfitting)`; a log with several fits says which (`train.log (fit 1 of 2): …`).
+    public func summaryLines(now: Double?) -> [String] {
+        guard !archived.isEmpty else { return [summaryLine(now: now)] }
+        let all = reports(now: now)
+        return all.enumerated().map { index, report in
+            let isCurrent = index == all.count - 1
+            let text = isCurrent ? statusText(now: now) : report.status.text
+            let status = isCurrent && !report.status.isOver ? "\(text) when fitwatch quit" : text
+            return "\(source) (fit \(index + 1) of \(all.count)): "
+                + Self.summary(status: status, history: report.segment.history, findings: report.findings)
+        }
+    }
+
+    /// The exit summary of the current `fit`.
     public func summaryLine(now: Double?) -> String {
         let status = status(now: now)
-        var parts = [status.isOver ? status.text : "\(status.text) when fitwatch quit"]
-        let history = current.history
+        let text = status.isOver ? statusText(now: now) : "\(statusText(now: now)) when fitwatch quit"
+        return "\(source): " + Self.summary(status: text, history: current.history, findings: findings.current)
+    }
+
+    static func summary(status: String, history: RunHistory, findings: [Finding]) -> String {
+        var parts = [status]
         let done = history.epochs.filter(\.complete).count
         parts.append(history.epochsRequested.map { "\(done)/\($0) epochs" } ?? "\(done) epoch\(done == 1 ? "" : "s")")
-        if let best = bestOfMainMetric {
+        if let best = bestOfMainMetric(history) {
             parts.append("best \(best.name) \(KerasNumber.format(best.value)) at epoch \(best.epoch)")
         }
-        if findings.current.isEmpty {
+        if findings.isEmpty {
             parts.append("no findings")
         } else {
             // Counted as the header counts them: errors, warnings, info.
             for severity in [Severity.error, .warning, .info] {
-                let ids = findings.current.filter { $0.severity == severity }.map(\.id)
+                let ids = findings.filter { $0.severity == severity }.map(\.id)
                 guard !ids.isEmpty else { continue }
                 let word = severity == .info ? "info" : severity.rawValue + (ids.count == 1 ? "" : "s")
                 parts.append("\(ids.count) \(word) (\(ids.joined(separator: ", ")))")
             }
         }
-        return "\(source): " + parts.joined(separator: " · ")
+        return parts.joined(separator: " · ")
     }
 
     /// The lowest validation loss, else the lowest loss, with its epoch.
-    public var bestOfMainMetric: (name: String, value: Double, epoch: Int)? {
-        let epochs = current.history.epochs.filter(\.complete)
+    public var bestOfMainMetric: (name: String, value: Double, epoch: Int)? { Self.bestOfMainMetric(current.history) }
+
+    static func bestOfMainMetric(_ history: RunHistory) -> (name: String, value: Double, epoch: Int)? {
+        let epochs = history.epochs.filter(\.complete)
         for name in ["val_loss", "loss"] {
             let candidates = epochs.compactMap { record in record.metrics[name].flatMap { $0.isFinite ? (record.epoch, $0) : nil } }
             if let best = candidates.min(by: { $0.1 < $1.1 }) { return (name, best.1, best.0) }

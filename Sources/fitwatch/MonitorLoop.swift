@@ -22,7 +22,7 @@ enum MonitorLoop {
             guard var run = state.runs[id]?.run, run.sawTrainingOutput || run.sourceState != nil else { continue }
             // A diagnosis still on its way is made here: the summary states the last facts.
             if run.needsDiagnosis { run.diagnose() }
-            print(run.summaryLine(now: now))
+            for line in run.summaryLines(now: now) { print(line) }
         }
         return status
     }

@@ -243,3 +243,24 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     run.accept(DiagnosisResult(revision: run.revision, findings: [error, info], resolvedMetrics: [:]))
     #expect(run.summaryLine(now: nil) == "train.log: finished · 2/2 epochs · best val_loss 2.5000 at epoch 2 · 1 error (nan-loss) · 1 info (compile-metrics-name)")
 }
+
+@Test func aLogWithTwoFitsSummarisesEachAndEmptyInputSaysSo() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 40, format: .keras3)))
+    for n in 1...6 { run.apply(epoch(n, of: 40, ["loss": 1 / Double(n), "val_loss": 0.7 + Double(n % 3) / 100])) }
+    run.apply(.message(CallbackMessage(kind: .earlyStopping, epoch: 6, text: "Epoch 6: early stopping")))
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)))
+    run.apply(epoch(1, of: 2, ["loss": 0.6]))
+    run.apply(epoch(2, of: 2, ["loss": 0.5]))
+    run.apply(state: .finished)
+    run.diagnose()
+    let lines = run.summaryLines(now: nil)
+    #expect(lines.count == 2)
+    #expect(lines[0].hasPrefix("train.log (fit 1 of 2): early-stopped at epoch 6 · 6/40 epochs · best val_loss 0.7000 at epoch 3"), "\(lines)")
+    #expect(lines[1].hasPrefix("train.log (fit 2 of 2): finished · 2/2 epochs · best loss 0.5000 at epoch 2"), "\(lines)")
+
+    var empty = Run(source: SourceID("garbage.bin"))
+    empty.apply(.noise("\u{1}\u{2}binary"))
+    empty.apply(state: .finished)
+    #expect(empty.summaryLines(now: nil) == ["garbage.bin: finished: no Keras training output found · 0 epochs · no findings"])
+}
