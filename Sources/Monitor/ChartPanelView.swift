@@ -19,15 +19,17 @@ struct ChartPanelView: Widget {
         let family = layout.families.isEmpty ? nil : layout.families[min(state.selectedMetric, layout.families.count - 1)]
         var options: [String] = [state.chart.perBatch ? "per batch" : "per epoch"]
         if state.chart.logScale { options.append("log") }
+        if !state.chart.robust { options.append("full range") }
+        if state.chart.includeZero, !state.chart.logScale { options.append("incl. 0") }
         if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }
         if let zoom = state.chart.zoom { options.append("last \(zoom)") }
         let overlayKey = state.showsOverlay ? family.flatMap { $0.train ?? $0.validation } : nil
         let title = overlayKey.map { "\($0) · all runs" } ?? family?.name ?? "Chart"
-        let panel = Panel(title: title, trailingTitle: options.joined(separator: " · "),
-                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
-        panel.render(into: &buffer, area: area)
-        let inner = panel.inner(of: area)
-        guard let family, let run = state.selectedRunState, !inner.isEmpty else {
+        guard let family, let run = state.selectedRunState else {
+            let panel = Panel(title: title, trailingTitle: options.joined(separator: " · "),
+                              focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+            panel.render(into: &buffer, area: area)
+            let inner = panel.inner(of: area)
             buffer.write("no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }
@@ -49,14 +51,29 @@ struct ChartPanelView: Widget {
                 }
             }
         }
+        var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
+                              xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
+                              smoothing: state.chart.smoothing, lastN: state.chart.zoom)
+        chart.robust = state.chart.robust
+        chart.includeZero = state.chart.includeZero
+        // The robust scale never hides points silently: the title says how many lie off the axis.
+        let scale = chart.yScale()
+        if scale.clippedAbove + scale.clippedBelow > 0 {
+            var clipped = "clipped"
+            if scale.clippedAbove > 0 { clipped += " \(state.glyphs.arrowUp)\(scale.clippedAbove)" }
+            if scale.clippedBelow > 0 { clipped += " \(state.glyphs.arrowDown)\(scale.clippedBelow)" }
+            options.append(clipped)
+        }
+        let panel = Panel(title: title, trailingTitle: options.joined(separator: " · "),
+                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+        panel.render(into: &buffer, area: area)
+        let inner = panel.inner(of: area)
+        guard !inner.isEmpty else { return }
         // The legend sits in the top border, after the title, clear of the options.
         let titleEnd = area.x + 2 + title.count + 3
         let optionsWidth = options.joined(separator: " · ").count + 4
         buffer.write(legend, x: titleEnd, y: area.y,
                      clip: Rect(x: area.x, y: area.y, width: max(0, area.width - 2 - optionsWidth), height: 1))
-        var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
-                              xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
-                              smoothing: state.chart.smoothing, lastN: state.chart.zoom)
         var chartArea = inner
         let moments = run.run.moments
         if !moments.isEmpty, overlayKey == nil, inner.height >= 8 {

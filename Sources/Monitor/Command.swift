@@ -6,7 +6,7 @@ public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, details, back
     case graph, warnings, chart, outputLog, overlay
-    case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
+    case logScale, robustScale, includeZero, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
 
@@ -36,7 +36,8 @@ public enum KeyMap {
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
         Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
-        Binding(keys: "l", command: .logScale, help: "log scale on/off"),
+        // One line for the three scale keys: help must fit 20 bindings in 24 rows.
+        Binding(keys: "l r z", command: .logScale, help: "log scale / robust (outliers clipped) or full range / include 0"),
         Binding(keys: "s", command: .smoothing, help: "smoothing (EMA 0, 0.6, 0.8, 0.9, 0.95)"),
         Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
         Binding(keys: "[ ]", command: .zoomIn, help: "zoom to the last N epochs / zoom out"),
@@ -61,6 +62,8 @@ public enum KeyMap {
             case "k": return .up
             case "h": return .left
             case "l": return .logScale
+            case "r": return .robustScale
+            case "z": return .includeZero
             case "g": return .graph
             case "w": return .warnings
             case "c": return .chart

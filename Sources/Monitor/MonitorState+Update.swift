@@ -187,6 +187,8 @@ extension MonitorState {
             // Only with runs to compare; the chart is where the overlay is drawn.
             if sourceOrder.count > 1 { overlay.toggle(); mode = .chart }
         case .logScale: chart.logScale.toggle()
+        case .robustScale: chart.robust.toggle()
+        case .includeZero: chart.includeZero.toggle()
         case .smoothing:
             let steps = Self.smoothingSteps
             let index = steps.firstIndex(of: chart.smoothing) ?? 0

@@ -33,13 +33,18 @@ public struct MonitorState: Sendable {
     public struct ChartOptions: Sendable, Equatable {
         /// Plot log10 of the values.
         public var logScale = false
+        /// Fit the y axis to the bulk of the points (TensorBoard's 5th-95th percentile rule),
+        /// outliers drawn on the edge; off: the full range of every point.
+        public var robust = true
+        /// Stretch the y axis to include 0.
+        public var includeZero = false
         /// TensorBoard's smoothing weight, 0 for none.
         public var smoothing = 0.0
         /// Per batch (running averages as printed) instead of per epoch.
         public var perBatch = false
         /// Show only the last N epochs (or batches); nil for all.
         public var zoom: Int?
-        /// Everything off: linear, raw, per epoch, all epochs.
+        /// The defaults: linear, robust, raw, per epoch, all epochs.
         public init() {}
     }
 

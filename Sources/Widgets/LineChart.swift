@@ -62,6 +62,16 @@ public struct LineChart: Widget, Sendable {
     public var marks: [(index: Int, letter: Character)] = []
     /// The style of `marks`.
     public var markStyle: Style?
+    /// Fit the y axis to the bulk of the visible points, TensorBoard's rule: the extent of the
+    /// values between the 5th and 95th percentile of every plotted point (train and validation,
+    /// raw and smoothed together), padded by 5% of that extent each side. Clipped points are drawn on the edge they leave by (`▲` on the
+    /// top row, `▼` on the bottom) and the axis's end tick becomes that arrow. Unlike
+    /// TensorBoard, nothing is clipped unless the full range is more than twice the robust one
+    /// (the outliers would squeeze the bulk into less than half the height), and a side whose
+    /// extreme lies within a quarter of the robust height beyond it keeps that extreme.
+    public var robust = false
+    /// Stretch the y axis to include 0 (linear scale only).
+    public var includeZero = false
 
     /// A chart of `series`.
     public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
@@ -96,8 +106,106 @@ public struct LineChart: Widget, Sendable {
         if smoothing > 0 { modes.append("ema \(formatMetric(smoothing, significantDigits: 3))") }
         if logScale { modes.append("log") }
         if let lastN { modes.append("last \(lastN)") }
+        let scale = yScale()
+        if scale.clippedAbove + scale.clippedBelow > 0 { modes.append("clipped") }
         if !modes.isEmpty { spans.append(Span("  (" + modes.joined(separator: ", ") + ")", style: axisStyle)) }
         return spans
+    }
+
+    /// The y axis a render draws, in plotted units (log10 on a log scale), and how many points
+    /// fall outside it (robust scale only).
+    public struct YScale: Sendable, Equatable {
+        /// The value at the bottom row.
+        public var low: Double
+        /// The value at the top row.
+        public var high: Double
+        /// Points above `high`, drawn on the top edge.
+        public var clippedAbove: Int
+        /// Points below `low`, drawn on the bottom edge.
+        public var clippedBelow: Int
+        /// False when nothing in view can be plotted (the axis is a placeholder 0...1).
+        public var hasValues: Bool
+    }
+
+    /// The y axis for the visible window, as `render` draws it.
+    public func yScale() -> YScale {
+        let count = series.map(\.values.count).max() ?? 0
+        let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        return yScale(of: layers(start: start))
+    }
+
+    /// Raw lines under the smoothed ones, in series order, from `start` on.
+    private func layers(start: Int) -> [Layer] {
+        var layers: [Layer] = []
+        let smoothed = smoothing > 0
+        if smoothed {
+            for line in series {
+                var raw = line.rawStyle ?? line.style
+                if line.rawStyle == nil { raw.attributes.insert(.dim) }
+                layers.append(Layer(points: plotted(line.values.dropFirst(start)), style: raw))
+            }
+        }
+        for line in series {
+            let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
+            layers.append(Layer(points: plotted(values.dropFirst(start)), style: line.style))
+        }
+        return layers
+    }
+
+    /// The y range over every plottable value of `layers` (see `robust` and `includeZero`).
+    private func yScale(of layers: [Layer]) -> YScale {
+        var finite: [Double] = []
+        finite.reserveCapacity(layers.reduce(0) { $0 + $1.points.count })
+        for layer in layers { for t in layer.points where t.isFinite { finite.append(t) } }
+        guard let minimum = finite.min(), let maximum = finite.max() else {
+            return YScale(low: 0, high: 1, clippedAbove: 0, clippedBelow: 0, hasValues: false)
+        }
+        var (low, high) = (minimum, maximum)
+        if robust, finite.count >= 3 {
+            finite.sort()
+            // d3.quantile (R-7, linear between order statistics), as TensorBoard calls it.
+            func quantile(_ p: Double) -> Double {
+                let h = Double(finite.count - 1) * p
+                let i = Int(h.rounded(.down))
+                let j = min(i + 1, finite.count - 1)
+                return finite[i] + (h - Double(i)) * (finite[j] - finite[i])
+            }
+            let (q05, q95) = (quantile(0.05), quantile(0.95))
+            // The extent of the values kept, as TensorBoard's filter `q05 <= x <= q95` leaves it.
+            let keptLow = finite.first { $0 >= q05 } ?? q05
+            let keptHigh = finite.last { $0 <= q95 } ?? q95
+            let spread = keptHigh - keptLow
+            // TensorBoard pads the kept extent by 5% each side; a bulk of one value gets the flat axis around it.
+            var (robustLow, robustHigh) = spread > 0 ? (keptLow - 0.05 * spread, keptHigh + 0.05 * spread) : flatRange(keptLow)
+            robustLow = max(robustLow, minimum)
+            robustHigh = min(robustHigh, maximum)
+            // Clip only when it pays: when showing everything would squeeze the bulk into less
+            // than half of the chart's height. A healthy falling loss keeps its first epochs.
+            // A side whose extreme lies within a quarter of the robust height still shows it.
+            let span = robustHigh - robustLow
+            if maximum - minimum > 2 * span {
+                low = minimum >= robustLow - 0.25 * span ? minimum : robustLow
+                high = maximum <= robustHigh + 0.25 * span ? maximum : robustHigh
+            }
+        }
+        if includeZero, !logScale {
+            low = min(low, 0)
+            high = max(high, 0)
+        }
+        if low == high { (low, high) = flatRange(low) }
+        var above = 0, below = 0
+        if low > minimum || high < maximum {
+            for t in finite {
+                if t > high { above += 1 } else if t < low { below += 1 }
+            }
+        }
+        return YScale(low: low, high: high, clippedAbove: above, clippedBelow: below, hasValues: true)
+    }
+
+    /// A flat line's axis: the value mid-height between padded bounds (±10%, ±1 around 0, half a decade on a log scale).
+    private func flatRange(_ value: Double) -> (Double, Double) {
+        let pad = logScale ? 0.5 : (value == 0 ? 1 : abs(value) * 0.1)
+        return (value - pad, value + pad)
     }
 
     /// Widest y label: 7 columns hold `%.4g` of typical losses (`0.04631`, `1.235e4`).
@@ -118,37 +226,10 @@ public struct LineChart: Widget, Sendable {
         let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
         let visible = count - start
 
-        // Layers: raw lines under the smoothed ones, in series order.
-        var layers: [Layer] = []
-        let smoothed = smoothing > 0
-        if smoothed {
-            for line in series {
-                var raw = line.rawStyle ?? line.style
-                if line.rawStyle == nil { raw.attributes.insert(.dim) }
-                layers.append(Layer(points: plotted(line.values.dropFirst(start)), style: raw))
-            }
-        }
-        for line in series {
-            let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
-            layers.append(Layer(points: plotted(values.dropFirst(start)), style: line.style))
-        }
-
-        // Range over every plottable value in view.
-        var low = Double.infinity, high = -Double.infinity
-        for layer in layers {
-            for t in layer.points where t.isFinite {
-                if t < low { low = t }
-                if t > high { high = t }
-            }
-        }
-        let hasValues = low <= high
-        if !hasValues { (low, high) = (0, 1) }
-        if low == high {
-            // A flat line sits mid-height between padded bounds.
-            let pad = logScale ? 0.5 : (low == 0 ? 1 : abs(low) * 0.1)
-            low -= pad
-            high += pad
-        }
+        let layers = self.layers(start: start)
+        let scale = yScale(of: layers)
+        let hasValues = scale.hasValues
+        let (low, high) = (scale.low, scale.high)
 
         let plotHeight = area.height - 2
         // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
@@ -192,6 +273,15 @@ public struct LineChart: Widget, Sendable {
         for row in 0..<plotHeight {
             buffer[axisX, area.y + row] = Cell(hasValues && tickRows.contains(row) ? glyphs.teeLeft : glyphs.vertical, style: axisStyle)
         }
+        // Clipped points: an arrow on the edge they leave by, in their column, and on the axis.
+        for column in traced.clippedAbove where column >= 0 && column < plotWidth {
+            buffer[plotX + column, area.y] = Cell(glyphs.arrowUp, style: markerStyle)
+        }
+        for column in traced.clippedBelow where column >= 0 && column < plotWidth {
+            buffer[plotX + column, area.y + plotHeight - 1] = Cell(glyphs.arrowDown, style: markerStyle)
+        }
+        if !traced.clippedAbove.isEmpty { buffer[axisX, area.y] = Cell(glyphs.arrowUp, style: markerStyle) }
+        if !traced.clippedBelow.isEmpty { buffer[axisX, area.y + plotHeight - 1] = Cell(glyphs.arrowDown, style: markerStyle) }
         for (row, label) in zip(tickRows, tickLabels) where hasValues {
             let text = Span.fit(label, width: labelWidth, alignment: .right, ellipsis: glyphs.ellipsis)
             buffer.write(text, x: area.x, y: area.y + row, style: axisStyle, clip: area)
@@ -223,13 +313,21 @@ public struct LineChart: Widget, Sendable {
                     column: { pixelX($0) / canvas.dotsPerColumn }, area: area)
     }
 
-    /// The y label of a middle row: the value at that row's centre dot.
+    /// The y label of a middle row: the value at that row's centre dot, or exactly 0 when the
+    /// row's dots span 0 (a line at 0 reads `0`, never `-0.011`).
     private func midLabel(row: Int, rows: Int, low: Double, high: Double) -> String {
         let dotsPerRow = glyphs.braille ? 4 : 1
         let height = rows * dotsPerRow
+        let lastDot = Double(max(1, height - 1))
+        func value(atDot dot: Double) -> Double { low + (Double(height - 1) - dot) / lastDot * (high - low) }
+        if !logScale {
+            // The values the row's dots stand for (each dot covers half a dot either side).
+            let top = value(atDot: Double(row * dotsPerRow) - 0.5)
+            let bottom = value(atDot: Double(row * dotsPerRow + dotsPerRow - 1) + 0.5)
+            if bottom <= 0, top >= 0 { return "0" }
+        }
         let centreDot = row * dotsPerRow + dotsPerRow / 2
-        let fraction = Double(height - 1 - centreDot) / Double(max(1, height - 1))
-        return tickLabel(untransform(low + fraction * (high - low)))
+        return tickLabel(untransform(value(atDot: Double(centreDot))))
     }
 
     /// Three significant digits: enough to read a scale, short enough to leave room for the plot.
@@ -280,17 +378,22 @@ private struct Tracer {
     var canvas: DotCanvas
     let visible: Int
     let low: Double
+    let high: Double
     let span: Double
     let lastDot: Int
     let lastRow: Double
     /// Columns (cells) holding a NaN or unplottable value.
     var markedColumns = Set<Int>()
+    /// Columns (cells) with a point above the axis's top / below its bottom (robust scale).
+    var clippedAbove = Set<Int>()
+    var clippedBelow = Set<Int>()
     private var previous: (x: Int, y: Int)?
 
     init(canvas: DotCanvas, visible: Int, low: Double, high: Double) {
         self.canvas = canvas
         self.visible = visible
         self.low = low
+        self.high = high
         span = high - low
         lastDot = canvas.width - 1
         lastRow = Double(canvas.height - 1)
@@ -302,10 +405,13 @@ private struct Tracer {
     }
 
     private func pixelY(_ t: Double) -> Int {
-        canvas.height - 1 - Int(((t - low) / span * lastRow).rounded())
+        let clamped = min(max(t, low), high)
+        return canvas.height - 1 - Int(((clamped - low) / span * lastRow).rounded())
     }
 
     private mutating func emit(x: Int, t: Double, layer: Int) {
+        if t > high { clippedAbove.insert(x / canvas.dotsPerColumn) }
+        else if t < low { clippedBelow.insert(x / canvas.dotsPerColumn) }
         let current = (x: x, y: pixelY(t))
         if let previous {
             canvas.line(from: previous, to: current, layer: layer)
