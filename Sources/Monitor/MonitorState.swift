@@ -80,6 +80,9 @@ public struct MonitorState: Sendable {
     public var selectedFinding = 0
     /// How the chart draws.
     public var chart = ChartOptions()
+    /// The value cursor's x on the chart (`v`): a value index, 0-based (epoch - 1, or the
+    /// printed update in per-batch view); nil when it is off. ←→ move it while it is on.
+    public var cursor: Int?
     /// The help overlay is open.
     public var helpVisible = false
     /// The chart overlays the selected metric of every run (`O`), with several sources.

@@ -72,6 +72,11 @@ public struct LineChart: Widget, Sendable {
     public var robust = false
     /// Stretch the y axis to include 0 (linear scale only).
     public var includeZero = false
+    /// A value cursor at this value index (0-based, like `values`): a vertical line through
+    /// the plot in `cursorStyle` where no dot is drawn, and `teeUp` on the x axis.
+    public var cursor: Int?
+    /// The style of `cursor` (`axisStyle` when nil).
+    public var cursorStyle: Style?
 
     /// A chart of `series`.
     public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
@@ -126,6 +131,9 @@ public struct LineChart: Widget, Sendable {
         /// False when nothing in view can be plotted (the axis is a placeholder 0...1).
         public var hasValues: Bool
     }
+
+    /// How many x positions the longest series has.
+    public var pointCount: Int { series.map(\.values.count).max() ?? 0 }
 
     /// The y axis for the visible window, as `render` draws it.
     public func yScale() -> YScale {
@@ -232,13 +240,7 @@ public struct LineChart: Widget, Sendable {
         let (low, high) = (scale.low, scale.high)
 
         let plotHeight = area.height - 2
-        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
-        let tickRows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
-        let tickLabels = tickRows.map { row in
-            row == 0 ? tickLabel(untransform(high))
-                : row == plotHeight - 1 ? tickLabel(untransform(low))
-                : midLabel(row: row, rows: plotHeight, low: low, high: high)
-        }
+        let (tickRows, tickLabels) = ticks(plotHeight: plotHeight, scale: scale)
         let labelWidth = hasValues ? min(LineChart.maxLabelWidth, tickLabels.map(\.count).max() ?? 1) : 0
         let plotWidth = area.width - labelWidth - 1
         guard plotHeight >= 1, plotWidth >= 4 else {
@@ -306,11 +308,52 @@ public struct LineChart: Widget, Sendable {
             guard index >= 0, index < visible else { continue }
             buffer[plotX + pixelX(index) / canvas.dotsPerColumn, axisY] = Cell(mark.letter, style: markStyle ?? axisStyle)
         }
+        if let cursor, cursor - start >= 0, cursor - start < visible {
+            let column = plotX + pixelX(cursor - start) / canvas.dotsPerColumn
+            for row in 0..<plotHeight where canvas.character(column: column - plotX, row: row, point: glyphs.plotPoint) == nil {
+                buffer[column, area.y + row] = Cell(glyphs.vertical, style: cursorStyle ?? axisStyle)
+            }
+            buffer[column, axisY] = Cell(glyphs.teeUp, style: cursorStyle ?? axisStyle)
+        }
         for column in markedColumns where column >= 0 && column < plotWidth {
             buffer[plotX + column, axisY] = Cell(glyphs.nanMarker, style: markerStyle)
         }
         drawXLabels(into: &buffer, indices: tickIndices, start: start, plotX: plotX, y: axisY + 1,
                     column: { pixelX($0) / canvas.dotsPerColumn }, area: area)
+    }
+
+    /// The tick rows (top, middle, bottom) and their labels for a plot `plotHeight` rows high.
+    private func ticks(plotHeight: Int, scale: YScale) -> (rows: [Int], labels: [String]) {
+        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
+        let rows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
+        let labels = rows.map { row in
+            row == 0 ? tickLabel(untransform(scale.high))
+                : row == plotHeight - 1 ? tickLabel(untransform(scale.low))
+                : midLabel(row: row, rows: plotHeight, low: scale.low, high: scale.high)
+        }
+        return (rows, labels)
+    }
+
+    /// The value index (0-based, like `values`) whose point is drawn nearest to screen column
+    /// `x` when the chart is rendered into `area`; nil outside the plot or without points.
+    public func index(atColumn x: Int, in area: Rect) -> Int? {
+        let count = series.map(\.values.count).max() ?? 0
+        let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        let visible = count - start
+        let scale = yScale()
+        guard visible > 0, scale.hasValues else { return nil }
+        let plotHeight = area.height - 2
+        let labelWidth = min(LineChart.maxLabelWidth, ticks(plotHeight: plotHeight, scale: scale).labels.map(\.count).max() ?? 1)
+        let plotX = area.x + labelWidth + 1
+        let plotWidth = area.width - labelWidth - 1
+        guard plotHeight >= 1, plotWidth >= 4, x >= plotX, x < plotX + plotWidth else { return nil }
+        guard visible > 1 else { return start }
+        let dotsPerColumn = glyphs.braille ? 2 : 1
+        let lastDot = plotWidth * dotsPerColumn - 1
+        // The centre of the column in dots, back through `index * lastDot / (visible - 1)`.
+        let dot = Double((x - plotX) * dotsPerColumn) + Double(dotsPerColumn - 1) / 2
+        let index = Int((dot * Double(visible - 1) / Double(lastDot)).rounded())
+        return start + min(max(index, 0), visible - 1)
     }
 
     /// The y label of a middle row: the value at that row's centre dot, or exactly 0 when the

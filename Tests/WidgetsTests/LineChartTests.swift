@@ -273,3 +273,51 @@ private func robustChart(_ values: [Double], glyphs: Glyphs = .ascii) -> LineCha
     #expect(zero.yScale().low == 0)
     #expect(render(zero, width: 20, height: 6)[3].hasPrefix(" 0+"))
 }
+
+// MARK: value cursor
+
+@Test func theCursorIsAVerticalLineWithATeeOnTheAxis() {
+    var cursor = chart([0, 1, 2, 3])
+    cursor.cursor = 2
+    // Epoch 3 is drawn in plot column 6 (index 2 of 4 over 10 columns): the line fills the
+    // rows its dots leave free, and the x axis gets a tee up.
+    #expect(render(cursor, width: 12, height: 6) == [
+        "3+xxxxxx|x**",
+        "2+xxxxx***xx",
+        "x|xx***x|xxx",
+        "0+**xxxx|xxx",
+        "x++--+--+--+",
+        "xx1xxepoch 4",
+    ])
+}
+
+@Test func indexAtColumnFindsThePointDrawnInThatColumn() {
+    // Every point maps back to its own index from the column it is drawn in, braille or not.
+    // Unicode only: the cursor's tee `┴` differs from the axis ticks there.
+    for glyphs in [Glyphs.unicode] {
+        for count in [2, 7, 40, 100, 500] {
+            var line = chart((0..<count).map(Double.init), glyphs: glyphs)
+            let area = Rect(x: 3, y: 1, width: 60, height: 10)
+            for index in 0..<count {
+                line.cursor = index
+                var buffer = Buffer(size: Size(width: 70, height: 12), filling: Cell("x"))
+                line.render(into: &buffer, area: area)
+                let axis = buffer.lines[area.y + area.height - 2]
+                let column = Array(axis).lastIndex(of: glyphs.teeUp)!
+                let found = line.index(atColumn: column, in: area)!
+                // Several points share a column when there are more points than columns.
+                let sameColumn = (0..<count).filter { other in
+                    var probe = line
+                    probe.cursor = other
+                    var otherBuffer = Buffer(size: Size(width: 70, height: 12), filling: Cell("x"))
+                    probe.render(into: &otherBuffer, area: area)
+                    return Array(otherBuffer.lines[area.y + area.height - 2]).lastIndex(of: glyphs.teeUp) == column
+                }
+                #expect(sameColumn.contains(found), "count \(count) index \(index) column \(column) found \(found)")
+                if count <= 60 { #expect(found == index) }
+                if count > 60 { break }
+            }
+        }
+    }
+    #expect(chart([1, 2, 3]).index(atColumn: 0, in: Rect(x: 0, y: 0, width: 20, height: 6)) == nil)
+}
