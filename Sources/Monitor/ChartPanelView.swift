@@ -51,6 +51,10 @@ struct ChartPanelView: Widget {
         var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
                               xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
                               smoothing: state.chart.smoothing, lastN: state.chart.zoom)
+        if state.chart.perBatch, overlayKey == nil, let key = family.train ?? family.validation {
+            // The real steps (epoch × steps + step), not the count of printed updates.
+            chart.xValues = MetricValuesSource(state: state, run: run).steps(of: key)
+        }
         chart.robust = state.chart.robust
         chart.includeZero = state.chart.includeZero
         if let cursor = state.cursor {
@@ -159,7 +163,7 @@ struct ChartPanelView: Widget {
             buffer.write(spans, x: inner.x, y: momentsRow, clip: Rect(x: inner.x, y: momentsRow, width: inner.width, height: 1))
         }
         if let readoutRow, let index = chart.cursor {
-            buffer.write(readout(chart: chart, index: index, moments: built.overlay ? [] : moments), x: inner.x + 1, y: readoutRow,
+            buffer.write(readout(chart: chart, index: index, run: run, moments: built.overlay ? [] : moments), x: inner.x + 1, y: readoutRow,
                          clip: Rect(x: inner.x, y: readoutRow, width: inner.width, height: 1))
         }
         chart.render(into: &buffer, area: chartArea)
@@ -167,9 +171,19 @@ struct ChartPanelView: Widget {
 
     /// The cursor's line: the x, then every series drawn with its value there (smoothed, and
     /// raw under smoothing), then what happened at that epoch.
-    func readout(chart: LineChart, index: Int, moments: [RunMoment]) -> [Span] {
+    func readout(chart: LineChart, index: Int, run: RunState, moments: [RunMoment]) -> [Span] {
         let theme = state.theme
-        var spans = [Span(state.chart.perBatch ? "update \(index + 1)" : "epoch \(index + 1)", style: theme[.title])]
+        var x = "epoch \(index + 1)"
+        if state.chart.perBatch {
+            let key = chart.series.first?.name ?? ""
+            let position = MetricValuesSource(state: state, run: run).positions(of: key).flatMap { $0.indices.contains(index) ? $0[index] : nil }
+            if chart.xValues != nil, let position, let step = position.step {
+                x = "step \(step) (epoch \(position.epoch))"
+            } else {
+                x = "update \(index + 1)"
+            }
+        }
+        var spans = [Span(x, style: theme[.title])]
         func text(_ value: Double?) -> String { value.map { formatMetric($0, significantDigits: 4) } ?? "-" }
         for line in chart.series {
             let raw = index < line.values.count ? line.values[index] : nil

@@ -124,7 +124,12 @@ struct MetricsPanelView: Widget {
         let currentStyle = (shown.map { !$0.isFinite } ?? false) ? style(.nanMarker) : style(.text)
         x = buffer.write(Span.fit(current, width: Self.valueWidth, alignment: .right), x: x, y: row.y, style: currentStyle, clip: row) + 1
         var best = "-"
-        if let value = summary.best, let at = summary.bestAt {
+        if let value = summary.best, var at = summary.bestAt {
+            // Per batch, the epoch the best update belongs to (not the update's number).
+            if let positions = MetricValuesSource(state: state, run: run).positions(of: key),
+               positions.indices.contains(at - 1), positions[at - 1].epoch > 0 {
+                at = positions[at - 1].epoch
+            }
             let position = "@\(at)"
             best = formatMetric(value, maxWidth: Self.bestWidth - position.count) + position
         }

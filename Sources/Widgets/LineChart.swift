@@ -72,6 +72,9 @@ public struct LineChart: Widget, Sendable {
     public var robust = false
     /// Stretch the y axis to include 0 (linear scale only).
     public var includeZero = false
+    /// The x value of each index, when it is not `firstX + index` (the per-batch chart's real
+    /// steps, epoch × steps + step); the axis labels read these.
+    public var xValues: [Int]?
     /// A value cursor at this value index (0-based, like `values`): a vertical line through
     /// the plot in `cursorStyle` where no dot is drawn, and `teeUp` on the x axis.
     public var cursor: Int?
@@ -386,21 +389,27 @@ public struct LineChart: Widget, Sendable {
     private func drawXLabels(into buffer: inout Buffer, indices: [Int], start: Int, plotX: Int, y: Int,
                              column: (Int) -> Int, area: Rect) {
         guard y < area.maxY, let firstIndex = indices.first, let lastIndex = indices.last else { return }
-        let firstText = String(firstX + start + firstIndex)
+        let firstText = xText(start + firstIndex)
         let firstEnd = plotX + column(firstIndex) + firstText.count
         buffer.write(firstText, x: plotX + column(firstIndex), y: y, style: axisStyle, clip: area)
         guard lastIndex != firstIndex else { return }
-        var lastText = String(firstX + start + lastIndex)
+        var lastText = xText(start + lastIndex)
         let lastRight = plotX + column(lastIndex) + 1
         if !xLabel.isEmpty, lastRight - lastText.count - xLabel.count - 1 > firstEnd + 1 { lastText = "\(xLabel) \(lastText)" }
         let lastStart = max(firstEnd + 1, lastRight - lastText.count)
         buffer.write(lastText, x: lastStart, y: y, style: axisStyle, clip: area)
         guard indices.count == 3 else { return }
-        let midText = String(firstX + start + indices[1])
+        let midText = xText(start + indices[1])
         let midStart = plotX + column(indices[1]) - midText.count / 2
         if midStart > firstEnd, midStart + midText.count < lastStart {
             buffer.write(midText, x: midStart, y: y, style: axisStyle, clip: area)
         }
+    }
+
+    /// The x label of value index `index`: its `xValues` entry, or `firstX + index`.
+    public func xText(_ index: Int) -> String {
+        if let xValues, xValues.indices.contains(index) { return String(xValues[index]) }
+        return String(firstX + index)
     }
 
     /// The values as plotted: unchanged on a linear scale (non-finite ones are skipped when
