@@ -123,6 +123,7 @@ struct ChartPanelView: Widget {
         let run = built.run
         // The robust scale never hides points silently: the title says how many lie off the axis.
         let scale = chart.yScale()
+        chart.scale = scale
         if scale.clippedAbove + scale.clippedBelow > 0 {
             var clipped = "clipped"
             if scale.clippedAbove > 0 { clipped += " \(state.glyphs.arrowUp)\(scale.clippedAbove)" }

@@ -80,6 +80,9 @@ public struct LineChart: Widget, Sendable {
     public var cursor: Int?
     /// The style of `cursor` (`axisStyle` when nil).
     public var cursorStyle: Style?
+    /// The y axis to draw, when the caller already asked `yScale()` for it (a panel that
+    /// titles the chart with its clipped count): the render does not compute it again.
+    public var scale: YScale?
 
     /// A chart of `series`.
     public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
@@ -140,6 +143,7 @@ public struct LineChart: Widget, Sendable {
 
     /// The y axis for the visible window, as `render` draws it.
     public func yScale() -> YScale {
+        if let scale { return scale }
         let count = series.map(\.values.count).max() ?? 0
         let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
         return yScale(of: layers(start: start))
@@ -165,14 +169,24 @@ public struct LineChart: Widget, Sendable {
 
     /// The y range over every plottable value of `layers` (see `robust` and `includeZero`).
     private func yScale(of layers: [Layer]) -> YScale {
-        var finite: [Double] = []
-        finite.reserveCapacity(layers.reduce(0) { $0 + $1.points.count })
-        for layer in layers { for t in layer.points where t.isFinite { finite.append(t) } }
-        guard let minimum = finite.min(), let maximum = finite.max() else {
+        if let scale { return scale }
+        var minimum = Double.infinity, maximum = -Double.infinity, finiteCount = 0
+        for layer in layers {
+            for t in layer.points where t.isFinite {
+                if t < minimum { minimum = t }
+                if t > maximum { maximum = t }
+                finiteCount += 1
+            }
+        }
+        guard finiteCount > 0 else {
             return YScale(low: 0, high: 1, clippedAbove: 0, clippedBelow: 0, hasValues: false)
         }
         var (low, high) = (minimum, maximum)
-        if robust, finite.count >= 3 {
+        if robust, finiteCount >= 3 {
+            // Only the robust rule needs the points in order.
+            var finite: [Double] = []
+            finite.reserveCapacity(finiteCount)
+            for layer in layers { for t in layer.points where t.isFinite { finite.append(t) } }
             finite.sort()
             // d3.quantile (R-7, linear between order statistics), as TensorBoard calls it.
             func quantile(_ p: Double) -> Double {
@@ -206,8 +220,10 @@ public struct LineChart: Widget, Sendable {
         if low == high { (low, high) = flatRange(low) }
         var above = 0, below = 0
         if low > minimum || high < maximum {
-            for t in finite {
-                if t > high { above += 1 } else if t < low { below += 1 }
+            for layer in layers {
+                for t in layer.points where t.isFinite {
+                    if t > high { above += 1 } else if t < low { below += 1 }
+                }
             }
         }
         return YScale(low: low, high: high, clippedAbove: above, clippedBelow: below, hasValues: true)
