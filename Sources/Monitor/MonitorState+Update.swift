@@ -210,7 +210,10 @@ extension MonitorState {
             let steps = Self.smoothingSteps
             let index = steps.firstIndex(of: chart.smoothing) ?? 0
             chart.smoothing = steps[(index + 1) % steps.count]
-        case .batchOrEpoch: chart.perBatch.toggle()
+        case .batchOrEpoch:
+            chart.perBatch.toggle()
+            // Epochs and printed updates count differently: the cursor goes to the newest point.
+            if cursor != nil { cursor = chartPointCount.map { max(0, $0 - 1) } }
         case .zoomIn, .zoomOut:
             let steps = Self.zoomSteps
             let index = steps.firstIndex(of: chart.zoom) ?? 0
@@ -342,8 +345,8 @@ extension MonitorState {
             if let index = layout.familyIndex(atRow: y, state: self) { selectedMetric = index }
         case .main:
             if mode == .warnings, let index = layout.findingIndex(atRow: y, state: self) { selectedFinding = index }
-            // A click on the chart's plot puts the value cursor on the nearest point.
-            if mode == .chart, let index = ChartPanelView(state: self, layout: layout).index(atColumn: x, area: layout.main) {
+            // With the value cursor on, a click on the chart's plot moves it to the nearest point.
+            if mode == .chart, cursor != nil, let index = ChartPanelView(state: self, layout: layout).index(atColumn: x, area: layout.main) {
                 cursor = index
             }
         }

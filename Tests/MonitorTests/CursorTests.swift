@@ -95,7 +95,7 @@ import Widgets
         #expect(state.selectedRun != selected)
     }
 
-    @Test func aClickOnTheChartPutsTheCursorOnThePointUnderIt() throws {
+    @Test func aClickOnTheChartMovesTheCursorToThePointUnderIt() throws {
         var (state, _) = try Self.boston()
         let layout = MonitorLayout(state: state)
         let lines = MonitorView.render(state).lines
@@ -105,6 +105,10 @@ import Widgets
         let first = try #require(axis.firstIndex(of: "┬"))
         let last = try #require(axis.lastIndex(of: "┬"))
         #expect(layout.main.contains(x: first, y: axisRow - 3))
+        // Without the cursor a click only focuses the panel.
+        _ = state.update(.key(.mouseClick(x: first, y: axisRow - 3)))
+        #expect(state.cursor == nil && state.focus == .main)
+        _ = state.update(.key(.character("v")))
         _ = state.update(.key(.mouseClick(x: last, y: axisRow - 3)))
         #expect(state.cursor == 99)
         _ = state.update(.key(.mouseClick(x: first, y: axisRow - 3)))
