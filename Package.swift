@@ -162,7 +162,7 @@ let package = Package(
 
         .testTarget(
             name: "MonitorTests",
-            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TestSupport"],
+            dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TrainingCore", "TestSupport"],
             exclude: ["Snapshots"]
         ),
 

@@ -16,6 +16,7 @@ enum MonitorBenchmark {
         for size in [Size(width: 120, height: 40), Size(width: 300, height: 100)] {
             renderFrames(size: size)
         }
+        cursorMoves()
         framesDuringDiagnosis()
         followCPU()
     }
@@ -73,6 +74,42 @@ enum MonitorBenchmark {
         let changed = current.changes(since: previous).count
         print(String(format: "  %dx%d: render %.3f ms/frame (%.1fx the %.3f ms baseline fill); diff %.3f ms, %d of %d cells changed after one epoch",
                      size.width, size.height, render * 1000, render / baseline, baseline * 1000, diff * 1000, changed, size.width * size.height))
+        // The robust y scale (the default) against the full range, same state, same run.
+        var full = state
+        full.chart.robust = false
+        let fullRender = measure { MonitorView.render(full).cells.count }
+        print(String(format: "  %dx%d: robust scale %.3f ms/frame, full range %.3f ms/frame (%.2fx)",
+                     size.width, size.height, render * 1000, fullRender * 1000, render / fullRender))
+    }
+
+    // MARK: the value cursor
+
+    /// The cursor's move-to-frame time at 120x40 and 300x100 on the synthetic run: a `←` key
+    /// applied, the frame rendered and diffed against the previous one (what reaches the
+    /// terminal). Baseline, in the same run: the same render and diff with no key (a frame
+    /// redrawn for any other reason).
+    static func cursorMoves() {
+        for size in [Size(width: 120, height: 40), Size(width: 300, height: 100)] {
+            var state = syntheticState(size: size)
+            _ = state.update(.key(.character("v")))
+            var previous = MonitorView.render(state)
+            let still = measure {
+                let frame = MonitorView.render(state)
+                defer { previous = frame }
+                return frame.changes(since: previous).count
+            }
+            var moved = 0
+            let move = measure {
+                // Back and forth over the run, so the cursor never sticks at an end.
+                _ = state.update(.key(moved % 400 < 200 ? .left : .right))
+                moved += 1
+                let frame = MonitorView.render(state)
+                defer { previous = frame }
+                return frame.changes(since: previous).count
+            }
+            print(String(format: "  %dx%d: cursor ← to frame %.3f ms (%.2fx the %.3f ms frame without a key)",
+                         size.width, size.height, move * 1000, move / still, still * 1000))
+        }
     }
 
     // MARK: frames while a diagnosis runs

@@ -14,23 +14,22 @@ struct ChartPanelView: Widget {
     /// blue, orange, green, purple, cyan, yellow). A seventh run reuses the first colour.
     static let overlayStyles: [ThemeKey] = [.trainLine, .valLine, .spark, .lossNode, .info, .warning]
 
-    func render(into buffer: inout Buffer, area: Rect) {
+    /// The chart as drawn now, its legend, title and options, for the selected metric (or
+    /// the overlay); nil without a metric or a run.
+    struct Built {
+        var chart: LineChart
+        var legend: [Span]
+        var title: String
+        var options: [String]
+        var overlay: Bool
+        var run: RunState
+    }
+
+    func build() -> Built? {
         let theme = state.theme
         let family = layout.families.isEmpty ? nil : layout.families[min(state.selectedMetric, layout.families.count - 1)]
-        var options: [String] = [state.chart.perBatch ? "per batch" : "per epoch"]
-        if state.chart.logScale { options.append("log") }
-        if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }
-        if let zoom = state.chart.zoom { options.append("last \(zoom)") }
-        let overlayKey = state.showsOverlay ? family.flatMap { $0.train ?? $0.validation } : nil
-        let title = overlayKey.map { "\($0) · all runs" } ?? family?.name ?? "Chart"
-        let panel = Panel(title: title, trailingTitle: options.joined(separator: " · "),
-                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
-        panel.render(into: &buffer, area: area)
-        let inner = panel.inner(of: area)
-        guard let family, let run = state.selectedRunState, !inner.isEmpty else {
-            buffer.write("no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
-            return
-        }
+        guard let family, let run = state.selectedRunState else { return nil }
+        let overlayKey = state.showsOverlay ? family.train ?? family.validation : nil
         var series: [LineChart.Series] = []
         var legend: [Span] = []
         if let key = overlayKey {
@@ -49,28 +48,111 @@ struct ChartPanelView: Widget {
                 }
             }
         }
+        var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
+                              xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
+                              smoothing: state.chart.smoothing, lastN: state.chart.zoom)
+        if state.chart.perBatch, overlayKey == nil, let key = family.train ?? family.validation {
+            // The real steps (epoch × steps + step), not the count of printed updates.
+            chart.xValues = MetricValuesSource(state: state, run: run).steps(of: key)
+        }
+        chart.robust = state.chart.robust
+        chart.includeZero = state.chart.includeZero
+        if let cursor = state.cursor {
+            chart.cursor = Self.clamp(cursor, count: chart.pointCount, lastN: state.chart.zoom)
+            chart.cursorStyle = theme[.info]
+        }
+        let title = overlayKey.map { "\($0) · all runs" } ?? family.name
+        return Built(chart: chart, legend: legend, title: title, options: Self.options(state), overlay: overlayKey != nil, run: run)
+    }
+
+    /// The options in force, for the title's right side.
+    static func options(_ state: MonitorState) -> [String] {
+        var options: [String] = [state.chart.perBatch ? "per batch" : "per epoch"]
+        if state.chart.logScale { options.append("log") }
+        if !state.chart.robust { options.append("full range") }
+        if state.chart.includeZero, !state.chart.logScale { options.append("incl. 0") }
+        if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }
+        if let zoom = state.chart.zoom { options.append("last \(zoom)") }
+        return options
+    }
+
+    /// A cursor index kept inside the points in view.
+    static func clamp(_ index: Int, count: Int, lastN: Int?) -> Int {
+        let first = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        return min(max(index, first), max(first, count - 1))
+    }
+
+    /// The chart's own area inside the panel's `inner`: less a line for the moments and one
+    /// for the cursor's readout.
+    func chartArea(_ built: Built, inner: Rect) -> (chart: Rect, momentsRow: Int?, readoutRow: Int?) {
+        var area = inner
+        var readoutRow: Int?
+        var momentsRow: Int?
+        if state.cursor != nil, area.height >= 6 {
+            area.height -= 1
+            readoutRow = area.maxY
+        }
+        if !built.run.run.moments.isEmpty, !built.overlay, area.height >= 8 {
+            area.height -= 1
+            momentsRow = area.maxY
+        }
+        return (area, momentsRow, readoutRow)
+    }
+
+    /// The value index under screen column `x`, when `x` is on the chart's plot.
+    func index(atColumn x: Int, area: Rect) -> Int? {
+        guard let built = build() else { return nil }
+        let panel = Panel(title: built.title, focused: false, theme: state.theme, glyphs: state.glyphs)
+        return built.chart.index(atColumn: x, in: chartArea(built, inner: panel.inner(of: area)).chart)
+    }
+
+    func render(into buffer: inout Buffer, area: Rect) {
+        let theme = state.theme
+        guard let built = build() else {
+            let panel = Panel(title: "Chart", trailingTitle: Self.options(state).joined(separator: " · "),
+                              focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+            panel.render(into: &buffer, area: area)
+            let inner = panel.inner(of: area)
+            buffer.write("no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+            return
+        }
+        var chart = built.chart
+        var options = built.options
+        let title = built.title
+        let legend = built.legend
+        let run = built.run
+        // The robust scale never hides points silently: the title says how many lie off the axis.
+        let scale = chart.yScale()
+        chart.scale = scale
+        if scale.clippedAbove + scale.clippedBelow > 0 {
+            var clipped = "clipped"
+            if scale.clippedAbove > 0 { clipped += " \(state.glyphs.arrowUp)\(scale.clippedAbove)" }
+            if scale.clippedBelow > 0 { clipped += " \(state.glyphs.arrowDown)\(scale.clippedBelow)" }
+            options.append(clipped)
+        }
+        let panel = Panel(title: title, trailingTitle: options.joined(separator: " · "),
+                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+        panel.render(into: &buffer, area: area)
+        let inner = panel.inner(of: area)
+        guard !inner.isEmpty else { return }
         // The legend sits in the top border, after the title, clear of the options.
         let titleEnd = area.x + 2 + title.count + 3
         let optionsWidth = options.joined(separator: " · ").count + 4
         buffer.write(legend, x: titleEnd, y: area.y,
                      clip: Rect(x: area.x, y: area.y, width: max(0, area.width - 2 - optionsWidth), height: 1))
-        var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
-                              xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
-                              smoothing: state.chart.smoothing, lastN: state.chart.zoom)
-        var chartArea = inner
+        let (chartArea, momentsRow, readoutRow) = chartArea(built, inner: inner)
         let moments = run.run.moments
-        if !moments.isEmpty, overlayKey == nil, inner.height >= 8 {
-            // What happened besides epochs: letters on the x axis (per epoch), and a line
-            // under the chart saying what each letter was.
-            chartArea.height -= 1
-            if !state.chart.perBatch {
-                // Drawn lowest priority first, so the mark that matters most wins a column.
-                chart.marks = moments.sorted { $0.priority < $1.priority }
-                    .compactMap { moment in moment.epoch.map { (index: $0 - 1, letter: moment.letter) } }
-                chart.markStyle = theme[.info]
-            }
-            // One entry per kind, the ones that change how to read the run first; several of a
-            // kind list their epochs and say the last one's text.
+        if momentsRow != nil, !state.chart.perBatch {
+            // What happened besides epochs: letters on the x axis (per epoch).
+            // Drawn lowest priority first, so the mark that matters most wins a column.
+            chart.marks = moments.sorted { $0.priority < $1.priority }
+                .compactMap { moment in moment.epoch.map { (index: $0 - 1, letter: moment.letter) } }
+            chart.markStyle = theme[.info]
+        }
+        if let momentsRow {
+            // A line under the chart saying what each letter was: one entry per kind, the ones
+            // that change how to read the run first; several of a kind list their epochs and
+            // say the last one's text.
             let order: [RunMoment.Kind] = [.terminatedOnNaN, .earlyStopping, .restoredBest, .learningRate, .evaluated, .checkpoint]
             var spans: [Span] = []
             for kind in order {
@@ -81,9 +163,49 @@ struct ChartPanelView: Widget {
                 spans.append(Span(String(last.letter), style: theme[.info]))
                 spans.append(Span(" " + (epochs.isEmpty ? "" : epochs + ": ") + last.text, style: theme[.text]))
             }
-            buffer.write(spans, x: inner.x, y: inner.maxY - 1, clip: Rect(x: inner.x, y: inner.maxY - 1, width: inner.width, height: 1))
+            buffer.write(spans, x: inner.x, y: momentsRow, clip: Rect(x: inner.x, y: momentsRow, width: inner.width, height: 1))
+        }
+        if let readoutRow, let index = chart.cursor {
+            buffer.write(readout(chart: chart, index: index, run: run, moments: built.overlay ? [] : moments), x: inner.x + 1, y: readoutRow,
+                         clip: Rect(x: inner.x, y: readoutRow, width: inner.width, height: 1))
         }
         chart.render(into: &buffer, area: chartArea)
+    }
+
+    /// The cursor's line: the x, then every series drawn with its value there (smoothed, and
+    /// raw under smoothing), then what happened at that epoch.
+    func readout(chart: LineChart, index: Int, run: RunState, moments: [RunMoment]) -> [Span] {
+        let theme = state.theme
+        var x = "epoch \(index + 1)"
+        if state.chart.perBatch {
+            let key = chart.series.first?.name ?? ""
+            let position = MetricValuesSource(state: state, run: run).positions(of: key).flatMap { $0.indices.contains(index) ? $0[index] : nil }
+            if chart.xValues != nil, let position, let step = position.step {
+                x = "step \(step) (epoch \(position.epoch))"
+            } else {
+                x = "update \(index + 1)"
+            }
+        }
+        var spans = [Span(x, style: theme[.title])]
+        func text(_ value: Double?) -> String { value.map { formatMetric($0, significantDigits: 4) } ?? "-" }
+        for line in chart.series {
+            let raw = index < line.values.count ? line.values[index] : nil
+            spans.append(Span("  \(line.name) ", style: line.style))
+            if chart.smoothing > 0, raw != nil {
+                let smoothed = Smoothing.ema(Array(line.values.prefix(index + 1)), weight: chart.smoothing).last
+                spans.append(Span(text(smoothed), style: theme[.text]))
+                spans.append(Span(" raw \(text(raw))", style: theme[.dimText]))
+            } else {
+                spans.append(Span(text(raw), style: theme[.text]))
+            }
+        }
+        if !state.chart.perBatch {
+            for moment in moments where moment.epoch == index + 1 {
+                spans.append(Span("  \(moment.letter) ", style: theme[.info]))
+                spans.append(Span(moment.text, style: theme[.text]))
+            }
+        }
+        return spans
     }
 
     /// One line per run that logged `key`, in run-bar order, each in its own colour; the

@@ -5,8 +5,8 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, details, back
-    case graph, warnings, chart, outputLog, overlay
-    case logScale, smoothing, batchOrEpoch, zoomIn, zoomOut
+    case graph, warnings, chart, outputLog, overlay, cursor
+    case logScale, robustScale, includeZero, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
 
@@ -32,18 +32,20 @@ public enum KeyMap {
         Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
         Binding(keys: "Esc", command: .back, help: "close help or details"),
         Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
+        Binding(keys: "v", command: .cursor, help: "value cursor on/off: ←→ or a click on the chart move it, Esc hides it"),
         Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
         Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
-        Binding(keys: "l", command: .logScale, help: "log scale on/off"),
+        // One line for the three scale keys: help must fit 20 bindings in 24 rows.
+        Binding(keys: "l r z", command: .logScale, help: "log scale / robust (outliers clipped) or full range / include 0"),
         Binding(keys: "s", command: .smoothing, help: "smoothing (EMA 0, 0.6, 0.8, 0.9, 0.95)"),
         Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
         Binding(keys: "[ ]", command: .zoomIn, help: "zoom to the last N epochs / zoom out"),
-        Binding(keys: "space", command: .pause, help: "pause or resume (replay, training)"),
-        Binding(keys: "n", command: .step, help: "one more epoch while paused (replay, training)"),
+        // One line for pause and step: help must fit 20 bindings in 24 rows.
+        Binding(keys: "space n", command: .pause, help: "pause or resume / one more epoch while paused (replay, training)"),
         Binding(keys: "+ -", command: .faster, help: "replay faster / slower"),
-        // One line for the three seek keys: help must fit 20 bindings in 24 rows.
+        // One line for the three seek keys.
         Binding(keys: ": Home End", command: .seekPrompt, help: "replay: seek to epoch (: N Enter) / first / last"),
     ]
 
@@ -61,9 +63,12 @@ public enum KeyMap {
             case "k": return .up
             case "h": return .left
             case "l": return .logScale
+            case "r": return .robustScale
+            case "z": return .includeZero
             case "g": return .graph
             case "w": return .warnings
             case "c": return .chart
+            case "v": return .cursor
             case "o": return .outputLog
             case "O": return .overlay
             case "s": return .smoothing

@@ -14,4 +14,18 @@ struct MetricValuesSource {
         }
         return run.history.values(of: key)
     }
+
+    /// In batch mode, where each of `values(of: key)` was taken (epoch, and step from the
+    /// run's start when known); nil per epoch or without a batch series.
+    func positions(of key: String) -> [Series.Position]? {
+        guard state.chart.perBatch, let series = run.history.batchSeries[key] else { return nil }
+        return series.samplePositions
+    }
+
+    /// The real steps of the batch chart's x positions, when every sample has one.
+    func steps(of key: String) -> [Int]? {
+        guard let positions = positions(of: key) else { return nil }
+        let steps = positions.compactMap(\.step)
+        return steps.count == positions.count && !steps.isEmpty ? steps : nil
+    }
 }

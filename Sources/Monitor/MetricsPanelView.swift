@@ -52,7 +52,9 @@ struct MetricsPanelView: Widget {
         buffer.write("metric", x: inner.x + 1, y: inner.y, style: headingStyle, clip: inner)
         for (x, title) in [(trainX, "train"), (validationX, sparkWidth >= 10 ? "validation" : "val")] {
             buffer.write(title, x: x, y: inner.y, style: headingStyle, clip: inner)
-            let tail = Span.fit("now", width: Self.valueWidth, alignment: .right) + " " + Span.fit("best@epoch", width: Self.bestWidth, alignment: .right)
+            // With the value cursor on, the values are the ones at its epoch (or update).
+            let now = cursorIndex.map { "@\($0 + 1)" } ?? "now"
+            let tail = Span.fit(now, width: Self.valueWidth, alignment: .right) + " " + Span.fit("best@epoch", width: Self.bestWidth, alignment: .right)
             buffer.write(tail, x: x + sparkWidth + 1, y: inner.y, style: headingStyle, clip: inner)
         }
 
@@ -97,7 +99,10 @@ struct MetricsPanelView: Widget {
         }
     }
 
-    /// One side of a row: sparkline, current value, best@epoch, trend.
+    /// The value cursor's index while it is on over the chart.
+    var cursorIndex: Int? { state.mode == .chart ? state.cursor : nil }
+
+    /// One side of a row: sparkline, current value (or the value at the cursor), best@epoch, trend.
     private func drawSide(_ key: String?, family: MetricFamily, run: RunState, into buffer: inout Buffer, row: Rect,
                           sparkWidth: Int, line: ThemeKey, style: (ThemeKey) -> Style) {
         guard let key else {
@@ -110,11 +115,21 @@ struct MetricsPanelView: Widget {
         Sparkline(values: values, glyphs: state.glyphs, style: style(line), markerStyle: style(.nanMarker))
             .render(into: &buffer, area: spark)
         var x = row.x + sparkWidth + 1
-        let current = summary.current.map { formatMetric($0, maxWidth: Self.valueWidth) } ?? "-"
-        let currentStyle = (summary.current.map { !$0.isFinite } ?? false) ? style(.nanMarker) : style(.text)
+        let shown: Double? = if let index = cursorIndex {
+            index < values.count ? values[index] : nil
+        } else {
+            summary.current
+        }
+        let current = shown.map { formatMetric($0, maxWidth: Self.valueWidth) } ?? "-"
+        let currentStyle = (shown.map { !$0.isFinite } ?? false) ? style(.nanMarker) : style(.text)
         x = buffer.write(Span.fit(current, width: Self.valueWidth, alignment: .right), x: x, y: row.y, style: currentStyle, clip: row) + 1
         var best = "-"
-        if let value = summary.best, let at = summary.bestAt {
+        if let value = summary.best, var at = summary.bestAt {
+            // Per batch, the epoch the best update belongs to (not the update's number).
+            if let positions = MetricValuesSource(state: state, run: run).positions(of: key),
+               positions.indices.contains(at - 1), positions[at - 1].epoch > 0 {
+                at = positions[at - 1].epoch
+            }
             let position = "@\(at)"
             best = formatMetric(value, maxWidth: Self.bestWidth - position.count) + position
         }

@@ -156,10 +156,27 @@ extension MonitorState {
                 }
             }
         }
+        if cursor != nil, mode == .chart {
+            // The cursor's keys win while it is on: ←→ move it (not the run), Esc and `v` hide it.
+            switch command {
+            case .left, .right:
+                moveCursor(by: command == .left ? -1 : 1)
+                return []
+            case .back, .cursor:
+                cursor = nil
+                return []
+            default: break
+            }
+        }
         switch command {
         case .quit: return [.quit]
         case .help: helpVisible = true
         case .back: detailOpen = false
+        case .cursor:
+            // On at the newest point, in the chart.
+            mode = .chart
+            detailOpen = false
+            cursor = chartPointCount.map { max(0, $0 - 1) }
         case .nextPanel, .previousPanel:
             let order = panels
             let index = order.firstIndex(of: focus) ?? 0
@@ -189,11 +206,16 @@ extension MonitorState {
             // Only with runs to compare; the chart is where the overlay is drawn.
             if sourceOrder.count > 1 { overlay.toggle(); mode = .chart }
         case .logScale: chart.logScale.toggle()
+        case .robustScale: chart.robust.toggle()
+        case .includeZero: chart.includeZero.toggle()
         case .smoothing:
             let steps = Self.smoothingSteps
             let index = steps.firstIndex(of: chart.smoothing) ?? 0
             chart.smoothing = steps[(index + 1) % steps.count]
-        case .batchOrEpoch: chart.perBatch.toggle()
+        case .batchOrEpoch:
+            chart.perBatch.toggle()
+            // Epochs and printed updates count differently: the cursor goes to the newest point.
+            if cursor != nil { cursor = chartPointCount.map { max(0, $0 - 1) } }
         case .zoomIn, .zoomOut:
             let steps = Self.zoomSteps
             let index = steps.firstIndex(of: chart.zoom) ?? 0
@@ -258,6 +280,18 @@ extension MonitorState {
         return []
     }
 
+    /// How many x positions the chart shows now (nil without a chart to draw).
+    var chartPointCount: Int? {
+        ChartPanelView(state: self, layout: MonitorLayout(state: self)).build()?.chart.pointCount
+    }
+
+    private mutating func moveCursor(by step: Int) {
+        guard let cursor, let count = chartPointCount else { return }
+        // From where it is drawn (a zoom or a shorter series may have clamped it).
+        let drawn = ChartPanelView.clamp(cursor, count: count, lastN: chart.zoom)
+        self.cursor = ChartPanelView.clamp(drawn + step, count: count, lastN: chart.zoom)
+    }
+
     private mutating func toggle(_ target: Mode) {
         if mode == target && focus == .main {
             mode = .chart
@@ -313,6 +347,10 @@ extension MonitorState {
             if let index = layout.familyIndex(atRow: y, state: self) { selectedMetric = index }
         case .main:
             if mode == .warnings, let index = layout.findingIndex(atRow: y, state: self) { selectedFinding = index }
+            // With the value cursor on, a click on the chart's plot moves it to the nearest point.
+            if mode == .chart, cursor != nil, let index = ChartPanelView(state: self, layout: layout).index(atColumn: x, area: layout.main) {
+                cursor = index
+            }
         }
     }
 }

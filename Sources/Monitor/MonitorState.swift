@@ -33,13 +33,18 @@ public struct MonitorState: Sendable {
     public struct ChartOptions: Sendable, Equatable {
         /// Plot log10 of the values.
         public var logScale = false
+        /// Fit the y axis to the bulk of the points (TensorBoard's 5th-95th percentile rule),
+        /// outliers drawn on the edge; off: the full range of every point.
+        public var robust = true
+        /// Stretch the y axis to include 0.
+        public var includeZero = false
         /// TensorBoard's smoothing weight, 0 for none.
         public var smoothing = 0.0
         /// Per batch (running averages as printed) instead of per epoch.
         public var perBatch = false
         /// Show only the last N epochs (or batches); nil for all.
         public var zoom: Int?
-        /// Everything off: linear, raw, per epoch, all epochs.
+        /// The defaults: linear, robust, raw, per epoch, all epochs.
         public init() {}
     }
 
@@ -75,6 +80,9 @@ public struct MonitorState: Sendable {
     public var selectedFinding = 0
     /// How the chart draws.
     public var chart = ChartOptions()
+    /// The value cursor's x on the chart (`v`): a value index, 0-based (epoch - 1, or the
+    /// printed update in per-batch view); nil when it is off. ←→ move it while it is on.
+    public var cursor: Int?
     /// The help overlay is open.
     public var helpVisible = false
     /// The chart overlays the selected metric of every run (`O`), with several sources.

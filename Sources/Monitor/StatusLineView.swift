@@ -21,6 +21,8 @@ struct StatusLineView: Widget {
         case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
         default: entries.append(("↑↓", "metric"))
         }
+        // The cursor's keys first while it is on: they take ←→ from the run bar.
+        if state.cursor != nil, state.mode == .chart { entries = [("←→", "cursor"), ("Esc v", "hide cursor")] + entries }
         // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
@@ -29,6 +31,7 @@ struct StatusLineView: Widget {
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
+        if state.mode == .chart, state.cursor == nil { entries.append(("v", "cursor")) }
         return entries
     }
 

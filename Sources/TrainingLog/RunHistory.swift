@@ -80,8 +80,12 @@ public struct RunHistory: Sendable, Equatable {
         case .batchProgress(let progress):
             currentEpoch = progress.epoch
             lastProgress = progress
+            // Where the update sits in the run: its epoch, and its step counted from the run's
+            // start (epoch × steps + step) when the steps per epoch are printed.
+            let position = Series.Position(epoch: progress.epoch,
+                                           step: progress.total.map { (progress.epoch - 1) * $0 + progress.step })
             progress.forEachMetric { name, value in
-                batchSeries[name, default: Series()].append(value)
+                batchSeries[name, default: Series()].append(value, at: position)
             }
         case .epochEnded(let record):
             if let index = epochs.lastIndex(where: { $0.epoch == record.epoch }) {
@@ -109,16 +113,35 @@ public struct RunHistory: Sendable, Equatable {
 /// pairs into whichever of the two is further from their mean's neighbourhood (the extreme),
 /// so spikes, NaNs and the last value survive any number of appends.
 public struct Series: Sendable, Equatable {
+    /// Where a sample was taken: its epoch and, when known, its step from the run's start.
+    public struct Position: Sendable, Equatable {
+        /// Keras's 1-based epoch (0 when not given).
+        public var epoch: Int
+        /// (epoch - 1) × steps per epoch + step, when the steps per epoch are known.
+        public var step: Int?
+
+        public init(epoch: Int, step: Int?) {
+            self.epoch = epoch
+            self.step = step
+        }
+
+        /// No position given.
+        public static let unknown = Position(epoch: 0, step: nil)
+    }
+
     /// Upper bound on stored samples; 4096 keeps a 300-column braille chart (600 dots) exact
     /// for the last ~600 points even after many halvings, at 32 KiB per series.
     public static let defaultCapacity = 4096
 
     public private(set) var values: [Double] = []
+    /// Where each stored value was taken (the kept sample's position after merging).
+    public private(set) var positions: [Position] = []
     /// How many raw samples each stored value stands for.
     public private(set) var stride = 1
     /// Raw samples appended in total.
     public private(set) var count = 0
     private var pending: Double?
+    private var pendingPosition = Position.unknown
     private var pendingCount = 0
     public let capacity: Int
 
@@ -128,17 +151,27 @@ public struct Series: Sendable, Equatable {
 
     /// The last raw value appended.
     public private(set) var last: Double?
+    /// Where the last raw value was taken.
+    public private(set) var lastPosition = Position.unknown
 
-    public mutating func append(_ value: Double) {
+    public mutating func append(_ value: Double, at position: Position = .unknown) {
         count += 1
         last = value
+        lastPosition = position
         if stride == 1 {
             values.append(value)
+            positions.append(position)
         } else {
-            pending = pending.map { Series.extreme($0, value) } ?? value
+            if let kept = pending, !Series.keepsSecond(kept, value) {
+                // The pending sample stays.
+            } else {
+                pending = value
+                pendingPosition = position
+            }
             pendingCount += 1
             if pendingCount == stride {
                 values.append(pending!)
+                positions.append(pendingPosition)
                 pending = nil
                 pendingCount = 0
             }
@@ -152,17 +185,40 @@ public struct Series: Sendable, Equatable {
         return values
     }
 
+    /// Where each of `samples` was taken.
+    public var samplePositions: [Position] {
+        if pending != nil { return positions + [lastPosition] }
+        return positions
+    }
+
     private mutating func compact() {
         var merged: [Double] = []
+        var mergedPositions: [Position] = []
         merged.reserveCapacity(values.count / 2 + 1)
+        mergedPositions.reserveCapacity(values.count / 2 + 1)
         var index = 0
         while index + 1 < values.count {
-            merged.append(Series.extreme(values[index], values[index + 1]))
+            let second = Series.keepsSecond(values[index], values[index + 1])
+            merged.append(values[index + (second ? 1 : 0)])
+            mergedPositions.append(positions[index + (second ? 1 : 0)])
             index += 2
         }
-        if index < values.count { merged.append(values[index]) }
+        if index < values.count {
+            merged.append(values[index])
+            mergedPositions.append(positions[index])
+        }
         values = merged
+        positions = mergedPositions
         stride *= 2
+    }
+
+    /// Whether `extreme(a, b)` keeps `b`.
+    static func keepsSecond(_ a: Double, _ b: Double) -> Bool {
+        if a.isNaN { return false }
+        if b.isNaN { return true }
+        if !a.isFinite { return false }
+        if !b.isFinite { return true }
+        return abs(b) > abs(a)
     }
 
     /// Of two samples, the one to keep: NaN first (a gap must stay visible), then the one

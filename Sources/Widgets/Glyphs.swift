@@ -24,8 +24,10 @@ public struct Glyphs: Sendable, Equatable {
     public var teeUp: Character
     /// Two lines crossing `┼`.
     public var cross: Character
-    /// The head of an edge arriving from above.
+    /// The head of an edge arriving from above; also a chart's "values below the axis" mark.
     public var arrowDown: Character
+    /// A chart's "values above the axis" mark, on its top edge.
+    public var arrowUp: Character
     /// Points right: the selected row's marker, "more to the right".
     public var arrowRight: Character
     /// Trend mark: rising.
@@ -54,7 +56,7 @@ public struct Glyphs: Sendable, Equatable {
         sparkLevels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         teeLeft: "┤", teeRight: "├", teeDown: "┬", teeUp: "┴", cross: "┼",
-        arrowDown: "▼", arrowRight: "▶", trendUp: "↑", trendDown: "↓", trendFlat: "→",
+        arrowDown: "▼", arrowUp: "▲", arrowRight: "▶", trendUp: "↑", trendDown: "↓", trendFlat: "→",
         nanMarker: "×", ellipsis: "…",
         progressFull: "█", progressPartial: ["▏", "▎", "▍", "▌", "▋", "▊", "▉"], progressEmpty: "░",
         braille: true, plotPoint: "•")
@@ -64,7 +66,7 @@ public struct Glyphs: Sendable, Equatable {
         sparkLevels: ["_", ".", "-", "~", "=", "+", "*", "#"],
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         teeLeft: "+", teeRight: "+", teeDown: "+", teeUp: "+", cross: "+",
-        arrowDown: "v", arrowRight: ">", trendUp: "^", trendDown: "v", trendFlat: "=",
+        arrowDown: "v", arrowUp: "^", arrowRight: ">", trendUp: "^", trendDown: "v", trendFlat: "=",
         nanMarker: "x", ellipsis: "~",
         progressFull: "#", progressPartial: [], progressEmpty: "-",
         braille: false, plotPoint: "*")

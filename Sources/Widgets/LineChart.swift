@@ -62,6 +62,27 @@ public struct LineChart: Widget, Sendable {
     public var marks: [(index: Int, letter: Character)] = []
     /// The style of `marks`.
     public var markStyle: Style?
+    /// Fit the y axis to the bulk of the visible points, TensorBoard's rule: the extent of the
+    /// values between the 5th and 95th percentile of every plotted point (train and validation,
+    /// raw and smoothed together), padded by 5% of that extent each side. Clipped points are drawn on the edge they leave by (`▲` on the
+    /// top row, `▼` on the bottom) and the axis's end tick becomes that arrow. Unlike
+    /// TensorBoard, nothing is clipped unless the full range is more than twice the robust one
+    /// (the outliers would squeeze the bulk into less than half the height), and a side whose
+    /// extreme lies within a quarter of the robust height beyond it keeps that extreme.
+    public var robust = false
+    /// Stretch the y axis to include 0 (linear scale only).
+    public var includeZero = false
+    /// The x value of each index, when it is not `firstX + index` (the per-batch chart's real
+    /// steps, epoch × steps + step); the axis labels read these.
+    public var xValues: [Int]?
+    /// A value cursor at this value index (0-based, like `values`): a vertical line through
+    /// the plot in `cursorStyle` where no dot is drawn, and `teeUp` on the x axis.
+    public var cursor: Int?
+    /// The style of `cursor` (`axisStyle` when nil).
+    public var cursorStyle: Style?
+    /// The y axis to draw, when the caller already asked `yScale()` for it (a panel that
+    /// titles the chart with its clipped count): the render does not compute it again.
+    public var scale: YScale?
 
     /// A chart of `series`.
     public init(series: [Series], glyphs: Glyphs, axisStyle: Style, markerStyle: Style, firstX: Int = 1,
@@ -96,8 +117,122 @@ public struct LineChart: Widget, Sendable {
         if smoothing > 0 { modes.append("ema \(formatMetric(smoothing, significantDigits: 3))") }
         if logScale { modes.append("log") }
         if let lastN { modes.append("last \(lastN)") }
+        let scale = yScale()
+        if scale.clippedAbove + scale.clippedBelow > 0 { modes.append("clipped") }
         if !modes.isEmpty { spans.append(Span("  (" + modes.joined(separator: ", ") + ")", style: axisStyle)) }
         return spans
+    }
+
+    /// The y axis a render draws, in plotted units (log10 on a log scale), and how many points
+    /// fall outside it (robust scale only).
+    public struct YScale: Sendable, Equatable {
+        /// The value at the bottom row.
+        public var low: Double
+        /// The value at the top row.
+        public var high: Double
+        /// Points above `high`, drawn on the top edge.
+        public var clippedAbove: Int
+        /// Points below `low`, drawn on the bottom edge.
+        public var clippedBelow: Int
+        /// False when nothing in view can be plotted (the axis is a placeholder 0...1).
+        public var hasValues: Bool
+    }
+
+    /// How many x positions the longest series has.
+    public var pointCount: Int { series.map(\.values.count).max() ?? 0 }
+
+    /// The y axis for the visible window, as `render` draws it.
+    public func yScale() -> YScale {
+        if let scale { return scale }
+        let count = series.map(\.values.count).max() ?? 0
+        let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        return yScale(of: layers(start: start))
+    }
+
+    /// Raw lines under the smoothed ones, in series order, from `start` on.
+    private func layers(start: Int) -> [Layer] {
+        var layers: [Layer] = []
+        let smoothed = smoothing > 0
+        if smoothed {
+            for line in series {
+                var raw = line.rawStyle ?? line.style
+                if line.rawStyle == nil { raw.attributes.insert(.dim) }
+                layers.append(Layer(points: plotted(line.values.dropFirst(start)), style: raw))
+            }
+        }
+        for line in series {
+            let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
+            layers.append(Layer(points: plotted(values.dropFirst(start)), style: line.style))
+        }
+        return layers
+    }
+
+    /// The y range over every plottable value of `layers` (see `robust` and `includeZero`).
+    private func yScale(of layers: [Layer]) -> YScale {
+        if let scale { return scale }
+        var minimum = Double.infinity, maximum = -Double.infinity, finiteCount = 0
+        for layer in layers {
+            for t in layer.points where t.isFinite {
+                if t < minimum { minimum = t }
+                if t > maximum { maximum = t }
+                finiteCount += 1
+            }
+        }
+        guard finiteCount > 0 else {
+            return YScale(low: 0, high: 1, clippedAbove: 0, clippedBelow: 0, hasValues: false)
+        }
+        var (low, high) = (minimum, maximum)
+        if robust, finiteCount >= 3 {
+            // Only the robust rule needs the points in order.
+            var finite: [Double] = []
+            finite.reserveCapacity(finiteCount)
+            for layer in layers { for t in layer.points where t.isFinite { finite.append(t) } }
+            finite.sort()
+            // d3.quantile (R-7, linear between order statistics), as TensorBoard calls it.
+            func quantile(_ p: Double) -> Double {
+                let h = Double(finite.count - 1) * p
+                let i = Int(h.rounded(.down))
+                let j = min(i + 1, finite.count - 1)
+                return finite[i] + (h - Double(i)) * (finite[j] - finite[i])
+            }
+            let (q05, q95) = (quantile(0.05), quantile(0.95))
+            // The extent of the values kept, as TensorBoard's filter `q05 <= x <= q95` leaves it.
+            let keptLow = finite.first { $0 >= q05 } ?? q05
+            let keptHigh = finite.last { $0 <= q95 } ?? q95
+            let spread = keptHigh - keptLow
+            // TensorBoard pads the kept extent by 5% each side; a bulk of one value gets the flat axis around it.
+            var (robustLow, robustHigh) = spread > 0 ? (keptLow - 0.05 * spread, keptHigh + 0.05 * spread) : flatRange(keptLow)
+            robustLow = max(robustLow, minimum)
+            robustHigh = min(robustHigh, maximum)
+            // Clip only when it pays: when showing everything would squeeze the bulk into less
+            // than half of the chart's height. A healthy falling loss keeps its first epochs.
+            // A side whose extreme lies within a quarter of the robust height still shows it.
+            let span = robustHigh - robustLow
+            if maximum - minimum > 2 * span {
+                low = minimum >= robustLow - 0.25 * span ? minimum : robustLow
+                high = maximum <= robustHigh + 0.25 * span ? maximum : robustHigh
+            }
+        }
+        if includeZero, !logScale {
+            low = min(low, 0)
+            high = max(high, 0)
+        }
+        if low == high { (low, high) = flatRange(low) }
+        var above = 0, below = 0
+        if low > minimum || high < maximum {
+            for layer in layers {
+                for t in layer.points where t.isFinite {
+                    if t > high { above += 1 } else if t < low { below += 1 }
+                }
+            }
+        }
+        return YScale(low: low, high: high, clippedAbove: above, clippedBelow: below, hasValues: true)
+    }
+
+    /// A flat line's axis: the value mid-height between padded bounds (±10%, ±1 around 0, half a decade on a log scale).
+    private func flatRange(_ value: Double) -> (Double, Double) {
+        let pad = logScale ? 0.5 : (value == 0 ? 1 : abs(value) * 0.1)
+        return (value - pad, value + pad)
     }
 
     /// Widest y label: 7 columns hold `%.4g` of typical losses (`0.04631`, `1.235e4`).
@@ -118,46 +253,13 @@ public struct LineChart: Widget, Sendable {
         let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
         let visible = count - start
 
-        // Layers: raw lines under the smoothed ones, in series order.
-        var layers: [Layer] = []
-        let smoothed = smoothing > 0
-        if smoothed {
-            for line in series {
-                var raw = line.rawStyle ?? line.style
-                if line.rawStyle == nil { raw.attributes.insert(.dim) }
-                layers.append(Layer(points: plotted(line.values.dropFirst(start)), style: raw))
-            }
-        }
-        for line in series {
-            let values = smoothed ? Smoothing.ema(line.values, weight: smoothing) : line.values
-            layers.append(Layer(points: plotted(values.dropFirst(start)), style: line.style))
-        }
-
-        // Range over every plottable value in view.
-        var low = Double.infinity, high = -Double.infinity
-        for layer in layers {
-            for t in layer.points where t.isFinite {
-                if t < low { low = t }
-                if t > high { high = t }
-            }
-        }
-        let hasValues = low <= high
-        if !hasValues { (low, high) = (0, 1) }
-        if low == high {
-            // A flat line sits mid-height between padded bounds.
-            let pad = logScale ? 0.5 : (low == 0 ? 1 : abs(low) * 0.1)
-            low -= pad
-            high += pad
-        }
+        let layers = self.layers(start: start)
+        let scale = yScale(of: layers)
+        let hasValues = scale.hasValues
+        let (low, high) = (scale.low, scale.high)
 
         let plotHeight = area.height - 2
-        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
-        let tickRows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
-        let tickLabels = tickRows.map { row in
-            row == 0 ? tickLabel(untransform(high))
-                : row == plotHeight - 1 ? tickLabel(untransform(low))
-                : midLabel(row: row, rows: plotHeight, low: low, high: high)
-        }
+        let (tickRows, tickLabels) = ticks(plotHeight: plotHeight, scale: scale)
         let labelWidth = hasValues ? min(LineChart.maxLabelWidth, tickLabels.map(\.count).max() ?? 1) : 0
         let plotWidth = area.width - labelWidth - 1
         guard plotHeight >= 1, plotWidth >= 4 else {
@@ -192,6 +294,15 @@ public struct LineChart: Widget, Sendable {
         for row in 0..<plotHeight {
             buffer[axisX, area.y + row] = Cell(hasValues && tickRows.contains(row) ? glyphs.teeLeft : glyphs.vertical, style: axisStyle)
         }
+        // Clipped points: an arrow on the edge they leave by, in their column, and on the axis.
+        for column in traced.clippedAbove where column >= 0 && column < plotWidth {
+            buffer[plotX + column, area.y] = Cell(glyphs.arrowUp, style: markerStyle)
+        }
+        for column in traced.clippedBelow where column >= 0 && column < plotWidth {
+            buffer[plotX + column, area.y + plotHeight - 1] = Cell(glyphs.arrowDown, style: markerStyle)
+        }
+        if !traced.clippedAbove.isEmpty { buffer[axisX, area.y] = Cell(glyphs.arrowUp, style: markerStyle) }
+        if !traced.clippedBelow.isEmpty { buffer[axisX, area.y + plotHeight - 1] = Cell(glyphs.arrowDown, style: markerStyle) }
         for (row, label) in zip(tickRows, tickLabels) where hasValues {
             let text = Span.fit(label, width: labelWidth, alignment: .right, ellipsis: glyphs.ellipsis)
             buffer.write(text, x: area.x, y: area.y + row, style: axisStyle, clip: area)
@@ -216,6 +327,13 @@ public struct LineChart: Widget, Sendable {
             guard index >= 0, index < visible else { continue }
             buffer[plotX + pixelX(index) / canvas.dotsPerColumn, axisY] = Cell(mark.letter, style: markStyle ?? axisStyle)
         }
+        if let cursor, cursor - start >= 0, cursor - start < visible {
+            let column = plotX + pixelX(cursor - start) / canvas.dotsPerColumn
+            for row in 0..<plotHeight where canvas.character(column: column - plotX, row: row, point: glyphs.plotPoint) == nil {
+                buffer[column, area.y + row] = Cell(glyphs.vertical, style: cursorStyle ?? axisStyle)
+            }
+            buffer[column, axisY] = Cell(glyphs.teeUp, style: cursorStyle ?? axisStyle)
+        }
         for column in markedColumns where column >= 0 && column < plotWidth {
             buffer[plotX + column, axisY] = Cell(glyphs.nanMarker, style: markerStyle)
         }
@@ -223,13 +341,55 @@ public struct LineChart: Widget, Sendable {
                     column: { pixelX($0) / canvas.dotsPerColumn }, area: area)
     }
 
-    /// The y label of a middle row: the value at that row's centre dot.
+    /// The tick rows (top, middle, bottom) and their labels for a plot `plotHeight` rows high.
+    private func ticks(plotHeight: Int, scale: YScale) -> (rows: [Int], labels: [String]) {
+        // Ticks at the top, middle and bottom rows; the top row holds the maximum, the bottom the minimum.
+        let rows = plotHeight >= 3 ? [0, (plotHeight - 1) / 2, plotHeight - 1] : Array(0..<max(0, plotHeight))
+        let labels = rows.map { row in
+            row == 0 ? tickLabel(untransform(scale.high))
+                : row == plotHeight - 1 ? tickLabel(untransform(scale.low))
+                : midLabel(row: row, rows: plotHeight, low: scale.low, high: scale.high)
+        }
+        return (rows, labels)
+    }
+
+    /// The value index (0-based, like `values`) whose point is drawn nearest to screen column
+    /// `x` when the chart is rendered into `area`; nil outside the plot or without points.
+    public func index(atColumn x: Int, in area: Rect) -> Int? {
+        let count = series.map(\.values.count).max() ?? 0
+        let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
+        let visible = count - start
+        let scale = yScale()
+        guard visible > 0, scale.hasValues else { return nil }
+        let plotHeight = area.height - 2
+        let labelWidth = min(LineChart.maxLabelWidth, ticks(plotHeight: plotHeight, scale: scale).labels.map(\.count).max() ?? 1)
+        let plotX = area.x + labelWidth + 1
+        let plotWidth = area.width - labelWidth - 1
+        guard plotHeight >= 1, plotWidth >= 4, x >= plotX, x < plotX + plotWidth else { return nil }
+        guard visible > 1 else { return start }
+        let dotsPerColumn = glyphs.braille ? 2 : 1
+        let lastDot = plotWidth * dotsPerColumn - 1
+        // The centre of the column in dots, back through `index * lastDot / (visible - 1)`.
+        let dot = Double((x - plotX) * dotsPerColumn) + Double(dotsPerColumn - 1) / 2
+        let index = Int((dot * Double(visible - 1) / Double(lastDot)).rounded())
+        return start + min(max(index, 0), visible - 1)
+    }
+
+    /// The y label of a middle row: the value at that row's centre dot, or exactly 0 when the
+    /// row's dots span 0 (a line at 0 reads `0`, never `-0.011`).
     private func midLabel(row: Int, rows: Int, low: Double, high: Double) -> String {
         let dotsPerRow = glyphs.braille ? 4 : 1
         let height = rows * dotsPerRow
+        let lastDot = Double(max(1, height - 1))
+        func value(atDot dot: Double) -> Double { low + (Double(height - 1) - dot) / lastDot * (high - low) }
+        if !logScale {
+            // The values the row's dots stand for (each dot covers half a dot either side).
+            let top = value(atDot: Double(row * dotsPerRow) - 0.5)
+            let bottom = value(atDot: Double(row * dotsPerRow + dotsPerRow - 1) + 0.5)
+            if bottom <= 0, top >= 0 { return "0" }
+        }
         let centreDot = row * dotsPerRow + dotsPerRow / 2
-        let fraction = Double(height - 1 - centreDot) / Double(max(1, height - 1))
-        return tickLabel(untransform(low + fraction * (high - low)))
+        return tickLabel(untransform(value(atDot: Double(centreDot))))
     }
 
     /// Three significant digits: enough to read a scale, short enough to leave room for the plot.
@@ -245,21 +405,27 @@ public struct LineChart: Widget, Sendable {
     private func drawXLabels(into buffer: inout Buffer, indices: [Int], start: Int, plotX: Int, y: Int,
                              column: (Int) -> Int, area: Rect) {
         guard y < area.maxY, let firstIndex = indices.first, let lastIndex = indices.last else { return }
-        let firstText = String(firstX + start + firstIndex)
+        let firstText = xText(start + firstIndex)
         let firstEnd = plotX + column(firstIndex) + firstText.count
         buffer.write(firstText, x: plotX + column(firstIndex), y: y, style: axisStyle, clip: area)
         guard lastIndex != firstIndex else { return }
-        var lastText = String(firstX + start + lastIndex)
+        var lastText = xText(start + lastIndex)
         let lastRight = plotX + column(lastIndex) + 1
         if !xLabel.isEmpty, lastRight - lastText.count - xLabel.count - 1 > firstEnd + 1 { lastText = "\(xLabel) \(lastText)" }
         let lastStart = max(firstEnd + 1, lastRight - lastText.count)
         buffer.write(lastText, x: lastStart, y: y, style: axisStyle, clip: area)
         guard indices.count == 3 else { return }
-        let midText = String(firstX + start + indices[1])
+        let midText = xText(start + indices[1])
         let midStart = plotX + column(indices[1]) - midText.count / 2
         if midStart > firstEnd, midStart + midText.count < lastStart {
             buffer.write(midText, x: midStart, y: y, style: axisStyle, clip: area)
         }
+    }
+
+    /// The x label of value index `index`: its `xValues` entry, or `firstX + index`.
+    public func xText(_ index: Int) -> String {
+        if let xValues, xValues.indices.contains(index) { return String(xValues[index]) }
+        return String(firstX + index)
     }
 
     /// The values as plotted: unchanged on a linear scale (non-finite ones are skipped when
@@ -280,17 +446,22 @@ private struct Tracer {
     var canvas: DotCanvas
     let visible: Int
     let low: Double
+    let high: Double
     let span: Double
     let lastDot: Int
     let lastRow: Double
     /// Columns (cells) holding a NaN or unplottable value.
     var markedColumns = Set<Int>()
+    /// Columns (cells) with a point above the axis's top / below its bottom (robust scale).
+    var clippedAbove = Set<Int>()
+    var clippedBelow = Set<Int>()
     private var previous: (x: Int, y: Int)?
 
     init(canvas: DotCanvas, visible: Int, low: Double, high: Double) {
         self.canvas = canvas
         self.visible = visible
         self.low = low
+        self.high = high
         span = high - low
         lastDot = canvas.width - 1
         lastRow = Double(canvas.height - 1)
@@ -302,10 +473,13 @@ private struct Tracer {
     }
 
     private func pixelY(_ t: Double) -> Int {
-        canvas.height - 1 - Int(((t - low) / span * lastRow).rounded())
+        let clamped = min(max(t, low), high)
+        return canvas.height - 1 - Int(((clamped - low) / span * lastRow).rounded())
     }
 
     private mutating func emit(x: Int, t: Double, layer: Int) {
+        if t > high { clippedAbove.insert(x / canvas.dotsPerColumn) }
+        else if t < low { clippedBelow.insert(x / canvas.dotsPerColumn) }
         let current = (x: x, y: pixelY(t))
         if let previous {
             canvas.line(from: previous, to: current, layer: layer)

@@ -197,3 +197,127 @@ private func isBraille(_ character: Character) -> Bool {
         if k % 1000 == 0 || k == values.count - 1 { #expect(abs(smoothed[k] - expected) <= 1e-12 * abs(expected)) }
     }
 }
+
+// MARK: robust scale
+
+private func robustChart(_ values: [Double], glyphs: Glyphs = .ascii) -> LineChart {
+    var chart = chart(values, glyphs: glyphs)
+    chart.robust = true
+    return chart
+}
+
+@Test func robustScaleClipsAnOutlierToTheTopEdgeAndSaysSo() {
+    // One spike of 1000 among twenty values between 1 and 2: the axis fits 1...2 and the spike
+    // is an arrow on the top row of its column, with the axis's top tick an arrow too.
+    let values = [1000] + (0..<20).map { 1 + Double($0) / 19 }
+    let robust = robustChart(values)
+    let scale = robust.yScale()
+    #expect(scale.clippedAbove == 1 && scale.clippedBelow == 0)
+    #expect(scale.high < 3, "top of the axis \(scale.high)")
+    let lines = render(robust, width: 25, height: 8)
+    #expect(lines[0].hasPrefix("2.05^^"), "\(lines.joined(separator: "\n"))")
+    #expect(!lines.contains { $0.contains("1000") })
+    #expect(robust.legend.map(\.text).joined().contains("clipped"))
+    // Without the robust rule the spike owns the axis and the twenty values share one row.
+    let full = render(chart(values), width: 25, height: 8)
+    #expect(full[0].hasPrefix("1000+"))
+    #expect(!chart(values).legend.map(\.text).joined().contains("clipped"))
+}
+
+@Test func robustScaleMarksOutliersBelowOnTheBottomEdge() {
+    let values = (0..<20).map { 5 + Double($0 % 4) } + [-500]
+    let robust = robustChart(values)
+    #expect(robust.yScale().clippedBelow == 1)
+    let lines = render(robust, width: 25, height: 8)
+    // The bottom plot row: its tick is the down arrow, and the last column holds the mark.
+    #expect(lines[5].contains("v"), "\(lines.joined(separator: "\n"))")
+    #expect(lines[5].hasSuffix("v"))
+    #expect(!lines.contains { $0.contains("-500") })
+}
+
+@Test func robustScaleShowsEverythingWhenNothingIsAnOutlier() {
+    // A plain falling loss: the 5% at each end lie within the padding, so nothing is clipped
+    // and the labels are the true extremes.
+    let values = (0..<30).map { 2.0 - Double($0) / 29 }
+    let robust = robustChart(values)
+    #expect(robust.yScale().clippedAbove == 0 && robust.yScale().clippedBelow == 0)
+    #expect(render(robust, width: 20, height: 6) == render(chart(values), width: 20, height: 6))
+}
+
+@Test func aConstantZeroSeriesIsLabelledZeroOnItsRow() {
+    // Issue 12: a metric that is 0.0 every epoch read -0.011 on the middle tick.
+    for glyphs in [Glyphs.unicode, .ascii] {
+        for height in [6, 10, 24] {
+            let lines = render(chart([0, 0, 0, 0, 0], glyphs: glyphs), width: 20, height: height)
+            let plotRows = Array(lines.dropLast(2))
+            let zeroRows = plotRows.indices.filter { plotRows[$0].range(of: #"^x*\s*0[┤+]"#, options: .regularExpression) != nil }
+            #expect(zeroRows.count == 1, "\(lines.joined(separator: "\n"))")
+            // The line is drawn on the row labelled 0, and nothing reads as a negative zero.
+            let lineRows = plotRows.indices.filter { row in plotRows[row].contains { $0 == "*" || ("\u{2801}"..."\u{28FF}").contains($0) } }
+            #expect(lineRows == zeroRows, "\(lines.joined(separator: "\n"))")
+            #expect(!lines.contains { $0.contains("-0.0") })
+        }
+    }
+}
+
+@Test func aConstantSeriesGetsAnAxisAroundItsValue() {
+    let lines = render(robustChart([0.25, 0.25, 0.25, 0.25]), width: 20, height: 7)
+    #expect(lines[0].hasPrefix("0.275+"), "\(lines.joined(separator: "\n"))")
+    #expect(lines[4].hasPrefix("0.225+"))
+    #expect(lines.contains { $0.hasPrefix(" 0.25+") && $0.contains("*") })
+}
+
+@Test func includeZeroStretchesTheAxisToZero() {
+    var zero = chart([40, 50, 60])
+    zero.includeZero = true
+    #expect(zero.yScale().low == 0)
+    #expect(render(zero, width: 20, height: 6)[3].hasPrefix(" 0+"))
+}
+
+// MARK: value cursor
+
+@Test func theCursorIsAVerticalLineWithATeeOnTheAxis() {
+    var cursor = chart([0, 1, 2, 3])
+    cursor.cursor = 2
+    // Epoch 3 is drawn in plot column 6 (index 2 of 4 over 10 columns): the line fills the
+    // rows its dots leave free, and the x axis gets a tee up.
+    #expect(render(cursor, width: 12, height: 6) == [
+        "3+xxxxxx|x**",
+        "2+xxxxx***xx",
+        "x|xx***x|xxx",
+        "0+**xxxx|xxx",
+        "x++--+--+--+",
+        "xx1xxepoch 4",
+    ])
+}
+
+@Test func indexAtColumnFindsThePointDrawnInThatColumn() {
+    // Every point maps back to its own index from the column it is drawn in, braille or not.
+    // Unicode only: the cursor's tee `┴` differs from the axis ticks there.
+    for glyphs in [Glyphs.unicode] {
+        for count in [2, 7, 40, 100, 500] {
+            var line = chart((0..<count).map(Double.init), glyphs: glyphs)
+            let area = Rect(x: 3, y: 1, width: 60, height: 10)
+            for index in 0..<count {
+                line.cursor = index
+                var buffer = Buffer(size: Size(width: 70, height: 12), filling: Cell("x"))
+                line.render(into: &buffer, area: area)
+                let axis = buffer.lines[area.y + area.height - 2]
+                let column = Array(axis).lastIndex(of: glyphs.teeUp)!
+                let found = line.index(atColumn: column, in: area)!
+                // Several points share a column when there are more points than columns.
+                let sameColumn = (0..<count).filter { other in
+                    var probe = line
+                    probe.cursor = other
+                    var otherBuffer = Buffer(size: Size(width: 70, height: 12), filling: Cell("x"))
+                    probe.render(into: &otherBuffer, area: area)
+                    return Array(otherBuffer.lines[area.y + area.height - 2]).lastIndex(of: glyphs.teeUp) == column
+                }
+                #expect(sameColumn.contains(found), "count \(count) index \(index) column \(column) found \(found)")
+                if count <= 60 { #expect(found == index) }
+                if count > 60 { break }
+            }
+        }
+    }
+    #expect(chart([1, 2, 3]).index(atColumn: 0, in: Rect(x: 0, y: 0, width: 20, height: 6)) == nil)
+}
