@@ -8,7 +8,10 @@ Writes NAME.MODE.truth.json (History per fit call). NAME = FLAVOUR_SCENARIO.
 The interpreters: $FITWATCH_K3_PYTHON (Keras 3 with jax) and $FITWATCH_TFK_PYTHON (tf-keras),
 default `python3`.
 """
-import fcntl, os, pty, select, shutil, signal, struct, subprocess, sys, termios
+import os, shutil, subprocess, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "keras-logs", "record"))
+import ttycapture  # noqa: E402
 
 flavour, scenario, mode = sys.argv[1:4]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -27,25 +30,8 @@ if mode == "pipe":
     with open(os.path.join(out_dir, f"{name}.pipe.log"), "wb") as out:
         status = subprocess.call(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
 else:
-    pid, fd = pty.fork()
-    if pid == 0:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.execve(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    data = bytearray()
-    while True:
-        try:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                data += chunk
-        except OSError:
-            break
-    _, raw = os.waitpid(pid, 0)
-    status = os.waitstatus_to_exitcode(raw)
+    data, status = ttycapture.capture(argv, env)
     with open(os.path.join(out_dir, f"{name}.tty.log"), "wb") as out:
-        out.write(bytes(data))
+        out.write(data)
 print(f"{name} {mode}: exit {status}")
 sys.exit(status)

@@ -7,7 +7,9 @@ With INTERRUPT_AFTER_EPOCHS, once the truth file shows that many epochs the reco
 3 s and interrupts: Ctrl-C typed on the pty (echoed `^C`), or SIGINT through a pipe.
 Writes NAME.<mode>.truth.json. NAME = <flavour>_<scenario>.
 """
-import fcntl, json, os, pty, signal, struct, subprocess, sys, termios, time
+import json, os, signal, subprocess, sys, time
+
+import ttycapture
 
 flavour, scenario, mode = sys.argv[1:4]
 interrupt_after = int(sys.argv[4]) if len(sys.argv) > 4 else None
@@ -40,29 +42,16 @@ if mode == "pipe":
             child.send_signal(signal.SIGINT)
         child.wait()
 else:
-    pid, fd = pty.fork()
-    if pid == 0:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        os.execve(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    data = bytearray()
-    interrupted = False
-    started = None
-    while True:
-        if interrupt_after is not None and not interrupted and epochs_done() >= interrupt_after:
-            started = started or time.time()
-            if time.time() - started > 3:
-                os.write(fd, b"\x03")
-                interrupted = True
-        try:
-            import select
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                data += chunk
-        except OSError:
-            break
-    os.waitpid(pid, 0)
+    state = {"interrupted": False, "started": None}
+
+    def tick(fd):
+        # Once the truth file shows enough epochs, wait 3 s and type Ctrl-C.
+        if interrupt_after is None or state["interrupted"] or epochs_done() < interrupt_after:
+            return
+        state["started"] = state["started"] or time.time()
+        if time.time() - state["started"] > 3:
+            os.write(fd, b"\x03")
+            state["interrupted"] = True
+
+    data, _ = ttycapture.capture(argv, env, tick)
     open(os.path.join(out_dir, f"{name}.tty.log"), "wb").write(bytes(data))

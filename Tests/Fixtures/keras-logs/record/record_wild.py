@@ -10,7 +10,9 @@ usage: python record_wild.py FLAVOUR SCENARIO MODE
 Data: breast_cancer.csv from FITWATCH_DATA (default: ../shared/data beside the repository).
 Writes NAME.MODE.truth.json. NAME = <flavour>_<scenario>.
 """
-import fcntl, os, pty, select, struct, subprocess, sys, termios
+import os, subprocess, sys
+
+import ttycapture
 
 flavour, scenario, mode = sys.argv[1:4]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -37,23 +39,8 @@ elif mode == "merged":
     with open(os.path.join(out_dir, f"{name}.merged.log"), "wb") as out:
         subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, env=env, check=True)
 else:
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    captured = bytearray()
-    while True:
-        try:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                captured += chunk
-        except OSError:
-            break
-    _, status = os.waitpid(pid, 0)
+    captured, status = ttycapture.capture(argv, env)
     with open(os.path.join(out_dir, f"{name}.tty.log"), "wb") as out:
-        out.write(bytes(captured))
+        out.write(captured)
     if status != 0:
         sys.exit(f"{name} tty: exit status {status}")
