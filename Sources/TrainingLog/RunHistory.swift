@@ -29,6 +29,7 @@ public struct RunHistory: Sendable, Equatable {
     public var batchSeries: OrderedDictionary<String, Series> = [:]
     /// Bumped on every applied event; the monitor redraws when it changes.
     public private(set) var revision = 0
+    private var epochIndex = EpochIndex()
 
     public init() {}
 
@@ -73,11 +74,7 @@ public struct RunHistory: Sendable, Equatable {
                 batchSeries[name, default: Series()].append(value)
             }
         case .epochEnded(let record):
-            if let index = epochs.lastIndex(where: { $0.epoch == record.epoch }) {
-                epochs[index] = record
-            } else {
-                epochs.append(record)
-            }
+            epochIndex.upsert(record, into: &epochs)
             if let of = record.of { epochsRequested = of }
             lastProgress = nil
         case .message(let message):
