@@ -10,3 +10,4 @@ if wants("widgets") { WidgetBenchmark.run() }
 if wants("core") { CoreBenchmark.run() }
 if wants("callback-stream") { CallbackStreamBenchmark.run() }
 if wants("diagnostics") { DiagnosticsBenchmark.run() }
+if wants("scaling") { ScalingBenchmark.run() }
