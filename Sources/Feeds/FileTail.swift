@@ -31,16 +31,19 @@ final class FileTail: @unchecked Sendable {
     /// 64 KiB reads: large enough that a 1 GB backlog costs ~16k syscalls, small enough that
     /// the first screen appears before the backlog is read.
     static let chunkSize = 65_536
-    /// After this long without appends the state goes back from live to following.
+    /// After this long without appends the state goes from live to following.
     static let idleAfter: TimeInterval = 30
 
     /// - Parameter pollInterval: seconds between safety-net checks when inotify works; a
     ///   quarter of it when polling is all there is.
     ///   - useInotify: false forces the polling fallback (tests cover both paths).
+    ///   - quietPeriod: how long without new bytes before `live` becomes `following`.
     init(path: String, queue: DispatchQueue, pollInterval: Double = 1, useInotify: Bool = true,
+         quietPeriod: TimeInterval = FileTail.idleAfter,
          onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
          onState: @escaping (SourceState) -> Void) {
         self.path = path
+        self.quietPeriod = quietPeriod
         self.useInotify = useInotify
         self.queue = queue
         self.onBytes = onBytes
@@ -50,6 +53,7 @@ final class FileTail: @unchecked Sendable {
 
     private let pollInterval: Double
     private let useInotify: Bool
+    private let quietPeriod: TimeInterval
 
     deinit {
         buffer.deallocate()
@@ -185,9 +189,12 @@ final class FileTail: @unchecked Sendable {
             readAvailable()
         }
         if !caughtUp {
+            // Caught up with what was there: `live` until no byte came for the quiet period
+            // (README: following is "no new bytes for 30 s"), measured from now.
             caughtUp = true
-            onState(.following)
-        } else if fromTimer, Date().timeIntervalSince(lastBytesAt) > FileTail.idleAfter {
+            lastBytesAt = Date()
+            onState(.live)
+        } else if Date().timeIntervalSince(lastBytesAt) >= quietPeriod {
             onState(.following)
         }
     }
