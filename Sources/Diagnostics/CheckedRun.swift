@@ -57,7 +57,10 @@ public struct CheckedRun: Sendable, Equatable {
             switch event {
             case .runStarted: started = true
             case .modelKnown(let graph): lastModel = graph
-            case .noise(let text): lines.append(text)
+            case .noise(let text):
+                lines.append(text)
+                // Bounded on any input (a gigabyte of noise): the first and the newest lines stay.
+                if lines.count > 4096 { lines.removeSubrange(1024..<(lines.count - 1024)) }
             default: break
             }
             if !sawTrainingOutput, CheckedRun.isTrainingOutput(event) { sawTrainingOutput = true }

@@ -16,6 +16,9 @@ final class EventPipeline: @unchecked Sendable {
     /// Past this many undrained messages a source waits: 50,000 messages are a few MB, and
     /// the main loop drains them in well under a frame.
     static let backlogLimit = 50_000
+    /// ... or past this many bytes of text in them: 50,000 lines of 1 KB noise held 50 MB
+    /// (plus the copies the main loop makes while draining them), over the 100 MB goal.
+    static let backlogBytesLimit = 4 << 20
 
     init(id: SourceID, inbox: Inbox, reader: any LogReader) {
         self.id = id
@@ -45,7 +48,8 @@ final class EventPipeline: @unchecked Sendable {
     private func post(_ events: [TrainingEvent], shouldStop: () -> Bool = { false }) {
         guard !events.isEmpty else { return }
         inbox.post(EventPipeline.coalesced(events).map { .event(id, $0) })
-        while inbox.pendingCount > EventPipeline.backlogLimit && !shouldStop() {
+        while (inbox.pendingCount > EventPipeline.backlogLimit || inbox.pendingBytes > EventPipeline.backlogBytesLimit)
+                && !shouldStop() {
             usleep(1_000)
         }
     }

@@ -36,8 +36,11 @@ public final class Inbox: @unchecked Sendable {
     /// Post several messages atomically, in order.
     public func post(_ messages: [FeedMessage]) {
         guard !messages.isEmpty else { return }
+        var bytes = 0
+        for message in messages { bytes += message.approximateBytes }
         lock.lock()
         pending.append(contentsOf: messages)
+        pendingBytesTotal += bytes
         let needsWake = !wakePending
         wakePending = true
         lock.unlock()
@@ -54,11 +57,19 @@ public final class Inbox: @unchecked Sendable {
         return pending.count
     }
 
+    /// About how much memory the undrained messages hold (their text, plus 64 bytes each).
+    public var pendingBytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return pendingBytesTotal
+    }
+    private var pendingBytesTotal = 0
+
     /// Take everything posted so far.
     public func drain() -> [FeedMessage] {
         lock.lock()
         let messages = pending
         pending.removeAll(keepingCapacity: true)
+        pendingBytesTotal = 0
         wakePending = false
         lock.unlock()
         if pipe.read >= 0 {
@@ -91,4 +102,15 @@ public protocol Feed: AnyObject, Sendable {
 
 extension Feed {
     public func control(_ control: FeedControl) {}
+}
+
+extension FeedMessage {
+    /// The text a message carries plus 64 bytes: what the inbox's memory bound counts.
+    var approximateBytes: Int {
+        switch self {
+        case .output(_, let text), .event(_, .noise(let text)): return 64 + text.utf8.count
+        case .event(_, .message(let message)): return 64 + message.text.utf8.count
+        default: return 64
+        }
+    }
 }

@@ -223,9 +223,13 @@ public struct KerasLogReader: LogReader {
     /// Carries a partial segment into the next chunk, up to `segmentLimit` bytes in all.
     private mutating func keep(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         let room = Self.segmentLimit - carry.count
+        droppedBytes += max(0, end - start - max(0, room))
         guard room > 0 else { return }
         carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + room)]))
     }
+
+    /// Bytes of the current segment dropped past `segmentLimit`, for the note that says so.
+    private var droppedBytes = 0
 
     /// Longest segment read: 64 KiB. Keras lines are under 4 KiB even with dozens of metrics;
     /// the rest of a longer one (a binary blob, a runaway print) is dropped, whatever the
@@ -234,8 +238,15 @@ public struct KerasLogReader: LogReader {
 
     private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ fullEnd: Int,
                                      _ terminator: Terminator, into events: inout [TrainingEvent]) {
-        defer { dirty = false }
+        defer {
+            dirty = false
+            if droppedBytes > 0 {
+                events.append(.noise("fitwatch: a line was cut at \(Self.segmentLimit) bytes; \(droppedBytes) more bytes dropped"))
+                droppedBytes = 0
+            }
+        }
         let end = min(fullEnd, start + max(0, Self.segmentLimit - carry.count))
+        droppedBytes += fullEnd - end
         if carry.isEmpty {
             if !dirty {
                 analyse(buffer, start, end, terminator, into: &events)

@@ -12,6 +12,10 @@ public struct TensorBoardReader: LogReader {
     private var metrics: MetricValues = [:]
     private var runOpen = false
     private var corrupt = false
+    /// Bytes still to pass over of a record longer than `maximumRecordBytes`.
+    private var skipping = 0
+    /// Longest record read: 16 MiB (a scalar event is under 200 bytes).
+    public static let maximumRecordBytes = 16 << 20
 
     /// `prefix` goes before every metric name: `"val_"` for a run's `validation/` file.
     public init(prefix: String = "") {
@@ -21,6 +25,12 @@ public struct TensorBoardReader: LogReader {
     /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         guard !corrupt else { return [] }
+        var bytes = bytes[...]
+        if skipping > 0 {
+            let skipped = min(skipping, bytes.count)
+            skipping -= skipped
+            bytes = bytes.dropFirst(skipped)
+        }
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
         var offset = 0
@@ -37,6 +47,20 @@ public struct TensorBoardReader: LogReader {
                 events.append(.noise("TensorBoard file: bad record framing at byte offset \(offset); the rest is skipped"))
                 pending = []
                 return events
+            }
+            if length > Self.maximumRecordBytes {
+                // An image, histogram or graph far bigger than any scalar event: passed over as
+                // it arrives instead of held whole, so memory stays bounded on any input.
+                events.append(.noise("TensorBoard file: a record of \(length) bytes skipped (over \(Self.maximumRecordBytes))"))
+                let whole = 12 + length + 4
+                let available = pending.count - offset
+                if available >= whole {
+                    offset += whole
+                    continue
+                }
+                skipping = whole - available
+                offset = pending.count
+                break
             }
             guard pending.count - offset >= 12 + length + 4 else { break }
             let data = pending[(offset + 12)..<(offset + 12 + length)]
