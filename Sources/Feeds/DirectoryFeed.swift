@@ -95,7 +95,8 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
         directoryPipeline = pipeline
         let tail = FileTail(path: newest, queue: queue,
                             onBytes: { [weak self] bytes in pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true }) },
-                            onState: { pipeline.state($0) })
+                            onState: { pipeline.state($0) },
+                            onBoundary: { pipeline.discardPartialLine() })
         current = (newest, tail)
         inbox.post(.output(id, "following \(newest)"))
         tail.start()

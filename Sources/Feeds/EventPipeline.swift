@@ -33,6 +33,11 @@ final class EventPipeline: @unchecked Sendable {
         post(events, shouldStop: shouldStop)
     }
 
+    /// The bytes stopped mid-line for good (truncation, rotation): forget the unfinished line.
+    func discardPartialLine() {
+        reader.discardPartialLine()
+    }
+
     /// The input ended: flush the reader.
     func finish() {
         post(reader.finish())

@@ -38,7 +38,8 @@ public final class FileFeed: Feed, @unchecked Sendable {
                             onBytes: { [weak self] bytes in
                                 pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true })
                             },
-                            onState: { pipeline.state($0) })
+                            onState: { pipeline.state($0) },
+                            onBoundary: { pipeline.discardPartialLine() })
         self.tail = tail
         tail.start()
     }

@@ -60,6 +60,13 @@ public struct CSVLoggerReader: LogReader {
         return events
     }
 
+    /// See `LogReader.discardPartialLine()`.
+    public mutating func discardPartialLine() {
+        pending.removeAll(keepingCapacity: false)
+        droppedBytes = 0
+        searched = 0
+    }
+
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []

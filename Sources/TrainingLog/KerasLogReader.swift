@@ -231,6 +231,16 @@ public struct KerasLogReader: LogReader {
     /// Bytes of the current segment dropped past `segmentLimit`, for the note that says so.
     private var droppedBytes = 0
 
+    /// See `LogReader.discardPartialLine()`: the segment being carried is dropped unread.
+    public mutating func discardPartialLine() {
+        carry.removeAll(keepingCapacity: true)
+        carryEndsWithCR = false
+        dirty = false
+        droppedBytes = 0
+        afterBackspace = false
+        segmentsOnLine = 0
+    }
+
     /// Longest segment read: 64 KiB. Keras lines are under 4 KiB even with dozens of metrics;
     /// the rest of a longer one (a binary blob, a runaway print) is dropped, whatever the
     /// chunking, so memory stays bounded on any input.

@@ -76,6 +76,12 @@ public struct TensorBoardReader: LogReader {
         return events
     }
 
+    /// See `LogReader.discardPartialLine()`: a partial record is dropped.
+    public mutating func discardPartialLine() {
+        pending.removeAll(keepingCapacity: false)
+        skipping = 0
+    }
+
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
