@@ -172,3 +172,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: fuzzing (only with FITWATCH_FUZZ=1; `scripts/fuzz.sh` sets it, see docs/fuzzing.md)
+// A plain `swift build` / `swift test` never sees this target: it has no `main` (libFuzzer
+// provides it) and needs `-sanitize=fuzzer`, which only the script passes.
+if Context.environment["FITWATCH_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "fitwatch-fuzz",
+        dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "TrainingCore", "Widgets", "TerminalCore"],
+        path: "Fuzz/fitwatch-fuzz"
+    ))
+    package.products.append(.executable(name: "fitwatch-fuzz", targets: ["fitwatch-fuzz"]))
+}

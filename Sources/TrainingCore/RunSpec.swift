@@ -115,6 +115,7 @@ public struct RunSpec: Sendable {
     /// Parse spec text; `directory` resolves the relative CSV path.
     public init(toml text: String, file: String, directory: URL) throws {
         let root: TOMLTable
+        if let problem = TOMLPreflight.problem(in: text) { throw SpecError("\(file) line \(problem.line): \(problem.message)") }
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw SpecError("\(file) line \(error.source.begin.line): \(error.description)")
         }

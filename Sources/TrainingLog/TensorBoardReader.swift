@@ -12,6 +12,9 @@ public struct TensorBoardReader: LogReader {
     private var metrics: MetricValues = [:]
     private var runOpen = false
     private var corrupt = false
+    /// Bytes of the file before `pending[0]` (for offsets in messages; found by fuzzing: the
+    /// offset was `pending`'s, so it depended on how the file was read).
+    private var consumed = 0
     /// Bytes still to pass over of a record longer than `maximumRecordBytes`.
     private var skipping = 0
     /// Longest record read: 16 MiB (a scalar event is under 200 bytes).
@@ -29,6 +32,7 @@ public struct TensorBoardReader: LogReader {
         if skipping > 0 {
             let skipped = min(skipping, bytes.count)
             skipping -= skipped
+            consumed += skipped
             bytes = bytes.dropFirst(skipped)
         }
         pending.append(contentsOf: bytes)
@@ -44,7 +48,7 @@ public struct TensorBoardReader: LogReader {
             guard length >= 0,
                   CRC32C.masked(pending[offset..<offset + 8]) == lengthCRC else {
                 corrupt = true
-                events.append(.noise("TensorBoard file: bad record framing at byte offset \(offset); the rest is skipped"))
+                events.append(.noise("TensorBoard file: bad record framing at byte offset \(consumed + offset); the rest is skipped"))
                 pending = []
                 return events
             }
@@ -73,6 +77,7 @@ public struct TensorBoardReader: LogReader {
             offset += 12 + length + 4
         }
         pending.removeFirst(offset)
+        consumed += offset
         return events
     }
 
@@ -80,6 +85,7 @@ public struct TensorBoardReader: LogReader {
     public mutating func discardPartialLine() {
         pending.removeAll(keepingCapacity: false)
         skipping = 0
+        consumed = 0
     }
 
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.

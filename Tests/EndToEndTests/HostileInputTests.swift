@@ -60,4 +60,19 @@ import TestSupport
         let path = try scratch.file("huge.toml", spec.replacingCharacters(in: hostile, with: "units = \(units)"))
         Contract.expectBadInput(try Contract.fitwatch(["check", path]), mentions: ["huge.toml", "layer 1", "units"])
     }
+
+    /// Found by `scripts/fuzz.sh` (run-spec target): a TOML table header starting with a
+    /// character that cannot start a key (`[+model.layers]]`) failed an assertion inside toml++
+    /// and aborted (exit 134) in `check SPEC` and `--theme FILE`, debug and release builds alike.
+    @Test func aTableHeaderTOMLCannotParseIsABadSpecNotAnAbort() throws {
+        let outcome = try Contract.fitwatch(["check", Fixtures.url("fuzz/run-spec/table-header-plus.toml").path])
+        Contract.expectBadInput(outcome, mentions: ["table-header-plus.toml line 3", "table header"])
+    }
+
+    @Test func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort() throws {
+        let scratch = try Contract.Scratch()
+        let theme = try scratch.file("odd.toml", "name = \"odd\"\n[ =styles]\n")
+        let log = try scratch.file("a.log", Data(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")))
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["odd.toml:2", "table header"])
+    }
 }
