@@ -6,8 +6,8 @@ import Glibc
 /// `fitwatch-bench scaling`: does the cost grow linearly with the input? Runs the built
 /// `fitwatch export` and `fitwatch check` (the binary next to this one) on generated Keras 3
 /// logs of 10k, 100k and 1M short epochs, and on CSVLogger files whose header has 1k and 10k
-/// `X_loss` columns, each in a child process reaped with `wait4` (so its own peak memory is
-/// known), and prints each time against the smallest input's: the goal is that 100x the epochs
+/// `X_loss` columns, each in a child process whose peak memory (`VmHWM`) is sampled until it
+/// exits, and prints each time against the smallest input's: the goal is that 100x the epochs
 /// costs at most 120x the time. `FITWATCH_BENCH_SCALING_MAX=100000` stops at 100k epochs.
 enum ScalingBenchmark {
     static func run() {
@@ -80,11 +80,19 @@ enum ScalingBenchmark {
         var pid: pid_t = 0
         let start = DispatchTime.now()
         guard posix_spawn(&pid, binary, &actions, nil, &argv, environ) == 0 else { return (.infinity, .infinity) }
+        // The child's own high-water mark (`VmHWM`), sampled every 2 ms until it exits:
+        // `ru_maxrss` from wait4 would include this process's peak, which Linux carries
+        // across posix_spawn's exec.
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var peak = 0.0
+        while true {
+            peak = max(peak, MemoryBoundBenchmark.highWaterMB(pid).isNaN ? 0 : MemoryBoundBenchmark.highWaterMB(pid))
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            usleep(2_000)
+        }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return (elapsed, Double(usage.ru_maxrss) / 1024)
+        return (elapsed, peak)
     }
 
     /// A Keras 3 pipe log of `epochs` one-step epochs (`Epoch N/M`, the final bar line).

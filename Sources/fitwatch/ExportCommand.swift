@@ -47,11 +47,17 @@ struct ExportCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            print(ExportJSON.document(runs: runs.map {
-                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.segment.model.map(ModelGraphJSON.json),
-                               warnings: FindingReport.json(Diagnostics.findings(history: $0.segment.history,
-                                                                                 model: nil, flavour: nil)))
-            }))
+            // `ExportJSON.document`'s bytes, written a run at a time: each run's text is built,
+            // printed and freed, instead of every run's and then the whole document's copy.
+            guard !runs.isEmpty else { print(ExportJSON.document(runs: [])); break }
+            print("{\"runs\":[")
+            for (index, run) in runs.enumerated() {
+                let text = ExportJSON.run(source: run.source, segment: run.segment, model: run.segment.model.map(ModelGraphJSON.json),
+                                          warnings: FindingReport.json(Diagnostics.findings(history: run.segment.history,
+                                                                                            model: nil, flavour: nil)))
+                print(text, terminator: index + 1 < runs.count ? ",\n" : "\n")
+            }
+            print("]}")
         case .csv:
             print(ExportCSV.table(runs.map(\.segment)), terminator: "")
         }
