@@ -1,6 +1,6 @@
 /// Checks TOML text for what the TOML parser under TOMLKit (toml++ 3) does not survive, before
 /// it sees the text. Found by fuzzing: a table header whose key starts with a character that is
-/// neither a bare-key character nor a quote (`[+a]`, `[[ =x]]`) fails an assertion inside toml++
+/// neither a bare-key character nor a quote (`[+a]`, `[[ =x]]`, `[` alone on its line) fails an assertion inside toml++
 /// (abort, exit 134) instead of a parse error, in debug and release builds alike. Run specs and
 /// theme files both go through here; the message is the parse error toml++ would have given.
 /// (Lives in KerasModel because it is the one module both readers depend on.)
@@ -32,11 +32,14 @@ public enum TOMLPreflight {
             cursor += 1
             if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") { cursor += 1 }
             while cursor < bytes.count, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
-            guard cursor < bytes.count else { continue }
+            guard cursor < bytes.count else {
+                // `[` alone on its line (fuzzing again): toml++ asserts on the newline.
+                return (index + 1, "Error while parsing table header: expected bare key starting character or string delimiter, saw the end of the line")
+            }
             let first = bytes[cursor]
             let bare = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || (first >= 48 && first <= 57)
                 || first == UInt8(ascii: "_") || first == UInt8(ascii: "-")
-            let allowed = bare || first == 34 || first == 39 || first == UInt8(ascii: "]") || first == 13
+            let allowed = bare || first == 34 || first == 39 || first == UInt8(ascii: "]")
             if !allowed {
                 return (index + 1, "Error while parsing table header: expected bare key starting character or string delimiter, saw '\(Character(Unicode.Scalar(first)))'")
             }

@@ -69,9 +69,10 @@ import TestSupport
         Contract.expectBadInput(outcome, mentions: ["table-header-plus.toml line 3", "table header"])
     }
 
-    @Test func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort() throws {
+    @Test(arguments: ["[ =styles]", "[", "[[ "])
+    func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort(header: String) throws {
         let scratch = try Contract.Scratch()
-        let theme = try scratch.file("odd.toml", "name = \"odd\"\n[ =styles]\n")
+        let theme = try scratch.file("odd.toml", "name = \"odd\"\n\(header)\n[styles]\n")
         let log = try scratch.file("a.log", Data(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")))
         Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["odd.toml:2", "table header"])
     }
