@@ -24,10 +24,15 @@ let package = Package(
             name: "TerminalCore"
         ),
 
+        // MARK: TOML text checked before the TOML parser sees it (pure; themes and run specs)
+        .target(
+            name: "TOMLPreflight"
+        ),
+
         // MARK: widgets and themes (pure)
         .target(
             name: "Widgets",
-            dependencies: ["TerminalCore", "TOMLKit"]
+            dependencies: ["TerminalCore", "TOMLKit", "TOMLPreflight"]
         ),
 
         // MARK: Keras semantics (pure)
@@ -57,7 +62,7 @@ let package = Package(
         // MARK: training core (pure, seeded)
         .target(
             name: "TrainingCore",
-            dependencies: ["TrainingLog", "KerasModel", "TOMLKit"],
+            dependencies: ["TrainingLog", "KerasModel", "TOMLKit", "TOMLPreflight"],
             resources: [.copy("DemoData")],
             // Swift's Float.squareRoot() inlines C's __builtin_sqrtf, which with glibc's default
             // math-errno becomes a NaN check plus a sqrtf call per element: Adam's update was a
@@ -188,3 +193,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: fuzzing (only with FITWATCH_FUZZ=1; `scripts/fuzz.sh` sets it, see docs/fuzzing.md)
+// A plain `swift build` / `swift test` never sees this target: it has no `main` (libFuzzer
+// provides it) and needs `-sanitize=fuzzer`, which only the script passes.
+if Context.environment["FITWATCH_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "fitwatch-fuzz",
+        dependencies: ["TrainingLog", "KerasModel", "Diagnostics", "RunModel", "TrainingCore", "Widgets", "TerminalCore"],
+        path: "Fuzz/fitwatch-fuzz"
+    ))
+    package.products.append(.executable(name: "fitwatch-fuzz", targets: ["fitwatch-fuzz"]))
+}

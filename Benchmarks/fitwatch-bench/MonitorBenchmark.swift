@@ -152,7 +152,7 @@ enum MonitorBenchmark {
         let idle = (0..<frames).map { _ in frame() }
 
         // The same frames while the worker diagnoses (repeatedly, so every frame overlaps one).
-        let done = Mailbox<Int>()
+        let done = Mailbox<Int>(size: { _ in 8 })
         let worker = DispatchQueue(label: "bench.diagnosis", qos: .utility)
         let rounds = 5
         for round in 0..<rounds { worker.async { _ = Diagnosis.run(request); done.post(round) } }

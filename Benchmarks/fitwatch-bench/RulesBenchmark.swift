@@ -161,7 +161,7 @@ enum RulesBenchmark {
     static func findings(_ path: String, model: String?) -> [Finding]? {
         do {
             let graph = try model.map { try ModelFileReader.read(path: $0) }
-            var run = Run(source: SourceID(path), modelOverride: graph)
+            var run = Run(source: SourceID(path), modelOverride: graph, keepsEverySegment: true)
             try LogLoader.stream(at: path, format: nil) { events in
                 for event in events { run.apply(event) }
             }

@@ -11,3 +11,5 @@ if wants("core") { CoreBenchmark.run() }
 if wants("callback-stream") { CallbackStreamBenchmark.run() }
 if wants("diagnostics") { DiagnosticsBenchmark.run() }
 if wants("rules") { RulesBenchmark.run() }
+if wants("scaling") { ScalingBenchmark.run() }
+if wants("memory-bound") { MemoryBoundBenchmark.run() }

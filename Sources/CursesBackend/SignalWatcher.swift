@@ -1,13 +1,15 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGINT, SIGTERM and SIGHUP into a readable descriptor the main loop polls, so the
+/// Turns SIGINT, SIGTERM, SIGHUP and SIGQUIT into a readable descriptor the main loop polls, so the
 /// loop (not a signal handler) restores the terminal. The signals' default actions are
 /// replaced while it lives; libdispatch receives them and a handler on its queue writes the
 /// signal number into a pipe, which is async-signal-safe by construction.
 public final class SignalWatcher: @unchecked Sendable {
-    /// The signals that end the monitor: Ctrl-C, `kill`, a closed terminal.
-    public static let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    /// The signals that end the monitor: Ctrl-C, `kill`, a closed terminal, Ctrl-\. SIGQUIT
+    /// is here so that Swift's crash backtracer (which handles it by default) never prints over
+    /// the screen and waits for a key with the terminal still in curses mode.
+    public static let terminating: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     private var sources: [any DispatchSourceSignal] = []
     private let pipe: (read: Int32, write: Int32)

@@ -21,6 +21,11 @@ public struct PrintedMetric: Sendable, Equatable, Hashable {
     /// output named `out` does not capture `out2_loss`). `RunFacts` passes the model's output
     /// names, or those implied by the printed `X_loss` names (see `outputNames(in:)`).
     public init(_ printed: String, outputs: [String]) {
+        self.init(printed, outputs: Set(outputs))
+    }
+
+    /// The same, with the output names as a set (`RunFacts` splits every name with one).
+    public init(_ printed: String, outputs: Set<String>) {
         self.printed = printed
         let parsed = MetricName.parse(printed, outputs: outputs)
         isValidation = parsed.validation
@@ -54,12 +59,13 @@ public struct PrintedMetric: Sendable, Equatable, Hashable {
     /// of a multi-output model).
     public static func outputNames(in printed: [String]) -> [String] {
         var names: [String] = []
+        var seen: Set<String> = []
         for name in printed {
             var rest = Substring(name)
             if rest.hasPrefix("val_") { rest = rest.dropFirst(4) }
             guard rest.hasSuffix("_loss"), rest.count > 5 else { continue }
             let output = String(rest.dropLast(5))
-            if !names.contains(output) { names.append(output) }
+            if seen.insert(output).inserted { names.append(output) }
         }
         return names
     }

@@ -67,7 +67,7 @@ struct RunFacts {
         let modelOutputs = model?.outputs.map(\.name) ?? []
         outputs = modelOutputs.count > 1 ? modelOutputs
             : (modelOutputs.isEmpty ? PrintedMetric.outputNames(in: names) : [])
-        let outputNames = outputs
+        let outputNames = Set(outputs)
         metrics = names.map { PrintedMetric($0, outputs: outputNames) }
         self.columns = columns
     }

@@ -91,7 +91,8 @@ public final class DirectoryFeed: Feed, @unchecked Sendable {
         case .log:
             let tail = FileTail(path: newest.path, queue: queue,
                                 onBytes: { [weak self] bytes in pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true }) },
-                                onState: { pipeline.state($0) })
+                                onState: { pipeline.state($0) },
+                                onBoundary: { pipeline.discardPartialLine() })
             tails[newest.path] = tail
             tail.start()
         case .tensorBoard:

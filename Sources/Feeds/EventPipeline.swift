@@ -16,6 +16,9 @@ final class EventPipeline: @unchecked Sendable {
     /// Past this many undrained messages a source waits: 50,000 messages are a few MB, and
     /// the main loop drains them in well under a frame.
     static let backlogLimit = 50_000
+    /// ... or past this many bytes of text in them: 50,000 lines of 1 KB noise held 50 MB
+    /// (plus the copies the main loop makes while draining them), over the 100 MB goal.
+    static let backlogBytesLimit = 4 << 20
 
     init(id: SourceID, inbox: Inbox, reader: any LogReader) {
         self.id = id
@@ -28,6 +31,11 @@ final class EventPipeline: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         let events = reader.feed(bytes.bindMemory(to: UInt8.self))
         post(events, shouldStop: shouldStop)
+    }
+
+    /// The bytes stopped mid-line for good (truncation, rotation): forget the unfinished line.
+    func discardPartialLine() {
+        reader.discardPartialLine()
     }
 
     /// The input ended: flush the reader.
@@ -46,7 +54,8 @@ final class EventPipeline: @unchecked Sendable {
     func post(_ events: [TrainingEvent], shouldStop: () -> Bool = { false }) {
         guard !events.isEmpty else { return }
         inbox.post(EventPipeline.coalesced(events).map { .event(id, $0) })
-        while inbox.pendingCount > EventPipeline.backlogLimit && !shouldStop() {
+        while (inbox.pendingCount > EventPipeline.backlogLimit || inbox.pendingBytes > EventPipeline.backlogBytesLimit)
+                && !shouldStop() {
             usleep(1_000)
         }
     }

@@ -9,6 +9,7 @@ public final class FileFeed: Feed, @unchecked Sendable {
     private let queue: DispatchQueue
     private let pollInterval: Double
     private let useInotify: Bool
+    private let quietPeriod: TimeInterval
     private let lock = NSLock()
     private var tail: FileTail?
     private var stopped = false
@@ -16,9 +17,11 @@ public final class FileFeed: Feed, @unchecked Sendable {
     /// - Parameters:
     ///   - pollInterval: seconds between safety-net checks (tests shorten it).
     ///   - useInotify: false forces polling (every `pollInterval / 4` seconds).
+    ///   - quietPeriod: seconds without new bytes before the state goes from live to following.
     public init(path: String, id: SourceID? = nil, pollInterval: Double = 1, useInotify: Bool = true,
-                makeReader: @escaping ReaderMaker) {
+                quietPeriod: Double = 30, makeReader: @escaping ReaderMaker) {
         self.path = path
+        self.quietPeriod = quietPeriod
         self.useInotify = useInotify
         self.id = id ?? SourceID(path)
         self.makeReader = makeReader
@@ -31,10 +34,12 @@ public final class FileFeed: Feed, @unchecked Sendable {
         guard tail == nil, !stopped else { return }
         let pipeline = EventPipeline(id: id, inbox: inbox, reader: makeReader())
         let tail = FileTail(path: path, queue: queue, pollInterval: pollInterval, useInotify: useInotify,
+                            quietPeriod: quietPeriod,
                             onBytes: { [weak self] bytes in
                                 pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true })
                             },
-                            onState: { pipeline.state($0) })
+                            onState: { pipeline.state($0) },
+                            onBoundary: { pipeline.discardPartialLine() })
         self.tail = tail
         tail.start()
     }

@@ -31,16 +31,21 @@ final class FileTail: @unchecked Sendable {
     /// 64 KiB reads: large enough that a 1 GB backlog costs ~16k syscalls, small enough that
     /// the first screen appears before the backlog is read.
     static let chunkSize = 65_536
-    /// After this long without appends the state goes back from live to following.
+    /// After this long without appends the state goes from live to following.
     static let idleAfter: TimeInterval = 30
 
     /// - Parameter pollInterval: seconds between safety-net checks when inotify works; a
     ///   quarter of it when polling is all there is.
     ///   - useInotify: false forces the polling fallback (tests cover both paths).
+    ///   - quietPeriod: how long without new bytes before `live` becomes `following`.
     init(path: String, queue: DispatchQueue, pollInterval: Double = 1, useInotify: Bool = true,
+         quietPeriod: TimeInterval = FileTail.idleAfter,
          onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
-         onState: @escaping (SourceState) -> Void) {
+         onState: @escaping (SourceState) -> Void,
+         onBoundary: @escaping () -> Void = {}) {
         self.path = path
+        self.quietPeriod = quietPeriod
+        self.onBoundary = onBoundary
         self.useInotify = useInotify
         self.queue = queue
         self.onBytes = onBytes
@@ -50,6 +55,13 @@ final class FileTail: @unchecked Sendable {
 
     private let pollInterval: Double
     private let useInotify: Bool
+    private let quietPeriod: TimeInterval
+    private let onBoundary: () -> Void
+    /// The file's first bytes and the bytes just before `offset`, as read (see `rewritten`).
+    private var headPrint: [UInt8] = []
+    private var recentPrint: [UInt8] = []
+    /// The path has no file now (the open one, if any, is still read).
+    private var pathGone = false
 
     deinit {
         buffer.deallocate()
@@ -144,52 +156,103 @@ final class FileTail: @unchecked Sendable {
     private func check(fromTimer: Bool) {
         guard !isStopped else { return }
         if fd >= 0 {
-            var status = stat()
-            if fstat(fd, &status) == 0, Int64(status.st_size) < offset {
-                // Truncated in place (copytruncate): read again from the start.
-                offset = 0
-                lseek(fd, 0, SEEK_SET)
-            }
+            if rewritten() { restartAtZero() }
             readAvailable()
         }
         var current = stat()
         guard stat(path, &current) == 0 else {
+            // Gone from its path (deleted or renamed away). The descriptor stays open: a writer
+            // still holding the file may append to it, and those bytes are read until a new
+            // file at the path has bytes of its own.
             if fd >= 0 {
-                close(fd)
-                fd = -1
-                onState(.waiting("\(path) was deleted; waiting for it to come back"))
+                if !pathGone { onState(.waiting("\(path) was deleted; waiting for it to come back")) }
             } else {
                 onState(.waiting("no such file: \(path); waiting for it"))
             }
+            pathGone = true
             return
         }
         if (current.st_mode & S_IFMT) == S_IFDIR {
             onState(.failed("\(path) is a directory"))
             return
         }
-        if fd < 0 || UInt64(current.st_ino) != inode || UInt64(current.st_dev) != device {
-            // First open, or rotated: the old file was drained above; continue in the new one.
+        if fd >= 0, isDifferentFile(current) {
+            // Rotated (renamed away and recreated, or deleted and recreated). A writer may still
+            // be finishing in the old file (logrotate without copytruncate renames it under the
+            // writer, which reopens later): keep reading the old one until the new one has bytes,
+            // then read the old one to its end, and only then switch.
+            guard current.st_size > 0 else {
+                if pathGone { pathGone = false; onState(.live) }
+                return
+            }
+            readAvailable()
+            onBoundary()
+            close(fd)
+            fd = -1
+        }
+        pathGone = false
+        if fd < 0 {
+            // First open, or the switch to a new file: from its first byte.
             let opened = open(path, O_RDONLY | O_CLOEXEC)
             guard opened >= 0 else {
                 onState(.failed("cannot read \(path): \(String(cString: strerror(errno)))"))
                 return
             }
-            if fd >= 0 { close(fd) }
             fd = opened
             var status = stat()
             fstat(opened, &status)
             inode = UInt64(status.st_ino)
             device = UInt64(status.st_dev)
             offset = 0
+            headPrint = []
+            recentPrint = []
             caughtUp = false
             readAvailable()
         }
         if !caughtUp {
+            // Caught up with what was there: `live` until no byte came for the quiet period
+            // (README: following is "no new bytes for 30 s"), measured from now.
             caughtUp = true
-            onState(.following)
-        } else if fromTimer, Date().timeIntervalSince(lastBytesAt) > FileTail.idleAfter {
+            lastBytesAt = Date()
+            onState(.live)
+        } else if Date().timeIntervalSince(lastBytesAt) >= quietPeriod {
             onState(.following)
         }
+    }
+
+    /// True when the file at the path is not the open one: another inode, or the open one was
+    /// deleted (an inode number can be reused at once by the file created next).
+    private func isDifferentFile(_ current: stat) -> Bool {
+        if UInt64(current.st_ino) != inode || UInt64(current.st_dev) != device { return true }
+        var open = stat()
+        return fstat(fd, &open) == 0 && open.st_nlink == 0
+    }
+
+    /// True when the open file no longer holds what was read from it: shorter than the offset
+    /// (truncated), or its first bytes or the bytes just before the offset differ (truncated
+    /// and refilled past the old offset before this check, which the size alone cannot show).
+    private func rewritten() -> Bool {
+        var status = stat()
+        if fstat(fd, &status) == 0, Int64(status.st_size) < offset { return true }
+        return !matches(headPrint, at: 0) || !matches(recentPrint, at: offset - Int64(recentPrint.count))
+    }
+
+    /// The file holds `bytes` at `position`.
+    private func matches(_ bytes: [UInt8], at position: Int64) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        var found = [UInt8](repeating: 0, count: bytes.count)
+        let count = found.withUnsafeMutableBytes { pread(fd, $0.baseAddress, bytes.count, off_t(position)) }
+        return count == bytes.count && found == bytes
+    }
+
+    /// Truncated (copytruncate) or rewritten: read again from the start, with the unfinished
+    /// line of the old content forgotten.
+    private func restartAtZero() {
+        offset = 0
+        lseek(fd, 0, SEEK_SET)
+        headPrint = []
+        recentPrint = []
+        onBoundary()
     }
 
     private func readAvailable() {
@@ -198,13 +261,37 @@ final class FileTail: @unchecked Sendable {
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
+            // Checked after the read, before the bytes are used: a truncation and refill that
+            // happened before this read makes these bytes the middle of another content.
+            if rewritten() {
+                restartAtZero()
+                continue
+            }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            remember(chunk)
             offset += Int64(count)
             gotBytes = true
-            onBytes(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            onBytes(chunk)
         }
         if gotBytes {
             lastBytesAt = Date()
             if caughtUp { onState(.live) }
         }
     }
+
+    /// Keeps the file's first `printSize` bytes and the last `printSize` before the offset.
+    private func remember(_ chunk: UnsafeRawBufferPointer) {
+        if headPrint.count < Self.printSize, offset == Int64(headPrint.count) {
+            headPrint += chunk.prefix(Self.printSize - headPrint.count)
+        }
+        if chunk.count >= Self.printSize {
+            recentPrint = Array(chunk.suffix(Self.printSize))
+        } else {
+            recentPrint += chunk
+            if recentPrint.count > Self.printSize { recentPrint.removeFirst(recentPrint.count - Self.printSize) }
+        }
+    }
+
+    /// Bytes compared at the start of the file and before the offset: 1 KiB each.
+    static let printSize = 1024
 }

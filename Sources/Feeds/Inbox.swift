@@ -12,8 +12,12 @@ public final class Mailbox<Item: Sendable>: @unchecked Sendable {
     private var pending: [Item] = []
     private var wakePending = false
     private let pipe: (read: Int32, write: Int32)
+    /// About how much memory an item holds, for `pendingBytes`.
+    private let size: @Sendable (Item) -> Int
 
-    public init() {
+    /// A mailbox whose `pendingBytes` counts each item as `size` says.
+    public init(size: @escaping @Sendable (Item) -> Int) {
+        self.size = size
         var fds: [Int32] = [0, 0]
         if Foundation.pipe(&fds) == 0 {
             pipe = (fds[0], fds[1])
@@ -40,8 +44,11 @@ public final class Mailbox<Item: Sendable>: @unchecked Sendable {
     /// Post several messages atomically, in order.
     public func post(_ messages: [Item]) {
         guard !messages.isEmpty else { return }
+        var bytes = 0
+        for message in messages { bytes += size(message) }
         lock.lock()
         pending.append(contentsOf: messages)
+        pendingBytesTotal += bytes
         let needsWake = !wakePending
         wakePending = true
         lock.unlock()
@@ -58,11 +65,19 @@ public final class Mailbox<Item: Sendable>: @unchecked Sendable {
         return pending.count
     }
 
+    /// About how much memory the undrained messages hold (their text, plus 64 bytes each).
+    public var pendingBytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return pendingBytesTotal
+    }
+    private var pendingBytesTotal = 0
+
     /// Take everything posted so far.
     public func drain() -> [Item] {
         lock.lock()
         let messages = pending
         pending.removeAll(keepingCapacity: true)
+        pendingBytesTotal = 0
         wakePending = false
         lock.unlock()
         if pipe.read >= 0 {
@@ -86,4 +101,20 @@ public protocol Feed: AnyObject, Sendable {
 
 extension Feed {
     public func control(_ control: FeedControl) {}
+}
+
+extension Mailbox where Item == FeedMessage {
+    /// The sources' inbox: its memory bound counts each message's text.
+    public convenience init() { self.init(size: { $0.approximateBytes }) }
+}
+
+extension FeedMessage {
+    /// The text a message carries plus 64 bytes: what the inbox's memory bound counts.
+    var approximateBytes: Int {
+        switch self {
+        case .output(_, let text), .event(_, .noise(let text)): return 64 + text.utf8.count
+        case .event(_, .message(let message)): return 64 + message.text.utf8.count
+        default: return 64
+        }
+    }
 }

@@ -191,7 +191,8 @@ struct LayerConfigReader {
                 shape = propagate(layer, input: input, inputs: layer.inbound.compactMap { shapes[$0] })
             }
             if layer.className == "Dense", let units = layer.units, let inputLast = input?.last, let fanIn = inputLast {
-                layers[index].parameters = (fanIn + 1) * units
+                // Untrusted numbers: a count that does not fit an Int is unknown, never a trap.
+                layers[index].parameters = Self.checkedProduct([Self.checkedSum([fanIn, 1]), units])
             }
             layers[index].outputShape = shape
             if let shape { shapes[layer.name] = shape }
@@ -206,12 +207,36 @@ struct LayerConfigReader {
         if shapePreserving.contains(layer.className) || elementwiseMerges.contains(layer.className) { return input }
         if layer.className == "Flatten", let input {
             let known = input.compactMap { $0 }
-            return known.count == input.count ? [known.reduce(1, *)] : [nil]
+            return known.count == input.count ? [checkedProduct(known)] : [nil]
         }
         if layer.className == "Concatenate", inputs.count == layer.inbound.count, let first = inputs.first {
             let lasts = inputs.compactMap { $0.last ?? nil }
-            return Array(first.dropLast()) + [lasts.count == inputs.count ? lasts.reduce(0, +) : nil]
+            return Array(first.dropLast()) + [lasts.count == inputs.count ? checkedSum(lasts) : nil]
         }
         return nil
+    }
+
+    /// The product of sizes read from a file, or nil when it overflows (or a factor is unknown).
+    static func checkedProduct(_ factors: [Int?]) -> Int? {
+        var result = 1
+        for factor in factors {
+            guard let factor else { return nil }
+            let (product, overflow) = result.multipliedReportingOverflow(by: factor)
+            if overflow { return nil }
+            result = product
+        }
+        return result
+    }
+
+    /// The sum of sizes read from a file, or nil when it overflows (or a term is unknown).
+    static func checkedSum(_ terms: [Int?]) -> Int? {
+        var result = 0
+        for term in terms {
+            guard let term else { return nil }
+            let (sum, overflow) = result.addingReportingOverflow(term)
+            if overflow { return nil }
+            result = sum
+        }
+        return result
     }
 }

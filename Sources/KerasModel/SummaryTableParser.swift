@@ -186,7 +186,9 @@ public struct SummaryTableParser: Sendable {
         for (index, start) in columnStarts.enumerated() {
             let end = index + 1 < columnStarts.count ? columnStarts[index + 1] : characters.count
             if start >= characters.count { cells.append(""); continue }
-            cells.append(String(characters[start..<min(end, characters.count)]).trimmingCharacters(in: " "))
+            // Clamped: a header naming its columns out of order (`Param #` before `Output Shape`)
+            // trapped here on a range with its end before its start (found by fuzzing).
+            cells.append(String(characters[start..<max(start, min(end, characters.count))]).trimmingCharacters(in: " "))
         }
         if cells.first?.isEmpty == true, rowOpen, var last = rows.popLast() {
             for (index, cell) in cells.enumerated() where !cell.isEmpty && index < last.cells.count {

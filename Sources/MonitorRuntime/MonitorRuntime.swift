@@ -41,7 +41,7 @@ public struct MonitorRuntime {
         let inbox = Inbox()
         for feed in feeds { feed.start(inbox: inbox) }
         let diagnosisQueue = DispatchQueue(label: "fitwatch.diagnosis", qos: .utility)
-        let answers = Mailbox<Message>()
+        let answers = Mailbox<Message>(size: { _ in 64 })
         let diagnose = state.diagnose
 
         var previous: Buffer?

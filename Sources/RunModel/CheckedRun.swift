@@ -31,7 +31,7 @@ public struct CheckedRun: Sendable, Equatable {
     /// A whole source's events read to their end, as `check` reads a file: one entry per
     /// `fit` call that trained or evaluated (`Run.reports`). `model` is the one given by hand.
     public static func runs(events: [TrainingEvent], model: ModelGraph?) -> [CheckedRun] {
-        var run = Run(source: SourceID("check"), modelOverride: model)
+        var run = Run(source: SourceID("check"), modelOverride: model, keepsEverySegment: true)
         for event in events { run.apply(event) }
         run.apply(state: .finished)
         return run.reports().map(CheckedRun.init)

@@ -15,8 +15,8 @@ public struct Run: Sendable {
     public struct Segment: Sendable, Equatable {
         /// The segment as built from its events.
         public var history = RunHistory()
-        /// The newest noise lines (tracebacks, warnings), at most `noiseLimit`: a rule searches
-        /// them for Keras errors that name a config problem.
+        /// The newest noise lines (tracebacks, warnings): at least the newest `noiseLimit` and at
+        /// most twice that; a rule searches them for Keras errors that name a config problem.
         public var noise: [String] = []
         /// An empty segment.
         public init() {}
@@ -24,6 +24,13 @@ public struct Run: Sendable {
 
     /// Noise lines kept per segment: a full Python traceback without growing with the log.
     public static let noiseLimit = 200
+    /// Earlier `fit` calls a live run keeps (the screen and headless output show the current
+    /// one): memory stays bounded for a log of endless one-epoch fits. `check` and `export`,
+    /// which report every fit, keep all (`keepsEverySegment`).
+    public static let archiveLimit = 64
+
+    /// Whether every earlier segment is kept (for `check` and `export`).
+    public let keepsEverySegment: Bool
 
     /// The source's name.
     public let source: SourceID
@@ -50,8 +57,10 @@ public struct Run: Sendable {
     private var lastModel: ModelGraph?
 
     /// A source not heard from yet.
-    public init(source: SourceID, modelOverride: ModelGraph? = nil, hasBacklog: Bool = true) {
+    public init(source: SourceID, modelOverride: ModelGraph? = nil, hasBacklog: Bool = true,
+                keepsEverySegment: Bool = false) {
         self.source = source
+        self.keepsEverySegment = keepsEverySegment
         self.modelOverride = modelOverride
         timing = RunTiming(hasBacklog: hasBacklog)
     }
@@ -70,6 +79,9 @@ public struct Run: Sendable {
         if case .runStarted = event, started {
             // A new `fit` call: the last one is kept as it was; a model printed once stays known.
             archived.append(current)
+            if !keepsEverySegment, archived.count > 2 * Self.archiveLimit {
+                archived.removeFirst(archived.count - Self.archiveLimit)
+            }
             current = Segment()
             if let lastModel { current.history.apply(.modelKnown(lastModel)) }
             timing.segmentStarted()
@@ -80,7 +92,8 @@ public struct Run: Sendable {
             if let known = lastModel, known.provenance.isExact, !graph.provenance.isExact {} else { lastModel = graph }
         case .noise(let line):
             current.noise.append(line)
-            if current.noise.count > Self.noiseLimit { current.noise.removeFirst(current.noise.count - Self.noiseLimit) }
+            // Trimmed in batches, so a gigabyte of noise costs O(1) a line.
+            if current.noise.count > 2 * Self.noiseLimit { current.noise.removeFirst(current.noise.count - Self.noiseLimit) }
         default: break
         }
         if !sawTrainingOutput, CheckedRun.isTrainingOutput(event) { sawTrainingOutput = true }

@@ -36,8 +36,13 @@ public final class Network {
     /// Build `layers` (topologically ordered; an input is added when the list has none) for
     /// inputs of `inputWidth` features. Weights are drawn from `seed`; `outputs` name the
     /// output layers (default: the last layer).
+    /// The most weights a spec may ask for (all layers): 5M floats, with Adam's moments and the
+    /// gradients about 100 MB. A spec asking for more stops with a message, never an allocation failure.
+    public static let maxParameters = 5_000_000
+
     public init(layers specs: [LayerSpec], inputWidth: Int, outputs: [String] = [], seed: UInt64) throws {
         self.inputWidth = inputWidth
+        var parameterCount = 0
         var specs = specs
         if !specs.contains(where: { $0.kind == .input }) {
             specs.insert(LayerSpec(name: "input_layer", kind: .input), at: 0)
@@ -75,6 +80,11 @@ public final class Network {
                 guard units > 0 else { throw SpecError("\(label): units must be positive, got \(units)") }
                 var random = SeededRandom(seed: seed, stream: UInt64(position + 1))
                 let fanIn = inWidths[0]
+                // Each factor is at most maxParameters (widths are capped below), so this cannot overflow.
+                parameterCount += min(fanIn, Self.maxParameters + 1) * min(units, Self.maxParameters + 1) + units
+                guard parameterCount <= Self.maxParameters else {
+                    throw SpecError("\(label): \(fanIn) inputs x \(units) units makes more weights than the training core builds (at most \(Self.maxParameters) in all)")
+                }
                 node.width = units
                 node.kernel = Parameter(name: "\(spec.name)/kernel",
                                         value: kernelInit.values(count: fanIn * units, fanIn: fanIn, fanOut: units, random: &random))
@@ -93,7 +103,7 @@ public final class Network {
                 node.width = inWidths[0]
             case .concatenate:
                 guard inputIds.count >= 2 else { throw SpecError("\(label): Concatenate needs at least 2 inputs") }
-                node.width = inWidths.reduce(0, +)
+                node.width = min(inWidths.reduce(0) { min($0 + $1, Self.maxParameters + 1) }, Self.maxParameters + 1)
             case .add:
                 guard inputIds.count >= 2 else { throw SpecError("\(label): Add needs at least 2 inputs") }
                 guard Set(inWidths).count == 1 else {

@@ -1,6 +1,7 @@
 import Foundation
 import KerasModel
 import TOMLKit
+import TOMLPreflight
 
 /// A training run described in TOML: the data, the model, compile and fit arguments, and
 /// callbacks. See demo-data/*.toml for every option in use.
@@ -115,6 +116,7 @@ public struct RunSpec: Sendable {
     /// Parse spec text; `directory` resolves the relative CSV path.
     public init(toml text: String, file: String, directory: URL) throws {
         let root: TOMLTable
+        if let problem = TOMLPreflight.problem(in: text) { throw SpecError("\(file) line \(problem.line): \(problem.message)") }
         do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
             throw SpecError("\(file) line \(error.source.begin.line): \(error.description)")
         }

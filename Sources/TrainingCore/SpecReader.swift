@@ -124,6 +124,9 @@ struct SpecReader {
             guard let units = try number("units"), units == units.rounded(), units > 0 else {
                 throw SpecError("\(at): Dense needs units = a positive integer")
             }
+            guard units <= Double(Network.maxParameters) else {
+                throw SpecError("\(at): units = \(units) is more than the training core builds (at most \(Network.maxParameters))")
+            }
             kind = .dense(units: Int(units), activation: try activation("activation"),
                           kernel: try initializer("kernel_initializer", .glorotUniform),
                           bias: try initializer("bias_initializer", .zeros),

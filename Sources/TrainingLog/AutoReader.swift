@@ -76,6 +76,19 @@ public struct AutoReader: LogReader {
         return events
     }
 
+    /// See `LogReader.discardPartialLine()`. Before detection the unfinished first line is
+    /// dropped with the rest of what was buffered for it.
+    public mutating func discardPartialLine() {
+        switch inner {
+        case .keras(var reader)?: inner = nil; reader.discardPartialLine(); inner = .keras(reader)
+        case .csv(var reader)?: inner = nil; reader.discardPartialLine(); inner = .csv(reader)
+        case .tensorBoard(var reader)?: inner = nil; reader.discardPartialLine(); inner = .tensorBoard(reader)
+        case .callback(var reader)?: inner = nil; reader.discardPartialLine(); inner = .callback(reader)
+        case nil:
+            if let newline = head.lastIndex(of: 10) { head.removeSubrange((newline + 1)...) } else { head = [] }
+        }
+    }
+
     private mutating func feedInner(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         switch inner {
         case .keras(var reader)?:

@@ -12,24 +12,71 @@ public struct CSVLoggerReader: LogReader {
 
     public init() {}
 
+    /// Longest line kept: 1 MiB (a header of 80,000 columns). The rest of a longer line is
+    /// dropped as it arrives, with a note counting it, so memory stays bounded on any input.
+    public static let maximumLineBytes = 1 << 20
+    /// Bytes of the current line dropped past `maximumLineBytes`.
+    private var droppedBytes = 0
+    /// `pending` before this index holds no newline (not searched again on the next feed).
+    private var searched = 0
+
     /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
-        pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
-        var start = 0
-        while let newline = pending[start...].firstIndex(of: 10) {
-            handle(line: pending[start..<newline], into: &events)
-            start = newline + 1
+        var rest = bytes[...]
+        while !rest.isEmpty {
+            if droppedBytes > 0 || pending.count >= Self.maximumLineBytes {
+                // Over the limit: skip to the end of this line, counting what is dropped.
+                guard let newline = rest.firstIndex(of: 10) else {
+                    droppedBytes += rest.count
+                    return events
+                }
+                droppedBytes += rest.distance(from: rest.startIndex, to: newline)
+                rest = rest[rest.index(after: newline)...]
+                let kept = pending.count
+                if pending.starts(with: "epoch".utf8) {
+                    handle(line: pending[...], into: &events) // a header: its first columns
+                } else {
+                    lineNumber += 1 // a row whose last cell is cut is not an epoch
+                }
+                events.append(.noise("CSVLogger line \(lineNumber): cut at \(kept) bytes, \(droppedBytes) more bytes dropped"))
+                pending.removeAll(keepingCapacity: false)
+                droppedBytes = 0
+                searched = 0
+                continue
+            }
+            let room = Self.maximumLineBytes - pending.count
+            let take = rest.prefix(room)
+            pending.append(contentsOf: take)
+            rest = rest[take.endIndex...]
+            var start = 0
+            while let newline = pending[max(start, searched)...].firstIndex(of: 10) {
+                handle(line: pending[start..<newline], into: &events)
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+            searched = pending.count
         }
-        pending.removeFirst(start)
         return events
+    }
+
+    /// See `LogReader.discardPartialLine()`.
+    public mutating func discardPartialLine() {
+        pending.removeAll(keepingCapacity: false)
+        droppedBytes = 0
+        searched = 0
     }
 
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !pending.isEmpty { handle(line: pending[...], into: &events, unterminated: true) }
+        if droppedBytes > 0 {
+            events.append(.noise("CSVLogger line \(lineNumber): cut at \(pending.count) bytes, \(droppedBytes) more bytes dropped"))
+        }
         pending = []
+        droppedBytes = 0
+        searched = 0
         if runOpen { events.append(.runEnded(.finished)) }
         runOpen = false
         return events

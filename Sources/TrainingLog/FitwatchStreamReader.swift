@@ -95,6 +95,12 @@ public struct FitwatchStreamReader: LogReader {
         String(decoding: bytes.prefix(200), as: UTF8.self) + "… (\(bytes.count) bytes without a newline)"
     }
 
+    /// See `LogReader.discardPartialLine()`.
+    public mutating func discardPartialLine() {
+        pending.removeAll(keepingCapacity: false)
+        scanned = 0
+    }
+
     /// The input ended: read a last line without a newline, report a cut-off epoch.
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []

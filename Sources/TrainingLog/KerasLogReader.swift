@@ -13,9 +13,12 @@ import KerasModel
 /// on where chunks split.
 public struct KerasLogReader: LogReader {
     private enum Terminator {
-        case newline, redraw, backspace, end
-        /// The segment is the last of its line (or of the input).
-        var endsLine: Bool { self == .newline || self == .end }
+        /// `cut`: the input ended inside the segment (no `\n`, `\r` or `\b` after it), so its
+        /// last number may be cut short; `end`: the input ended right after a `\r`.
+        case newline, redraw, backspace, end, cut
+        /// The segment is the last of its line. Only a newline says so: an epoch's final line
+        /// the input ends inside (or after its `\r` but before its `\n`) was not finished.
+        var endsLine: Bool { self == .newline }
     }
 
     private enum Bar {
@@ -137,7 +140,7 @@ public struct KerasLogReader: LogReader {
         var events: [TrainingEvent] = []
         if !carry.isEmpty || carryEndsWithCR {
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-            endSegment(empty, 0, 0, .end, into: &events)
+            endSegment(empty, 0, 0, carryEndsWithCR ? .end : .cut, into: &events)
         }
         if let graph = table.finish() { events.append(.modelKnown(graph)) }
         flushPendingHeader(into: &events)
@@ -240,8 +243,22 @@ public struct KerasLogReader: LogReader {
     /// Carries a partial segment into the next chunk, up to `segmentLimit` bytes in all.
     private mutating func keep(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         let room = Self.segmentLimit - carry.count
+        droppedBytes += max(0, end - start - max(0, room))
         guard room > 0 else { return }
         carry.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<min(end, start + room)]))
+    }
+
+    /// Bytes of the current segment dropped past `segmentLimit`, for the note that says so.
+    private var droppedBytes = 0
+
+    /// See `LogReader.discardPartialLine()`: the segment being carried is dropped unread.
+    public mutating func discardPartialLine() {
+        carry.removeAll(keepingCapacity: true)
+        carryEndsWithCR = false
+        dirty = false
+        droppedBytes = 0
+        afterBackspace = false
+        segmentsOnLine = 0
     }
 
     /// Longest segment read: 64 KiB. Keras lines are under 4 KiB even with dozens of metrics;
@@ -251,8 +268,15 @@ public struct KerasLogReader: LogReader {
 
     private mutating func endSegment(_ buffer: UnsafeBufferPointer<UInt8>, _ start: Int, _ fullEnd: Int,
                                      _ terminator: Terminator, into events: inout [TrainingEvent]) {
-        defer { dirty = false }
+        defer {
+            dirty = false
+            if droppedBytes > 0 {
+                events.append(.noise("fitwatch: a line was cut at \(Self.segmentLimit) bytes; \(droppedBytes) more bytes dropped"))
+                droppedBytes = 0
+            }
+        }
         let end = min(fullEnd, start + max(0, Self.segmentLimit - carry.count))
+        droppedBytes += fullEnd - end
         if carry.isEmpty {
             if !dirty {
                 analyse(buffer, start, end, terminator, into: &events)
@@ -292,7 +316,7 @@ public struct KerasLogReader: LogReader {
         var progress = ProgressLine()
         guard ProgressLine.parseKeras3Drawn(bytes, from: start, to: length, keys: &keys, into: &progress) else { return false }
         let continuation = noteSegment(ending: terminator)
-        handle(&progress, endsLine: terminator.endsLine, continuation: continuation, into: &events)
+        handle(&progress, endsLine: terminator.endsLine, continuation: continuation, cut: terminator == .cut, into: &events)
         if terminator == .newline { segmentsOnLine = 0 }
         return true
     }
@@ -322,7 +346,8 @@ public struct KerasLogReader: LogReader {
             var progress = ProgressLine()
             if fastPaths && ProgressLine.parseBracketUpdate(bytes, from: start, to: length, keys: &keys, into: &progress)
                 || ProgressLine.parse(bytes, from: start, to: length, keys: &keys, into: &progress) {
-                handle(&progress, endsLine: terminator.endsLine, continuation: continuation, into: &events)
+                handle(&progress, endsLine: terminator.endsLine, continuation: continuation,
+                       cut: terminator == .cut, into: &events)
                 if let trailer = progress.trailerStart {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[trailer..<length]), as: UTF8.self)
                     handleText(Substring(text), into: &events)
@@ -345,10 +370,14 @@ public struct KerasLogReader: LogReader {
     // passed by reference: a copy made right after the parser wrote it stalled on store
     // forwarding, ~7% of reading a tf-keras log.
     private mutating func handle(_ progress: inout ProgressLine, endsLine: Bool, continuation: Bool,
-                                 into events: inout [TrainingEvent]) {
+                                 cut: Bool = false, into events: inout [TrainingEvent]) {
+        if cut {
+            cutUpdate(&progress, into: &events)
+            return
+        }
         let isFinal: Bool
         if progress.style == .none {
-            isFinal = true // verbose=2 prints only an epoch's last line
+            isFinal = endsLine // verbose=2 prints only an epoch's last line
         } else {
             isFinal = endsLine && progress.looksFinal
         }
@@ -520,6 +549,27 @@ public struct KerasLogReader: LogReader {
             }
             events.append(.batchProgress(update))
             lastUpdateIndex = events.count - 1
+        }
+    }
+
+    /// A progress line the input ends inside (`finish`): its last value may have lost digits, so
+    /// it is dropped; every earlier value was followed by ` - ` and is whole. What remains is the
+    /// epoch's latest update (a cut final line is not a finished epoch), or, for a `verbose=2`
+    /// line without a step counter, the cut epoch itself.
+    private mutating func cutUpdate(_ progress: inout ProgressLine, into events: inout [TrainingEvent]) {
+        guard case .epoch(let epoch) = bar else { return }
+        var metrics = keys.finish()
+        guard metrics.count >= 2 else { return }
+        metrics.removeLast()
+        flushPendingHeader(into: &events)
+        if let step = progress.step {
+            events.append(.batchProgress(BatchProgress(epoch: epoch, step: step, total: progress.total, metrics: metrics)))
+            lastUpdateIndex = events.count - 1
+        } else {
+            events.append(.epochEnded(EpochRecord(epoch: epoch, of: epochsRequested, metrics: metrics, complete: false)))
+            lastEpoch = max(lastEpoch, epoch)
+            forgetLastUpdate()
+            bar = .finishedEpoch(epoch)
         }
     }
 

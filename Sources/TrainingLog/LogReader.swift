@@ -8,4 +8,12 @@ public protocol LogReader {
     mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent]
     /// The input ended (end of file, closed pipe): flush what is pending, report a cut-off epoch.
     mutating func finish() -> [TrainingEvent]
+    /// The bytes stopped mid-line and will not go on (a followed file was truncated, rotated or
+    /// replaced): forget the unfinished line, so it never joins the next file's first line.
+    /// Everything else (the run, the epoch in progress) is kept.
+    mutating func discardPartialLine()
+}
+
+extension LogReader {
+    public mutating func discardPartialLine() {}
 }

@@ -42,16 +42,29 @@ public struct MetricName: Sendable, Equatable, Hashable {
     /// one of them; without, a known metric suffix after `_` decides (`dense_3_mae`), and a
     /// numbered instance (`precision_1`) is kept whole.
     public static func parse(_ name: String, outputs: [String] = []) -> MetricName {
+        parse(name, outputs: Set(outputs))
+    }
+
+    /// `parse(_:outputs:)` with the output names as a set, for callers splitting many names:
+    /// the cost is the name's length, not the number of outputs (a CSV header of thousands of
+    /// `X_loss` columns once took seconds).
+    public static func parse(_ name: String, outputs: Set<String>) -> MetricName {
         var key = Substring(name)
         let validation = key.hasPrefix("val_")
         if validation { key = key.dropFirst(4) }
         let bare = String(key)
         if modelLevel.contains(bare) { return MetricName(validation: validation, output: nil, metric: bare) }
         if !outputs.isEmpty {
-            for output in outputs.sorted(by: { $0.count > $1.count })
-            where bare.count > output.count + 1 && bare.hasPrefix(output + "_") {
-                return MetricName(validation: validation, output: output,
-                                  metric: String(bare.dropFirst(output.count + 1)))
+            // The longest output name followed by `_` and at least one character.
+            var index = bare.endIndex
+            while let underscore = bare[..<index].lastIndex(of: "_") {
+                index = underscore
+                guard underscore > bare.startIndex, bare.index(after: underscore) < bare.endIndex else { continue }
+                let output = String(bare[..<underscore])
+                if outputs.contains(output) {
+                    return MetricName(validation: validation, output: output,
+                                      metric: String(bare[bare.index(after: underscore)...]))
+                }
             }
             return MetricName(validation: validation, output: nil, metric: bare)
         }

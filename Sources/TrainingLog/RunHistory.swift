@@ -32,8 +32,16 @@ public struct RunHistory: Sendable, Equatable {
     public var batchSeries: OrderedDictionary<String, Series> = [:]
     /// Bumped on every applied event; the monitor redraws when it changes.
     public private(set) var revision = 0
+    private var epochIndex = EpochIndex()
 
     public init() {}
+
+    /// Earlier `fit` segments kept: at most this many (the newest).
+    public static let segmentsKept = 64
+    /// Messages (and evaluations) kept: past this many, the first half and the newest quarter
+    /// stay (the first warnings are what the diagnostics read; a flood of one message repeated
+    /// must not grow without bound).
+    public static let messagesKept = 4096
 
     /// Metric names in first-seen order.
     public var metricNames: [String] {
@@ -62,6 +70,11 @@ public struct RunHistory: Sendable, Equatable {
         case .runStarted(let start):
             if !epochs.isEmpty {
                 previousSegments.append(epochs)
+                if previousSegments.count > Self.segmentsKept {
+                    // Bounded on any input (a log of a million one-epoch `fit` calls): the
+                    // older half goes. The count still changes with every new segment.
+                    previousSegments.removeFirst(previousSegments.count / 2)
+                }
                 epochs = []
                 batchSeries = [:]
             }
@@ -88,17 +101,15 @@ public struct RunHistory: Sendable, Equatable {
                 batchSeries[name, default: Series()].append(value, at: position)
             }
         case .epochEnded(let record):
-            if let index = epochs.lastIndex(where: { $0.epoch == record.epoch }) {
-                epochs[index] = record
-            } else {
-                epochs.append(record)
-            }
+            epochIndex.upsert(record, into: &epochs)
             if let of = record.of { epochsRequested = of }
             lastProgress = nil
         case .message(let message):
             messages.append(message)
+            if messages.count > Self.messagesKept { messages.removeSubrange((Self.messagesKept / 2)..<(messages.count - Self.messagesKept / 4)) }
         case .evaluated(let values):
             evaluations.append(values)
+            if evaluations.count > Self.messagesKept { evaluations.removeFirst(evaluations.count / 2) }
         case .runEnded(let end):
             self.end = end
         case .flavourKnown(let known):

@@ -53,6 +53,8 @@ public struct RunSegment: Sendable, Equatable {
         /// notes and model are kept, for the first segment.
         private var preamble = RunSegment(format: .unknown)
         private var current: RunSegment?
+        private var currentIndex = EpochIndex()
+        private var preambleIndex = EpochIndex()
 
         public init() {}
 
@@ -73,6 +75,7 @@ public struct RunSegment: Sendable, Equatable {
                     next.model = preamble.model
                 }
                 current = next
+                currentIndex.removeAll()
             case .modelKnown(let graph):
                 apply { segment in
                     if let known = segment.model, known.provenance.isExact, !graph.provenance.isExact { return }
@@ -81,12 +84,10 @@ public struct RunSegment: Sendable, Equatable {
             case .epochBegan(_, let of):
                 if let of { apply { $0.epochsRequested = of } }
             case .epochEnded(let record):
-                apply { segment in
-                    if let index = segment.epochs.lastIndex(where: { $0.epoch == record.epoch }) {
-                        segment.epochs[index] = record
-                    } else {
-                        segment.epochs.append(record)
-                    }
+                if current != nil {
+                    currentIndex.upsert(record, into: &current!.epochs)
+                } else {
+                    preambleIndex.upsert(record, into: &preamble.epochs)
                 }
             case .message(let message): apply { $0.notes.append(.message(message)) }
             case .evaluated(let values): apply { $0.notes.append(.evaluated(values)) }

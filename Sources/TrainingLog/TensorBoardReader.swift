@@ -19,6 +19,13 @@ public struct TensorBoardReader: LogReader {
     private var firstWallTime: Double?
     private var lastEpochWallTime: Double?
     private var stepWallTime: Double?
+    /// Bytes of the file before `pending[0]` (for offsets in messages; found by fuzzing: the
+    /// offset was `pending`'s, so it depended on how the file was read).
+    private var consumed = 0
+    /// Bytes still to pass over of a record longer than `maximumRecordBytes`.
+    private var skipping = 0
+    /// Longest record read: 16 MiB (a scalar event is under 200 bytes).
+    public static let maximumRecordBytes = 16 << 20
 
     /// `prefix` goes before every metric name: `"val_"` for a run's `validation/` file.
     public init(prefix: String = "") {
@@ -28,6 +35,13 @@ public struct TensorBoardReader: LogReader {
     /// Consumes the next bytes; returns the events they completed.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [TrainingEvent] {
         guard !corrupt else { return [] }
+        var bytes = bytes[...]
+        if skipping > 0 {
+            let skipped = min(skipping, bytes.count)
+            skipping -= skipped
+            consumed += skipped
+            bytes = bytes.dropFirst(skipped)
+        }
         pending.append(contentsOf: bytes)
         var events: [TrainingEvent] = []
         var offset = 0
@@ -41,9 +55,23 @@ public struct TensorBoardReader: LogReader {
             guard length >= 0,
                   CRC32C.masked(pending[offset..<offset + 8]) == lengthCRC else {
                 corrupt = true
-                events.append(.noise("TensorBoard file: bad record framing at byte offset \(offset); the rest is skipped"))
+                events.append(.noise("TensorBoard file: bad record framing at byte offset \(consumed + offset); the rest is skipped"))
                 pending = []
                 return events
+            }
+            if length > Self.maximumRecordBytes {
+                // An image, histogram or graph far bigger than any scalar event: passed over as
+                // it arrives instead of held whole, so memory stays bounded on any input.
+                events.append(.noise("TensorBoard file: a record of \(length) bytes skipped (over \(Self.maximumRecordBytes))"))
+                let whole = 12 + length + 4
+                let available = pending.count - offset
+                if available >= whole {
+                    offset += whole
+                    continue
+                }
+                skipping = whole - available
+                offset = pending.count
+                break
             }
             guard pending.count - offset >= 12 + length + 4 else { break }
             let data = pending[(offset + 12)..<(offset + 12 + length)]
@@ -56,7 +84,15 @@ public struct TensorBoardReader: LogReader {
             offset += 12 + length + 4
         }
         pending.removeFirst(offset)
+        consumed += offset
         return events
+    }
+
+    /// See `LogReader.discardPartialLine()`: a partial record is dropped.
+    public mutating func discardPartialLine() {
+        pending.removeAll(keepingCapacity: false)
+        skipping = 0
+        consumed = 0
     }
 
     /// The input ended: flushes what is pending, reports a cut-off epoch and the run's end.

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLPreflight
 import TerminalCore
 import TOMLKit
 
@@ -62,6 +63,9 @@ enum ThemeParser {
 
     static func rawDocument(_ text: String, source: String) throws -> RawDocument {
         let table: TOMLTable
+        if let problem = TOMLPreflight.problem(in: text) {
+            throw ThemeError(source: source, line: problem.line, key: nil, message: "not valid TOML: " + problem.message)
+        }
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {

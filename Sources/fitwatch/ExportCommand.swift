@@ -47,7 +47,7 @@ struct ExportCommand: ParsableCommand {
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
             // The same events make the run model, whose findings every surface reports.
             var builder = RunSegment.Builder()
-            var run = Run(source: SourceID(source), modelOverride: graph)
+            var run = Run(source: SourceID(source), modelOverride: graph, keepsEverySegment: true)
             do {
                 try LogLoader.stream(at: source, format: forced) { events in
                     builder.add(events)
@@ -77,10 +77,16 @@ struct ExportCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            print(ExportJSON.document(runs: runs.map {
-                ExportJSON.run(source: $0.source, segment: $0.segment, model: $0.report.model.map(ModelGraphJSON.json),
-                               warnings: FindingReport.json($0.report.findings), status: $0.report.status.word)
-            }))
+            // `ExportJSON.document`'s bytes, written a run at a time: each run's text is built,
+            // printed and freed, instead of every run's and then the whole document's copy.
+            guard !runs.isEmpty else { print(ExportJSON.document(runs: [])); break }
+            print("{\"runs\":[")
+            for (index, run) in runs.enumerated() {
+                let text = ExportJSON.run(source: run.source, segment: run.segment, model: run.report.model.map(ModelGraphJSON.json),
+                                          warnings: FindingReport.json(run.report.findings), status: run.report.status.word)
+                print(text, terminator: index + 1 < runs.count ? ",\n" : "\n")
+            }
+            print("]}")
         case .csv:
             print(ExportCSV.table(runs.map(\.segment)), terminator: "")
         }

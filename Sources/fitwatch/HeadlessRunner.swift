@@ -7,7 +7,7 @@ import KerasModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
-/// Follows until every source ended or SIGINT/SIGTERM/SIGHUP (exit 128 + that signal, as the
+/// Follows until every source ended or SIGINT/SIGTERM/SIGHUP/SIGQUIT (exit 128 + that signal, as the
 /// screen does); the first SIGINT goes to a wrapped command (which then ends on its own), a
 /// second one quits.
 enum HeadlessRunner {

@@ -103,6 +103,21 @@ struct MonitorEndToEndTests {
         Self.expectRestored(session, exit: "129")
     }
 
+    /// Issue 14: Ctrl-\ (SIGQUIT) went to Swift's crash backtracer, which printed over the UI
+    /// and waited 30 s for a key with the terminal in the alternate screen and mouse mode. It
+    /// now ends the monitor like SIGTERM: terminal restored, exit 128 + 3.
+    @Test func ctrlBackslashRestoresTheTerminalWithoutABacktrace() throws {
+        let session = try TmuxSession(arguments: [])
+        defer { session.kill() }
+        #expect(session.waitFor { Self.hasSparkline($0) }.ok)
+        #expect(session.display("#{mouse_any_flag}") == "1", "the monitor asks for mouse events")
+        session.send("C-\\")
+        Self.expectRestored(session, exit: "131")
+        let screen = session.capture()
+        #expect(!screen.contains("Backtracing") && !screen.contains("Program crashed"), "\(screen)")
+        #expect(session.display("#{mouse_any_flag}") == "0", "mouse reporting is still on")
+    }
+
     /// A fault or a failed precondition never reaches the loop: the shim's crash handler
     /// restores the terminal, then the signal's default action ends the process (sh reports
     /// 128 + 6 for SIGABRT, the signal a Swift trap raises on some platforms).

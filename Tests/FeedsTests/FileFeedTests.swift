@@ -17,12 +17,31 @@ import TestSupport
         append("Epoch 1/3\n", to: path)
         let (feed, probe) = follow(path)
         defer { feed.stop() }
-        #expect(probe.wait { $0.text == "Epoch 1/3\n" && $0.states.first == .following })
+        #expect(probe.wait { $0.text == "Epoch 1/3\n" && $0.states.first == .live })
         for epoch in 2...3 {
             append("Epoch \(epoch)/3\n", to: path)
         }
         #expect(probe.wait { $0.text == "Epoch 1/3\nEpoch 2/3\nEpoch 3/3\n" })
         #expect(probe.wait { $0.states.contains(.live) })
+    }
+
+    /// Issue 14: the first state was `following`, which the README defines as "no new bytes for
+    /// 30 s". A file is `live` once read, and `following` only after the quiet period.
+    @Test func isLiveFirstAndFollowingOnlyAfterTheQuietPeriod() {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("Epoch 1/3\n", to: path)
+        let feed = FileFeed(path: path, pollInterval: 0.2, quietPeriod: 1.5, makeReader: { ChunkEchoReader() })
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        let started = Date()
+        #expect(probe.wait { $0.states.first == .live })
+        #expect(probe.wait { $0.states.contains(.following) })
+        #expect(Date().timeIntervalSince(started) >= 1.4, "following came before the quiet period")
+        #expect(Array(probe.states.prefix(2)) == [.live, .following])
+        append("Epoch 2/3\n", to: path)
+        #expect(probe.wait { $0.states.suffix(1) == [.live] }, "new bytes make it live again")
     }
 
     @Test func waitsForAFileThatDoesNotExistYet() {

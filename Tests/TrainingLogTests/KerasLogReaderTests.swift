@@ -78,6 +78,8 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
         for (step, shape) in shapes.enumerated() {
             text += "\r\(step + 1)/100 [>....] - ETA: 9s" + shape.map { " - \($0.0): \($0.1)" }.joined()
         }
+        // Ended by a redraw: an update the input ends inside may be cut short and is not read.
+        text += "\r"
         let read = updates(events(text))
         #expect(read.count == shapes.count)
         for (update, shape) in zip(read, shapes) {

@@ -1,0 +1,125 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `fitwatch-bench scaling`: does the cost grow linearly with the input? Runs the built
+/// `fitwatch export` and `fitwatch check` (the binary next to this one) on generated Keras 3
+/// logs of 10k, 100k and 1M short epochs, and on CSVLogger files whose header has 1k and 10k
+/// `X_loss` columns, each in a child process whose peak memory (`VmHWM`) is sampled until it
+/// exits, and prints each time against the smallest input's: the goal is that 100x the epochs
+/// costs at most 120x the time. `FITWATCH_BENCH_SCALING_MAX=100000` stops at 100k epochs.
+enum ScalingBenchmark {
+    static func run() {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("fitwatch").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            print("scaling: \(binary) not built; run `swift build -c release` first")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-scaling-\(getpid())")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let maximum = ProcessInfo.processInfo.environment["FITWATCH_BENCH_SCALING_MAX"].flatMap { Int($0) } ?? 1_000_000
+
+        print("scaling: Keras 3 log, one step per epoch (`1/1 ━━━━ 0s 3ms/step - loss: … - val_loss: …`)")
+        var epochSizes = [10_000, 100_000, 1_000_000].filter { $0 <= maximum }
+        if epochSizes.isEmpty { epochSizes = [10_000] }
+        let logs = epochSizes.map { count -> (Int, String) in
+            let path = directory.appendingPathComponent("epochs-\(count).log").path
+            writeKerasLog(epochs: count, to: path)
+            return (count, path)
+        }
+        for command in ["export", "check"] {
+            report(command: command, unit: "epochs", inputs: logs, binary: binary)
+        }
+
+        print("scaling: CSVLogger file, 10 rows, header `epoch,loss,o0_loss,o1_loss,…`")
+        let csvs = [1_000, 10_000].map { columns -> (Int, String) in
+            let path = directory.appendingPathComponent("columns-\(columns).csv").path
+            writeWideCSV(columns: columns, rows: 10, to: path)
+            return (columns, path)
+        }
+        for command in ["export", "check"] {
+            report(command: command, unit: "columns", inputs: csvs, binary: binary)
+        }
+    }
+
+    /// Runs `fitwatch COMMAND path` for each input (best of 3 for inputs under 100 MB) and
+    /// prints time, time ratio against the first input, size ratio, and the child's peak RSS.
+    static func report(command: String, unit: String, inputs: [(Int, String)], binary: String) {
+        var baseline: (size: Int, seconds: Double)?
+        for (size, path) in inputs {
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            let repeats = bytes < 100 << 20 ? 3 : 1
+            let runs = (0..<repeats).map { _ in spawn(binary, [command, path]) }
+            let best = runs.min { $0.seconds < $1.seconds }!
+            let peak = runs.map(\.peakMB).max()!
+            let ratio = baseline.map { String(format: "%6.1fx time for %5.0fx %@", best.seconds / $0.seconds,
+                                              Double(size) / Double($0.size), unit) } ?? "          (baseline)"
+            print(String(format: "  %@ %9d %@ (%6.1f MB): %8.3f s  %@  peak %6.1f MB",
+                         command.padding(toLength: 6, withPad: " ", startingAt: 0), size,
+                         unit.padding(toLength: 7, withPad: " ", startingAt: 0), Double(bytes) / 1e6,
+                         best.seconds, ratio, peak))
+            if baseline == nil { baseline = (size, best.seconds) }
+        }
+        if let baseline, let last = inputs.last, last.0 >= baseline.size * 100 {
+            print("  goal: 100x the \(unit) in at most 120x the time (see the ratio above)")
+        }
+    }
+
+    /// Wall time of one run of the binary and its own peak RSS (`ru_maxrss` from `wait4`).
+    static func spawn(_ binary: String, _ arguments: [String]) -> (seconds: Double, peakMB: Double) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd in [Int32(0), 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0) }
+        let all = [binary] + arguments
+        var argv: [UnsafeMutablePointer<CChar>?] = all.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let start = DispatchTime.now()
+        guard posix_spawn(&pid, binary, &actions, nil, &argv, environ) == 0 else { return (.infinity, .infinity) }
+        // The child's own high-water mark (`VmHWM`), sampled every 2 ms until it exits:
+        // `ru_maxrss` from wait4 would include this process's peak, which Linux carries
+        // across posix_spawn's exec.
+        var status: Int32 = 0
+        var peak = 0.0
+        while true {
+            peak = max(peak, MemoryBoundBenchmark.highWaterMB(pid).isNaN ? 0 : MemoryBoundBenchmark.highWaterMB(pid))
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            usleep(2_000)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return (elapsed, peak)
+    }
+
+    /// A Keras 3 pipe log of `epochs` one-step epochs (`Epoch N/M`, the final bar line).
+    static func writeKerasLog(epochs: Int, to path: String) {
+        guard let file = fopen(path, "w") else { return }
+        defer { fclose(file) }
+        var random = UInt64(0x9E37_79B9_7F4A_7C15)
+        func next() -> Double {
+            random ^= random << 13; random ^= random >> 7; random ^= random << 17
+            return Double(random % 10_000) / 10_000
+        }
+        for epoch in 1...epochs {
+            let line = String(format: "Epoch %d/%d\n\u{1B}[1m1/1\u{1B}[0m \u{1B}[32m━━━━━━━━━━━━━━━━━━━━\u{1B}[0m\u{1B}[37m\u{1B}[0m \u{1B}[1m0s\u{1B}[0m 3ms/step - loss: %.4f - val_loss: %.4f\n",
+                              epoch, epochs, next(), next())
+            fputs(line, file)
+        }
+    }
+
+    /// A CSVLogger file with `columns` per-output losses (what a model with that many outputs
+    /// writes) and `rows` epochs.
+    static func writeWideCSV(columns: Int, rows: Int, to path: String) {
+        guard let file = fopen(path, "w") else { return }
+        defer { fclose(file) }
+        let names = (["loss"] + (0..<columns).map { "o\($0)_loss" }).sorted()
+        fputs("epoch," + names.joined(separator: ",") + "\r\n", file)
+        for row in 0..<rows {
+            fputs("\(row)," + names.indices.map { String(Double($0 % 97 + row) / 100) }.joined(separator: ",") + "\r\n", file)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Testing
+import Foundation
+import TestSupport
+
+/// Inputs a hostile user (or a fuzzer) found that crashed the binary, run through it for real.
+/// Issue 14: every one ends with a reading or one stderr line, never a signal.
+@Suite struct HostileInputTests {
+    typealias Contract = ContractTests
+
+    /// A Dense layer of 2^32 units on a 2^32-wide input: (fanIn + 1) * units overflowed Int in the
+    /// layer config reader and the binary died with SIGILL (exit 132) in export, check,
+    /// check --model and --jsonl. Now the parameter count is unknown (null) and the rest is read.
+    static let overflowStream = "hostile/dense_units_2pow32.fitwatch.jsonl"
+    static let overflowModel = "hostile/dense_units_2pow32.model.json"
+
+    @Test func exportOfAModelWhoseParameterCountOverflowsReadsTheRun() throws {
+        let outcome = try Contract.fitwatch(["export", Fixtures.url(Self.overflowStream).path])
+        #expect(!outcome.signalled, "crashed: \(outcome.stderr.prefix(300))")
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let run = try #require((json["runs"] as? [[String: Any]])?.first)
+        #expect((run["epochs"] as? [Any])?.isEmpty == false)
+        let layers = try #require((run["model"] as? [String: Any])?["layers"] as? [[String: Any]])
+        let dense = try #require(layers.first { $0["class"] as? String == "Dense" })
+        #expect(dense["units"] as? Int == 4_294_967_296)
+        #expect(dense["parameters"] is NSNull, "an overflowing count is unknown: \(dense)")
+    }
+
+    @Test func checkOfAStreamAndOfAModelWhoseParameterCountOverflowsDiagnoses() throws {
+        let stream = try Contract.fitwatch(["check", Fixtures.url(Self.overflowStream).path])
+        #expect(!stream.signalled, "crashed: \(stream.stderr.prefix(300))")
+        #expect(stream.status == 1, "the stream's infinite loss is a finding; stderr: \(stream.stderr)")
+        #expect(stream.stdout.contains("nan-loss"))
+        let model = try Contract.fitwatch(["check", "--model", Fixtures.url(Self.overflowModel).path,
+                                           Fixtures.url("models/k3_diverging.log").path])
+        #expect(!model.signalled, "crashed: \(model.stderr.prefix(300))")
+        #expect(model.status == 1, "stderr: \(model.stderr)")
+        #expect(model.stdout.contains("diverging"))
+    }
+
+    @Test func jsonlOfAStreamWhoseParameterCountOverflowsPrintsItsEpochs() throws {
+        let result = try FeedsCLI.run(["--jsonl", Fixtures.url(Self.overflowStream).path], timeout: 30) { process in
+            Thread.sleep(forTimeInterval: 3)
+            if process.isRunning { process.interrupt() }
+        }
+        #expect(result.status != 132 && result.status != 134, "crashed: \(result.stderr.prefix(300))")
+        #expect(result.objects.contains { $0["epoch"] as? Int == 1 }, "stdout: \(result.stdout.prefix(300))")
+    }
+
+    /// A run spec asking for 1e30 units trapped converting to Int; 2^32 units died allocating
+    /// 223 GB. Both are now a spec error naming the layer.
+    @Test(arguments: ["1e30", "4294967296"])
+    func aSpecAskingForMoreWeightsThanTheCoreBuildsIsABadSpec(units: String) throws {
+        let scratch = try Contract.Scratch()
+        let spec = try String(contentsOf: Fixtures.packageRoot
+            .appendingPathComponent("Sources/TrainingCore/DemoData/boston-accuracy.toml"), encoding: .utf8)
+        let csv = try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent("Sources/TrainingCore/DemoData/housing.csv"))
+        _ = try scratch.file("housing.csv", csv)
+        let hostile = try #require(spec.range(of: "units = 13"))
+        let path = try scratch.file("huge.toml", spec.replacingCharacters(in: hostile, with: "units = \(units)"))
+        Contract.expectBadInput(try Contract.fitwatch(["check", path]), mentions: ["huge.toml", "layer 1", "units"])
+    }
+
+    /// Found by `scripts/fuzz.sh` (run-spec target): a TOML table header starting with a
+    /// character that cannot start a key (`[+model.layers]]`) failed an assertion inside toml++
+    /// and aborted (exit 134) in `check SPEC` and `--theme FILE`, debug and release builds alike.
+    @Test func aTableHeaderTOMLCannotParseIsABadSpecNotAnAbort() throws {
+        let outcome = try Contract.fitwatch(["check", Fixtures.url("fuzz/run-spec/table-header-plus.toml").path])
+        Contract.expectBadInput(outcome, mentions: ["table-header-plus.toml line 3", "table header"])
+    }
+
+    @Test(arguments: ["[ =styles]", "[", "[[ "])
+    func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort(header: String) throws {
+        let scratch = try Contract.Scratch()
+        let theme = try scratch.file("odd.toml", "name = \"odd\"\n\(header)\n[styles]\n")
+        let log = try scratch.file("a.log", Data(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")))
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["odd.toml:2", "table header"])
+    }
+}

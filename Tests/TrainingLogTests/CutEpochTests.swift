@@ -1,0 +1,111 @@
+import Testing
+import Foundation
+import TestSupport
+@testable import TrainingLog
+
+/// Issue 14: a log the input ends inside an epoch (a killed run, a copy taken mid-write) must
+/// report that epoch `complete: false` with values Keras really printed. A third of pipe and tty
+/// logs cut mid-epoch, and nearly all `verbose=2` ones, came out `complete: true` with
+/// `metrics: {}` (the cut final line taken as finished), and a cut update's last number lost
+/// its digits (`0.23` for `0.2367`).
+@Suite struct CutEpochTests {
+    /// Every Keras text log among the fixtures (pipe and tty captures, verbose=2, Keras 1-2).
+    static let logs: [String] = {
+        let folder = Fixtures.url("keras-logs")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".log") && !$0.hasSuffix(".stderr.log") }.sorted()
+    }()
+
+    /// What the whole log says of each epoch number: its complete records' values, and every
+    /// value it printed for that epoch (updates and final lines).
+    struct Truth {
+        var complete: [Int: [MetricValues]] = [:]
+        var printed: [Int: Set<Double>] = [:]
+
+        init(_ events: [TrainingEvent]) {
+            for event in events {
+                switch event {
+                case .epochEnded(let record):
+                    if record.complete { complete[record.epoch, default: []].append(record.metrics) }
+                    printed[record.epoch, default: []].formUnion(record.metrics.values)
+                case .batchProgress(let update):
+                    printed[update.epoch, default: []].formUnion(update.metrics.values)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// The offsets to cut at: about `count` spread over the log (seeded, so a failure repeats),
+    /// plus every byte of the 160 before the first three final lines' newlines, where a cut
+    /// final line used to pass for a finished epoch.
+    static func offsets(_ bytes: [UInt8], count: Int) -> [Int] {
+        var random = SystemRandomNumberGenerator.Seeded(seed: UInt64(bytes.count))
+        var chosen = Set((0..<count).map { _ in Int.random(in: 1..<max(2, bytes.count), using: &random) })
+        var headers = 0
+        var index = 0
+        let epochHeader = Array("\nEpoch ".utf8)
+        while index + epochHeader.count <= bytes.count, headers < 4 {
+            if bytes[index..<(index + epochHeader.count)].elementsEqual(epochHeader) {
+                if headers > 0 { chosen.formUnion(max(1, index - 160)...index) }
+                headers += 1
+            }
+            index += 1
+        }
+        return chosen.filter { $0 < bytes.count }.sorted()
+    }
+
+    @Test(arguments: CutEpochTests.logs)
+    func aLogCutInsideAnEpochReportsItIncompleteWithPrintedValues(_ name: String) throws {
+        let bytes = [UInt8](try Fixtures.data("keras-logs/\(name)"))
+        var whole = AutoReader()
+        let truth = Truth(whole.feed(bytes) + whole.finish())
+        #expect(!truth.complete.isEmpty, "\(name) has no finished epoch to compare against")
+
+        // One reader fed up to each offset in turn; a copy of it finishes there (the reader is a
+        // value), so every cut costs what the bytes since the previous one cost.
+        var reader = AutoReader()
+        var records: [EpochRecord] = []
+        var fed = 0
+        var cutsInsideEpochs = 0
+        for offset in Self.offsets(bytes, count: 300) {
+            for event in reader.feed(bytes[fed..<offset]) {
+                if case .epochEnded(let record) = event { records.append(record) }
+            }
+            fed = offset
+            var copy = reader
+            var cut = records
+            for event in copy.finish() {
+                if case .epochEnded(let record) = event { cut.append(record) }
+            }
+            for record in cut {
+                let at = "\(name) cut at byte \(offset), epoch \(record.epoch)"
+                #expect(!record.metrics.isEmpty, "\(at): an epoch record without values (complete: \(record.complete))")
+                if record.complete {
+                    #expect(truth.complete[record.epoch]?.contains(record.metrics) == true,
+                            "\(at): complete with \(record.metrics), the whole log never finished it so")
+                } else {
+                    cutsInsideEpochs += 1
+                    let unknown = record.metrics.values.filter { !(truth.printed[record.epoch]?.contains($0) ?? false) }
+                    #expect(unknown.isEmpty, "\(at): cut epoch values \(unknown) were never printed whole")
+                }
+            }
+        }
+        #expect(cutsInsideEpochs > 0, "\(name): no cut fell inside an epoch")
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// A small seeded generator (SplitMix64) so a failing cut offset comes back on the next run.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
