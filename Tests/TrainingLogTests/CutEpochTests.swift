@@ -21,6 +21,8 @@ import TestSupport
     struct Truth {
         var complete: [Int: [MetricValues]] = [:]
         var printed: [Int: Set<Double>] = [:]
+        /// In-epoch updates read.
+        var updates = 0
 
         init(_ events: [TrainingEvent]) {
             for event in events {
@@ -29,6 +31,7 @@ import TestSupport
                     if record.complete { complete[record.epoch, default: []].append(record.metrics) }
                     printed[record.epoch, default: []].formUnion(record.metrics.values)
                 case .batchProgress(let update):
+                    updates += 1
                     printed[update.epoch, default: []].formUnion(update.metrics.values)
                 default: break
                 }
@@ -91,7 +94,10 @@ import TestSupport
                 }
             }
         }
-        #expect(cutsInsideEpochs > 0, "\(name): no cut fell inside an epoch")
+        // A `verbose=2` log of headerless one-epoch fits has nothing to be inside: no `Epoch`
+        // header opens an epoch and each epoch is its one final line (a cut one is dropped).
+        let opensEpochs = truth.updates > 0 || String(decoding: bytes, as: UTF8.self).contains("Epoch ")
+        if opensEpochs { #expect(cutsInsideEpochs > 0, "\(name): no cut fell inside an epoch") }
     }
 }
 
