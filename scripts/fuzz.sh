@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh                      # every target for 60 s each
 #   scripts/fuzz.sh --seconds 3600 keras-log callback-stream
 #   scripts/fuzz.sh --runs 1000000 csvlogger   # stop each target after a million executions
+#   scripts/fuzz.sh --runs 3000 --seed 1       # repeatable: the same inputs every time (CI)
 #   scripts/fuzz.sh --build-only
 #
 # Builds `fitwatch-fuzz` (libFuzzer + AddressSanitizer) in .build/fuzz, apart from the normal
@@ -19,14 +20,16 @@ cd "$(dirname "$0")/.."
 all_targets=(keras-log auto csvlogger tensorboard callback-stream model-json keras-archive summary run-spec theme)
 seconds=60
 runs=-1
+seed=
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --seconds) seconds=$2; shift 2 ;;
         --runs) runs=$2; seconds=0; shift 2 ;;
+        --seed) seed=$2; shift 2 ;;
         --build-only) build_only=1; shift ;;
-        -h|--help) sed -n 2,16p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,17p "$0"; exit 0 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
@@ -73,6 +76,9 @@ for target in "${targets[@]}"; do
     log=.build/fuzz/$target.log
     limit=(-max_total_time="$seconds")
     [ "$runs" -ge 0 ] && limit=(-runs="$runs")
+    # A fixed seed with a fixed number of runs makes a run repeatable (CI): the same inputs
+    # are tried every time, so a finding there is a regression, not a roll of the dice.
+    [ -n "$seed" ] && limit+=(-seed="$seed")
     before=$(ls "$findings" | wc -l)
     FITWATCH_FUZZ_TARGET=$target "$binary" "$corpus" "${limit[@]}" -max_len="$(max_len "$target")" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1 || true

@@ -19,7 +19,7 @@ struct CompileConfigReader {
         let weights = perOutput(compile["loss_weights"]) { $0.double }
         var metrics = metricLists(compile["metrics"])
         let weighted = metricLists(compile["weighted_metrics"])
-        for index in metrics.indices { metrics[index] += weighted[index] }
+        for index in metrics.indices where index < weighted.count { metrics[index] += weighted[index] }
         let outputs = outputNames.indices.map { index in
             OutputSpec(name: outputNames[index], loss: losses[index] ?? nil,
                        lossWeight: (weights[index] ?? nil) ?? 1.0, metrics: metrics[index])
@@ -48,7 +48,10 @@ struct CompileConfigReader {
         case .object(let members) where members["class_name"] == nil:
             return outputNames.map { name in members[name].map(Self.metricNames) ?? [] }
         case .array(let items):
-            if outputNames.count <= 1 { return [items.flatMap(Self.metricNames)] }
+            // One list per output: none for a model without outputs (found by fuzzing: a list of
+            // metrics for a graph whose outputs could not be read indexed past the end).
+            if outputNames.isEmpty { return [] }
+            if outputNames.count == 1 { return [items.flatMap(Self.metricNames)] }
             let nested = items.contains { $0.array != nil }
             if nested || (flavour == .keras3 && items.count == outputNames.count) {
                 return outputNames.indices.map { index in index < items.count ? Self.metricNames(items[index]) : [] }
