@@ -162,9 +162,7 @@ enum RulesBenchmark {
         do {
             let graph = try model.map { try ModelFileReader.read(path: $0) }
             var run = Run(source: SourceID(path), modelOverride: graph, keepsEverySegment: true)
-            try LogLoader.stream(at: path, format: nil) { events in
-                for event in events { run.apply(event) }
-            }
+            try LogLoader.stream(at: path, format: nil) { run.apply($0) }
             run.apply(state: .finished)
             return run.reports().flatMap(\.findings)
         } catch {

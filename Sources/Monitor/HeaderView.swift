@@ -40,10 +40,8 @@ struct HeaderView: Widget {
         buffer.write(right, x: area.maxX - rightWidth, y: area.y, clip: line1)
 
         x += 1
-        var (word, wordKey) = stateWord(run.run.status(now: state.clock))
-        if run.run.status(now: state.clock) == .finished, !run.run.sawTrainingOutput {
-            (word, wordKey) = (run.run.statusText(now: state.clock), .warning)
-        }
+        let status = run.run.status(now: state.clock)
+        let (word, wordKey) = stateWord(status, text: run.run.statusText(status))
         var format = run.history.format == .unknown ? "" : " · \(run.history.format.rawValue)"
         // The Keras that wrote a printed log (`keras_flavour`), when it says more than the format.
         if [.keras3, .keras2, .keras1, .kerasVerbose2, .fitwatchCallback].contains(run.history.format) {
@@ -71,16 +69,14 @@ struct HeaderView: Widget {
         var progressText = " epoch \(epoch.map(String.init) ?? "-")"
         if let total { progressText += "/\(total)" }
         // A log with several `fit` calls shows the last; say so.
-        if !run.run.archived.isEmpty { progressText += " (fit \(run.run.archived.count + 1) of \(run.run.archived.count + 1))" }
+        if run.run.fitNumber > 1 { progressText += " (fit \(run.run.fitNumber) of \(run.run.fitNumber))" }
         if let progress = run.history.lastProgress, let steps = progress.total {
             progressText += "  step \(progress.step)/\(steps)"
         }
         x = buffer.write(progressText + " ", x: area.x, y: line2.y, style: over(theme[.text], base), clip: line2)
-        let status = run.run.status(now: state.clock)
         if case .earlyStopped = status {
             // The bar would say "44%" of epochs that were never meant to run: say how it ended.
-            let (_, key) = stateWord(status)
-            buffer.write("· " + status.text, x: x, y: line2.y, style: over(theme[key], base), clip: line2)
+            buffer.write("· " + status.text, x: x, y: line2.y, style: over(theme[wordKey], base), clip: line2)
             return
         }
         let eta = "ETA \(formatDuration(run.run.eta(now: state.clock))) "
@@ -95,8 +91,8 @@ struct HeaderView: Widget {
         buffer.write(eta, x: area.maxX - eta.count, y: line2.y, style: over(theme[.text], base), clip: line2)
     }
 
-    /// The run's status as the header says it, with its colour.
-    private func stateWord(_ status: RunStatus) -> (String, ThemeKey) {
+    /// The run's status as the header says it (`text`: `Run.statusText`), with its colour.
+    private func stateWord(_ status: RunStatus, text: String) -> (String, ThemeKey) {
         let key: ThemeKey
         switch status {
         case .live, .following: key = .good
@@ -109,7 +105,8 @@ struct HeaderView: Widget {
         }
         // Early stopping is told in full on the second line; the first keeps it short.
         if case .earlyStopped = status { return (status.word, key) }
-        return (status.text, key)
+        // A finished source that held nothing readable says so, as a warning.
+        return (text, text == status.text ? key : .warning)
     }
 }
 

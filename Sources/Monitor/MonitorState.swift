@@ -138,10 +138,11 @@ public struct MonitorState: Sendable {
         self.size = size
         self.diagnose = { request in
             let history = request.segment.history
-            let model = request.choice.model
-            let flavour = Diagnostics.flavour(history: history, model: model)
-            return DiagnosisResult(revision: request.revision, findings: Diagnostics.ordered(rules(history, model, flavour)),
-                                   resolvedMetrics: Diagnostics.resolvedMetrics(history: history, model: model, flavour: flavour))
+            let choice = request.choice
+            let flavour = Diagnostics.flavour(history: history, model: choice.model)
+            return DiagnosisResult(revision: request.revision, findings: Diagnostics.ordered(rules(history, choice.model, flavour)),
+                                   resolvedMetrics: Diagnostics.resolvedMetrics(history: history, model: choice.model, flavour: flavour),
+                                   choice: choice)
         }
     }
 

@@ -32,7 +32,7 @@ public struct CheckedRun: Sendable, Equatable {
     /// `fit` call that trained or evaluated (`Run.reports`). `model` is the one given by hand.
     public static func runs(events: [TrainingEvent], model: ModelGraph?) -> [CheckedRun] {
         var run = Run(source: SourceID("check"), modelOverride: model, keepsEverySegment: true)
-        for event in events { run.apply(event) }
+        run.apply(events)
         run.apply(state: .finished)
         return run.reports().map(CheckedRun.init)
     }

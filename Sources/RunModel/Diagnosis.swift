@@ -8,16 +8,20 @@ import TrainingLog
 public struct DiagnosisRequest: Sendable, Equatable {
     /// The segment to diagnose.
     public var segment: Run.Segment
-    /// The model to diagnose with, and whether one given by hand was rejected.
-    public var choice: ModelChoice
+    /// The model given by hand (`--model`), which the diagnosis accepts or rejects.
+    public var modelOverride: ModelGraph?
     /// The run's revision when the snapshot was taken.
     public var revision: Int
 
-    public init(segment: Run.Segment, choice: ModelChoice, revision: Int) {
+    public init(segment: Run.Segment, modelOverride: ModelGraph?, revision: Int) {
         self.segment = segment
-        self.choice = choice
+        self.modelOverride = modelOverride
         self.revision = revision
     }
+
+    /// Which model the segment is diagnosed with (`ModelChoice`): checking a model given by
+    /// hand walks every epoch, so it is made here, with the rules, off the main thread.
+    public var choice: ModelChoice { ModelChoice(history: segment.history, override: modelOverride) }
 }
 
 /// The findings for a `DiagnosisRequest`.
@@ -28,11 +32,14 @@ public struct DiagnosisResult: Sendable, Equatable {
     public var findings: [Finding]
     /// What each printed metric resolved to.
     public var resolvedMetrics: [String: ResolvedMetric]
+    /// The model the diagnosis used (nil: not said; the run keeps the one it had).
+    public var choice: ModelChoice?
 
-    public init(revision: Int, findings: [Finding], resolvedMetrics: [String: ResolvedMetric]) {
+    public init(revision: Int, findings: [Finding], resolvedMetrics: [String: ResolvedMetric], choice: ModelChoice? = nil) {
         self.revision = revision
         self.findings = findings
         self.resolvedMetrics = resolvedMetrics
+        self.choice = choice
     }
 }
 
@@ -45,11 +52,12 @@ public enum Diagnosis {
     /// Diagnose a snapshot.
     public static func run(_ request: DiagnosisRequest) -> DiagnosisResult {
         let history = request.segment.history
-        let model = request.choice.model
+        let choice = request.choice
+        let model = choice.model
         let flavour = Diagnostics.flavour(history: history, model: model)
         var findings = Diagnostics.findings(history: history, model: model, flavour: flavour,
                                             logLines: request.segment.noise)
-        if let why = request.choice.rejection {
+        if let why = choice.rejection {
             findings.append(Finding(
                 id: modelMismatchID, severity: .warning, confidence: .certain, epoch: nil,
                 title: "The model given with --model does not match this run; it is not used",
@@ -59,6 +67,7 @@ public enum Diagnosis {
             findings = Diagnostics.ordered(findings)
         }
         return DiagnosisResult(revision: request.revision, findings: findings,
-                               resolvedMetrics: Diagnostics.resolvedMetrics(history: history, model: model, flavour: flavour))
+                               resolvedMetrics: Diagnostics.resolvedMetrics(history: history, model: model, flavour: flavour),
+                               choice: choice)
     }
 }

@@ -11,10 +11,6 @@ public struct FindingLedger: Sendable, Equatable {
         public var added: [Finding] = []
         /// Findings of the previous list that are gone.
         public var withdrawn: [Finding] = []
-        /// Findings kept whose text or severity changed.
-        public var updated: [Finding] = []
-        /// True when nothing changed.
-        public var isEmpty: Bool { added.isEmpty && withdrawn.isEmpty && updated.isEmpty }
     }
 
     /// Ids of rules that read the logged numbers: their findings can come and go as epochs
@@ -38,15 +34,9 @@ public struct FindingLedger: Sendable, Equatable {
     /// Replace the findings with a new diagnosis made at `revision`.
     mutating func replace(with findings: [Finding], revision: Int, provisional runGoesOn: Bool) -> Change {
         var change = Change()
-        let before = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let before = Set(current.map(\.id))
         let after = Set(findings.map(\.id))
-        for finding in findings {
-            if let old = before[finding.id] {
-                if old != finding { change.updated.append(finding) }
-            } else {
-                change.added.append(finding)
-            }
-        }
+        change.added = findings.filter { !before.contains($0.id) }
         change.withdrawn = current.filter { !after.contains($0.id) }
         current = findings
         self.revision = revision

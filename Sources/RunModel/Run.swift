@@ -68,8 +68,12 @@ public struct Run: Sendable {
     /// The current segment's history.
     public var history: RunHistory { current.history }
 
-    /// Every segment, earliest first (the current one last).
+    /// Every segment kept, earliest first (the current one last).
     public var segments: [Segment] { archived + [current] }
+    /// Earlier segments a live run let go of (`archiveLimit`).
+    public private(set) var droppedSegments = 0
+    /// The current `fit`'s number in the source, counting from 1.
+    public var fitNumber: Int { droppedSegments + archived.count + 1 }
 
     // MARK: folding
 
@@ -80,6 +84,7 @@ public struct Run: Sendable {
             // A new `fit` call: the last one is kept as it was; a model printed once stays known.
             archived.append(current)
             if !keepsEverySegment, archived.count > 2 * Self.archiveLimit {
+                droppedSegments += archived.count - Self.archiveLimit
                 archived.removeFirst(archived.count - Self.archiveLimit)
             }
             current = Segment()
@@ -108,6 +113,11 @@ public struct Run: Sendable {
         }
     }
 
+    /// Apply events in order, without a clock (a file read to its end by `check` or `export`).
+    public mutating func apply(_ events: [TrainingEvent]) {
+        for event in events { apply(event) }
+    }
+
     /// Apply a state the source reported.
     public mutating func apply(state: SourceState, at time: Double? = nil) {
         revision &+= 1
@@ -115,12 +125,6 @@ public struct Run: Sendable {
         if let time {
             timing.noteState(state, at: time)
         }
-    }
-
-    /// Set or clear the model given by hand.
-    public mutating func setModelOverride(_ model: ModelGraph?) {
-        revision &+= 1
-        modelOverride = model
     }
 
     // MARK: status and time
@@ -146,8 +150,9 @@ public struct Run: Sendable {
     /// the printed time of epochs that were already in the log then (a backlog has no wall
     /// time of its own). Counts on only while the source is live; nil when nothing is known.
     public func elapsed(now: Double?) -> Double? {
-        let printed = current.history.epochs.compactMap(\.seconds)
         guard let first = timing.firstData, let now else {
+            // No clock (`check`, `export`): the epoch times Keras printed.
+            let printed = current.history.epochs.compactMap(\.seconds)
             return printed.isEmpty ? nil : printed.reduce(0, +)
         }
         let until: Double
@@ -180,15 +185,18 @@ public struct Run: Sendable {
 
     // MARK: model and diagnosis
 
-    /// Which model the run is diagnosed and drawn with, and why (see `ModelChoice`).
-    public var modelChoice: ModelChoice { ModelChoice(history: current.history, override: modelOverride) }
+    /// Which model the run is diagnosed and drawn with, and why (see `ModelChoice`): the last
+    /// diagnosis's choice, since checking a model given by hand against the log walks every
+    /// epoch (too slow for every frame); before the first, the run's own model.
+    public var modelChoice: ModelChoice { chosen ?? ModelChoice(history: current.history, override: nil) }
+    private var chosen: ModelChoice?
 
     /// The Keras line of releases that produced the run.
     public var flavour: KerasFlavour? { Diagnostics.flavour(history: current.history, model: modelChoice.model) }
 
     /// A snapshot of what the rules need, tagged with the revision it was taken at. It can be
     /// diagnosed on any thread (`Diagnosis.run`).
-    public var diagnosisRequest: DiagnosisRequest { DiagnosisRequest(segment: current, choice: modelChoice, revision: revision) }
+    public var diagnosisRequest: DiagnosisRequest { DiagnosisRequest(segment: current, modelOverride: modelOverride, revision: revision) }
 
     /// Whether the findings are older than the facts.
     public var needsDiagnosis: Bool { findings.revision != revision }
@@ -199,6 +207,7 @@ public struct Run: Sendable {
     public mutating func accept(_ result: DiagnosisResult) -> FindingLedger.Change? {
         guard result.revision >= findings.revision else { return nil }
         resolvedMetrics = result.resolvedMetrics
+        if let choice = result.choice { chosen = choice }
         return findings.replace(with: result.findings, revision: result.revision, provisional: !status().isOver)
     }
 
@@ -230,12 +239,13 @@ public struct Run: Sendable {
         if indexed.isEmpty { indexed = [(archived.count, current)] }
         return indexed.map { index, segment in
             let isCurrent = index == archived.count
-            let choice = ModelChoice(history: segment.history, override: modelOverride)
-            let findings = isCurrent && findings.revision == revision && revision > 0 ? self.findings.current
-                : Diagnosis.run(DiagnosisRequest(segment: segment, choice: choice, revision: revision)).findings
             let status = isCurrent ? status(now: now)
                 : RunStatus(history: segment.history, sourceState: .finished, timing: timing, now: nil)
-            return Report(segment: segment, findings: findings, model: choice.model, status: status)
+            if isCurrent, findings.revision == revision, revision > 0, let chosen {
+                return Report(segment: segment, findings: findings.current, model: chosen.model, status: status)
+            }
+            let result = Diagnosis.run(DiagnosisRequest(segment: segment, modelOverride: modelOverride, revision: revision))
+            return Report(segment: segment, findings: result.findings, model: result.choice?.model, status: status)
         }
     }
 }

@@ -87,10 +87,14 @@ extension Run {
 
     /// The status as the screen and the summary say it: `finished` alone would hide that a
     /// source held nothing fitwatch could read.
-    public func statusText(now: Double?) -> String {
-        let status = status(now: now)
+    public func statusText(_ status: RunStatus) -> String {
         if status == .finished, !sawTrainingOutput { return "finished: no Keras training output found" }
         return status.text
+    }
+
+    /// The status in the exit summary: a run not over yet was left as it was.
+    private func summaryStatus(_ status: RunStatus) -> String {
+        status.isOver ? statusText(status) : "\(statusText(status)) when fitwatch quit"
     }
 
     /// One line per `fit` for the exit summary: `train.log: early-stopped at epoch 40, best
@@ -99,20 +103,16 @@ extension Run {
     public func summaryLines(now: Double?) -> [String] {
         guard !archived.isEmpty else { return [summaryLine(now: now)] }
         let all = reports(now: now)
+        let total = droppedSegments + all.count
         return all.enumerated().map { index, report in
-            let isCurrent = index == all.count - 1
-            let text = isCurrent ? statusText(now: now) : report.status.text
-            let status = isCurrent && !report.status.isOver ? "\(text) when fitwatch quit" : text
-            return "\(source) (fit \(index + 1) of \(all.count)): "
-                + Self.summary(status: status, history: report.segment.history, findings: report.findings)
+            "\(source) (fit \(droppedSegments + index + 1) of \(total)): "
+                + Self.summary(status: summaryStatus(report.status), history: report.segment.history, findings: report.findings)
         }
     }
 
     /// The exit summary of the current `fit`.
     public func summaryLine(now: Double?) -> String {
-        let status = status(now: now)
-        let text = status.isOver ? statusText(now: now) : "\(statusText(now: now)) when fitwatch quit"
-        return "\(source): " + Self.summary(status: text, history: current.history, findings: findings.current)
+        "\(source): " + Self.summary(status: summaryStatus(status(now: now)), history: current.history, findings: findings.current)
     }
 
     static func summary(status: String, history: RunHistory, findings: [Finding]) -> String {
@@ -137,8 +137,6 @@ extension Run {
     }
 
     /// The lowest validation loss, else the lowest loss, with its epoch.
-    public var bestOfMainMetric: (name: String, value: Double, epoch: Int)? { Self.bestOfMainMetric(current.history) }
-
     static func bestOfMainMetric(_ history: RunHistory) -> (name: String, value: Double, epoch: Int)? {
         let epochs = history.epochs.filter(\.complete)
         for name in ["val_loss", "loss"] {

@@ -60,9 +60,7 @@ struct CheckCommand: ParsableCommand {
             // Streamed, as `export` is: memory follows the run's epochs, not the log's size.
             var run = Run(source: SourceID(source), modelOverride: graph, keepsEverySegment: true)
             do {
-                try LogLoader.stream(at: source, format: forced) { events in
-                    for event in events { run.apply(event) }
-                }
+                try LogLoader.stream(at: source, format: forced) { run.apply($0) }
             } catch {
                 throw Self.badInput("\(error)")
             }

@@ -51,7 +51,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 try LogLoader.stream(at: source, format: forced) { events in
                     builder.add(events)
-                    for event in events { run.apply(event) }
+                    run.apply(events)
                 }
             } catch {
                 throw CLIError("fitwatch: \(error)")

@@ -76,7 +76,7 @@ enum HeadlessRunner {
             guard let run = tracked[id] else { return }
             let status = run.status()
             // Said again if it changes (EarlyStopping's restore follows its stop).
-            let key = "\(run.archived.count): \(status.text)"
+            let key = "\(run.fitNumber): \(status.text)"
             guard status.isOver, run.sawTrainingOutput || run.sourceState != .finished,
                   statusReported[id] != key else { return }
             statusReported[id] = key
