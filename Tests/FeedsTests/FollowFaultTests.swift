@@ -105,14 +105,22 @@ import TrainingLog
         }
     }
 
-    @Test func appendsAtFullSpeedArriveOnceEach() {
-        for attempt in 1...Self.repeats {
+    /// Runs `body` `repeats` times, each with a fresh directory, a writer on its `train.log`
+    /// and a follower of that path, stopped and removed afterwards.
+    static func attempts(_ body: (_ attempt: Int, _ path: String, _ writer: Writer, _ follower: Follower) -> Void) {
+        for attempt in 1...repeats {
             let directory = TemporaryDirectory()
             defer { directory.remove() }
             let path = directory.file("train.log")
             let writer = Writer(path)
             let follower = Follower(path)
             defer { follower.feed.stop() }
+            body(attempt, path, writer, follower)
+        }
+    }
+
+    @Test func appendsAtFullSpeedArriveOnceEach() {
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...300 { writer.write(Self.epoch(number, of: 300)) }
             #expect(follower.waitFor(epoch: 300, value: Self.value(300)), "attempt \(attempt): epoch 300 never arrived")
             let segments = follower.settle()
@@ -123,13 +131,7 @@ import TrainingLog
 
     @Test func partialLinesAtFullSpeedArriveOnceEach() {
         var random = SystemRandomNumberGenerator()
-        for attempt in 1...Self.repeats {
-            let directory = TemporaryDirectory()
-            defer { directory.remove() }
-            let path = directory.file("train.log")
-            let writer = Writer(path)
-            let follower = Follower(path)
-            defer { follower.feed.stop() }
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...80 { writer.writeInPieces(Self.epoch(number, of: 80), using: &random) }
             #expect(follower.waitFor(epoch: 80, value: Self.value(80)), "attempt \(attempt): epoch 80 never arrived")
             Self.expectExactly(follower.settle().flatMap { $0 }, 1...80, run: 1, "attempt \(attempt)")
@@ -139,13 +141,7 @@ import TrainingLog
     /// logrotate's copytruncate racing the writer: the file is cut to zero and at once refilled
     /// by a longer run, past the old offset, before the follower looks again.
     @Test func copytruncateWithAnImmediateLongerRefillReadsTheNewRunWhole() {
-        for attempt in 1...Self.repeats {
-            let directory = TemporaryDirectory()
-            defer { directory.remove() }
-            let path = directory.file("train.log")
-            let writer = Writer(path)
-            let follower = Follower(path)
-            defer { follower.feed.stop() }
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...10 { writer.write(Self.epoch(number, of: 10, run: 1)) }
             #expect(follower.waitFor(epoch: 10, value: Self.value(10, run: 1)), "attempt \(attempt): first run not read")
             // Truncate and refill in one go (the writer's O_APPEND descriptor writes at the new end).
@@ -163,13 +159,7 @@ import TrainingLog
     /// created at its path; the writer finishes more epochs in the renamed file before it
     /// reopens the path and goes on there.
     @Test func renameAndCreateWithTheWriterStillOnTheOldFileLosesNothing() {
-        for attempt in 1...Self.repeats {
-            let directory = TemporaryDirectory()
-            defer { directory.remove() }
-            let path = directory.file("train.log")
-            let writer = Writer(path)
-            let follower = Follower(path)
-            defer { follower.feed.stop() }
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...5 { writer.write(Self.epoch(number, of: 40)) }
             #expect(follower.waitFor(epoch: 5, value: Self.value(5)), "attempt \(attempt): first epochs not read")
             #expect(rename(path, path + ".1") == 0)
@@ -187,13 +177,7 @@ import TrainingLog
     /// The renamed file ends inside a line (the writer was cut off mid-print): that unfinished
     /// line must not join the new file's first line, and the epoch it cut is never complete.
     @Test func anUnfinishedLineOfTheOldFileNeverJoinsTheNewFilesFirstLine() {
-        for attempt in 1...Self.repeats {
-            let directory = TemporaryDirectory()
-            defer { directory.remove() }
-            let path = directory.file("train.log")
-            let writer = Writer(path)
-            let follower = Follower(path)
-            defer { follower.feed.stop() }
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...5 { writer.write(Self.epoch(number, of: 9)) }
             let sixth = Self.epoch(6, of: 9)
             writer.write(String(sixth.prefix(sixth.count - 9))) // "...loss: 0.10" of epoch 6
@@ -216,13 +200,7 @@ import TrainingLog
 
     /// Deleted and recreated: the new file continues the run.
     @Test func deleteAndRecreateContinuesInTheNewFile() {
-        for attempt in 1...Self.repeats {
-            let directory = TemporaryDirectory()
-            defer { directory.remove() }
-            let path = directory.file("train.log")
-            let writer = Writer(path)
-            let follower = Follower(path)
-            defer { follower.feed.stop() }
+        Self.attempts { attempt, path, writer, follower in
             for number in 1...5 { writer.write(Self.epoch(number, of: 30)) }
             #expect(follower.waitFor(epoch: 5, value: Self.value(5)), "attempt \(attempt): first epochs not read")
             #expect(unlink(path) == 0)
