@@ -44,7 +44,8 @@ extension MonitorState {
     private mutating func apply(_ fact: FeedMessage) {
         let id: SourceID
         switch fact {
-        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _): id = source
+        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _),
+             .rewound(let source): id = source
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
@@ -59,6 +60,8 @@ extension MonitorState {
             runs[id]?.output.append(line)
         case .reading(_, let what):
             runs[id]?.reading = what
+        case .rewound:
+            runs[id]?.rewind()
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }

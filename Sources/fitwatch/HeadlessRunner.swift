@@ -104,6 +104,12 @@ enum HeadlessRunner {
         for message in messages {
             switch message {
             case .event(let id, let event):
+                if case .runStarted = event, tracked[id]?.sawTrainingOutput == true {
+                    // A new `fit` in the same source: the one before it has had its last word
+                    // (EarlyStopping, its last epoch); say its findings and how it ended first.
+                    if !changed.contains(id) { changed.append(id) }
+                    reportFindings()
+                }
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
@@ -129,6 +135,9 @@ enum HeadlessRunner {
                 break
             case .reading(let id, let what):
                 emit(reading: what, source: id, style: style)
+            case .rewound(let id):
+                // Only a paced replay sought backwards sends it; headless replays never seek.
+                tracked[id]?.rewind()
             }
         }
         reportFindings()

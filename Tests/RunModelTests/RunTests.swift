@@ -264,3 +264,29 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     empty.apply(state: .finished)
     #expect(empty.summaryLines(now: nil) == ["garbage.bin: finished: no Keras training output found · 0 epochs · no findings"])
 }
+
+// MARK: rewind
+
+/// A replay sought backwards plays the log again from its start. The run used to keep what
+/// was read as a finished `fit` and count the replayed one as a second (`fit 2 of 2`, and
+/// `finished · 89/300 epochs` in the summary).
+@Test func aRewoundRunIsOneFitAgainAndDropsADiagnosisOfTheOldContent() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 300, format: .keras2)))
+    for n in 1...89 { run.apply(epoch(n, of: 300, ["loss": 1 / Double(n), "accuracy": 0])) }
+    let staleRequest = run.diagnosisRequest
+    run.apply(state: .replaying(speed: 1))
+    run.rewind()
+    #expect(run.history.epochs.isEmpty)
+    #expect(run.sourceState == .replaying(speed: 1))
+    run.apply(.runStarted(RunStart(epochs: 300, format: .keras2)))
+    for n in 1...10 { run.apply(epoch(n, of: 300, ["loss": 1 / Double(n), "accuracy": 0])) }
+    #expect(run.fitNumber == 1)
+    #expect(run.segments.count == 1)
+    #expect(run.history.epochs.map(\.epoch) == Array(1...10))
+    // A diagnosis of the 89 epochs read before, arriving late, is not taken.
+    #expect(run.accept(Diagnosis.run(staleRequest)) == nil)
+    #expect(run.findings.current.isEmpty)
+    #expect(run.diagnose() != nil)
+    #expect(run.status() == .replaying(1))
+}
