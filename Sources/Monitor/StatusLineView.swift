@@ -25,7 +25,10 @@ struct StatusLineView: Widget {
         if state.cursor != nil, state.mode == .chart { entries = [("←→", "cursor"), ("Esc v", "hide cursor")] + entries }
         // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
-        else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
+        else if case .paused? = state.selectedRunState?.sourceState {
+            // `+ -` pace a replay; the training core runs at its own pace.
+            entries += [("space", "resume"), ("n", "step")] + (state.selectedRunState?.seekable == true ? [("+ -", "speed")] : [])
+        }
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }

@@ -108,3 +108,16 @@ import Widgets
         #expect(screen.contains("epoch 10/100"))
     }
 }
+
+/// The paused training core offers what it does: resume and one more epoch, not a replay's
+/// speed keys (`+`/`-` did nothing there).
+@Test func thePausedTrainingCoreOffersResumeAndStepButNoSpeed() throws {
+    let core = RunFixtures.state(source: "demo", events: try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy"),
+                                 sourceState: .paused)
+    let keys = StatusLineView(state: core).entries.map(\.0)
+    #expect(keys.contains("space") && keys.contains("n"))
+    #expect(!keys.contains("+ -"))
+    var replay = try SeekTests.replay()
+    _ = replay.update(.feed(.state(SeekTests.id, .paused)))
+    #expect(StatusLineView(state: replay).entries.map(\.0).contains("+ -"))
+}
