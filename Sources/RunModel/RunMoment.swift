@@ -70,7 +70,7 @@ extension Run {
                 moments.append(RunMoment(kind: .checkpoint, epoch: message.epoch, text: "checkpoint saved"))
             case .terminatedOnNaN:
                 moments.append(RunMoment(kind: .terminatedOnNaN, epoch: message.epoch ?? history.currentEpoch ?? history.epochs.last?.epoch,
-                                         text: "NaN loss: training terminated"))
+                                         text: "loss \(RunStatus.invalidLoss(in: history)): training terminated"))
             default:
                 break
             }

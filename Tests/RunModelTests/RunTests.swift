@@ -219,7 +219,14 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     var stopped = Run(source: id)
     stopped.apply(.runStarted(RunStart(epochs: 3, format: .keras3)))
     stopped.apply(.message(CallbackMessage(kind: .terminatedOnNaN, epoch: 1, value: 7, text: "Batch 7: Invalid loss, terminating training")))
-    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was NaN"))
+    // Nothing printed says which: Keras stops on NaN and on inf alike.
+    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was NaN or infinite"))
+    // Keras printed `loss: inf` (the recorded k3_nan logs): the status says inf, as the
+    // nan-loss finding does ("the loss became infinite"), not NaN.
+    stopped.apply(.batchProgress(BatchProgress(epoch: 1, step: 7, total: 10, metrics: ["loss": .infinity])))
+    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was inf"))
+    stopped.apply(.batchProgress(BatchProgress(epoch: 1, step: 7, total: 10, metrics: ["loss": .nan])))
+    #expect(stopped.status().text.hasSuffix("the loss was NaN"))
 }
 
 @Test func aPausedRunHasNoETA() {
