@@ -50,9 +50,14 @@ public struct RunMoment: Sendable, Equatable {
 
 extension Run {
     /// The current segment's moments, in the order they happened within each kind.
-    public var moments: [RunMoment] {
+    public var moments: [RunMoment] { RunMoment.moments(in: current.history) }
+}
+
+extension RunMoment {
+    /// The moments of one `fit` (a segment's history), in the order they happened within each
+    /// kind: what the screen's chart marks and `fitwatch plot` draws.
+    public static func moments(in history: RunHistory) -> [RunMoment] {
         var moments: [RunMoment] = []
-        let history = current.history
         for message in history.messages {
             switch message.kind {
             case .earlyStopping:
@@ -84,7 +89,9 @@ extension Run {
         }
         return moments
     }
+}
 
+extension Run {
     /// The status as the screen and the summary say it: `finished` alone would hide that a
     /// source held nothing fitwatch could read.
     public func statusText(_ status: RunStatus) -> String {
