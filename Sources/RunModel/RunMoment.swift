@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 import KerasModel
 import TrainingLog
@@ -68,7 +69,7 @@ extension RunMoment {
                                          text: "best weights restored"))
             case .learningRateChange:
                 moments.append(RunMoment(kind: .learningRate, epoch: message.epoch,
-                                         text: "lr " + (message.value.map { "\($0)" } ?? "changed")))
+                                         text: "lr " + (message.value.map { String(format: "%g", $0) } ?? "changed")))
             case .checkpoint:
                 // ModelCheckpoint also says when it did not save ("did not improve from").
                 guard !message.text.contains("did not improve") else { continue }

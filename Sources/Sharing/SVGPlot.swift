@@ -208,7 +208,7 @@ public struct SVGPlot: Sendable {
         let scale = LineChart.YScale.fitted(to: layers, robust: options.robust, includeZero: false, logScale: options.logScale)
         let allEpochs = lines.flatMap(\.epochs)
         var xLow = Double(allEpochs.min() ?? 1), xHigh = Double(allEpochs.max() ?? 1)
-        if xHigh <= xLow { xLow -= 1; xHigh += 1 }
+        if xHigh <= xLow { xLow -= 0.5; xHigh += 0.5 }
         let x = { (epoch: Double) in left + (epoch - xLow) / (xHigh - xLow) * (right - left) }
         let span = scale.high - scale.low
         let y = { (t: Double) in plotBottom - (min(max(t, scale.low), scale.high) - scale.low) / span * (plotBottom - plotTop) }
@@ -238,13 +238,13 @@ public struct SVGPlot: Sendable {
         // Frame, grid and y ticks.
         svg.element("rect", ["x": Self.n(left), "y": Self.n(plotTop), "width": Self.n(right - left), "height": Self.n(plotBottom - plotTop),
                              "fill": "none", "stroke": "#cccccc"])
-        guard scale.hasValues else {
+        if !scale.hasValues {
+            // Nothing to draw a line through (a loss that was inf from its first epoch): the
+            // x axis still says where the values and the events were.
             svg.element("text", ["x": Self.n((left + right) / 2), "y": Self.n((plotTop + plotBottom) / 2), "text-anchor": "middle",
-                                 "fill": "#666666"], text: "no finite values")
-            svg.close("g")
-            return
+                                 "fill": "#666666", "class": "no-values"], text: options.logScale ? "no value above 0" : "no finite value")
         }
-        let yTicks = options.logScale ? AxisTicks.logarithmic(low: scale.low, high: scale.high)
+        let yTicks = !scale.hasValues ? [] : options.logScale ? AxisTicks.logarithmic(low: scale.low, high: scale.high)
             : AxisTicks.linear(low: scale.low, high: scale.high)
         for tick in yTicks {
             let ty = y(tick.value)
