@@ -117,14 +117,13 @@ public enum MarkdownReport {
         return lines
     }
 
-    /// Text on one line, with what would start HTML or end a table cell escaped.
+    /// Text on one line, with what would start HTML (`<`) or end a table cell (`|`) escaped.
     static func inline(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
             case "\n", "\r": out += " "
             case "<": out += "&lt;"
-            case ">": out += "&gt;"
             case "|": out += "\\|"
             default: out.append(character)
             }
