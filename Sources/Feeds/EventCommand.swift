@@ -34,7 +34,7 @@ public final class EventCommand: @unchecked Sendable {
         lock.lock()
         guard running < limit else {
             lock.unlock()
-            report("--on-event: \(limit) commands still running; an event was dropped")
+            report("--on-event: \(limit) command\(limit == 1 ? "" : "s") still running; an event was dropped")
             return
         }
         running += 1

@@ -78,7 +78,9 @@ public struct TerminalNotification: Sendable, Equatable {
         case .osc9:
             // One text. It never starts with a digit: ConEmu and Windows Terminal read
             // `9;4;…` as a progress report and `9;1;…` as a sleep.
-            sequence = [escape] + Array("]9;".utf8) + Array(Self.clean("\(title): \(body)", limit: 240).utf8) + [bel]
+            var text = Self.clean("\(title): \(body)", limit: 240)
+            if text.first?.isNumber == true { text = "fitwatch: " + text }
+            sequence = [escape] + Array("]9;".utf8) + Array(text.utf8) + [bel]
         case .osc777:
             // Title and body are separated by `;`, so the title has none.
             let cleanTitle = Self.clean(title, limit: 80).replacingSemicolons()

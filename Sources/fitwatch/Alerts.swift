@@ -15,6 +15,9 @@ final class Alerts: EventAnnouncer {
     /// Where notifications are written: the terminal fitwatch draws on, or `/dev/tty` headless.
     private let terminal: Int32
     private let ownsTerminal: Bool
+    /// Findings a notification was sent for (source and id): a finding that is withdrawn and
+    /// comes back (an overfitting curve that wobbles) notifies once; `--on-event` gets each record.
+    private var notified: Set<String> = []
 
     private init(notification: TerminalNotification?, command: EventCommand?, terminal: Int32, ownsTerminal: Bool) {
         self.notification = notification
@@ -53,7 +56,9 @@ final class Alerts: EventAnnouncer {
     }
 
     func announce(_ event: RunEvent, source: SourceID, notice: @escaping @Sendable (String) -> Void) {
-        if let notification, terminal >= 0, event.deservesNotification {
+        var fresh = true
+        if case .finding(let finding, _) = event { fresh = notified.insert("\(source)\u{0}\(finding.id)").inserted }
+        if let notification, terminal >= 0, event.deservesNotification, fresh {
             let text = event.notification(source: source)
             let bytes = notification.bytes(title: text.title, body: text.body)
             var sent = 0

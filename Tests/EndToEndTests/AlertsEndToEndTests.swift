@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `--on-event CMD` against the real binary: the command gets, on stdin, exactly the records
+/// `--jsonl` prints for the same events, headless and on the screen.
+@Suite struct AlertsEndToEndTests {
+    static let regression = Fixtures.url("keras-logs/k3tf_acc_regression.pipe.log").path
+
+    /// The JSON objects of `text`'s lines that are findings or run ends, as sorted lines.
+    static func eventLines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init).filter { line in
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return false }
+            return object["finding"] != nil || object["status"] != nil
+        }.sorted()
+    }
+
+    @Test func headlessOnEventGetsTheJSONLRecordsOfEachFindingAndTheEnd() throws {
+        let scratch = try ContractTests.Scratch()
+        let file = scratch.path("events.jsonl")
+        let result = try FeedsCLI.run(["replay", "--instant", Self.regression, "--jsonl", "--on-event", "cat >> '\(file)'"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        let received = Self.eventLines(try String(contentsOfFile: file, encoding: .utf8))
+        let printed = Self.eventLines(result.stdout)
+        // Two findings (accuracy-on-regression, stuck-metric) and the run's end.
+        #expect(printed.count == 3)
+        #expect(received == printed)
+        let kinds = received.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        #expect(kinds.contains { ($0["finding"] as? [String: Any])?["id"] as? String == "accuracy-on-regression" })
+        #expect(kinds.contains { $0["status"] as? String == "finished" })
+    }
+
+    @Test func aFailingCommandIsReportedOnStderrAndChangesNothingElse() throws {
+        let result = try FeedsCLI.run(["replay", "--instant", Self.regression, "--jsonl", "--on-event", "echo no webhook >&2; exit 3"])
+        #expect(result.status == 0)
+        #expect(Self.eventLines(result.stdout).count == 3)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 3, "one line per failed event: \(result.stderr)")
+        #expect(lines.allSatisfy { $0 == "fitwatch: --on-event: 'echo no webhook >&2; exit 3' exited with status 3: no webhook" })
+    }
+
+    @Test func onTheScreenOnEventGetsTheSameRecords() throws {
+        guard TmuxSession.available else { return }
+        let scratch = try ContractTests.Scratch()
+        let file = scratch.path("events.jsonl")
+        let session = try TmuxSession(arguments: ["replay", "--instant", Self.regression, "--on-event", "cat >> '\(file)'"], width: 120, height: 40)
+        defer { session.kill() }
+        let deadline = Date().addingTimeInterval(30)
+        var received: [String] = []
+        while Date() < deadline {
+            received = Self.eventLines((try? String(contentsOfFile: file, encoding: .utf8)) ?? "")
+            if received.count >= 3 { break }
+            usleep(100_000)
+        }
+        session.send("q")
+        #expect(session.waitFor { $0.contains("EXIT=") }.ok)
+        let headless = try FeedsCLI.run(["replay", "--instant", Self.regression, "--jsonl"])
+        #expect(received.count == 3)
+        #expect(received == Self.eventLines(headless.stdout))
+    }
+}
