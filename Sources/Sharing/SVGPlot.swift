@@ -355,15 +355,38 @@ public struct SVGPlot: Sendable {
         svg.close("g")
     }
 
-    /// An SVG path through the finite points, broken at the others.
+    /// An SVG path through the finite points, broken at the others. Points that share a
+    /// pixel column keep only their first, lowest, highest and last value, in order (the
+    /// screen's chart does the same per dot column): the same line, at most four points a
+    /// pixel, so 100,000 epochs make a path a browser draws at once.
     private func path(epochs: [Int], values: [Double], x: (Double) -> Double, y: (Double) -> Double) -> String {
         var d = ""
         var pen = false
-        for (epoch, t) in zip(epochs, values) {
-            guard t.isFinite else { pen = false; continue }
-            d += (pen ? "L" : "M") + Self.n(x(Double(epoch))) + " " + Self.n(y(t))
-            pen = true
+        var column = Int.min
+        var kept: [(index: Int, t: Double)] = []
+        func flush() {
+            guard !kept.isEmpty else { return }
+            var points = [kept[0]]
+            if kept.count > 1 {
+                let lowest = kept.min { $0.t < $1.t }!, highest = kept.max { $0.t < $1.t }!
+                for point in [lowest, highest].sorted(by: { $0.index < $1.index }) + [kept[kept.count - 1]]
+                    where point.index > points[points.count - 1].index {
+                    points.append(point)
+                }
+            }
+            for point in points {
+                d += (pen ? "L" : "M") + Self.n(x(Double(epochs[point.index]))) + " " + Self.n(y(point.t))
+                pen = true
+            }
+            kept = []
         }
+        for (index, t) in values.enumerated() where index < epochs.count {
+            let pixel = Int(x(Double(epochs[index])).rounded(.down))
+            if pixel != column { flush(); column = pixel }
+            guard t.isFinite else { flush(); pen = false; continue }
+            kept.append((index, t))
+        }
+        flush()
         return d
     }
 

@@ -76,7 +76,8 @@ struct PlotCommand: ParsableCommand {
             guard run.sawTrainingOutput else { throw CLIError("fitwatch plot: \(source): no Keras training output found") }
             run.apply(state: .finished)
             let name = LogLoader.resolvedSource(source)
-            let segments = run.reports().map(\.segment.history).filter { !$0.epochs.isEmpty }
+            // Each `fit` that trained (no diagnosis: the plot draws what was logged).
+            let segments = run.segments.map(\.history).filter { !$0.epochs.isEmpty }
             guard !segments.isEmpty else { throw CLIError("fitwatch plot: \(source): no finished epoch to plot") }
             for (index, history) in segments.enumerated() {
                 runs.append(PlotRun(name: segments.count > 1 ? "\(name) (fit \(index + 1) of \(segments.count))" : name, history: history))
