@@ -38,13 +38,15 @@ public enum RunEvent: Sendable, Equatable {
         }
     }
 
-    /// A notification's title and body: `fitwatch: train.log finished` / `finished · 40/100 epochs`.
+    /// A notification's title and body: `fitwatch: early-stopped` / `train.log: early-stopped at
+    /// epoch 40, best epoch 30 restored`; `fitwatch: warning` / `train.log: <title> [<id>]`. The
+    /// title is short and leads with what happened, since notifications cut long titles.
     public func notification(source: SourceID) -> (title: String, body: String) {
         switch self {
         case .ended(let status):
-            return ("fitwatch: \(source) \(status.word)", status.text)
+            return ("fitwatch: \(status.word)", "\(source): \(status.text)")
         case .finding(let finding, _):
-            return ("fitwatch: \(source) \(finding.severity.rawValue)", "\(finding.title) [\(finding.id)]")
+            return ("fitwatch: \(finding.severity.rawValue)", "\(source): \(finding.title) [\(finding.id)]")
         }
     }
 }

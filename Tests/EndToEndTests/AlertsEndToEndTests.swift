@@ -60,3 +60,40 @@ import TestSupport
         #expect(received == Self.eventLines(headless.stdout))
     }
 }
+
+/// `--notify` headless writes its sequence to the terminal (`/dev/tty`), not stdout: run under
+/// util-linux `script`, which records every byte the program sends to its terminal.
+@Suite struct NotifyEndToEndTests {
+    @Test func headlessNotifyWritesOSC777ToTheTerminalForEachWarningAndTheEnd() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let scratch = try ContractTests.Scratch()
+        let typescript = scratch.path("typescript")
+        let command = [FeedsCLI.binary.path, "replay", "--instant", AlertsEndToEndTests.regression, "--jsonl", "--notify"]
+            .map(TmuxSession.quote).joined(separator: " ") + " > " + TmuxSession.quote(scratch.path("stdout"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, typescript]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMUX"] = nil
+        environment["STY"] = nil
+        environment["FITWATCH_NOTIFY"] = "osc777"
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationStatus == 0)
+        let bytes = try String(contentsOfFile: typescript, encoding: .utf8)
+        let source = AlertsEndToEndTests.regression
+        #expect(bytes.contains("\u{1b}]777;notify;fitwatch: warning;\(source): acc does not move while the loss does [stuck-metric]\u{07}"))
+        #expect(bytes.contains("[accuracy-on-regression]\u{07}"))
+        #expect(bytes.contains("\u{1b}]777;notify;fitwatch: finished;\(source): finished\u{07}"))
+        // stdout kept its records only.
+        let stdout = try String(contentsOfFile: scratch.path("stdout"), encoding: .utf8)
+        #expect(!stdout.contains("\u{1b}"))
+        #expect(AlertsEndToEndTests.eventLines(stdout).count == 3)
+    }
+}
