@@ -27,7 +27,7 @@ struct PlotCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only the metric families whose name matches REGEX (e.g. 'loss|acc').", valueName: "REGEX"))
     var metric: String?
 
-    @Option(name: .long, help: "Smoothing: TensorBoard's EMA weight, 0 (off) to 0.999; the raw line stays, faint.")
+    @Option(name: .long, help: ArgumentHelp("Smoothing: TensorBoard's EMA weight, 0 (off) to 0.999; the raw line stays, faint.", valueName: "W"))
     var smoothing: Double = 0
 
     @Flag(name: .long, help: "Scale every chart to all of its points (default: robust, outliers marked on the edge).")
@@ -36,10 +36,10 @@ struct PlotCommand: ParsableCommand {
     @Flag(name: .long, help: "Log-scale y axes.")
     var log = false
 
-    @Option(name: .long, help: "Width of the SVG in pixels (320 to 10000).")
+    @Option(name: .long, help: ArgumentHelp("Width of the SVG in pixels (320 to 10000).", valueName: "PX"))
     var width: Int = 760
 
-    @Option(name: .long, help: "Height of each chart in pixels (160 to 5000).")
+    @Option(name: .long, help: ArgumentHelp("Height of each chart in pixels (160 to 5000).", valueName: "PX"))
     var height: Int = 300
 
     @OptionGroup var input: InputFormatOption
