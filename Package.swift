@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "fitwatch-bench",
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                           "TrainingCore", "RunModel", "Feeds", "Monitor"],
+                           "TrainingCore", "RunModel", "Feeds", "Monitor", "Sharing"],
             path: "Benchmarks/fitwatch-bench"
         ),
 
