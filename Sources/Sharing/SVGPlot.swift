@@ -309,7 +309,7 @@ public struct SVGPlot: Sendable {
         var clipMarks = Set<String>(), nanMarks = Set<String>()
         for line in lines {
             for layer in [line.raw] + (line.smoothed.map { [$0] } ?? []) {
-                for (epoch, t) in zip(line.epochs, layer) {
+                for (epoch, t) in zip(line.epochs, layer) where !t.isFinite || t > scale.high || t < scale.low {
                     let px = Self.n(x(Double(epoch)))
                     if !t.isFinite {
                         guard nanMarks.insert(px).inserted else { continue }
@@ -417,9 +417,12 @@ public struct SVGPlot: Sendable {
 
     /// A coordinate with at most one decimal (`12`, `12.5`).
     static func n(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
-        if rounded == rounded.rounded() { return String(Int(rounded)) }
-        return String(format: "%.1f", rounded)
+        guard value.isFinite, abs(value) < 1e12 else { return "0" }
+        // Integer arithmetic: a path of 100,000 points formats 200,000 of these.
+        let tenths = Int((value * 10).rounded())
+        let whole = String(abs(tenths) / 10), fraction = abs(tenths) % 10
+        let sign = tenths < 0 ? "-" : ""
+        return fraction == 0 ? sign + whole : sign + whole + "." + String(fraction)
     }
 
     /// `text` cut with an ellipsis to about `width` pixels.
