@@ -61,6 +61,23 @@ import TestSupport
     }
 }
 
+extension AlertsEndToEndTests {
+    @Test func onTheScreenAFailingCommandIsSaidInTheStatusLineUntilAKey() throws {
+        guard TmuxSession.available else { return }
+        // Only the run's end fails, so exactly one notice comes (and no later one can bring it back).
+        let command = "if grep -q status; then echo down >&2; exit 3; fi"
+        let session = try TmuxSession(arguments: ["replay", "--instant", Self.regression, "--on-event", command], width: 160, height: 40)
+        defer { session.kill() }
+        let said = session.waitFor { $0.contains("! --on-event: '\(command)' exited with status 3: down") }
+        #expect(said.ok, "\(said.screen)")
+        session.send("c")
+        let gone = session.waitFor { !$0.contains("! --on-event") && $0.contains("q quit") }
+        #expect(gone.ok, "\(gone.screen)")
+        session.send("q")
+        #expect(session.waitFor { $0.contains("EXIT=0") }.ok)
+    }
+}
+
 /// `--notify` headless writes its sequence to the terminal (`/dev/tty`), not stdout: run under
 /// util-linux `script`, which records every byte the program sends to its terminal.
 @Suite struct NotifyEndToEndTests {
