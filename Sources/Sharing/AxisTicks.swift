@@ -26,6 +26,18 @@ public enum AxisTicks {
     public static func logarithmic(low: Double, high: Double, target: Int = 5) -> [(value: Double, label: String)] {
         guard low.isFinite, high.isFinite, high > low else { return [] }
         let first = Int(low.rounded(.up)), last = Int(high.rounded(.down))
+        if last - first == 1 || (last - first == 0 && high - low >= 0.7) {
+            // One or two decades: 1, 2 and 5 of each, so the axis has more than two numbers.
+            var ticks: [(value: Double, label: String)] = []
+            for exponent in (first - 1)...(last + 1) {
+                for factor in [1.0, 2.0, 5.0] {
+                    let value = factor * pow(10, Double(exponent))
+                    let t = log10(value)
+                    if t >= low - 1e-9, t <= high + 1e-9 { ticks.append((t, label(value, step: value))) }
+                }
+            }
+            return ticks
+        }
         if last - first >= 1 {
             let every = max(1, Int((Double(last - first + 1) / Double(target)).rounded(.up)))
             return stride(from: first, through: last, by: every).map { exponent in

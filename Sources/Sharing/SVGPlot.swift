@@ -246,8 +246,12 @@ public struct SVGPlot: Sendable {
         }
         let yTicks = !scale.hasValues ? [] : options.logScale ? AxisTicks.logarithmic(low: scale.low, high: scale.high)
             : AxisTicks.linear(low: scale.low, high: scale.high)
+        // Labels at least 14 px apart (linear ticks placed on a log axis crowd at its top).
+        var lastLabelY = Double.infinity
         for tick in yTicks {
             let ty = y(tick.value)
+            guard lastLabelY - ty >= 14 else { continue }
+            lastLabelY = ty
             svg.element("line", ["x1": Self.n(left), "y1": Self.n(ty), "x2": Self.n(right), "y2": Self.n(ty), "stroke": "#eeeeee"])
             svg.element("text", ["x": Self.n(left - 6), "y": Self.n(ty + 4), "text-anchor": "end", "fill": "#444444", "class": "tick y"],
                         text: tick.label)

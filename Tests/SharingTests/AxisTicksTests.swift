@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Sharing
 
@@ -19,6 +20,11 @@ import Testing
 
     @Test func aLogAxisOverDecadesIsLabelledInPowersOfTen() {
         #expect(AxisTicks.logarithmic(low: -3.2, high: 1.5).map(\.label) == ["0.001", "0.01", "0.1", "1", "10"])
+    }
+
+    @Test func aLogAxisOverOneOrTwoDecadesGetsOneTwoAndFive() {
+        // 0.2 ... 13: 1, 10 alone would say little.
+        #expect(AxisTicks.logarithmic(low: log10(0.2), high: log10(13)).map(\.label) == ["0.2", "0.5", "1", "2", "5", "10"])
     }
 
     @Test func epochTicksAreWholeAndInRange() {
