@@ -14,7 +14,9 @@ struct StatusLineView: Widget {
             let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
             return (scrolls ? [("↑↓ PgUp PgDn", "scroll")] : []) + [("Esc", "back"), ("q", "quit"), ("?", "help")]
         }
-        var entries: [(String, String)] = [("q", "quit"), ("?", "help"), ("Tab", "panel")]
+        // An `--on-event` command failed: said first, until the next key.
+        let notice: [(String, String)] = state.alerts.notice.map { [("!", $0)] } ?? []
+        var entries: [(String, String)] = notice + [("q", "quit"), ("?", "help"), ("Tab", "panel")]
         switch (state.focus, state.mode) {
         case (.runs, _): entries.append(("←→", "run"))
         case (.main, .graph): entries.append(("↑↓", "loss"))

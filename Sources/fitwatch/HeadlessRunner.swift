@@ -4,6 +4,7 @@ import CursesBackend
 import Diagnostics
 import Feeds
 import KerasModel
+import RunModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
@@ -15,12 +16,15 @@ enum HeadlessRunner {
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
+        let alerts = Alerts.make(options: options, screen: false)
+        // The last `--on-event` commands (the runs' ends) finish before fitwatch exits.
+        defer { alerts?.finish() }
         // Caught until this returns (the watcher's deinit brings the default actions back).
         let signals = SignalWatcher()
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
         var tracked: [SourceID: Run] = [:]
-        var statusReported: [SourceID: String] = [:]
+        var statusReported: [SourceID: RunEventTracker] = [:]
         for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed)) }
         feeds.forEach { $0.start(inbox: inbox) }
 
@@ -31,7 +35,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -52,7 +56,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -68,18 +72,15 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: String]) {
+                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker], alerts: Alerts?) {
         var changed: [SourceID] = []
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
         func reportStatus(_ id: SourceID) {
             guard let run = tracked[id] else { return }
-            let status = run.status()
             // Said again if it changes (EarlyStopping's restore follows its stop).
-            let key = "\(run.fitNumber): \(status.text)"
-            guard status.isOver, run.sawTrainingOutput || run.sourceState != .finished,
-                  statusReported[id] != key else { return }
-            statusReported[id] = key
+            guard let status = statusReported[id, default: RunEventTracker()].end(of: run, now: nil) else { return }
+            alerts?.announce(.ended(status), source: id, notice: reportProblem)
             // In lines, a failed source already said so on stderr.
             if style == .lines, case .failed? = run.sourceState { return }
             emit(status: status, source: id, style: style)
@@ -93,7 +94,9 @@ enum HeadlessRunner {
                 if let change = run.diagnose() {
                     for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style) }
                     for finding in change.added {
-                        emit(finding: finding, provisional: run.findings.provisional.contains(finding.id), source: id, style: style)
+                        let provisional = run.findings.provisional.contains(finding.id)
+                        emit(finding: finding, provisional: provisional, source: id, style: style)
+                        alerts?.announce(.finding(finding, provisional: provisional), source: id, notice: reportProblem)
                     }
                 }
                 tracked[id] = run
@@ -143,6 +146,11 @@ enum HeadlessRunner {
         reportFindings()
     }
 
+    /// An `--on-event` command's problem: one line on stderr (stdout keeps its records).
+    private static let reportProblem: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data("fitwatch: \(text)\n".utf8))
+    }
+
     private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
@@ -159,10 +167,7 @@ enum HeadlessRunner {
     private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body),\"provisional\":\(provisional)}")
+            write(JSONLRecord.finding(finding, provisional: provisional, source: source))
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             let soFar = provisional ? " (so far)" : ""
@@ -174,7 +179,7 @@ enum HeadlessRunner {
     private static func emit(withdrawn finding: Finding, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"withdrawn\":\(ExportJSON.string(finding.id))}")
+            write(JSONLRecord.withdrawn(finding, source: source))
         case .lines:
             write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
         }
@@ -184,8 +189,7 @@ enum HeadlessRunner {
     private static func emit(status: RunStatus, source: SourceID, style: Style) {
         switch style {
         case .jsonLines:
-            let reason = status.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
+            write(JSONLRecord.status(status, source: source))
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
             // a run that simply finished needs no word, and a failed source said it already.
