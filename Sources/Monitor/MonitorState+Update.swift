@@ -131,7 +131,11 @@ extension MonitorState {
             click(x: x, y: y)
             return []
         default:
-            guard let command = KeyMap.command(for: event, runBarFocused: focus == .runs) else { return [] }
+            guard let command = KeyMap.command(for: event, runBarFocused: focus == .runs) else {
+                // Help says "any key closes this": a key bound to nothing closes it too.
+                if helpVisible, !isPointerMotion(event) { helpVisible = false; markChanged() }
+                return []
+            }
             return perform(command)
         }
     }

@@ -109,6 +109,12 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     _ = state.update(.key(.character("g")))
     #expect(!state.helpVisible)
     #expect(state.mode == .chart)
+    // "any key closes this": keys bound to nothing too (they left help open).
+    for key in ["%", "Z", "7"] {
+        _ = state.update(.key(.character("?")))
+        #expect(state.update(.key(.character(Character(key)))) == [])
+        #expect(!state.helpVisible, "\(key) closes help")
+    }
 }
 
 @Test func resizeBelowTheMinimumSaysTheTerminalIsTooSmall() throws {
