@@ -172,6 +172,7 @@ public struct Run: Sendable {
         let until: Double
         if let end = timing.endedAt { until = end }
         else if case .live? = sourceState { until = now }
+        else if let quiet = timing.quietSince { until = max(quiet, timing.lastData ?? first) }
         else { until = timing.lastData ?? first }
         return timing.backlogSeconds + max(0, until - first)
     }

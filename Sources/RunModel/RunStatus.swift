@@ -146,7 +146,14 @@ public enum RunStatus: Sendable, Equatable {
             } else {
                 self = .live
             }
-        case .following?: self = .following
+        case .following?:
+            // Caught up and quiet, with the run not over: past what its epochs take, a file
+            // nobody writes to any more is stale, as a silent live source is.
+            if let now, let last = timing.lastData, now - last > timing.staleAfter {
+                self = .stale(now - last)
+            } else {
+                self = .following
+            }
         case .replaying(let speed)?: self = .replaying(speed)
         case .paused?: self = .paused
         case .reconnecting(_, let why)?: self = .reconnecting(sourceState?.reason ?? why)

@@ -48,10 +48,20 @@ public struct RunTiming: Sendable, Equatable {
             // The clock starts when the source does, even before its first epoch.
             if firstData == nil { firstData = time }
             endedAt = nil
-        case .replaying: endedAt = nil
-        default: break
+            quietSince = nil
+        case .replaying: endedAt = nil; quietSince = nil
+        case .following, .paused, .reconnecting, .waiting:
+            // The elapsed time stops where it stood when the source stopped being live; it
+            // does not fall back to the last data (30 s earlier for `following`).
+            if wasLive, quietSince == nil { quietSince = time }
+        case .connecting: break
         }
+        if case .live = state { wasLive = true } else if case .replaying = state { wasLive = false }
     }
+
+    /// When a live source went quiet (following, paused, reconnecting), until it is live again.
+    public private(set) var quietSince: Double?
+    private var wasLive = false
 
     mutating func ended(at time: Double) { endedAt = time }
 

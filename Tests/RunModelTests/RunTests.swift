@@ -91,8 +91,25 @@ private func epoch(_ number: Int, of total: Int = 10, seconds: Double? = 0, _ me
     run.apply(epoch(1, seconds: 5, ["loss": 1]), at: 100)
     run.apply(epoch(2, seconds: 7, ["loss": 1]), at: 100.1)
     #expect(run.elapsed(now: 130) == 42)
+    // Quiet for 30 s, the file is `following`: the clock stops where it stood. It used to
+    // fall back to the last data (42 s on screen, then 0:12), an elapsed time going backwards.
     run.apply(state: .following, at: 130)
-    #expect(run.elapsed(now: 200).map { abs($0 - 12.1) < 1e-9 } == true)
+    #expect(run.elapsed(now: 130) == 42)
+    #expect(run.elapsed(now: 200) == 42)
+    // Live again (the writer went on): it counts on from there.
+    run.apply(state: .live, at: 250)
+    run.apply(epoch(3, seconds: 7, ["loss": 1]), at: 251)
+    #expect(run.elapsed(now: 260).map { $0 >= 42 } == true)
+}
+
+@Test func aSourceThatWasNeverLiveKeepsTheTimeOfItsLastData() {
+    // A replay (no `live`) that pauses: its elapsed time is what it played.
+    var run = Run(source: id)
+    run.apply(state: .replaying(speed: 1), at: 100)
+    run.apply(.runStarted(RunStart(epochs: 10, format: .keras3)), at: 100)
+    run.apply(epoch(1, seconds: 5, ["loss": 1]), at: 101)
+    run.apply(state: .paused, at: 110)
+    #expect(run.elapsed(now: 200) == run.elapsed(now: 120))
 }
 
 // MARK: findings
@@ -296,4 +313,20 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     #expect(run.findings.current.isEmpty)
     #expect(run.diagnose() != nil)
     #expect(run.status() == .replaying(1))
+}
+
+@Test func aFollowedFileWhoseRunIsNotOverGoesStaleAfterItsEpochsTake() {
+    // The trial: a file written an epoch every 1.5 s, then the writer stopped. It said `live`,
+    // then `following` for ever; `stale` never came, though the run was at epoch 20 of 30.
+    var run = Run(source: id)
+    run.apply(state: .live, at: 0)
+    run.apply(.runStarted(RunStart(epochs: 30, format: .keras3)), at: 0)
+    for n in 1...20 { run.apply(epoch(n, of: 30, seconds: 1.5, ["loss": 1]), at: Double(n) * 1.5) }
+    run.apply(state: .following, at: 60)
+    #expect(run.status(now: 60) == .following)
+    #expect(run.status(now: 100) == .stale(70))
+    #expect(run.status(now: 100).text == "stale: nothing for 1:10")
+    // A run whose every epoch is done is finished, however quiet.
+    for n in 21...30 { run.apply(epoch(n, of: 30, seconds: 1.5, ["loss": 1]), at: 101 + Double(n)) }
+    #expect(run.status(now: 1000) == .finished)
 }
