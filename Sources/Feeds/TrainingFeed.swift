@@ -41,7 +41,13 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
             let ending: RunEnd
             do {
                 ending = try session.run(extra: extraCallbacks(), control: trainingControl) { event in
-                    inbox.post(.event(id, event))
+                    // The core's epochs end now: stamp them with the wall clock (the time axes).
+                    if case .epochEnded(var record) = event, record.wallTime == nil {
+                        record.wallTime = Date().timeIntervalSince1970
+                        inbox.post(.event(id, .epochEnded(record)))
+                    } else {
+                        inbox.post(.event(id, event))
+                    }
                 }
             } catch {
                 ending = .failed(String(describing: error))

@@ -9,6 +9,17 @@ struct StatusLineView: Widget {
     var entries: [(String, String)] {
         if state.quitPrompt { return [("stop the command and quit?", ""), ("y", "stop it and quit"), ("n", "keep watching")] }
         if let entry = state.seekEntry { return [("seek to epoch:", entry + "_"), ("Enter", "seek"), ("Esc", "cancel")] }
+        if let entry = state.metricFilterEntry {
+            var entries: [(String, String)] = [("filter metrics /", entry + "_")]
+            if let error = state.metricFilterError {
+                // The last valid filter stays in force: say which.
+                let kept = state.metricFilter.map { "/\($0)/" } ?? "none"
+                entries.append(("invalid:", "\(error) (kept \(kept))"))
+            } else {
+                entries.append(("", "\(state.families.count) of \(state.allFamilies.count) metrics"))
+            }
+            return entries + [("Enter", "keep"), ("Esc", "clear")]
+        }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
         if state.detailOpen {
             let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
@@ -19,6 +30,7 @@ struct StatusLineView: Widget {
         case (.runs, _): entries.append(("←→", "run"))
         case (.main, .graph): entries.append(("↑↓", "loss"))
         case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
+        case (.main, .grid): entries += [("←→↑↓", "chart"), ("Enter", "open"), ("l", "cell log")]
         default: entries.append(("↑↓", "metric"))
         }
         // The cursor's keys first while it is on: they take ←→ from the run bar.
@@ -27,10 +39,13 @@ struct StatusLineView: Widget {
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
-        entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
+        if state.mode == .chart, state.gridReturn { entries.append(("Esc a", "back to grid")) }
+        entries += [("c", "chart"), ("a", state.mode == .grid ? "one chart" : "all charts"), ("/", state.metricFilter == nil ? "filter" : "filter /\(state.metricFilter ?? "")/"),
+                    ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
+        if state.mode == .chart || state.mode == .grid { entries.append(("x", "x: \(state.chart.xAxis.rawValue)")) }
         if state.mode == .chart, state.cursor == nil { entries.append(("v", "cursor")) }
         return entries
     }

@@ -75,6 +75,19 @@ public struct LineChart: Widget, Sendable {
     /// The x value of each index, when it is not `firstX + index` (the per-batch chart's real
     /// steps, epoch × steps + step); the axis labels read these.
     public var xValues: [Int]?
+    /// How `xTimes` read on the x axis.
+    public enum TimeFormat: Sendable, Equatable {
+        /// Seconds since the run's start: `42s`, `1:05`, `2h10m`.
+        case elapsed
+        /// Seconds since 1970 as the time of day `utcOffset` seconds east of UTC: `14:32`
+        /// (`14:32:05` with `seconds`).
+        case timeOfDay(utcOffset: Int, seconds: Bool)
+    }
+    /// The time of each index, when the x axis is a time axis (relative or wall time); the
+    /// labels read these (positions stay one per index). Wins over `xValues`.
+    public var xTimes: [Double]?
+    /// How `xTimes` are written.
+    public var xTimeFormat = TimeFormat.elapsed
     /// A value cursor at this value index (0-based, like `values`): a vertical line through
     /// the plot in `cursorStyle` where no dot is drawn, and `teeUp` on the x axis.
     public var cursor: Int?
@@ -424,6 +437,12 @@ public struct LineChart: Widget, Sendable {
 
     /// The x label of value index `index`: its `xValues` entry, or `firstX + index`.
     public func xText(_ index: Int) -> String {
+        if let xTimes, xTimes.indices.contains(index) {
+            switch xTimeFormat {
+            case .elapsed: return formatAxisDuration(xTimes[index])
+            case .timeOfDay(let offset, let seconds): return formatTimeOfDay(xTimes[index], utcOffset: offset, seconds: seconds)
+            }
+        }
         if let xValues, xValues.indices.contains(index) { return String(xValues[index]) }
         return String(firstX + index)
     }
