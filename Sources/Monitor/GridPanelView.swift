@@ -107,7 +107,8 @@ struct GridPanelView: Widget {
         if log { marks.append("log") }
         if scale.clippedAbove > 0 { marks.append("\(state.glyphs.arrowUp)\(scale.clippedAbove)") }
         if scale.clippedBelow > 0 { marks.append("\(state.glyphs.arrowDown)\(scale.clippedBelow)") }
-        var name = family.name
+        // The selected cell says so in text too (its border is the focused one).
+        var name = selected ? "\(state.glyphs.arrowRight) \(family.name)" : family.name
         if let direction = family.betterDirection { name += " " + String(direction == .lower ? state.glyphs.trendDown : state.glyphs.trendUp) }
         let panel = Panel(title: name, trailingTitle: marks.joined(separator: " "), focused: selected, theme: theme, glyphs: state.glyphs)
         panel.render(into: &buffer, area: area)
