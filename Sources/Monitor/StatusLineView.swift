@@ -30,7 +30,7 @@ struct StatusLineView: Widget {
         case (.runs, _): entries.append(("←→", "run"))
         case (.main, .graph): entries.append(("↑↓", "loss"))
         case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
-        case (.main, .grid): entries += [("←→↑↓", "chart"), ("Enter", "open"), ("l", "cell log")]
+        case (.main, .grid): entries += [("←→↑↓", "chart"), ("Enter", "open"), ("l", "cell log"), ("a", "one chart")]
         default: entries.append(("↑↓", "metric"))
         }
         // The cursor's keys first while it is on: they take ←→ from the run bar.
@@ -40,13 +40,16 @@ struct StatusLineView: Widget {
         else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
         if state.mode == .chart, state.gridReturn { entries.append(("Esc a", "back to grid")) }
-        entries += [("c", "chart"), ("a", state.mode == .grid ? "one chart" : "all charts"), ("/", state.metricFilter == nil ? "filter" : "filter /\(state.metricFilter ?? "")/"),
-                    ("g", "graph"), ("w", "warnings")]
+        entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
-        if state.mode == .chart || state.mode == .grid { entries.append(("x", "x: \(state.chart.xAxis.rawValue)")) }
         if state.mode == .chart, state.cursor == nil { entries.append(("v", "cursor")) }
+        // The grid, filter and x-axis keys come after the ones users reach for most, so those stay on
+        // an 80-column line.
+        if state.mode != .grid { entries.append(("a", "all charts")) }
+        entries.append(("/", "filter"))
+        if state.mode == .chart || state.mode == .grid { entries.append(("x", "x: \(state.chart.xAxis.rawValue)")) }
         return entries
     }
 
