@@ -103,7 +103,7 @@ extension MetricValuesSource {
             times.reserveCapacity(epochs.count)
             var total = 0.0
             for epoch in epochs {
-                guard let seconds = epoch.seconds, seconds.isFinite, seconds >= 0 else { return Self.fallback("no epoch times") }
+                guard let seconds = Self.seconds(of: epoch) else { return Self.fallback("no epoch times") }
                 total += seconds
                 times.append(total)
             }
@@ -119,6 +119,16 @@ extension MetricValuesSource {
             let span = (times.last ?? 0) - (times.first ?? 0)
             return ChartXAxis(labels: .times(times, .timeOfDay(utcOffset: state.utcOffset, seconds: span < 120)), name: "wall")
         }
+    }
+
+    /// How long an epoch took as its source recorded it: the printed time; where Keras's
+    /// whole seconds round to `0s`, its per-step time times the steps (as a replay paces it).
+    static func seconds(of epoch: EpochRecord) -> Double? {
+        if let seconds = epoch.seconds, seconds.isFinite, seconds > 0 { return seconds }
+        if let perStep = epoch.secondsPerStep, let steps = epoch.steps, perStep.isFinite, perStep > 0, steps > 0 {
+            return perStep * Double(steps)
+        }
+        return epoch.seconds == 0 ? 0 : nil
     }
 
     /// The epoch axis, with why the one asked for is not drawn.
