@@ -32,7 +32,7 @@ public enum KeyMap {
         Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
         Binding(keys: "Esc", command: .back, help: "close help or details"),
         // One line for the chart and the grid: help must fit its bindings in 24 rows.
-        Binding(keys: "c a", command: .chart, help: "chart of the selected metric / grid of every metric (Enter: one)"),
+        Binding(keys: "c a", command: .chart, help: "chart of the selected metric / grid of all metrics"),
         Binding(keys: "v", command: .cursor, help: "value cursor on/off: ←→ or a click on the chart move it, Esc hides it"),
         Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),

@@ -202,7 +202,8 @@ extension MonitorState {
             case (.metrics, _):
                 mode = .chart
             case (.runs, _):
-                focus = .metrics
+                // The grid has no metrics table: its cells are the main panel.
+                focus = mode == .grid ? .main : .metrics
             default: break
             }
         case .graph: toggle(.graph)

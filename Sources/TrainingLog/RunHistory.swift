@@ -58,7 +58,20 @@ public struct RunHistory: Sendable, Equatable {
         // names and values: the metrics panel reads every metric of every epoch each frame).
         var values: [Double] = []
         values.reserveCapacity(epochs.count)
-        for index in epochs.indices { values.append(epochs[index].metrics[metric] ?? .nan) }
+        // Epochs almost always log their metrics in the same order: try the position the key
+        // had in the previous epoch (a string comparison) before hashing it (the grid reads
+        // 40 metrics of every epoch each frame, and the hashing was most of that).
+        var guess = -1
+        for index in epochs.indices {
+            if guess >= 0, guess < epochs[index].metrics.count, epochs[index].metrics.keys[guess] == metric {
+                values.append(epochs[index].metrics.values[guess])
+            } else if let position = epochs[index].metrics.index(forKey: metric) {
+                guess = position
+                values.append(epochs[index].metrics.values[position])
+            } else {
+                values.append(.nan)
+            }
+        }
         if let last = epochs.indices.last, !epochs[last].complete, epochs[last].metrics[metric] == nil { values.removeLast() }
         return values
     }
