@@ -137,7 +137,8 @@ struct ChartPanelView: Widget {
                               focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
             panel.render(into: &buffer, area: area)
             let inner = panel.inner(of: area)
-            buffer.write("no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+            let filtered = state.metricFilter.flatMap { state.allFamilies.isEmpty ? nil : "no metric matches /\($0)/" }
+            buffer.write(filtered ?? "no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }
         var chart = built.chart

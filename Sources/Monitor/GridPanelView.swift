@@ -70,23 +70,26 @@ struct GridPanelView: Widget {
         }
         let source = MetricValuesSource(state: state, run: run)
         let selected = min(state.selectedMetric, families.count - 1)
+        // Every key on the page, read in one pass over the epochs.
+        let keys = grid.visible.flatMap { [families[$0].train, families[$0].validation].compactMap { $0 } }
+        let columns = source.values(of: keys)
         for index in grid.visible {
             guard let cell = grid.rect(of: index) else { continue }
-            renderCell(families[index], selected: index == selected, source: source, axis: axis, into: &buffer, area: cell)
+            renderCell(families[index], selected: index == selected, source: source, columns: columns, axis: axis, into: &buffer, area: cell)
         }
     }
 
     /// One small chart: its border titled with the family's name, log and clipped marks on
     /// the right; train and validation on one y scale.
-    private func renderCell(_ family: MetricFamily, selected: Bool, source: MetricValuesSource, axis: ChartXAxis?,
-                            into buffer: inout Buffer, area: Rect) {
+    private func renderCell(_ family: MetricFamily, selected: Bool, source: MetricValuesSource, columns: [String: [Double]],
+                            axis: ChartXAxis?, into buffer: inout Buffer, area: Rect) {
         let theme = state.theme
         var series: [LineChart.Series] = []
         if let key = family.train {
-            series.append(LineChart.Series(name: key, values: source.values(of: key), style: theme[.trainLine], rawStyle: theme[.trainRaw]))
+            series.append(LineChart.Series(name: key, values: columns[key] ?? source.values(of: key), style: theme[.trainLine], rawStyle: theme[.trainRaw]))
         }
         if let key = family.validation {
-            let values = source.values(of: key)
+            let values = columns[key] ?? source.values(of: key)
             if !values.isEmpty {
                 series.append(LineChart.Series(name: key, values: values, style: theme[.valLine], rawStyle: theme[.valRaw]))
             }
@@ -101,19 +104,18 @@ struct GridPanelView: Widget {
         axis?.apply(to: &chart)
         chart.robust = state.chart.robust
         chart.includeZero = state.chart.includeZero
-        let scale = chart.yScale()
-        chart.scale = scale
+        // The chart first (the border is drawn around it after): it reports the scale it drew,
+        // whose clipped counts go in the title.
+        let inner = area.inset(by: 1)
+        let scale = inner.isEmpty ? nil : chart.draw(into: &buffer, area: inner)
         var marks: [String] = []
         if log { marks.append("log") }
-        if scale.clippedAbove > 0 { marks.append("\(state.glyphs.arrowUp)\(scale.clippedAbove)") }
-        if scale.clippedBelow > 0 { marks.append("\(state.glyphs.arrowDown)\(scale.clippedBelow)") }
+        if let scale, scale.clippedAbove > 0 { marks.append("\(state.glyphs.arrowUp)\(scale.clippedAbove)") }
+        if let scale, scale.clippedBelow > 0 { marks.append("\(state.glyphs.arrowDown)\(scale.clippedBelow)") }
         // The selected cell says so in text too (its border is the focused one).
         var name = selected ? "\(state.glyphs.arrowRight) \(family.name)" : family.name
         if let direction = family.betterDirection { name += " " + String(direction == .lower ? state.glyphs.trendDown : state.glyphs.trendUp) }
-        let panel = Panel(title: name, trailingTitle: marks.joined(separator: " "), focused: selected, theme: theme, glyphs: state.glyphs)
-        panel.render(into: &buffer, area: area)
-        let inner = panel.inner(of: area)
-        guard !inner.isEmpty else { return }
-        chart.render(into: &buffer, area: inner)
+        Panel(title: name, trailingTitle: marks.joined(separator: " "), focused: selected, theme: theme, glyphs: state.glyphs)
+            .render(into: &buffer, area: area)
     }
 }

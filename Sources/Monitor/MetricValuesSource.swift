@@ -16,6 +16,12 @@ struct MetricValuesSource {
         return run.history.values(of: key)
     }
 
+    /// `values(of:)` of several keys at once, in one pass over the epochs (the grid).
+    func values(of keys: [String]) -> [String: [Double]] {
+        if state.chart.perBatch { return Dictionary(keys.map { ($0, values(of: $0)) }, uniquingKeysWith: { first, _ in first }) }
+        return Dictionary(zip(keys, run.history.values(of: keys)), uniquingKeysWith: { first, _ in first })
+    }
+
     /// In batch mode, where each of `values(of: key)` was taken (epoch, and step from the
     /// run's start when known); nil per epoch or without a batch series.
     func positions(of key: String) -> [Series.Position]? {

@@ -289,7 +289,14 @@ public struct LineChart: Widget, Sendable {
     /// Draw axes, labels and lines into `area`. Below 3 rows or 4 columns of plot there is
     /// no room for axes; the first series is drawn as a sparkline instead.
     public func render(into buffer: inout Buffer, area: Rect) {
-        guard !area.isEmpty else { return }
+        draw(into: &buffer, area: area)
+    }
+
+    /// `render`, returning the y axis it drew (nil for an empty area): a caller that titles
+    /// the chart with its clipped count asks here rather than computing the scale twice.
+    @discardableResult
+    public func draw(into buffer: inout Buffer, area: Rect) -> YScale? {
+        guard !area.isEmpty else { return nil }
         let count = series.map(\.values.count).max() ?? 0
         let start = lastN.map { max(0, count - max(1, $0)) } ?? 0
         let visible = count - start
@@ -308,7 +315,7 @@ public struct LineChart: Widget, Sendable {
                 Sparkline(values: Array(first.values.dropFirst(start)), glyphs: glyphs, style: first.style,
                           markerStyle: markerStyle).render(into: &buffer, area: area)
             }
-            return
+            return scale
         }
         let axisX = area.x + labelWidth
         let plotX = axisX + 1
@@ -357,7 +364,7 @@ public struct LineChart: Widget, Sendable {
         guard visible > 0, hasValues else {
             buffer.write(Span.fit("no data", width: plotWidth, alignment: .center), x: plotX, y: area.y + (plotHeight - 1) / 2,
                          style: axisStyle, clip: area)
-            return
+            return scale
         }
         let tickIndices = visible >= 3 ? [0, (visible - 1) / 2, visible - 1] : Array(0..<visible)
         for index in tickIndices {
@@ -380,6 +387,7 @@ public struct LineChart: Widget, Sendable {
         }
         drawXLabels(into: &buffer, indices: tickIndices, start: start, plotX: plotX, y: axisY + 1,
                     column: { pixelX($0) / canvas.dotsPerColumn }, area: area)
+        return scale
     }
 
     /// The tick rows (top, middle, bottom) and their labels for a plot `plotHeight` rows high.
