@@ -2,6 +2,7 @@ import Testing
 import TerminalCore
 import TrainingLog
 import Widgets
+import RunModel
 @testable import Monitor
 
 /// The x axes (`x`): epoch, step (epoch × steps), relative time and wall time, where the
@@ -84,5 +85,26 @@ import Widgets
         let lines = MonitorView.render(state).lines
         #expect(lines.contains { $0.contains("x: epoch, no epoch times") })
         #expect(Self.xLabels(lines)?.contains("epoch 100") == true)
+    }
+}
+
+extension XAxisTests {
+    @Test func aWrappedCommandsEpochsGetTheTimeTheyArrived() throws {
+        // `fitwatch run`: the command's output is live, so each printed epoch ended when it arrived.
+        var state = MonitorState(size: Self.size, diagnose: { _, _, _ in [] })
+        let id = SourceID("python train.py")
+        state.wrappedCommands = [id]
+        _ = state.update(.feed(.state(id, .live)))
+        for epoch in 1...3 {
+            _ = state.update(.clock(1_700_000_000 + Double(epoch) * 60))
+            _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, metrics: ["loss": 1 / Double(epoch)])))))
+        }
+        #expect(state.runs[id]?.history.epochs.map(\.wallTime) == [1_700_000_060, 1_700_000_120, 1_700_000_180])
+        for _ in 0..<3 { _ = state.update(.key(.character("x"))) }
+        let labels = try #require(Self.xLabels(MonitorView.render(state).lines))
+        #expect(labels.contains("22:14") && labels.contains("22:16") && !labels.contains("epoch"), "\(labels)")
+        // A file's epochs may be a backlog read at once: no arrival times for them.
+        let file = RunFixtures.state(source: "train.log", events: try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy"))
+        #expect(file.runs[SourceID("train.log")]?.history.epochs.allSatisfy { $0.wallTime == nil } == true)
     }
 }
