@@ -14,3 +14,4 @@ if wants("rules") { RulesBenchmark.run() }
 if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
 if wants("plot") { PlotBenchmark.run() }
+if wants("grid") { GridBenchmark.run() }

@@ -43,7 +43,13 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
             let ending: RunEnd
             do {
                 ending = try session.run(extra: extraCallbacks(), control: trainingControl) { event in
-                    inbox.post(.event(id, event))
+                    // The core's epochs end now: stamp them with the wall clock (the time axes).
+                    if case .epochEnded(var record) = event, record.wallTime == nil {
+                        record.wallTime = Date().timeIntervalSince1970
+                        inbox.post(.event(id, .epochEnded(record)))
+                    } else {
+                        inbox.post(.event(id, event))
+                    }
                     // `n` asked for one epoch: it ended, so the run holds again and says so.
                     if case .epochEnded = event, trainingControl.epochEnded() { inbox.post(.state(id, .paused)) }
                 }

@@ -23,6 +23,8 @@ struct ChartPanelView: Widget {
         var options: [String]
         var overlay: Bool
         var run: RunState
+        /// The x axis of a per-epoch chart of one run (nil per batch and in the overlay).
+        var axis: ChartXAxis?
     }
 
     func build() -> Built? {
@@ -51,9 +53,15 @@ struct ChartPanelView: Widget {
         var chart = LineChart(series: series, theme: theme, glyphs: state.glyphs, firstX: 1,
                               xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
                               smoothing: state.chart.smoothing, lastN: state.chart.zoom)
+        var axis: ChartXAxis?
         if state.chart.perBatch, overlayKey == nil, let key = family.train ?? family.validation {
             // The real steps (epoch × steps + step), not the count of printed updates.
             chart.xValues = MetricValuesSource(state: state, run: run).steps(of: key)
+        }
+        if !state.chart.perBatch, overlayKey == nil {
+            let built = MetricValuesSource(state: state, run: run).xAxis()
+            built.apply(to: &chart)
+            axis = built
         }
         chart.robust = state.chart.robust
         chart.includeZero = state.chart.includeZero
@@ -62,18 +70,34 @@ struct ChartPanelView: Widget {
             chart.cursorStyle = theme[.info]
         }
         let title = overlayKey.map { "\($0) · all runs" } ?? family.name
-        return Built(chart: chart, legend: legend, title: title, options: Self.options(state), overlay: overlayKey != nil, run: run)
+        return Built(chart: chart, legend: legend, title: title, options: Self.options(state, axis: axis, overlay: overlayKey != nil),
+                     overlay: overlayKey != nil, run: run, axis: axis)
     }
 
     /// The options in force, for the title's right side.
-    static func options(_ state: MonitorState) -> [String] {
+    static func options(_ state: MonitorState, axis: ChartXAxis? = nil, overlay: Bool = false) -> [String] {
         var options: [String] = [state.chart.perBatch ? "per batch" : "per epoch"]
+        if let note = xAxisNote(state, axis: axis, overlay: overlay) { options.append(note) }
         if state.chart.logScale { options.append("log") }
         if !state.chart.robust { options.append("full range") }
         if state.chart.includeZero, !state.chart.logScale { options.append("incl. 0") }
         if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }
         if let zoom = state.chart.zoom { options.append("last \(zoom)") }
         return options
+    }
+
+    /// What the title says about the x axis when it is not the epoch: the axis drawn, or
+    /// briefly why the one asked for is not (`x: epoch, no epoch times`).
+    static func xAxisNote(_ state: MonitorState, axis: ChartXAxis?, overlay: Bool) -> String? {
+        let asked = state.chart.xAxis
+        guard asked != .epoch else { return nil }
+        if overlay { return "x: epoch (overlay)" }
+        if state.chart.perBatch {
+            return asked == .step ? nil : "x: step (time per epoch only)"
+        }
+        guard let axis else { return nil }
+        if let note = axis.note { return "x: epoch, \(note)" }
+        return "x: \(axis.name)"
     }
 
     /// A cursor index kept inside the points in view.
@@ -113,7 +137,8 @@ struct ChartPanelView: Widget {
                               focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
             panel.render(into: &buffer, area: area)
             let inner = panel.inner(of: area)
-            buffer.write("no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+            let filtered = state.metricFilter.flatMap { state.allFamilies.isEmpty ? nil : "no metric matches /\($0)/" }
+            buffer.write(filtered ?? "no metrics yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }
         var chart = built.chart
@@ -166,7 +191,7 @@ struct ChartPanelView: Widget {
             buffer.write(spans, x: inner.x, y: momentsRow, clip: Rect(x: inner.x, y: momentsRow, width: inner.width, height: 1))
         }
         if let readoutRow, let index = chart.cursor {
-            buffer.write(readout(chart: chart, index: index, run: run, moments: built.overlay ? [] : moments), x: inner.x + 1, y: readoutRow,
+            buffer.write(readout(chart: chart, index: index, run: run, moments: built.overlay ? [] : moments, built: built), x: inner.x + 1, y: readoutRow,
                          clip: Rect(x: inner.x, y: readoutRow, width: inner.width, height: 1))
         }
         chart.render(into: &buffer, area: chartArea)
@@ -174,9 +199,9 @@ struct ChartPanelView: Widget {
 
     /// The cursor's line: the x, then every series drawn with its value there (smoothed, and
     /// raw under smoothing), then what happened at that epoch.
-    func readout(chart: LineChart, index: Int, run: RunState, moments: [RunMoment]) -> [Span] {
+    func readout(chart: LineChart, index: Int, run: RunState, moments: [RunMoment], built: Built) -> [Span] {
         let theme = state.theme
-        var x = "epoch \(index + 1)"
+        var x = built.axis?.readout(index: index) ?? "epoch \(index + 1)"
         if state.chart.perBatch {
             let key = chart.series.first?.name ?? ""
             let position = MetricValuesSource(state: state, run: run).positions(of: key).flatMap { $0.indices.contains(index) ? $0[index] : nil }

@@ -5,7 +5,7 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, details, back
-    case graph, warnings, chart, outputLog, overlay, cursor
+    case graph, warnings, chart, outputLog, overlay, cursor, grid, metricFilterPrompt, xAxis
     case logScale, robustScale, includeZero, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
@@ -25,13 +25,14 @@ public enum KeyMap {
     /// Every binding in help order.
     public static let bindings: [Binding] = [
         Binding(keys: "q", command: .quit, help: "quit"),
-        Binding(keys: "?", command: .help, help: "help"),
+        Binding(keys: "? /", command: .help, help: "help / filter metrics by a regex (Enter keeps, Esc clears)"),
         Binding(keys: "Tab/S-Tab", command: .nextPanel, help: "next/previous panel"),
         Binding(keys: "↑↓ jk", command: .down, help: "select metric, output, finding, run; PgUp PgDn scroll details"),
         Binding(keys: "←→ h", command: .right, help: "select run (l too while the run bar has focus)"),
         Binding(keys: "Enter", command: .details, help: "open details (finding: explanation and fix)"),
         Binding(keys: "Esc", command: .back, help: "close help or details"),
-        Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
+        // One line for the chart and the grid: help must fit its bindings in 24 rows.
+        Binding(keys: "c a", command: .chart, help: "chart of the selected metric / grid of all metrics"),
         Binding(keys: "v", command: .cursor, help: "value cursor on/off: ←→ or a click on the chart move it, Esc hides it"),
         Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
@@ -40,7 +41,7 @@ public enum KeyMap {
         // One line for the three scale keys: help must fit 20 bindings in 24 rows.
         Binding(keys: "l r z", command: .logScale, help: "log scale / robust (outliers clipped) or full range / include 0"),
         Binding(keys: "s", command: .smoothing, help: "smoothing (EMA 0, 0.6, 0.8, 0.9, 0.95)"),
-        Binding(keys: "b", command: .batchOrEpoch, help: "per batch / per epoch"),
+        Binding(keys: "b x", command: .batchOrEpoch, help: "per batch / per epoch; x axis: epoch, step, time, wall time"),
         Binding(keys: "[ ]", command: .zoomIn, help: "zoom to the last N epochs / zoom out"),
         // One line for pause and step: help must fit 20 bindings in 24 rows.
         Binding(keys: "space n", command: .pause, help: "pause or resume / one more epoch while paused (replay, training)"),
@@ -68,6 +69,9 @@ public enum KeyMap {
             case "g": return .graph
             case "w": return .warnings
             case "c": return .chart
+            case "a": return .grid
+            case "/": return .metricFilterPrompt
+            case "x": return .xAxis
             case "v": return .cursor
             case "o": return .outputLog
             case "O": return .overlay

@@ -27,13 +27,19 @@ struct MetricsPanelView: Widget {
     func render(into buffer: inout Buffer, area: Rect) {
         let theme = state.theme
         let glyphs = state.glyphs
-        let panel = Panel(title: "Metrics", trailingTitle: state.chart.perBatch ? "per batch" : "per epoch",
+        // An active filter shows in the title: what it is and how many rows it lets through.
+        let title = state.metricFilter.map { "Metrics /\($0)/ · \(layout.families.count) of \(state.allFamilies.count)" } ?? "Metrics"
+        let panel = Panel(title: title, trailingTitle: state.chart.perBatch ? "per batch" : "per epoch",
                           focused: state.focus == .metrics, theme: theme, glyphs: glyphs)
         panel.render(into: &buffer, area: area)
         let inner = panel.inner(of: area)
         guard !inner.isEmpty, let run = state.selectedRunState else { return }
         let families = layout.families
         guard !families.isEmpty else {
+            if let filter = state.metricFilter, !state.allFamilies.isEmpty {
+                buffer.write("no metric matches /\(filter)/ (/ edits the filter)", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+                return
+            }
             buffer.write("no epochs yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }

@@ -68,7 +68,8 @@ public struct MonitorLayout: Sendable, Equatable {
         // In the graph view the diagram (or its compact list) needs the room more.
         let share = state.mode == .graph ? Self.graphMetricsShare : Self.metricsShare
         let cap = max(6, Int(Double(body.height) * share))
-        var (metrics, main) = body.splitTop(min(wanted, cap))
+        // The grid shows every family itself: it takes the whole body.
+        var (metrics, main) = body.splitTop(state.mode == .grid ? 0 : min(wanted, cap))
         // The graph takes the whole body when that is what it needs to draw a diagram (full,
         // else with one-line boxes) rather than the compact list; the metrics come back with
         // `c` or `g`.

@@ -123,6 +123,7 @@ extension MonitorState {
         if event == .interrupt { return [.quit] }
         if quitPrompt { return answerQuit(event) }
         if seekEntry != nil { return typeSeek(event) }
+        if metricFilterEntry != nil { return typeMetricFilter(event) }
         switch event {
         case .mouseWheel(let up, let x, let y):
             focusPanel(at: x, y: y)
@@ -188,6 +189,14 @@ extension MonitorState {
             default: break
             }
         }
+        if mode == .grid, focus != .runs, let effects = performInGrid(command) { return effects }
+        if mode == .chart, gridReturn, command == .back || command == .grid {
+            // The chart was opened from the grid: back to it, on the same cell.
+            mode = .grid
+            focus = .main
+            gridReturn = false
+            return []
+        }
         switch command {
         case .quit: return [.quit]
         case .help: helpVisible = true
@@ -213,7 +222,8 @@ extension MonitorState {
             case (.metrics, _):
                 mode = .chart
             case (.runs, _):
-                focus = .metrics
+                // The grid has no metrics table: its cells are the main panel.
+                focus = mode == .grid ? .main : .metrics
             default: break
             }
         case .graph: toggle(.graph)
@@ -221,11 +231,32 @@ extension MonitorState {
             toggle(.warnings)
             if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
         case .chart: mode = .chart
+        case .grid:
+            if mode == .grid {
+                mode = .chart
+            } else {
+                mode = .grid
+                focus = .main
+                detailOpen = false
+            }
+            gridReturn = false
+        case .metricFilterPrompt:
+            // The prompt starts from the filter in force, to edit it.
+            metricFilterEntry = metricFilter ?? ""
+            metricFilterError = nil
+        case .xAxis:
+            let axes = XAxis.allCases
+            chart.xAxis = axes[((axes.firstIndex(of: chart.xAxis) ?? 0) + 1) % axes.count]
         case .outputLog: logPaneVisible.toggle()
         case .overlay:
             // Only with runs to compare; the chart is where the overlay is drawn.
             if sourceOrder.count > 1 { overlay.toggle(); mode = .chart }
-        case .logScale: chart.logScale.toggle()
+        case .logScale:
+            chart.logScale.toggle()
+            // Opened from the grid, the chart and its cell share the toggle.
+            if gridReturn, let name = selectedFamily?.name {
+                if chart.logScale { gridLog.insert(name) } else { gridLog.remove(name) }
+            }
         case .robustScale: chart.robust.toggle()
         case .includeZero: chart.includeZero.toggle()
         case .smoothing:
@@ -300,6 +331,96 @@ extension MonitorState {
         return []
     }
 
+    /// A key while the metric filter prompt is open: text builds the expression and the
+    /// filter follows it whenever it is valid (an invalid one leaves the last valid filter in
+    /// force and says why); Enter keeps the filter and closes the prompt, Escape clears it,
+    /// Backspace on an empty prompt closes it. Ctrl-C still quits.
+    private mutating func typeMetricFilter(_ event: InputEvent) -> [Effect] {
+        markChanged()
+        let entry = metricFilterEntry ?? ""
+        switch event {
+        case .character(let character):
+            // A pattern longer than a screen line is not a metric filter; stop there.
+            if entry.count < 200 { setMetricFilter(entry + String(character)) }
+        case .backspace:
+            if entry.isEmpty { metricFilterEntry = nil; metricFilterError = nil } else { setMetricFilter(String(entry.dropLast())) }
+        case .escape:
+            metricFilterEntry = nil
+            metricFilterError = nil
+            applyMetricFilter(nil)
+        case .enter:
+            metricFilterEntry = nil
+            metricFilterError = nil
+        case .interrupt:
+            return [.quit]
+        default:
+            break
+        }
+        return []
+    }
+
+    /// The prompt reads `entry`: filter by it when it is a valid expression (nothing when empty).
+    private mutating func setMetricFilter(_ entry: String) {
+        metricFilterEntry = entry
+        if entry.isEmpty {
+            metricFilterError = nil
+            applyMetricFilter(nil)
+        } else if let reason = MetricFilter.validate(entry) {
+            metricFilterError = reason
+        } else {
+            metricFilterError = nil
+            applyMetricFilter(entry)
+        }
+    }
+
+    /// Put `pattern` in force, keeping the selected family selected when it still shows.
+    private mutating func applyMetricFilter(_ pattern: String?) {
+        let name = selectedFamily?.name
+        metricFilter = pattern
+        selectedMetric = name.flatMap { name in families.firstIndex { $0.name == name } } ?? 0
+    }
+
+    /// The grid's cells as laid out now.
+    var currentGrid: ChartGrid {
+        let layout = MonitorLayout(state: self)
+        return GridPanelView.grid(state: self, families: layout.families.count, area: layout.main)
+    }
+
+    /// A command in the grid view, where arrows move between cells, PgUp PgDn by a page,
+    /// Enter opens the cell full size and `l` toggles the cell's log scale; nil when the
+    /// command means what it means elsewhere.
+    private mutating func performInGrid(_ command: Command) -> [Effect]? {
+        let grid = currentGrid
+        let step: Int? = switch command {
+        case .left: -1
+        case .right: 1
+        case .up: -grid.columns
+        case .down: grid.columns
+        case .pageUp: -grid.perPage
+        case .pageDown: grid.perPage
+        default: nil
+        }
+        if let step {
+            selectedMetric = min(max(selectedMetric + step, 0), max(grid.count - 1, 0))
+            return []
+        }
+        switch command {
+        case .details:
+            guard let family = selectedFamily else { return [] }
+            mode = .chart
+            focus = .main
+            gridReturn = true
+            chart.logScale = gridLog.contains(family.name)
+            return []
+        case .logScale:
+            guard let name = selectedFamily?.name else { return [] }
+            if gridLog.contains(name) { gridLog.remove(name) } else { gridLog.insert(name) }
+            return []
+        default:
+            return nil
+        }
+    }
+
     /// How many x positions the chart shows now (nil without a chart to draw).
     var chartPointCount: Int? {
         ChartPanelView(state: self, layout: MonitorLayout(state: self)).build()?.chart.pointCount
@@ -313,6 +434,7 @@ extension MonitorState {
     }
 
     private mutating func toggle(_ target: Mode) {
+        gridReturn = false
         if mode == target && focus == .main {
             mode = .chart
         } else {
@@ -367,6 +489,9 @@ extension MonitorState {
             if let index = layout.familyIndex(atRow: y, state: self) { selectedMetric = index }
         case .main:
             if mode == .warnings, let index = layout.findingIndex(atRow: y, state: self) { selectedFinding = index }
+            if mode == .grid, let index = GridPanelView.grid(state: self, families: layout.families.count, area: layout.main).index(atX: x, y: y) {
+                selectedMetric = index
+            }
             // With the value cursor on, a click on the chart's plot moves it to the nearest point.
             if mode == .chart, cursor != nil, let index = ChartPanelView(state: self, layout: layout).index(atColumn: x, area: layout.main) {
                 cursor = index

@@ -25,8 +25,22 @@ public struct MonitorState: Sendable {
     }
 
     /// What the big panel shows.
-    public enum Mode: Sendable, Equatable {
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
         case chart, graph, warnings
+        /// Every metric family as a small chart at once (`a`).
+        case grid
+    }
+
+    /// What the chart's x axis counts (`x` cycles them).
+    public enum XAxis: String, Sendable, Equatable, CaseIterable {
+        /// Keras's epoch number (the default).
+        case epoch
+        /// The run's real step: epoch × steps (+ step, per batch).
+        case step
+        /// Time since the first epoch shown began, from the epochs' recorded seconds.
+        case relativeTime = "time"
+        /// The time of day each epoch ended, where the source recorded it.
+        case wallTime = "wall"
     }
 
     /// How the chart draws the selected metric.
@@ -44,6 +58,8 @@ public struct MonitorState: Sendable {
         public var perBatch = false
         /// Show only the last N epochs (or batches); nil for all.
         public var zoom: Int?
+        /// What the x axis counts.
+        public var xAxis = XAxis.epoch
         /// The defaults: linear, robust, raw, per epoch, all epochs.
         public init() {}
     }
@@ -85,6 +101,21 @@ public struct MonitorState: Sendable {
     public var cursor: Int?
     /// The help overlay is open.
     public var helpVisible = false
+    /// Metric families whose small chart in the grid is on a log scale (each cell has its own
+    /// `l`), by family name.
+    public var gridLog: Set<String> = []
+    /// The chart was opened full size from the grid (Enter): `Esc` and `a` go back to it.
+    public var gridReturn = false
+    /// The metric filter in force: a regular expression (case-insensitive) the metrics panel
+    /// and the grid match family names against; nil shows every family. While the prompt is
+    /// open it follows the text as typed, whenever that is a valid expression.
+    public var metricFilter: String?
+    /// The text typed after `/` while the metric filter prompt is open; nil when it is closed.
+    public var metricFilterEntry: String?
+    /// Why the text in the prompt is not a valid expression (the last valid one stays in force).
+    public var metricFilterError: String?
+    /// The local time zone's offset from UTC in seconds, for wall-time axes (the edge sets it).
+    public var utcOffset = 0
     /// The chart overlays the selected metric of every run (`O`), with several sources.
     public var overlay = false
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
@@ -165,8 +196,15 @@ public struct MonitorState: Sendable {
     /// `--model` when it matches the run, else whatever the log printed (`ModelChoice`).
     public func model(of run: RunState) -> ModelGraph? { run.run.modelChoice.model }
 
-    /// The selected run's metric rows.
+    /// The selected run's metric rows that the metric filter lets through.
     public var families: [MetricFamily] {
+        let all = allFamilies
+        guard let metricFilter else { return all }
+        return MetricFilter(pattern: metricFilter)?.filter(all) ?? all
+    }
+
+    /// Every metric row of the selected run, filter or not.
+    public var allFamilies: [MetricFamily] {
         guard let run = selectedRunState else { return [] }
         let outputs = model(of: run)?.outputs.map(\.name) ?? []
         var names = run.metricNames
@@ -191,7 +229,11 @@ public struct MonitorState: Sendable {
     public var fitsScreen: Bool { size.width >= Self.minimumSize.width && size.height >= Self.minimumSize.height }
 
     /// Panels Tab visits, in order.
-    public var panels: [Panel] { sourceOrder.count > 1 ? [.runs, .metrics, .main] : [.metrics, .main] }
+    public var panels: [Panel] {
+        // The grid takes the metrics table's place.
+        let own: [Panel] = mode == .grid ? [.main] : [.metrics, .main]
+        return sourceOrder.count > 1 ? [.runs] + own : own
+    }
 
     /// Whether anything on screen moves with the clock (a live source's elapsed time, a
     /// flash that must end); the loop ticks on time only then.

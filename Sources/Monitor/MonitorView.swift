@@ -19,6 +19,7 @@ public enum MonitorView {
         case .chart: ChartPanelView(state: state, layout: layout).render(into: &buffer, area: layout.main)
         case .graph: GraphPanelView(state: state, content: layout.graph).render(into: &buffer, area: layout.main)
         case .warnings: WarningsPanelView(state: state).render(into: &buffer, area: layout.main)
+        case .grid: GridPanelView(state: state, layout: layout).render(into: &buffer, area: layout.main)
         }
         if !layout.logPane.isEmpty { LogPaneView(state: state).render(into: &buffer, area: layout.logPane) }
         if !layout.findingsStrip.isEmpty { FindingsStripView(state: state).render(into: &buffer, area: layout.findingsStrip) }

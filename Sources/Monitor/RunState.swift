@@ -60,6 +60,13 @@ public struct RunState: Sendable {
     /// Apply an event at clock time `now`, keeping `metricNames` in step with it.
     public mutating func apply(_ event: TrainingEvent, at now: Double?) {
         let segmentsBefore = run.archived.count
+        var event = event
+        // A wrapped command's output is all live (no backlog): an epoch it printed ended when
+        // it arrived, which gives a printed Keras log the wall times it does not print.
+        if !run.timing.hasBacklog, let now, case .epochEnded(var record) = event, record.wallTime == nil {
+            record.wallTime = now
+            event = .epochEnded(record)
+        }
         run.apply(event, at: now)
         if run.archived.count != segmentsBefore {
             // A new `fit` segment starts with no epochs: its names start over.

@@ -9,6 +9,17 @@ struct StatusLineView: Widget {
     var entries: [(String, String)] {
         if state.quitPrompt { return [("stop the command and quit?", ""), ("y", "stop it and quit"), ("n", "keep watching")] }
         if let entry = state.seekEntry { return [("seek to epoch:", entry + "_"), ("Enter", "seek"), ("Esc", "cancel")] }
+        if let entry = state.metricFilterEntry {
+            var entries: [(String, String)] = [("filter metrics /", entry + "_")]
+            if let error = state.metricFilterError {
+                // The last valid filter stays in force: say which.
+                let kept = state.metricFilter.map { "/\($0)/" } ?? "none"
+                entries.append(("invalid:", "\(error) (kept \(kept))"))
+            } else {
+                entries.append(("", "\(state.families.count) of \(state.allFamilies.count) metrics"))
+            }
+            return entries + [("Enter", "keep"), ("Esc", "clear")]
+        }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
         if state.detailOpen {
             let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
@@ -21,6 +32,7 @@ struct StatusLineView: Widget {
         case (.runs, _): entries.append(("←→", "run"))
         case (.main, .graph): entries.append(("↑↓", "loss"))
         case (.main, .warnings): entries += [("↑↓", "finding"), ("Enter", "explain")]
+        case (.main, .grid): entries += [("←→↑↓", "chart"), ("Enter", "open"), ("l", "cell log"), ("a", "one chart")]
         default: entries.append(("↑↓", "metric"))
         }
         // The cursor's keys first while it is on: they take ←→ from the run bar.
@@ -32,11 +44,17 @@ struct StatusLineView: Widget {
             entries += [("space", "resume"), ("n", "step")] + (state.selectedRunState?.seekable == true ? [("+ -", "speed")] : [])
         }
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
+        if state.mode == .chart, state.gridReturn { entries.append(("Esc a", "back to grid")) }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
         if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         if state.mode == .chart, state.cursor == nil { entries.append(("v", "cursor")) }
+        // The grid, filter and x-axis keys come after the ones users reach for most, so those stay on
+        // an 80-column line.
+        if state.mode != .grid { entries.append(("a", "all charts")) }
+        entries.append(("/", "filter"))
+        if state.mode == .chart || state.mode == .grid { entries.append(("x", "x: \(state.chart.xAxis.rawValue)")) }
         return entries
     }
 

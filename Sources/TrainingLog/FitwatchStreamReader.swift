@@ -221,9 +221,10 @@ public struct FitwatchStreamReader: LogReader {
         let seconds = record["seconds"]?.double
         var perStep: Double?
         if let seconds, let steps, steps > 0 { perStep = seconds / Double(steps) }
-        events.append(.epochEnded(EpochRecord(epoch: epoch, of: epochsRequested, steps: steps, seconds: seconds,
-                                              secondsPerStep: perStep,
-                                              metrics: FitwatchStreamReader.metrics(record["logs"]))))
+        var ended = EpochRecord(epoch: epoch, of: epochsRequested, steps: steps, seconds: seconds,
+                                secondsPerStep: perStep, metrics: FitwatchStreamReader.metrics(record["logs"]))
+        ended.wallTime = record["time"]?.double.flatMap { $0.isFinite ? $0 : nil }
+        events.append(.epochEnded(ended))
         epochStart = nil
         lastProgress = nil
         return true

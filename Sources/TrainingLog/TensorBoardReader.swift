@@ -136,7 +136,9 @@ public struct TensorBoardReader: LogReader {
         if let end = stepWallTime, let start = lastEpochWallTime ?? firstWallTime, end >= start, (end - start).isFinite {
             seconds = end - start
         }
-        return EpochRecord(epoch: Int(step) + 1, seconds: seconds, metrics: metrics)
+        var record = EpochRecord(epoch: Int(step) + 1, seconds: seconds, metrics: metrics)
+        record.wallTime = stepWallTime
+        return record
     }
 
     private mutating func handle(event data: ArraySlice<UInt8>, into events: inout [TrainingEvent]) {

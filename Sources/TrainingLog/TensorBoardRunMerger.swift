@@ -31,6 +31,7 @@ public struct TensorBoardRunMerger: Sendable {
                 for (key, value) in record.metrics { epoch.metrics[key] = value }
                 // The training files' wall times, else whichever group has one.
                 if let seconds = record.seconds, prefix.isEmpty || epoch.seconds == nil { epoch.seconds = seconds }
+                if let time = record.wallTime, prefix.isEmpty || epoch.wallTime == nil { epoch.wallTime = time }
                 merged[record.epoch] = epoch
                 reached[prefix] = max(reached[prefix] ?? 0, record.epoch)
             case .noise:

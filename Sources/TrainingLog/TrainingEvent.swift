@@ -277,6 +277,10 @@ public struct EpochRecord: Sendable, Equatable {
     public var metrics: MetricValues
     /// False when the run stopped mid-epoch: the values are the last running averages.
     public var complete: Bool
+    /// When the epoch ended, in seconds since 1970 (UTC), where the source recorded it: the
+    /// callback stream's `time`, TensorBoard's wall time, the training core's clock. Printed
+    /// Keras logs have none.
+    public var wallTime: Double?
 
     public init(epoch: Int, of: Int? = nil, steps: Int? = nil, seconds: Double? = nil,
                 secondsPerStep: Double? = nil, metrics: MetricValues, complete: Bool = true) {

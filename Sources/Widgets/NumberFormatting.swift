@@ -48,3 +48,25 @@ public func formatDuration(_ seconds: Double?) -> String {
     if hours > 0 { return String(format: "%d:%02d:%02d", hours, minutes, secs) }
     return String(format: "%d:%02d", minutes, secs)
 }
+
+/// A time since the run's start as a short axis label: `4.2s` and `42s` under a minute,
+/// `1:05` under an hour, `2h10m` under four days, then `5d03h`; `?` when unknown.
+public func formatAxisDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "?" }
+    if seconds < 10 { return String(format: "%.1fs", seconds) }
+    let total = Int(seconds.rounded(.down))
+    if total < 60 { return "\(total)s" }
+    if total < 3600 { return String(format: "%d:%02d", total / 60, total % 60) }
+    if total < 96 * 3600 { return String(format: "%dh%02dm", total / 3600, total / 60 % 60) }
+    return String(format: "%dd%02dh", total / 86_400, total / 3600 % 24)
+}
+
+/// A wall-clock time (seconds since 1970, UTC) as the time of day at `utcOffset` seconds
+/// east of UTC: `14:32`, or `14:32:05` with `seconds`; `?` when not finite.
+public func formatTimeOfDay(_ time: Double, utcOffset: Int, seconds: Bool = false) -> String {
+    guard time.isFinite, abs(time) < 1e15 else { return "?" }
+    let local = Int((time + Double(utcOffset)).rounded(.down))
+    let day = ((local % 86_400) + 86_400) % 86_400
+    let (hours, minutes, secs) = (day / 3600, day / 60 % 60, day % 60)
+    return seconds ? String(format: "%02d:%02d:%02d", hours, minutes, secs) : String(format: "%02d:%02d", hours, minutes)
+}

@@ -17,7 +17,21 @@ enum MonitorLoop {
         let alerts = Alerts.make(options: options, screen: true)
         // The last `--on-event` commands may still run after the screen closed: wait for them.
         defer { alerts?.finish() }
-        let status = try run(feeds: feeds, options: options, state: &state, alerts: alerts)
+        // The screen state of the last session on these sources, unless `--fresh`.
+        let store = StateStore(sources: feeds.map(\.id.rawValue))
+        var notes: [String] = []
+        var saved: PersistedState?
+        if !options.fresh, let store {
+            switch store.load() {
+            case .none: break
+            case .state(let state): saved = state
+            case .ignored(let note): notes.append(note)
+            }
+        }
+        var themeName = options.theme
+        let status = try run(feeds: feeds, options: options, state: &state, alerts: alerts, saved: saved,
+                             themeName: &themeName, notes: &notes)
+        if let store, let failure = store.save(PersistedState(state: state, theme: themeName)) { notes.append(failure) }
         // The terminal is back to normal: leave one line per run on it, so what the screen
         // said does not vanish with it.
         let now = Date().timeIntervalSince1970
@@ -27,13 +41,29 @@ enum MonitorLoop {
             if run.needsDiagnosis { run.diagnose() }
             for line in run.summaryLines(now: now) { print(line) }
         }
+        // What went wrong with the saved state, once the screen is gone (never fatal).
+        for note in notes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         return status
     }
 
     /// The loop itself; the terminal is restored when it returns or throws.
-    private static func run(feeds: [any Feed], options: WatchOptions, state: inout MonitorState, alerts: Alerts?) throws -> Int32 {
+    private static func run(feeds: [any Feed], options: WatchOptions, state: inout MonitorState, alerts: Alerts?,
+                            saved: PersistedState?, themeName: inout String?, notes: inout [String]) throws -> Int32 {
         state.modelOverride = try MonitorSetup.model(path: options.model)
-        let theme = try MonitorSetup.theme(nameOrPath: options.theme)
+        var theme = try MonitorSetup.theme(nameOrPath: options.theme)
+        if let saved {
+            saved.apply(to: &state)
+            // `--theme` wins; else the theme of the last session, if it still loads.
+            if options.theme == nil, let name = saved.theme {
+                if let restored = try? MonitorSetup.theme(nameOrPath: name) {
+                    theme = restored
+                    themeName = name
+                } else {
+                    notes.append("fitwatch: the saved theme '\(name)' no longer loads; used the default")
+                }
+            }
+        }
+        state.utcOffset = TimeZone.current.secondsFromGMT()
         state.bellOnNewFinding = options.bell
         state.alerts.enabled = alerts != nil
         state.wrappedCommands = Set(feeds.filter { $0 is any InterruptibleFeed }.map(\.id))

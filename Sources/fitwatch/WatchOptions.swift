@@ -25,6 +25,9 @@ struct WatchOptions: ParsableArguments {
     @Option(name: .long, help: "A Keras model file (.keras or model.to_json()) describing the run's model and compile config.")
     var model: String?
 
+    @Flag(name: .long, help: "Start with the default screen state instead of the one saved for these sources (theme, smoothing, scale, x axis, view).")
+    var fresh = false
+
     @Option(name: .long, help: "Force the log format instead of detecting it (keras3, keras2, keras1, keras-verbose2, csvlogger, tensorboard, fitwatch-callback).")
     var format: String?
 }

@@ -36,7 +36,9 @@ final class TmuxSession {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pidFile = directory.appendingPathComponent("pid").path
-        var exports = ["LANG": "C.UTF-8", "TERM": "tmux-256color"]
+        // The screen state is saved per source set on exit: each session keeps its own (under
+        // its directory), so no test writes to the home directory or starts in another's state.
+        var exports = ["LANG": "C.UTF-8", "TERM": "tmux-256color", "XDG_STATE_HOME": directory.appendingPathComponent("state").path]
         exports.merge(environment) { _, new in new }
         let envText = exports.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "sh -c " + Self.quote("echo $$ > \(Self.quote(pidFile)); exec env \(envText) "

@@ -155,9 +155,10 @@ private func bostonState(findings: [Finding] = [], sourceState: SourceState = .f
     _ = state.tickSettled(130)
     #expect(state.runs[id]?.run.elapsed(now: 130) == 35)
     #expect(state.needsClock)
-    // The file stopped growing: the run may be over; the clock stops with it.
+    // The file stopped growing: the run may be over; the clock stops where it stood (it used
+    // to fall back to 0:05 from 0:35, an elapsed time going backwards on screen).
     _ = state.update(.feed(.state(id, .following)))
-    #expect(state.runs[id]?.run.elapsed(now: 200) == 5)
+    #expect(state.runs[id]?.run.elapsed(now: 200) == 35)
     #expect(!state.needsClock)
 }
 
