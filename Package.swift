@@ -157,7 +157,7 @@ let package = Package(
 
         .testTarget(
             name: "RunModelTests",
-            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel"]
+            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(
