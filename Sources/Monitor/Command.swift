@@ -5,7 +5,7 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, details, back
-    case graph, warnings, chart, outputLog, overlay, cursor
+    case graph, warnings, chart, outputLog, overlay, cursor, table
     case logScale, robustScale, includeZero, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
@@ -33,7 +33,8 @@ public enum KeyMap {
         Binding(keys: "Esc", command: .back, help: "close help or details"),
         Binding(keys: "c", command: .chart, help: "chart of the selected metric"),
         Binding(keys: "v", command: .cursor, help: "value cursor on/off: ←→ or a click on the chart move it, Esc hides it"),
-        Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
+        // One line for the overlay and the runs table: help must fit 20 bindings in 24 rows.
+        Binding(keys: "O t", command: .overlay, help: "overlay the metric of every run / runs table (< > sort, / filter)"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
         Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
@@ -71,6 +72,7 @@ public enum KeyMap {
             case "v": return .cursor
             case "o": return .outputLog
             case "O": return .overlay
+            case "t": return .table
             case "s": return .smoothing
             case "b": return .batchOrEpoch
             case "[": return .zoomIn

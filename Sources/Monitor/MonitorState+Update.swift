@@ -112,6 +112,7 @@ extension MonitorState {
         if event == .interrupt { return [.quit] }
         if quitPrompt { return answerQuit(event) }
         if seekEntry != nil { return typeSeek(event) }
+        if table.visible, !helpVisible, let effects = handleTable(event) { return effects }
         switch event {
         case .mouseWheel(let up, let x, let y):
             focusPanel(at: x, y: y)
@@ -171,7 +172,11 @@ extension MonitorState {
         switch command {
         case .quit: return [.quit]
         case .help: helpVisible = true
-        case .back: detailOpen = false
+        case .back:
+            detailOpen = false
+            // A run opened from the runs table: Esc goes back to it.
+            if table.returnsToTable { showTable() }
+        case .table: showTable()
         case .cursor:
             // On at the newest point, in the chart.
             mode = .chart

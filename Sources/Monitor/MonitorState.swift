@@ -87,6 +87,10 @@ public struct MonitorState: Sendable {
     public var helpVisible = false
     /// The chart overlays the selected metric of every run (`O`), with several sources.
     public var overlay = false
+    /// The runs table (`t`): its sort, filter, cursor and the runs selected for the overlay.
+    public var table = RunsTableState()
+    /// The runs table's memo of per-run summaries, shared by copies of the state.
+    public let tableCache = RunsTable.Cache()
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
     public var seekEntry: String?
     /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.
@@ -182,6 +186,16 @@ public struct MonitorState: Sendable {
     /// there is more than one run to compare.
     public var showsOverlay: Bool { overlay && sourceOrder.count > 1 }
 
+    /// The runs the overlay draws, with their 0-based place in command-line order: those
+    /// selected in the runs table, else every run.
+    public var overlayNumberedSources: [(Int, SourceID)] {
+        let numbered = Array(sourceOrder.enumerated())
+        return table.selected.isEmpty ? numbered : numbered.filter { table.selected.contains($0.element) }
+    }
+
+    /// The runs the overlay draws, in command-line order.
+    public var overlaySources: [SourceID] { overlayNumberedSources.map(\.1) }
+
     /// Whether the log pane is on screen: switched on and the selected run printed lines.
     public var showsLogPane: Bool { logPaneVisible && !(selectedRunState?.output.isEmpty ?? true) }
 
@@ -223,4 +237,14 @@ public struct MonitorState: Sendable {
     }
 
     mutating func markChanged() { revision &+= 1 }
+
+    /// Runs for these sources, in this order, before any of them reports: the run bar and the
+    /// runs table list runs in command-line order, not in the order they first answer.
+    public mutating func register(sources: [SourceID]) {
+        for id in sources where runs[id] == nil {
+            runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
+            sourceOrder.append(id)
+        }
+        markChanged()
+    }
 }
