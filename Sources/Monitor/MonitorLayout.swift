@@ -117,9 +117,18 @@ public struct MonitorLayout: Sendable, Equatable {
 
     /// The finding listed on screen row `y` of the warnings view, if any.
     public func findingIndex(atRow y: Int, state: MonitorState) -> Int? {
-        let index = y - (main.y + 1)
-        let count = state.selectedRunState?.findings.count ?? 0
-        return index >= 0 && index < count ? index : nil
+        guard state.groupsFindings else {
+            let index = y - (main.y + 1)
+            let count = state.selectedRunState?.findings.count ?? 0
+            return index >= 0 && index < count ? index : nil
+        }
+        // Grouped: two rows per finding (the finding, its runs), scrolled as the list draws them.
+        let count = state.warningsEntries.count
+        let height = max(0, main.height - 2)
+        let selected = min(state.selectedFinding, max(count - 1, 0)) * 2
+        let first = min(max(0, selected - height + 2), max(0, count * 2 - height))
+        let row = first + y - (main.y + 1)
+        return row >= 0 && row / 2 < count ? row / 2 : nil
     }
 
     /// The run whose tab covers column `x` of the run bar.

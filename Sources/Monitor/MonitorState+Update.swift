@@ -194,7 +194,7 @@ extension MonitorState {
         case .details:
             switch (focus, mode) {
             case (.main, .warnings):
-                if !(selectedRunState?.findings.isEmpty ?? true) { detailOpen = true }
+                if !warningsEntries.isEmpty { detailOpen = true }
             case (.metrics, _):
                 mode = .chart
             case (.runs, _):
@@ -204,7 +204,11 @@ extension MonitorState {
         case .graph: toggle(.graph)
         case .warnings:
             toggle(.warnings)
-            if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
+            if mode == .warnings {
+                // Looked at: every run's findings when the view groups them, else the run's.
+                let looked = groupsFindings ? sourceOrder : selectedSource.map({ [$0] }) ?? []
+                for id in looked { runs[id]?.newFindingIDs = [] }
+            }
         case .chart: mode = .chart
         case .outputLog: logPaneVisible.toggle()
         case .overlay:
@@ -324,7 +328,7 @@ extension MonitorState {
             let count = (selectedRunState.map { LossBreakdown(state: self, run: $0).outputs.count } ?? 0) + 1
             selectedLoss = min(max(selectedLoss + step, 0), max(count - 1, 0))
         case (.main, .warnings):
-            let count = selectedRunState?.findings.count ?? 0
+            let count = warningsEntries.count
             selectedFinding = min(max(selectedFinding + step, 0), max(count - 1, 0))
         default:
             let count = families.count
