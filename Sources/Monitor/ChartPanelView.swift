@@ -224,7 +224,9 @@ struct ChartPanelView: Widget {
         var legend: [Span] = []
         for (index, id) in state.overlayNumberedSources {
             guard let run = state.runs[id] else { continue }
-            let values = MetricValuesSource(state: state, run: run).values(of: key)
+            // Per epoch, the runs table's cache has the values when it shows the same metric.
+            let cached = state.chart.perBatch ? nil : RunsTable.cachedValues(state, id: id, key: key)
+            let values = cached ?? MetricValuesSource(state: state, run: run).values(of: key)
             guard !values.isEmpty else { continue }
             let style = theme[Self.overlayStyles[series.count % Self.overlayStyles.count]]
             series.append(LineChart.Series(name: "\(index + 1) \(id.rawValue)", values: values, style: style))

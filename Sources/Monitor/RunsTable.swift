@@ -2,6 +2,7 @@ import Diagnostics
 import RunModel
 import Synchronization
 import TrainingLog
+import Widgets
 
 /// What the runs table (`t`) shows and how: its sort, filter, cursor and selection. Pure
 /// state; the rows are derived from the monitor's runs each frame (`RunsTable.rows`), so runs
@@ -85,6 +86,10 @@ public enum RunsTable {
         public var since: Double?
         public var errors = 0, warnings = 0, infos = 0
         public var parameters: [RunParameters.Parameter]
+        /// `now` and `best@epoch` as the table prints them (formatted once per revision).
+        public var nowText = "-", bestText = "-"
+        /// What the filter matches: `host:name k=v k=v`.
+        var haystack = ""
 
         /// The value of a hyper-parameter.
         public func parameter(_ key: String) -> String? { parameters.first { $0.key == key }?.value }
@@ -103,6 +108,12 @@ public enum RunsTable {
         var parameters: [RunParameters.Parameter]
         /// What the filter matches against: `host:name k=v k=v`.
         var haystack: String
+        /// The last value and the best, as printed.
+        var nowText: String
+        var bestText: String
+        /// The source's host and name.
+        var host: String?
+        var name: String
     }
 
     /// The table's memo of summaries and filter matches. Shared by copies of a state: entries
@@ -110,6 +121,8 @@ public enum RunsTable {
     public final class Cache: Sendable {
         let summaries = Mutex<[SourceID: Summary]>([:])
         let matches = Mutex<(filter: String, results: [String: Bool])>(("", [:]))
+        /// The parts every name shares, for the sources they were computed over.
+        let common = Mutex<(key: [SourceID], prefix: String, suffix: String)?>(nil)
         public init() {}
     }
 
@@ -209,12 +222,12 @@ public enum RunsTable {
         return state.sourceOrder.enumerated().compactMap { index, id in
             guard let run = state.runs[id] else { return nil }
             let summary = self.summary(of: run, id: id, metric: metric, lowerIsBetter: lower, cache: state.tableCache)
-            let (host, name) = split(id)
             let progress = run.epochProgress
-            var row = Row(number: index + 1, id: id, name: name, host: host, status: status(of: run, now: now),
+            var row = Row(number: index + 1, id: id, name: summary.name, host: summary.host, status: status(of: run, now: now),
                           epoch: progress.epoch, epochs: progress.of, values: summary.values, now: summary.values.last,
                           best: summary.best, bestAt: summary.bestAt,
-                          since: run.run.timing.lastData.map { max(0, now - $0) }, parameters: summary.parameters)
+                          since: run.run.timing.lastData.map { max(0, now - $0) }, parameters: summary.parameters,
+                          nowText: summary.nowText, bestText: summary.bestText, haystack: summary.haystack)
             for finding in run.findings {
                 switch finding.severity {
                 case .error: row.errors += 1
@@ -243,11 +256,21 @@ public enum RunsTable {
         let parameters = RunParameters.of(run: run.run)
         let (host, name) = split(id)
         let haystack = ([host.map { "\($0):\(name)" } ?? name] + parameters.map(\.description)).joined(separator: " ")
+        let best = bestIndex.map { values[$0] }
         let summary = Summary(revision: revision, findingsRevision: findingsRevision, metric: key, values: values,
-                              best: bestIndex.map { values[$0] }, bestAt: bestIndex.map { $0 + 1 },
-                              parameters: parameters, haystack: haystack)
+                              best: best, bestAt: bestIndex.map { $0 + 1 },
+                              parameters: parameters, haystack: haystack, nowText: values.last.map(formatMetric) ?? "-",
+                              bestText: bestIndex.map { formatMetric(values[$0]) + "@\($0 + 1)" } ?? "-", host: host, name: name)
         cache.summaries.withLock { $0[id] = summary }
         return summary
+    }
+
+    /// The values of `key` the table's cache holds for a run at its current revision (the
+    /// overlay chart reads them instead of walking the history again); nil when not cached.
+    static func cachedValues(_ state: MonitorState, id: SourceID, key: String) -> [Double]? {
+        guard let run = state.runs[id], let summary = state.tableCache.summaries.withLock({ $0[id] }),
+              summary.metric == key, summary.revision == run.run.revision else { return nil }
+        return summary.values
     }
 
     /// The rows shown: filtered by `state.table.filter`, sorted by `state.table.sort`.
@@ -262,7 +285,7 @@ public enum RunsTable {
         let cache = state.tableCache
         let matcher = Matcher(filter)
         return rows.filter { row in
-            let haystack = cache.summaries.withLock { $0[row.id]?.haystack } ?? row.name
+            let haystack = row.haystack
             if let known = cache.matches.withLock({ $0.filter == filter ? $0.results[haystack] : nil }) { return known }
             let result = matcher.matches(haystack)
             cache.matches.withLock { memo in

@@ -76,23 +76,27 @@ struct RunsTableView: Widget {
     /// The columns that fit `width` and their widths: the fixed ones (the name shrinks to
     /// 12 columns and the sparkline goes before anything else is dropped), then as many
     /// hyper-parameters as fit, the most common first.
-    static func laidColumns(_ rows: [RunsTable.Row], all: [RunsTable.Column], width: Int, metric: String?) -> (columns: [Laid], spark: Int) {
-        func widest(_ texts: [String], _ heading: String, cap: Int) -> Int {
-            min(cap, max(heading.count + 1, texts.map(\.count).max() ?? 0))
+    static func laidColumns(_ rows: [RunsTable.Row], all: [RunsTable.Column], width: Int, metric: String?, trimmed: Int = 0) -> (columns: [Laid], spark: Int) {
+        func widest(_ text: (RunsTable.Row) -> String, _ heading: String, cap: Int) -> Int {
+            var widest = heading.count + 1
+            for row in rows where widest < cap { widest = max(widest, text(row).count) }
+            return min(cap, widest)
         }
         var laid: [Laid] = []
         for column in all {
             switch column {
-            case .number: laid.append(Laid(column: column, width: widest(rows.map { String($0.number) }, "#", cap: 6), right: true))
-            case .name: laid.append(Laid(column: column, width: widest(rows.map(\.name), "run", cap: max(12, width / 3)), right: false))
-            case .host: laid.append(Laid(column: column, width: widest(rows.map { $0.host ?? "" }, "host", cap: 14), right: false))
-            case .status: laid.append(Laid(column: column, width: widest(rows.map(\.status.word), "status", cap: 13), right: false))
-            case .epoch: laid.append(Laid(column: column, width: widest(rows.map(epochText), "epoch", cap: 13), right: true))
-            case .now: laid.append(Laid(column: column, width: widest(rows.map { $0.now.map(formatMetric) ?? "-" }, "now", cap: 10), right: true))
-            case .best: laid.append(Laid(column: column, width: widest(rows.map(bestText), "best", cap: 16), right: true))
+            case .number: laid.append(Laid(column: column, width: widest({ String($0.number) }, "#", cap: 6), right: true))
+            case .name:
+                let longest = rows.map { $0.name.count }.max() ?? 0
+                laid.append(Laid(column: column, width: min(max(12, width / 3), max(4, longest - trimmed)), right: false))
+            case .host: laid.append(Laid(column: column, width: widest({ $0.host ?? "" }, "host", cap: 14), right: false))
+            case .status: laid.append(Laid(column: column, width: widest({ $0.status.word }, "status", cap: 13), right: false))
+            case .epoch: laid.append(Laid(column: column, width: widest(epochText, "epoch", cap: 13), right: true))
+            case .now: laid.append(Laid(column: column, width: widest({ $0.nowText }, "now", cap: 10), right: true))
+            case .best: laid.append(Laid(column: column, width: widest({ $0.bestText }, "best", cap: 16), right: true))
             case .since: laid.append(Laid(column: column, width: 5, right: true))
-            case .findings: laid.append(Laid(column: column, width: widest(rows.map(findingsText), "findings", cap: 12), right: false))
-            case .parameter(let key): laid.append(Laid(column: column, width: widest(rows.map { $0.parameter(key) ?? "" }, key, cap: 10), right: false))
+            case .findings: laid.append(Laid(column: column, width: widest(findingsText, "findings", cap: 12), right: false))
+            case .parameter(let key): laid.append(Laid(column: column, width: widest({ $0.parameter(key) ?? "" }, key, cap: 10), right: false))
             }
         }
         // Gutter (cursor and selection marks: 3) and one space between columns.
@@ -146,6 +150,15 @@ struct RunsTableView: Widget {
         return (head, tail)
     }
 
+    /// The shared parts of the names of `state`'s runs, remembered while the runs stay the same.
+    static func commonParts(_ state: MonitorState) -> (prefix: String, suffix: String) {
+        let key = state.sourceOrder
+        if let cached = state.tableCache.common.withLock({ $0 }), cached.key == key { return (cached.prefix, cached.suffix) }
+        let common = commonParts(state.sourceOrder.map { RunsTable.split($0).name })
+        state.tableCache.common.withLock { $0 = (key, common.prefix, common.suffix) }
+        return common
+    }
+
     /// A name without the shared parts.
     static func shortName(_ name: String, _ common: (prefix: String, suffix: String)) -> String {
         String(name.dropFirst(common.prefix.count).dropLast(common.suffix.count))
@@ -154,11 +167,6 @@ struct RunsTableView: Widget {
     static func epochText(_ row: RunsTable.Row) -> String {
         guard let epoch = row.epoch else { return row.epochs.map { "-/\($0)" } ?? "-" }
         return row.epochs.map { "\(epoch)/\($0)" } ?? String(epoch)
-    }
-
-    static func bestText(_ row: RunsTable.Row) -> String {
-        guard let best = row.best else { return "-" }
-        return formatMetric(best) + (row.bestAt.map { "@\($0)" } ?? "")
     }
 
     func render(into buffer: inout Buffer, area: Rect) {
@@ -197,19 +205,15 @@ struct RunsTableView: Widget {
         panel.render(into: &buffer, area: layout.table)
         let inner = panel.inner(of: layout.table)
         guard inner.height >= 2, inner.width >= 20 else { return }
-        let common = Self.commonParts(all.map(\.name))
-        let shortRows = rows.map { row in
-            var row = row
-            row.name = Self.shortName(row.name, common)
-            return row
-        }
+        let common = Self.commonParts(state)
         if !common.prefix.isEmpty || !common.suffix.isEmpty {
             // The shared parts of the names, once, after the panel's title.
             let shared = " \(common.prefix)\(glyphs.ellipsis)\(common.suffix) "
             buffer.write(shared, x: layout.table.x + 9, y: layout.table.y, style: theme[.dimText],
                          clip: Rect(x: layout.table.x, y: layout.table.y, width: max(0, layout.table.width - trailing.count - 6), height: 1))
         }
-        let (laid, spark) = Self.laidColumns(shortRows, all: columns, width: inner.width, metric: metric)
+        let (laid, spark) = Self.laidColumns(rows, all: columns, width: inner.width, metric: metric,
+                                             trimmed: common.prefix.count + common.suffix.count)
 
         // Headings: the sort column marked with its direction.
         let headingStyle = theme[.title]
@@ -236,7 +240,8 @@ struct RunsTableView: Widget {
         let first = Self.firstRow(cursor: cursor, count: rows.count, height: height)
         let overlayColours = Self.overlayColours(state)
         for line in 0..<min(height, rows.count - first) {
-            let row = shortRows[first + line]
+            var row = rows[first + line]
+            row.name = Self.shortName(row.name, common)
             let y = inner.y + 1 + line
             let isCursor = first + line == cursor
             let base = isCursor ? theme[.selection] : theme[.text]
@@ -257,8 +262,8 @@ struct RunsTableView: Widget {
                 case .host: text = row.host ?? ""
                 case .status: text = row.status.word; key = Self.statusKey(row.status)
                 case .epoch: text = Self.epochText(row)
-                case .now: text = row.now.map(formatMetric) ?? "-"
-                case .best: text = Self.bestText(row); key = .good
+                case .now: text = row.nowText
+                case .best: text = row.bestText; key = .good
                 case .since: text = Self.compact(row.since); key = .dimText
                 case .findings:
                     text = Self.findingsText(row)
