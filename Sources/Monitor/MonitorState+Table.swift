@@ -52,8 +52,10 @@ extension MonitorState {
             let index = first + y - (inner.y + 1)
             if y > inner.y, rows.indices.contains(index) { table.cursor = rows[index].id; follow(rows[index].id) }
         case .character("c"), .character("g"), .character("w"), .character("v"), .character("O"), .character("o"):
-            // The run's own views: the table gives way to them.
+            // The run's own views: the table gives way to them, and Esc comes back.
             table.visible = false
+            table.returnsToTable = true
+            if let id = cursorRow() { follow(id) }
             return nil
         case .tab, .backTab: break
         default:

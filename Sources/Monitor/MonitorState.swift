@@ -209,6 +209,8 @@ public struct MonitorState: Sendable {
     /// flash that must end); the loop ticks on time only then.
     public var needsClock: Bool {
         if flashUntil != nil { return true }
+        // The runs table shows the time since each run's last write, and turns quiet runs stale.
+        if table.visible, !runs.isEmpty { return true }
         return runs.values.contains { run in
             // Only a live source's elapsed time moves (and its status may turn stale); the
             // reconnect countdown is reported by the source as new states.

@@ -396,17 +396,25 @@ extension String {
     /// Natural order without Foundation: runs of digits compare as numbers (`run2` < `run10`).
     func naturallyPrecedes(_ other: String) -> Bool? {
         var a = self.lowercased()[...], b = other.lowercased()[...]
+        var previous: Character?
         while let x = a.first, let y = b.first {
             if x.isASCII, x.isNumber, y.isASCII, y.isNumber {
                 let da = a.prefix { $0.isASCII && $0.isNumber }, db = b.prefix { $0.isASCII && $0.isNumber }
-                let na = da.drop { $0 == "0" }, nb = db.drop { $0 == "0" }
-                if na.count != nb.count { return na.count < nb.count }
-                if na != nb { return na < nb }
+                if previous == "." {
+                    // Decimals: `001` in 0.001 comes before `01` in 0.01, digit by digit.
+                    if da != db { return da < db }
+                } else {
+                    let na = da.drop { $0 == "0" }, nb = db.drop { $0 == "0" }
+                    if na.count != nb.count { return na.count < nb.count }
+                    if na != nb { return na < nb }
+                }
                 a = a.dropFirst(da.count)
                 b = b.dropFirst(db.count)
+                previous = "0"
                 continue
             }
             if x != y { return x < y }
+            previous = x
             a = a.dropFirst()
             b = b.dropFirst()
         }

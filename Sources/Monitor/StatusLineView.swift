@@ -13,7 +13,7 @@ struct StatusLineView: Widget {
         if state.table.visible {
             if state.table.filterEditing {
                 let regex = state.table.filter.isEmpty || RunsTable.Matcher(state.table.filter).isRegex
-                return [("filter: /", state.table.filter + "_" + (regex ? "" : " (literal: not a regex yet)")),
+                return [("filter /" + state.table.filter + "_", regex ? "" : "(literal: not a regex yet)"),
                         ("Enter", "keep"), ("Esc", "clear")]
             }
             var entries: [(String, String)] = [("q", "quit"), ("↑↓", "run"), ("space", "select"), ("Enter", "open"),

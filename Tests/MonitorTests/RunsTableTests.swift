@@ -252,3 +252,9 @@ import TrainingLog
         #expect(window.shown == 0..<2 && window.more == 0)
     }
 }
+
+@Test func namesSortNaturallyWithDecimals() {
+    let names = ["lr=0.1,bs=32", "run10", "lr=0.001,bs=64", "run2", "lr=0.01,bs=32", "lr=0.001,bs=32"]
+    let sorted = names.sorted { $0.naturallyPrecedes($1) ?? false }
+    #expect(sorted == ["lr=0.001,bs=32", "lr=0.001,bs=64", "lr=0.01,bs=32", "lr=0.1,bs=32", "run2", "run10"])
+}
