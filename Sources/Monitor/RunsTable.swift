@@ -69,51 +69,71 @@ public enum RunsTable {
         /// The run's position in command-line order, from 1 (the run bar's number).
         public var number: Int
         public var id: SourceID
-        /// The name without the host.
-        public var name: String
-        /// The host of a `host:path` source.
-        public var host: String?
         /// The status, `stale` also for a followed file silent longer than its epochs take.
         public var status: RunStatus
         public var epoch: Int?
         public var epochs: Int?
-        /// The metric's values per epoch (the sparkline), its last value, its best and when.
-        public var values: [Double]
-        public var now: Double?
-        public var best: Double?
-        public var bestAt: Int?
         /// Seconds since the source last delivered data.
         public var since: Double?
         public var errors = 0, warnings = 0, infos = 0
-        public var parameters: [RunParameters.Parameter]
+        /// What walks the history, shared with the cache (a row copies cheaply).
+        let summary: Summary
+
+        /// The name without the host.
+        public var name: String { summary.name }
+        /// The host of a `host:path` source.
+        public var host: String? { summary.host }
+        /// The metric's values per epoch (the sparkline), its last value, its best and when.
+        public var values: [Double] { summary.values }
+        public var now: Double? { summary.values.last }
+        public var best: Double? { summary.best }
+        public var bestAt: Int? { summary.bestAt }
+        public var parameters: [RunParameters.Parameter] { summary.parameters }
         /// `now` and `best@epoch` as the table prints them (formatted once per revision).
-        public var nowText = "-", bestText = "-"
+        public var nowText: String { summary.nowText }
+        public var bestText: String { summary.bestText }
         /// What the filter matches: `host:name k=v k=v`.
-        var haystack = ""
+        var haystack: String { summary.haystack }
 
         /// The value of a hyper-parameter.
-        public func parameter(_ key: String) -> String? { parameters.first { $0.key == key }?.value }
+        public func parameter(_ key: String) -> String? { summary.parameters.first { $0.key == key }?.value }
     }
 
     /// The per-run part that walks the history (the metric's values, its best, the
     /// hyper-parameters), cached by the run's revision: a frame over 500 runs pays only for
     /// those that changed.
-    struct Summary: Sendable {
-        var revision: Int
-        var findingsRevision: Int
-        var metric: String
-        var values: [Double]
-        var best: Double?
-        var bestAt: Int?
-        var parameters: [RunParameters.Parameter]
+    final class Summary: Sendable {
+        let revision: Int
+        let findingsRevision: Int
+        let metric: String
+        let values: [Double]
+        let best: Double?
+        let bestAt: Int?
+        let parameters: [RunParameters.Parameter]
         /// What the filter matches against: `host:name k=v k=v`.
-        var haystack: String
+        let haystack: String
         /// The last value and the best, as printed.
-        var nowText: String
-        var bestText: String
+        let nowText: String
+        let bestText: String
         /// The source's host and name.
-        var host: String?
-        var name: String
+        let host: String?
+        let name: String
+
+        init(revision: Int, findingsRevision: Int, metric: String, values: [Double], best: Double?, bestAt: Int?,
+             parameters: [RunParameters.Parameter], haystack: String, nowText: String, bestText: String, host: String?, name: String) {
+            self.revision = revision
+            self.findingsRevision = findingsRevision
+            self.metric = metric
+            self.values = values
+            self.best = best
+            self.bestAt = bestAt
+            self.parameters = parameters
+            self.haystack = haystack
+            self.nowText = nowText
+            self.bestText = bestText
+            self.host = host
+            self.name = name
+        }
     }
 
     /// The table's memo of summaries and filter matches. Shared by copies of a state: entries
@@ -123,6 +143,9 @@ public enum RunsTable {
         let matches = Mutex<(filter: String, results: [String: Bool])>(("", [:]))
         /// The parts every name shares, for the sources they were computed over.
         let common = Mutex<(key: [SourceID], prefix: String, suffix: String)?>(nil)
+        /// Bumped whenever a summary is stored: what the hyper-parameter keys were counted at.
+        let generation = Mutex(0)
+        let parameterKeys = Mutex<(generation: Int, rows: Int, keys: [String])?>(nil)
         public init() {}
     }
 
@@ -223,11 +246,8 @@ public enum RunsTable {
             guard let run = state.runs[id] else { return nil }
             let summary = self.summary(of: run, id: id, metric: metric, lowerIsBetter: lower, cache: state.tableCache)
             let progress = run.epochProgress
-            var row = Row(number: index + 1, id: id, name: summary.name, host: summary.host, status: status(of: run, now: now),
-                          epoch: progress.epoch, epochs: progress.of, values: summary.values, now: summary.values.last,
-                          best: summary.best, bestAt: summary.bestAt,
-                          since: run.run.timing.lastData.map { max(0, now - $0) }, parameters: summary.parameters,
-                          nowText: summary.nowText, bestText: summary.bestText, haystack: summary.haystack)
+            var row = Row(number: index + 1, id: id, status: status(of: run, now: now), epoch: progress.epoch, epochs: progress.of,
+                          since: run.run.timing.lastData.map { max(0, now - $0) }, summary: summary)
             for finding in run.findings {
                 switch finding.severity {
                 case .error: row.errors += 1
@@ -262,6 +282,7 @@ public enum RunsTable {
                               parameters: parameters, haystack: haystack, nowText: values.last.map(formatMetric) ?? "-",
                               bestText: bestIndex.map { formatMetric(values[$0]) + "@\($0 + 1)" } ?? "-", host: host, name: name)
         cache.summaries.withLock { $0[id] = summary }
+        cache.generation.withLock { $0 &+= 1 }
         return summary
     }
 
@@ -373,6 +394,24 @@ public enum RunsTable {
         if rows.contains(where: { $0.host != nil }) { columns.append(.host) }
         columns += [.status, .epoch, .now, .best, .since, .findings]
         return columns + parameterKeys(rows).map { .parameter($0) }
+    }
+
+    /// The columns for `rows`, the hyper-parameter keys counted again only when a run's
+    /// summary changed.
+    static func columns(_ rows: [Row], cache: Cache) -> [Column] {
+        let generation = cache.generation.withLock { $0 }
+        if let known = cache.parameterKeys.withLock({ $0 }), known.generation == generation, known.rows == rows.count {
+            return fixedColumns(rows) + known.keys.map { .parameter($0) }
+        }
+        let keys = parameterKeys(rows)
+        cache.parameterKeys.withLock { $0 = (generation, rows.count, keys) }
+        return fixedColumns(rows) + keys.map { .parameter($0) }
+    }
+
+    static func fixedColumns(_ rows: [Row]) -> [Column] {
+        var columns: [Column] = [.number, .name]
+        if rows.contains(where: { $0.host != nil }) { columns.append(.host) }
+        return columns + [.status, .epoch, .now, .best, .since, .findings]
     }
 
     /// Hyper-parameter keys, the most common first (ties: first seen first).

@@ -85,17 +85,24 @@ struct RunsTableView: Widget {
         var laid: [Laid] = []
         for column in all {
             switch column {
-            case .number: laid.append(Laid(column: column, width: widest({ String($0.number) }, "#", cap: 6), right: true))
+            case .number: laid.append(Laid(column: column, width: min(6, max(2, digits(rows.map(\.number).max() ?? 0))), right: true))
             case .name:
                 let longest = rows.map { $0.name.count }.max() ?? 0
                 laid.append(Laid(column: column, width: min(max(12, width / 3), max(4, longest - trimmed)), right: false))
             case .host: laid.append(Laid(column: column, width: widest({ $0.host ?? "" }, "host", cap: 14), right: false))
             case .status: laid.append(Laid(column: column, width: widest({ $0.status.word }, "status", cap: 13), right: false))
-            case .epoch: laid.append(Laid(column: column, width: widest(epochText, "epoch", cap: 13), right: true))
+            case .epoch:
+                // Counted, not printed: 500 rows each frame.
+                let longest = rows.map { digits($0.epoch ?? 0) + ($0.epochs.map { digits($0) + 1 } ?? 0) }.max() ?? 0
+                laid.append(Laid(column: column, width: min(13, max(6, longest)), right: true))
             case .now: laid.append(Laid(column: column, width: widest({ $0.nowText }, "now", cap: 10), right: true))
             case .best: laid.append(Laid(column: column, width: widest({ $0.bestText }, "best", cap: 16), right: true))
             case .since: laid.append(Laid(column: column, width: 5, right: true))
-            case .findings: laid.append(Laid(column: column, width: widest(findingsText, "findings", cap: 12), right: false))
+            case .findings:
+                let longest = rows.map { row in
+                    [row.errors, row.warnings, row.infos].filter { $0 > 0 }.reduce(-1) { $0 + digits($1) + 2 }
+                }.max() ?? 0
+                laid.append(Laid(column: column, width: min(12, max(9, longest)), right: false))
             case .parameter(let key): laid.append(Laid(column: column, width: widest({ $0.parameter(key) ?? "" }, key, cap: 10), right: false))
             }
         }
@@ -164,6 +171,13 @@ struct RunsTableView: Widget {
         String(name.dropFirst(common.prefix.count).dropLast(common.suffix.count))
     }
 
+    /// Decimal digits of a non-negative number.
+    static func digits(_ number: Int) -> Int {
+        var count = 1, rest = number
+        while rest >= 10 { rest /= 10; count += 1 }
+        return count
+    }
+
     static func epochText(_ row: RunsTable.Row) -> String {
         guard let epoch = row.epoch else { return row.epochs.map { "-/\($0)" } ?? "-" }
         return row.epochs.map { "\(epoch)/\($0)" } ?? String(epoch)
@@ -196,7 +210,7 @@ struct RunsTableView: Widget {
                      style: theme[.headerBackground], clip: layout.title)
 
         // The panel: its title says what is shown, sorted how.
-        let columns = RunsTable.columns(all)
+        let columns = RunsTable.columns(all, cache: state.tableCache)
         let sortName = table.sort.column == .now || table.sort.column == .best ? "\(table.sort.column) \(metric ?? "")" : "\(table.sort.column)"
         var trailing = "sort \(sortName) \(table.sort.reversed ? glyphs.arrowUp : glyphs.arrowDown)"
         if !table.filter.isEmpty { trailing += " · /\(table.filter): \(rows.count) of \(all.count)" }
@@ -240,8 +254,8 @@ struct RunsTableView: Widget {
         let first = Self.firstRow(cursor: cursor, count: rows.count, height: height)
         let overlayColours = Self.overlayColours(state)
         for line in 0..<min(height, rows.count - first) {
-            var row = rows[first + line]
-            row.name = Self.shortName(row.name, common)
+            let row = rows[first + line]
+            let shortName = Self.shortName(row.name, common)
             let y = inner.y + 1 + line
             let isCursor = first + line == cursor
             let base = isCursor ? theme[.selection] : theme[.text]
@@ -258,7 +272,7 @@ struct RunsTableView: Widget {
                 var key: ThemeKey = .text
                 switch column.column {
                 case .number: text = String(row.number); key = .dimText
-                case .name: text = row.name
+                case .name: text = shortName
                 case .host: text = row.host ?? ""
                 case .status: text = row.status.word; key = Self.statusKey(row.status)
                 case .epoch: text = Self.epochText(row)
