@@ -143,7 +143,7 @@ public enum RunsTable {
         let matches = Mutex<(filter: String, results: [String: Bool])>(("", [:]))
         /// The parts every name shares, for the sources they were computed over.
         let common = Mutex<(key: [SourceID], prefix: String, suffix: String)?>(nil)
-        /// Bumped whenever a summary is stored: what the hyper-parameter keys were counted at.
+        /// Bumped whenever a run's hyper-parameters change: what their keys were counted at.
         let generation = Mutex(0)
         let parameterKeys = Mutex<(generation: Int, rows: Int, keys: [String])?>(nil)
         public init() {}
@@ -281,8 +281,12 @@ public enum RunsTable {
                               best: best, bestAt: bestIndex.map { $0 + 1 },
                               parameters: parameters, haystack: haystack, nowText: values.last.map(formatMetric) ?? "-",
                               bestText: bestIndex.map { formatMetric(values[$0]) + "@\($0 + 1)" } ?? "-", host: host, name: name)
-        cache.summaries.withLock { $0[id] = summary }
-        cache.generation.withLock { $0 &+= 1 }
+        let previous = cache.summaries.withLock { summaries in
+            defer { summaries[id] = summary }
+            return summaries[id]
+        }
+        // The hyper-parameter columns are counted again only when a run's parameters changed.
+        if previous?.parameters != parameters { cache.generation.withLock { $0 &+= 1 } }
         return summary
     }
 
