@@ -76,7 +76,7 @@ struct RunsTableView: Widget {
     /// The columns that fit `width` and their widths: the fixed ones (the name shrinks to
     /// 12 columns and the sparkline goes before anything else is dropped), then as many
     /// hyper-parameters as fit, the most common first.
-    static func laidColumns(_ rows: [RunsTable.Row], all: [RunsTable.Column], width: Int, metric: String?, trimmed: Int = 0) -> (columns: [Laid], spark: Int) {
+    static func laidColumns(_ rows: [RunsTable.Row], all: [RunsTable.Column], width: Int, metric: String?, trimmed: Int = 0) -> (columns: [Laid], spark: Int, bestShort: Bool) {
         func widest(_ text: (RunsTable.Row) -> String, _ heading: String, cap: Int) -> Int {
             var widest = heading.count + 1
             for row in rows where widest < cap { widest = max(widest, text(row).count) }
@@ -116,16 +116,24 @@ struct RunsTableView: Widget {
         var spark = width >= 100 ? 16 : 10
         func total() -> Int { used(kept + parameters, spark: spark) }
         func name(_ cap: Int) { if let nameIndex { kept[nameIndex].width = min(naturalName, cap) } }
+        var bestShort = false
         // What gives way, in turn, until the row fits: the name (to 20 columns), the rarer
-        // hyper-parameters beyond two, the name (to 12), the sparkline (to 6), the rest of the
-        // hyper-parameters, the sparkline.
+        // hyper-parameters beyond two, the name (to 12), the sparkline (to 6), the time since the
+        // last write, the best's epoch, the sparkline, the rest of the hyper-parameters.
         name(20)
         if total() > width { spark = min(spark, 10) }
         while total() > width, parameters.count > 2 { parameters.removeLast() }
         if total() > width { name(12) }
         if total() > width { spark = 6 }
-        while total() > width, !parameters.isEmpty { parameters.removeLast() }
+        if total() > width { kept.removeAll { $0.column == .since } }
+        if total() > width, let best = kept.firstIndex(where: { $0.column == .best }) {
+            bestShort = true
+            var widest = 5
+            for row in rows { widest = max(widest, row.best.map { formatMetric($0).count } ?? 1); if widest >= 9 { break } }
+            kept[best].width = min(9, widest)
+        }
         if total() > width { spark = 0 }
+        while total() > width, !parameters.isEmpty { parameters.removeLast() }
         kept += parameters
         // What is left widens the name back towards its full length.
         if let nameIndex { kept[nameIndex].width = min(naturalName, kept[nameIndex].width + max(0, width - used(kept, spark: spark))) }
@@ -136,7 +144,7 @@ struct RunsTableView: Widget {
             kept[index].x = x
             x += kept[index].width + 1
         }
-        return (kept, spark)
+        return (kept, spark, bestShort)
     }
 
     /// The leading directories and the trailing file name every run's name shares
@@ -204,8 +212,11 @@ struct RunsTableView: Widget {
             .map { "\(counts[$0] ?? 0) \($0)" }.joined(separator: " · ")
         let header = [Span(" fitwatch ", style: over(theme[.title], theme[.headerBackground])),
                       Span(" \(all.count) run\(all.count == 1 ? "" : "s")" + (states.isEmpty ? "" : ": " + states), style: theme[.headerBackground])]
-        buffer.write(header, x: layout.title.x, y: layout.title.y, clip: layout.title)
         let metricLabel = "metric \(metric ?? "-") \(glyphs.trendFlat == "→" ? "←→" : "<->") "
+        // The run counts give way to the metric's name on a narrow screen.
+        var countsArea = layout.title
+        countsArea.width = max(0, countsArea.width - metricLabel.count - 1)
+        buffer.write(header, x: layout.title.x, y: layout.title.y, clip: countsArea)
         buffer.write(metricLabel, x: max(layout.title.x, layout.title.maxX - metricLabel.count), y: layout.title.y,
                      style: theme[.headerBackground], clip: layout.title)
 
@@ -226,7 +237,7 @@ struct RunsTableView: Widget {
             buffer.write(shared, x: layout.table.x + 9, y: layout.table.y, style: theme[.dimText],
                          clip: Rect(x: layout.table.x, y: layout.table.y, width: max(0, layout.table.width - trailing.count - 6), height: 1))
         }
-        let (laid, spark) = Self.laidColumns(rows, all: columns, width: inner.width, metric: metric,
+        let (laid, spark, bestShort) = Self.laidColumns(rows, all: columns, width: inner.width, metric: metric,
                                              trimmed: common.prefix.count + common.suffix.count)
 
         // Headings: the sort column marked with its direction.
@@ -277,7 +288,7 @@ struct RunsTableView: Widget {
                 case .status: text = row.status.word; key = Self.statusKey(row.status)
                 case .epoch: text = Self.epochText(row)
                 case .now: text = row.nowText
-                case .best: text = row.bestText; key = .good
+                case .best: text = bestShort ? row.best.map(formatMetric) ?? "-" : row.bestText; key = .good
                 case .since: text = Self.compact(row.since); key = .dimText
                 case .findings:
                     text = Self.findingsText(row)
