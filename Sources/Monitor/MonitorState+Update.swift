@@ -48,7 +48,10 @@ extension MonitorState {
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
-            sourceOrder.append(id)
+            // In command-line order, whichever source answers first; the run shown stays shown.
+            let index = insertionIndex(of: id)
+            sourceOrder.insert(id, at: index)
+            if sourceOrder.count > 1, index <= selectedRun { selectedRun += 1 }
         }
         switch fact {
         case .event(_, let event):

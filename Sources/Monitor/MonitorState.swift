@@ -240,13 +240,20 @@ public struct MonitorState: Sendable {
 
     mutating func markChanged() { revision &+= 1 }
 
-    /// Runs for these sources, in this order, before any of them reports: the run bar and the
-    /// runs table list runs in command-line order, not in the order they first answer.
+    /// The order sources were given in (`register(sources:)`): a source takes its place in
+    /// `sourceOrder` by it when it first reports, whichever answers first, so the run bar and
+    /// the runs table list runs in command-line order. Sources not given (runs a directory or
+    /// a glob discovers) follow in the order they appear.
+    public private(set) var givenOrder: [SourceID: Int] = [:]
+
+    /// Say the order the sources were given in; runs are listed in it as they report.
     public mutating func register(sources: [SourceID]) {
-        for id in sources where runs[id] == nil {
-            runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
-            sourceOrder.append(id)
-        }
-        markChanged()
+        for (index, id) in sources.enumerated() where givenOrder[id] == nil { givenOrder[id] = index }
+    }
+
+    /// Where a source heard from for the first time goes in `sourceOrder`.
+    func insertionIndex(of id: SourceID) -> Int {
+        guard let rank = givenOrder[id] else { return sourceOrder.count }
+        return sourceOrder.firstIndex { (givenOrder[$0] ?? Int.max) > rank } ?? sourceOrder.count
     }
 }

@@ -39,7 +39,7 @@ public struct MonitorRuntime {
     /// gave the terminal back.
     public func run(state: inout MonitorState, terminal: any TerminalBackend, feeds: [any Feed]) -> Int32 {
         let inbox = Inbox()
-        // Runs in command-line order, whichever source answers first.
+        // Runs are listed in command-line order, whichever source answers first.
         state.register(sources: feeds.map(\.id))
         for feed in feeds { feed.start(inbox: inbox) }
         let diagnosisQueue = DispatchQueue(label: "fitwatch.diagnosis", qos: .utility)

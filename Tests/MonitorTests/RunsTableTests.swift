@@ -233,19 +233,32 @@ import TrainingLog
         let ids = (1...12).map { SourceID("runs/lr=0.\($0)/train.log") }
         state.register(sources: ids)
         for id in ids.reversed() { _ = state.update(.feed(.state(id, .following))) }
-        // Command-line order, though the last source answered first.
+        // Command-line order, though the last source answered first; the run shown is still
+        // the first that answered (it does not move under the user as the others arrive).
         #expect(state.sourceOrder == ids)
-        let lines = MonitorView.render(state).lines
-        let bar = lines[2]
-        #expect(bar.contains(" 1 runs/lr=0.1/train.log"))
-        #expect(bar.range(of: #"\+\d+ more, t: table"#, options: .regularExpression) != nil)
+        #expect(state.selectedSource == ids[11])
+        let bar = MonitorView.render(state).lines[2]
+        #expect(bar.contains("12 runs/lr=0.12/train.log"))
+        #expect(bar.contains("+11 more, t: table"))
         // The selected run is always in the window.
-        for _ in 0..<11 { _ = state.update(.key(.right)) }
+        for _ in 0..<11 { _ = state.update(.key(.left)) }
         let moved = MonitorView.render(state).lines[2]
-        #expect(moved.contains("12 runs/lr=0.12/train.log"))
-        #expect(!moved.contains(" 1 runs/lr=0.1/train.log"))
+        #expect(moved.hasPrefix(" 1 runs/lr=0.1/train.log"))
+        #expect(!moved.contains("12 runs/lr=0.12/train.log"))
+        #expect(moved.range(of: #"\+\d+ more, t: table"#, options: .regularExpression) != nil)
         let window = MonitorLayout.runBarWindow(tabs: MonitorLayout.runTabs(state: state), selected: 11, width: 80)
         #expect(window.shown.contains(11) && window.more == 12 - window.shown.count)
+    }
+
+    @Test func sourcesNotGivenFollowTheGivenOnesAndUnheardSourcesAreNotRows() {
+        var state = MonitorState(size: Size(width: 120, height: 40))
+        state.register(sources: [SourceID("a.log"), SourceID("b.log"), SourceID("runs/")])
+        // A directory source that discovers runs reports them under their own names.
+        for id in ["runs/x/train.log", "b.log", "a.log", "runs/y/train.log"] { _ = state.update(.feed(.state(SourceID(id), .following))) }
+        #expect(state.sourceOrder.map(\.rawValue) == ["a.log", "b.log", "runs/x/train.log", "runs/y/train.log"])
+        // `runs/` itself never reported: it is no row of the table.
+        _ = state.update(.key(.character("t")))
+        #expect(RunsTable.rows(state).map(\.name) == ["a.log", "b.log", "runs/x/train.log", "runs/y/train.log"])
     }
 
     @Test func everythingFitsWithoutANote() {
