@@ -110,7 +110,7 @@ extension MonitorState {
 
     /// The run the table's cursor is on becomes the run shown (the run bar follows it).
     private mutating func follow(_ id: SourceID) {
-        if let index = sourceOrder.firstIndex(of: id) { selectedRun = index }
+        if let index = sourceOrder.firstIndex(of: id) { selectedRun = index; runChosen = true }
     }
 
     /// ←→: the metric the table shows and overlays.
@@ -125,6 +125,7 @@ extension MonitorState {
     private mutating func open(_ id: SourceID) {
         guard let index = sourceOrder.firstIndex(of: id) else { return }
         selectedRun = index
+        runChosen = true
         selectedLoss = 0
         selectedFinding = 0
         detailOpen = false

@@ -48,10 +48,11 @@ extension MonitorState {
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
-            // In command-line order, whichever source answers first; the run shown stays shown.
+            // In command-line order, whichever source answers first. Until the user picks a run
+            // the first one is shown; after that the run shown stays shown.
             let index = insertionIndex(of: id)
             sourceOrder.insert(id, at: index)
-            if sourceOrder.count > 1, index <= selectedRun { selectedRun += 1 }
+            if runChosen, sourceOrder.count > 1, index <= selectedRun { selectedRun += 1 }
         }
         switch fact {
         case .event(_, let event):
@@ -316,6 +317,7 @@ extension MonitorState {
 
     private mutating func selectRun(_ index: Int) {
         guard !sourceOrder.isEmpty else { return }
+        runChosen = true
         selectedRun = min(max(index, 0), sourceOrder.count - 1)
         selectedMetric = 0
         selectedLoss = 0

@@ -68,6 +68,9 @@ public struct MonitorState: Sendable {
     public var sourceOrder: [SourceID] = []
     /// Index into `sourceOrder` of the run shown.
     public var selectedRun = 0
+    /// The user picked the run shown (run bar, runs table): a source that reports later and
+    /// takes an earlier place does not take its place on screen.
+    var runChosen = false
     /// The panel arrows act on.
     public var focus: Panel = .metrics
     /// What the main panel shows.
