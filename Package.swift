@@ -163,7 +163,7 @@ let package = Package(
 
         .testTarget(
             name: "RunModelTests",
-            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel"]
+            dependencies: ["RunModel", "Diagnostics", "TrainingLog", "KerasModel", "TestSupport"]
         ),
 
         .testTarget(

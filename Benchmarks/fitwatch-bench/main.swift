@@ -15,3 +15,4 @@ if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
 if wants("plot") { PlotBenchmark.run() }
 if wants("grid") { GridBenchmark.run() }
+if wants("table") { TableBenchmark.run() }

@@ -8,6 +8,9 @@ import RunModel
 struct ChartPanelView: Widget {
     var state: MonitorState
     var layout: MonitorLayout
+    /// The runs table's metric: the chart overlays this key of the overlay's runs, whatever
+    /// metric row the selected run has selected.
+    var metricKey: String?
 
     /// The semantic styles overlay lines cycle through: the two chart colours first, then
     /// the theme's other foreground accents, which every built-in theme keeps apart (dark:
@@ -30,13 +33,14 @@ struct ChartPanelView: Widget {
     func build() -> Built? {
         let theme = state.theme
         let family = layout.families.isEmpty ? nil : layout.families[min(state.selectedMetric, layout.families.count - 1)]
-        guard let family, let run = state.selectedRunState else { return nil }
-        let overlayKey = state.showsOverlay ? family.train ?? family.validation : nil
+        guard let run = state.selectedRunState else { return nil }
+        let overlayKey = metricKey ?? (state.showsOverlay ? family.flatMap { $0.train ?? $0.validation } : nil)
+        guard overlayKey != nil || family != nil else { return nil }
         var series: [LineChart.Series] = []
         var legend: [Span] = []
         if let key = overlayKey {
             (series, legend) = overlaySeries(key: key)
-        } else {
+        } else if let family {
             let source = MetricValuesSource(state: state, run: run)
             if let key = family.train {
                 series.append(LineChart.Series(name: key, values: source.values(of: key), style: theme[.trainLine], rawStyle: theme[.trainRaw]))
@@ -54,7 +58,7 @@ struct ChartPanelView: Widget {
                               xLabel: state.chart.perBatch ? "step" : "epoch", logScale: state.chart.logScale,
                               smoothing: state.chart.smoothing, lastN: state.chart.zoom)
         var axis: ChartXAxis?
-        if state.chart.perBatch, overlayKey == nil, let key = family.train ?? family.validation {
+        if state.chart.perBatch, overlayKey == nil, let family, let key = family.train ?? family.validation {
             // The real steps (epoch × steps + step), not the count of printed updates.
             chart.xValues = MetricValuesSource(state: state, run: run).steps(of: key)
         }
@@ -69,7 +73,8 @@ struct ChartPanelView: Widget {
             chart.cursor = Self.clamp(cursor, count: chart.pointCount, lastN: state.chart.zoom)
             chart.cursorStyle = theme[.info]
         }
-        let title = overlayKey.map { "\($0) · all runs" } ?? family.name
+        let chosen = state.table.selected.count
+        let title = overlayKey.map { "\($0) · " + (chosen > 0 ? "\(chosen) selected run\(chosen == 1 ? "" : "s")" : "all runs") } ?? family?.name ?? ""
         return Built(chart: chart, legend: legend, title: title, options: Self.options(state, axis: axis, overlay: overlayKey != nil),
                      overlay: overlayKey != nil, run: run, axis: axis)
     }
@@ -235,14 +240,17 @@ struct ChartPanelView: Widget {
 
     /// One line per run that logged `key`, in run-bar order, each in its own colour; the
     /// legend names each by its run-bar number and source. Runs without the metric are left
-    /// out of both (an empty line would only take a colour).
+    /// out of both (an empty line would only take a colour). The runs are those selected in
+    /// the runs table, or every run when none is.
     func overlaySeries(key: String) -> ([LineChart.Series], [Span]) {
         let theme = state.theme
         var series: [LineChart.Series] = []
         var legend: [Span] = []
-        for (index, id) in state.sourceOrder.enumerated() {
+        for (index, id) in state.overlayNumberedSources {
             guard let run = state.runs[id] else { continue }
-            let values = MetricValuesSource(state: state, run: run).values(of: key)
+            // Per epoch, the runs table's cache has the values when it shows the same metric.
+            let cached = state.chart.perBatch ? nil : RunsTable.cachedValues(state, id: id, key: key)
+            let values = cached ?? MetricValuesSource(state: state, run: run).values(of: key)
             guard !values.isEmpty else { continue }
             let style = theme[Self.overlayStyles[series.count % Self.overlayStyles.count]]
             series.append(LineChart.Series(name: "\(index + 1) \(id.rawValue)", values: values, style: style))

@@ -5,7 +5,7 @@ import TerminalCore
 public enum Command: Sendable, Equatable, CaseIterable {
     case quit, help, nextPanel, previousPanel
     case up, down, left, right, pageUp, pageDown, details, back
-    case graph, warnings, chart, outputLog, overlay, cursor, grid, metricFilterPrompt, xAxis
+    case graph, warnings, chart, outputLog, overlay, cursor, grid, metricFilterPrompt, xAxis, table
     case logScale, robustScale, includeZero, smoothing, batchOrEpoch, zoomIn, zoomOut
     case pause, step, faster, slower, seekFirst, seekLast, seekPrompt
 }
@@ -34,7 +34,8 @@ public enum KeyMap {
         // One line for the chart and the grid: help must fit its bindings in 24 rows.
         Binding(keys: "c a", command: .chart, help: "chart of the selected metric / grid of all metrics"),
         Binding(keys: "v", command: .cursor, help: "value cursor on/off: ←→ or a click on the chart move it, Esc hides it"),
-        Binding(keys: "O", command: .overlay, help: "chart: the selected metric of every run"),
+        // One line for the overlay and the runs table: help must fit 20 bindings in 24 rows.
+        Binding(keys: "O t", command: .overlay, help: "overlay the metric of every run / runs table (< > sort, / filter)"),
         Binding(keys: "g", command: .graph, help: "graph of outputs and loss paths"),
         Binding(keys: "w", command: .warnings, help: "warnings"),
         Binding(keys: "o", command: .outputLog, help: "log pane of the command's output on/off"),
@@ -75,6 +76,7 @@ public enum KeyMap {
             case "v": return .cursor
             case "o": return .outputLog
             case "O": return .overlay
+            case "t": return .table
             case "s": return .smoothing
             case "b": return .batchOrEpoch
             case "[": return .zoomIn

@@ -118,21 +118,53 @@ public struct MonitorLayout: Sendable, Equatable {
 
     /// The finding listed on screen row `y` of the warnings view, if any.
     public func findingIndex(atRow y: Int, state: MonitorState) -> Int? {
-        let index = y - (main.y + 1)
-        let count = state.selectedRunState?.findings.count ?? 0
-        return index >= 0 && index < count ? index : nil
+        guard state.groupsFindings else {
+            let index = y - (main.y + 1)
+            let count = state.selectedRunState?.findings.count ?? 0
+            return index >= 0 && index < count ? index : nil
+        }
+        // Grouped: two rows per finding (the finding, its runs), scrolled as the list draws them.
+        let count = state.warningsEntries.count
+        let height = max(0, main.height - 2)
+        let selected = min(state.selectedFinding, max(count - 1, 0)) * 2
+        let first = min(max(0, selected - height + 2), max(0, count * 2 - height))
+        let row = first + y - (main.y + 1)
+        return row >= 0 && row / 2 < count ? row / 2 : nil
     }
 
     /// The run whose tab covers column `x` of the run bar.
     public func runIndex(atColumn x: Int, state: MonitorState) -> Int? {
         var column = runBar.x
-        for (index, title) in MonitorLayout.runTabs(state: state).enumerated() {
-            let width = title.count + 1
+        let tabs = MonitorLayout.runTabs(state: state)
+        let window = MonitorLayout.runBarWindow(tabs: tabs, selected: state.selectedRun, width: runBar.width)
+        for index in window.shown {
+            let width = tabs[index].count + 1
             if x >= column && x < column + width { return index }
             column += width
         }
         return nil
     }
+
+    /// The tabs the run bar shows in `width` columns: a run of consecutive tabs that holds the
+    /// selected run, and how many runs are left out (`+N more, t: table` says so on the right).
+    public static func runBarWindow(tabs: [String], selected: Int, width: Int) -> (shown: Range<Int>, more: Int) {
+        let widths = tabs.map { $0.count + 1 }
+        if widths.reduce(0, +) <= width { return (0..<tabs.count, 0) }
+        // Room for the note: " +999 more, t: table " at most.
+        let room = max(0, width - moreNote(tabs.count).count - 1)
+        let target = min(max(selected, 0), max(tabs.count - 1, 0))
+        var first = 0, used = 0, end = 0
+        while end < tabs.count, used + widths[end] <= room || end == first { used += widths[end]; end += 1 }
+        while target >= end, end < tabs.count {
+            used += widths[end]
+            end += 1
+            while used > room, first < end - 1 { used -= widths[first]; first += 1 }
+        }
+        return (first..<end, tabs.count - (end - first))
+    }
+
+    /// The run bar's note when runs are left out.
+    public static func moreNote(_ more: Int) -> String { " +\(more) more, t: table " }
 
     /// The text of each run tab: `1 name state`.
     public static func runTabs(state: MonitorState) -> [String] {

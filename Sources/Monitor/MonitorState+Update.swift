@@ -54,7 +54,11 @@ extension MonitorState {
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
-            sourceOrder.append(id)
+            // In command-line order, whichever source answers first. Until the user picks a run
+            // the first one is shown; after that the run shown stays shown.
+            let index = insertionIndex(of: id)
+            sourceOrder.insert(id, at: index)
+            if runChosen, sourceOrder.count > 1, index <= selectedRun { selectedRun += 1 }
         }
         switch fact {
         case .event(_, let event):
@@ -124,6 +128,7 @@ extension MonitorState {
         if quitPrompt { return answerQuit(event) }
         if seekEntry != nil { return typeSeek(event) }
         if metricFilterEntry != nil { return typeMetricFilter(event) }
+        if table.visible, !helpVisible, let effects = handleTable(event) { return effects }
         switch event {
         case .mouseWheel(let up, let x, let y):
             focusPanel(at: x, y: y)
@@ -200,7 +205,11 @@ extension MonitorState {
         switch command {
         case .quit: return [.quit]
         case .help: helpVisible = true
-        case .back: detailOpen = false
+        case .back:
+            detailOpen = false
+            // A run opened from the runs table: Esc goes back to it.
+            if table.returnsToTable { showTable() }
+        case .table: showTable()
         case .cursor:
             // On at the newest point, in the chart.
             mode = .chart
@@ -218,7 +227,7 @@ extension MonitorState {
         case .details:
             switch (focus, mode) {
             case (.main, .warnings):
-                if !(selectedRunState?.findings.isEmpty ?? true) { detailOpen = true }
+                if !warningsEntries.isEmpty { detailOpen = true }
             case (.metrics, _):
                 mode = .chart
             case (.runs, _):
@@ -229,7 +238,11 @@ extension MonitorState {
         case .graph: toggle(.graph)
         case .warnings:
             toggle(.warnings)
-            if mode == .warnings, let id = selectedSource { runs[id]?.newFindingIDs = [] }
+            if mode == .warnings {
+                // Looked at: every run's findings when the view groups them, else the run's.
+                let looked = groupsFindings ? sourceOrder : selectedSource.map({ [$0] }) ?? []
+                for id in looked { runs[id]?.newFindingIDs = [] }
+            }
         case .chart: mode = .chart
         case .grid:
             if mode == .grid {
@@ -446,6 +459,7 @@ extension MonitorState {
 
     private mutating func selectRun(_ index: Int) {
         guard !sourceOrder.isEmpty else { return }
+        runChosen = true
         selectedRun = min(max(index, 0), sourceOrder.count - 1)
         selectedMetric = 0
         selectedLoss = 0
@@ -461,7 +475,7 @@ extension MonitorState {
             let count = (selectedRunState.map { LossBreakdown(state: self, run: $0).outputs.count } ?? 0) + 1
             selectedLoss = min(max(selectedLoss + step, 0), max(count - 1, 0))
         case (.main, .warnings):
-            let count = selectedRunState?.findings.count ?? 0
+            let count = warningsEntries.count
             selectedFinding = min(max(selectedFinding + step, 0), max(count - 1, 0))
         default:
             let count = families.count

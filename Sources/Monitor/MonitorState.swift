@@ -84,6 +84,9 @@ public struct MonitorState: Sendable {
     public var sourceOrder: [SourceID] = []
     /// Index into `sourceOrder` of the run shown.
     public var selectedRun = 0
+    /// The user picked the run shown (run bar, runs table): a source that reports later and
+    /// takes an earlier place does not take its place on screen.
+    var runChosen = false
     /// The panel arrows act on.
     public var focus: Panel = .metrics
     /// What the main panel shows.
@@ -118,6 +121,10 @@ public struct MonitorState: Sendable {
     public var utcOffset = 0
     /// The chart overlays the selected metric of every run (`O`), with several sources.
     public var overlay = false
+    /// The runs table (`t`): its sort, filter, cursor and the runs selected for the overlay.
+    public var table = RunsTableState()
+    /// The runs table's memo of per-run summaries, shared by copies of the state.
+    public let tableCache = RunsTable.Cache()
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
     public var seekEntry: String?
     /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.
@@ -222,6 +229,16 @@ public struct MonitorState: Sendable {
     /// there is more than one run to compare.
     public var showsOverlay: Bool { overlay && sourceOrder.count > 1 }
 
+    /// The runs the overlay draws, with their 0-based place in command-line order: those
+    /// selected in the runs table, else every run.
+    public var overlayNumberedSources: [(Int, SourceID)] {
+        let numbered = Array(sourceOrder.enumerated())
+        return table.selected.isEmpty ? numbered : numbered.filter { table.selected.contains($0.element) }
+    }
+
+    /// The runs the overlay draws, in command-line order.
+    public var overlaySources: [SourceID] { overlayNumberedSources.map(\.1) }
+
     /// Whether the log pane is on screen: switched on and the selected run printed lines.
     public var showsLogPane: Bool { logPaneVisible && !(selectedRunState?.output.isEmpty ?? true) }
 
@@ -239,6 +256,8 @@ public struct MonitorState: Sendable {
     /// flash that must end); the loop ticks on time only then.
     public var needsClock: Bool {
         if flashUntil != nil { return true }
+        // The runs table shows the time since each run's last write, and turns quiet runs stale.
+        if table.visible, !runs.isEmpty { return true }
         return runs.values.contains { run in
             // Only a live source's elapsed time moves (and its status may turn stale); the
             // reconnect countdown is reported by the source as new states.
@@ -267,4 +286,21 @@ public struct MonitorState: Sendable {
     }
 
     mutating func markChanged() { revision &+= 1 }
+
+    /// The order sources were given in (`register(sources:)`): a source takes its place in
+    /// `sourceOrder` by it when it first reports, whichever answers first, so the run bar and
+    /// the runs table list runs in command-line order. Sources not given (runs a directory or
+    /// a glob discovers) follow in the order they appear.
+    public private(set) var givenOrder: [SourceID: Int] = [:]
+
+    /// Say the order the sources were given in; runs are listed in it as they report.
+    public mutating func register(sources: [SourceID]) {
+        for (index, id) in sources.enumerated() where givenOrder[id] == nil { givenOrder[id] = index }
+    }
+
+    /// Where a source heard from for the first time goes in `sourceOrder`.
+    func insertionIndex(of id: SourceID) -> Int {
+        guard let rank = givenOrder[id] else { return sourceOrder.count }
+        return sourceOrder.firstIndex { (givenOrder[$0] ?? Int.max) > rank } ?? sourceOrder.count
+    }
 }

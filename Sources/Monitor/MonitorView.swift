@@ -11,6 +11,12 @@ public enum MonitorView {
             TooSmallView(size: state.size, theme: theme).render(into: &buffer)
             return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
         }
+        if state.table.visible {
+            RunsTableView(state: state).render(into: &buffer, area: Rect(size: state.size))
+            StatusLineView(state: state).render(into: &buffer, area: Rect(x: 0, y: state.size.height - 1, width: state.size.width, height: 1))
+            renderHelp(state, into: &buffer)
+            return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
+        }
         let layout = MonitorLayout(state: state)
         HeaderView(state: state).render(into: &buffer, area: layout.header)
         if !layout.runBar.isEmpty { RunBarView(state: state).render(into: &buffer, area: layout.runBar) }
@@ -24,13 +30,16 @@ public enum MonitorView {
         if !layout.logPane.isEmpty { LogPaneView(state: state).render(into: &buffer, area: layout.logPane) }
         if !layout.findingsStrip.isEmpty { FindingsStripView(state: state).render(into: &buffer, area: layout.findingsStrip) }
         StatusLineView(state: state).render(into: &buffer, area: layout.status)
-        if state.helpVisible {
-            HelpOverlay(title: "fitwatch keys",
-                        bindings: KeyMap.bindings.map { (key: $0.keys, action: $0.help) },
-                        footer: "theme \(theme.name) · any key closes this",
-                        theme: theme, glyphs: state.glyphs)
-                .render(into: &buffer, area: Rect(size: state.size))
-        }
+        renderHelp(state, into: &buffer)
         return state.unicode ? buffer : AsciiFallback.apply(to: buffer)
+    }
+
+    private static func renderHelp(_ state: MonitorState, into buffer: inout Buffer) {
+        guard state.helpVisible else { return }
+        HelpOverlay(title: "fitwatch keys",
+                    bindings: KeyMap.bindings.map { (key: $0.keys, action: $0.help) },
+                    footer: "theme \(state.theme.name) · any key closes this",
+                    theme: state.theme, glyphs: state.glyphs)
+            .render(into: &buffer, area: Rect(size: state.size))
     }
 }

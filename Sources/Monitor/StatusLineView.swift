@@ -21,6 +21,19 @@ struct StatusLineView: Widget {
             return entries + [("Enter", "keep"), ("Esc", "clear")]
         }
         if state.helpVisible { return [("any key", "close help"), ("q", "quit")] }
+        if state.table.visible {
+            if state.table.filterEditing {
+                let regex = state.table.filter.isEmpty || RunsTable.Matcher(state.table.filter).isRegex
+                return [("filter /" + state.table.filter + "_", regex ? "" : "(literal: not a regex yet)"),
+                        ("Enter", "keep"), ("Esc", "clear")]
+            }
+            var entries: [(String, String)] = [("q", "quit"), ("↑↓", "run"), ("space", "select"), ("Enter", "open"),
+                                               ("< >", "sort"), ("/", "filter"), ("←→", "metric")]
+            if !state.table.filter.isEmpty || !state.table.selected.isEmpty {
+                entries.append(("Esc", state.table.filter.isEmpty ? "unselect" : "clear filter"))
+            }
+            return entries + [("t", "close table"), ("?", "help")]
+        }
         if state.detailOpen {
             let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
             return (scrolls ? [("↑↓ PgUp PgDn", "scroll")] : []) + [("Esc", "back"), ("q", "quit"), ("?", "help")]
@@ -47,9 +60,14 @@ struct StatusLineView: Widget {
         if state.mode == .chart, state.gridReturn { entries.append(("Esc a", "back to grid")) }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
-        if state.mode == .chart, state.sourceOrder.count > 1 { entries.append(("O", state.overlay ? "one run" : "all runs")) }
+        if state.table.returnsToTable, state.cursor == nil, !state.detailOpen { entries.insert(("Esc", "runs table"), at: 3) }
+        if state.mode == .chart, state.sourceOrder.count > 1 {
+            entries.append(("O", state.overlay ? "one run" : state.table.selected.isEmpty ? "all runs" : "selected runs"))
+        }
         if state.mode == .chart { entries += [("l", "log"), ("s", "smooth"), ("b", "batch"), ("[ ]", "zoom")] }
         if state.mode == .chart, state.cursor == nil { entries.append(("v", "cursor")) }
+        // With several runs, the runs table is what the user reaches for next.
+        if state.sourceOrder.count > 1, !state.table.returnsToTable { entries.append(("t", "runs table")) }
         // The grid, filter and x-axis keys come after the ones users reach for most, so those stay on
         // an 80-column line.
         if state.mode != .grid { entries.append(("a", "all charts")) }

@@ -1,4 +1,5 @@
 import Diagnostics
+import RunModel
 import TerminalCore
 import Widgets
 
@@ -9,10 +10,14 @@ struct WarningsPanelView: Widget {
 
     func render(into buffer: inout Buffer, area: Rect) {
         let theme = state.theme
-        let findings = state.selectedRunState?.findings ?? []
+        let findings = state.warningsEntries
         let selected = findings.isEmpty ? nil : min(state.selectedFinding, findings.count - 1)
         if state.detailOpen, let selected {
             renderDetail(findings[selected], into: &buffer, area: area)
+            return
+        }
+        if state.groupsFindings {
+            renderGroups(into: &buffer, area: area, selected: selected)
             return
         }
         let panel = Panel(title: "Warnings", trailingTitle: findings.isEmpty ? "" : "Enter: explanation and fix",
@@ -37,6 +42,55 @@ struct WarningsPanelView: Widget {
             return row
         }
         ListView(rows: rows, selected: selected, theme: theme, glyphs: state.glyphs).render(into: &buffer, area: inner)
+    }
+
+    /// With several runs: each finding once, with how many runs have it and, under it, which.
+    private func renderGroups(into buffer: inout Buffer, area: Rect, selected: Int?) {
+        let theme = state.theme
+        let groups = FindingGroup.groups(state)
+        let runsWithFindings = Set(groups.flatMap { $0.runs.map(\.id) }).count
+        let panel = Panel(title: "Warnings · \(state.sourceOrder.count) runs",
+                          trailingTitle: groups.isEmpty ? "" : "\(runsWithFindings) with findings · Enter: explanation and fix",
+                          focused: state.focus == .main, theme: theme, glyphs: state.glyphs)
+        panel.render(into: &buffer, area: area)
+        let inner = panel.inner(of: area)
+        guard !groups.isEmpty else {
+            buffer.write("no findings in any run: nothing fitwatch knows to be wrong", x: inner.x + 1, y: inner.y,
+                         style: theme[.dimText], clip: inner)
+            return
+        }
+        let idWidth = min(34, (groups.map(\.finding.id.count).max() ?? 0) + 1)
+        let listWidth = max(0, inner.width - 6)
+        var rows: [[Span]] = []
+        for group in groups {
+            let finding = group.finding
+            let count = group.runs.count
+            var row = [
+                Span(Span.fit(finding.severity.rawValue, width: 8), style: theme[key(for: finding.severity)]),
+                Span(Span.fit(finding.id + ":", width: idWidth + 1), style: theme[.text]),
+                Span("\(count) run\(count == 1 ? "" : "s")  ", style: theme[.key]),
+                Span(finding.title, style: theme[.text]),
+            ]
+            if group.isNew { row.append(Span(" new", style: theme[.warning])) }
+            rows.append(row)
+            rows.append([Span("    " + Self.runList(group.runs, width: listWidth, ellipsis: state.glyphs.ellipsis), style: theme[.dimText])])
+        }
+        ListView(rows: rows, selected: selected.map { $0 * 2 }, theme: theme, glyphs: state.glyphs).render(into: &buffer, area: inner)
+    }
+
+    /// `1 a.log, 3 c.log, +10 more` in `width` columns.
+    static func runList(_ runs: [(number: Int, id: SourceID)], width: Int, ellipsis: Character) -> String {
+        var text = ""
+        for (index, run) in runs.enumerated() {
+            let item = (text.isEmpty ? "" : ", ") + "\(run.number) \(run.id.rawValue)"
+            let rest = runs.count - index - 1
+            let tail = rest > 0 ? ", +\(rest) more" : ""
+            if text.count + item.count + tail.count > width {
+                return text.isEmpty ? Span.fit(item, width: width, ellipsis: ellipsis) : text + ", +\(runs.count - index) more"
+            }
+            text += item
+        }
+        return text
     }
 
     private func renderDetail(_ finding: Finding, into buffer: inout Buffer, area: Rect) {
@@ -86,7 +140,8 @@ struct WarningsPanelView: Widget {
     /// The explanation's wrapped line count and visible height for `state`'s selected finding
     /// at its layout (nil when no explanation is open), so keys scroll by what is on screen.
     static func detailExtent(_ state: MonitorState) -> (lines: Int, height: Int)? {
-        guard state.detailOpen, let findings = state.selectedRunState?.findings, !findings.isEmpty else { return nil }
+        let findings = state.warningsEntries
+        guard state.detailOpen, !findings.isEmpty else { return nil }
         let finding = findings[min(state.selectedFinding, findings.count - 1)]
         let text = detailTextArea(of: MonitorLayout(state: state).main)
         let lines = TextView(paragraphs: detailParagraphs(finding, theme: state.theme)).lines(width: text.width)

@@ -48,6 +48,8 @@ public struct MonitorRuntime {
     /// gave the terminal back.
     public func run(state: inout MonitorState, terminal: any TerminalBackend, feeds: [any Feed]) -> Int32 {
         let inbox = Inbox()
+        // Runs are listed in command-line order, whichever source answers first.
+        state.register(sources: feeds.map(\.id))
         for feed in feeds { feed.start(inbox: inbox) }
         let diagnosisQueue = DispatchQueue(label: "fitwatch.diagnosis", qos: .utility)
         let answers = Mailbox<Message>(size: { _ in 64 })

@@ -73,7 +73,9 @@ public final class Trainer {
         var order = Array(0..<trainRows)
         let validation = validationRows > 0 ? (x.slice(rows: trainRows..<x.rows), y.map { $0.slice(rows: trainRows..<x.rows) }) : nil
 
-        events(.runStarted(RunStart(epochs: config.epochs, format: .trainingCore, flavour: .keras3)))
+        events(.runStarted(RunStart(epochs: config.epochs, format: .trainingCore, flavour: .keras3,
+                                    parameters: [RunStart.Key.batchSize: String(config.batchSize),
+                                                 RunStart.Key.epochs: String(config.epochs)])))
         events(.modelKnown(graph()))
         callbacks.forEach { $0.trainBegan(self) }
         let batchObservers = callbacks.filter(\.observesBatches)

@@ -72,6 +72,17 @@ public struct FitwatchStreamHeader: Sendable, Equatable {
         metricObjects = []
     }
 
+    /// The hyper-parameters the header states, by `RunStart.Key`: the optimizer's class, the
+    /// learning rate at train begin, `batch_size` and `epochs` of `fit`.
+    public var parameters: [String: String] {
+        var parameters: [String: String] = [:]
+        if let optimizerClass { parameters[RunStart.Key.optimizer] = optimizerClass }
+        if let learningRate { parameters[RunStart.Key.learningRate] = RunStart.text(learningRate) }
+        if let batchSize { parameters[RunStart.Key.batchSize] = String(batchSize) }
+        if let epochs { parameters[RunStart.Key.epochs] = String(epochs) }
+        return parameters
+    }
+
     /// The Keras line of releases that produced the run.
     public var flavour: KerasFlavour? {
         if flavourName == "keras3" { return .keras3 }

@@ -164,7 +164,8 @@ public struct FitwatchStreamReader: LogReader {
         epochsRequested = header.epochs
         epochStart = nil
         lastProgress = nil
-        events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback, flavour: header.flavour)))
+        events.append(.runStarted(RunStart(epochs: header.epochs, format: .fitwatchCallback, flavour: header.flavour,
+                                           parameters: header.parameters)))
         do {
             if let graph = try graphBuilder(header) {
                 events.append(.modelKnown(graph))

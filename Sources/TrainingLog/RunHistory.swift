@@ -13,6 +13,8 @@ public struct RunHistory: Sendable, Equatable {
     public var epochsRequested: Int?
     /// True when the log began mid-run.
     public var startsMidRun = false
+    /// Hyper-parameters the current segment's start stated (`RunStart.parameters`).
+    public var parameters: [String: String] = [:]
     /// Finished (and finally cut-off) epochs of the current segment, in order.
     public var epochs: [EpochRecord] = []
     /// The epoch currently running and its latest update.
@@ -129,6 +131,7 @@ public struct RunHistory: Sendable, Equatable {
             flavour = start.flavour
             epochsRequested = start.epochs
             startsMidRun = start.startsMidRun
+            parameters = start.parameters
             end = nil
         case .modelKnown(let graph):
             // An exact model never gives way to one inferred from a printed summary.

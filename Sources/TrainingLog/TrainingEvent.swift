@@ -68,12 +68,29 @@ public struct RunStart: Sendable, Equatable {
     /// The Keras that wrote the run, when the bytes (or the callback's recorded version) tell;
     /// nil when they cannot. `flavourKnown` may follow.
     public var flavour: KerasFlavour?
+    /// Hyper-parameters the source states exactly (the callback's header, a run spec), by the
+    /// short keys of `RunStart.Key`: `opt`, `lr`, `bs`, `epochs`. Empty when nothing says.
+    public var parameters: [String: String]
 
-    public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false, flavour: KerasFlavour? = nil) {
+    /// The short names hyper-parameters go by in `parameters` and the runs table.
+    public enum Key {
+        /// The optimizer's class name (`Adam`).
+        public static let optimizer = "opt"
+        /// The learning rate at the start of training.
+        public static let learningRate = "lr"
+        /// `batch_size` of `fit`.
+        public static let batchSize = "bs"
+        /// `epochs` of `fit`.
+        public static let epochs = "epochs"
+    }
+
+    public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false, flavour: KerasFlavour? = nil,
+                parameters: [String: String] = [:]) {
         self.epochs = epochs
         self.format = format
         self.startsMidRun = startsMidRun
         self.flavour = flavour
+        self.parameters = parameters
     }
 }
 

@@ -101,3 +101,37 @@ final class SteppingClock: @unchecked Sendable {
     var state = MonitorState(size: terminal.size)
     #expect(runtime.run(state: &state, terminal: terminal, feeds: []) == 128 + SIGTERM)
 }
+
+/// A source that answers only after `delay` seconds.
+final class LateFeed: Feed, @unchecked Sendable {
+    let id: SourceID
+    let delay: Double
+    init(id: String, delay: Double) {
+        self.id = SourceID(id)
+        self.delay = delay
+    }
+    func start(inbox: Inbox) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [id] in
+            inbox.post(.state(id, .following))
+            inbox.post(.event(id, .epochEnded(EpochRecord(epoch: 1, of: 2, metrics: ["loss": 1]))))
+        }
+    }
+    func stop() {}
+}
+
+@Test func runsAreListedInCommandLineOrderWhoeverAnswersFirst() {
+    // The first source answers last; `t` is typed once all three are in the run bar.
+    let terminal = ScriptedTerminal(size: Size(width: 120, height: 40), script: [
+        ("a.log · following", .character("t")),
+        ("─ Runs ", .character("q")),
+    ])
+    let runtime = MonitorRuntime()
+    var state = MonitorState(size: terminal.size)
+    let feeds = [LateFeed(id: "a.log", delay: 0.3), LateFeed(id: "b.log", delay: 0.15), LateFeed(id: "c.log", delay: 0)]
+    #expect(runtime.run(state: &state, terminal: terminal, feeds: feeds) == 0)
+    #expect(state.sourceOrder.map(\.rawValue) == ["a.log", "b.log", "c.log"])
+    #expect(terminal.screens.contains { $0.contains(" 1 a.log · following   2 b.log · following   3 c.log · following") }, "\(terminal.screen)")
+    // The table lists them in the same order.
+    let rows = terminal.screen.split(separator: "\n").filter { $0.contains(".log") && $0.contains("following") }
+    #expect(rows.map { $0.contains("a.log") ? "a" : $0.contains("b.log") ? "b" : "c" } == ["a", "b", "c"])
+}

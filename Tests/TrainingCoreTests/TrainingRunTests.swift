@@ -48,6 +48,21 @@ struct TrainingRunTests {
         #expect(events.last == .runEnded(.finished))
     }
 
+    /// The runs table's hyper-parameter columns for a run spec: batch size and epochs from its
+    /// fit section at the start, optimizer and learning rate with the compiled model.
+    @Test func aRunSpecStatesItsHyperParameters() throws {
+        let session = try session("boston-accuracy", epochs: 2)
+        var events: [TrainingEvent] = []
+        try session.run { events.append($0) }
+        guard case .runStarted(let start) = events.first, case .modelKnown(let graph) = events[1] else {
+            Issue.record("first events \(events.prefix(2))")
+            return
+        }
+        #expect(start.parameters == [RunStart.Key.batchSize: String(session.spec.fit.batchSize), RunStart.Key.epochs: "2"])
+        #expect(graph.optimizer?.name == session.spec.optimizer.name)
+        #expect(graph.optimizer?.learningRate != nil)
+    }
+
     @Test func sameSeedGivesTheSameRun() throws {
         let a = try session("two-heads"), b = try session("two-heads")
         try a.run()

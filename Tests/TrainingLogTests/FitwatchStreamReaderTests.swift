@@ -86,9 +86,13 @@ func everyEpochOfTheCallbackStreamReachesTheHistoryWithItsLoggedValues(fixture: 
 @Test func eachFitCallIsItsOwnSegmentInTheHistory() throws {
     let events = readAll(try fixtureBytes(twoHeadsKeras3))
     let starts = events.compactMap { if case .runStarted(let start) = $0 { return start } else { return nil } }
-    // The header's Keras version names the flavour.
-    #expect(starts == [RunStart(epochs: 3, format: .fitwatchCallback, flavour: .keras3),
-                       RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3)])
+    // The header's Keras version names the flavour; its optimizer, learning rate at train
+    // begin (ReduceLROnPlateau lowered it during the first fit), batch size and epochs are the
+    // run's hyper-parameters.
+    #expect(starts == [RunStart(epochs: 3, format: .fitwatchCallback, flavour: .keras3,
+                                parameters: ["opt": "Adam", "lr": "0.001", "bs": "50", "epochs": "3"]),
+                       RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3,
+                                parameters: ["opt": "Adam", "lr": "0.00025", "bs": "100", "epochs": "2"])])
     var history = RunHistory()
     for event in events { history.apply(event) }
     #expect(history.format == .fitwatchCallback)
@@ -238,7 +242,7 @@ func everyEpochOfTheCallbackStreamReachesTheHistoryWithItsLoggedValues(fixture: 
     """
     let events = readAll(Array(lines.utf8))
     #expect(events == [
-        .runStarted(RunStart(epochs: 5, format: .fitwatchCallback, flavour: .keras3)),
+        .runStarted(RunStart(epochs: 5, format: .fitwatchCallback, flavour: .keras3, parameters: ["epochs": "5"])),
         .epochBegan(epoch: 1, of: 5),
         // Two seconds for one step, three steps left: Keras would print ETA 6s.
         .batchProgress(BatchProgress(epoch: 1, step: 1, total: 4, eta: 6, metrics: ["loss": 2.5])),
@@ -259,7 +263,7 @@ func everyEpochOfTheCallbackStreamReachesTheHistoryWithItsLoggedValues(fixture: 
     #expect(Array(events.suffix(3)) == [
         .epochEnded(EpochRecord(epoch: 1, of: 5, steps: 1, metrics: ["loss": 2.5], complete: false)),
         .runEnded(.interrupted("the stream of the previous fit ended without a footer")),
-        .runStarted(RunStart(epochs: 7, format: .fitwatchCallback)),
+        .runStarted(RunStart(epochs: 7, format: .fitwatchCallback, parameters: ["epochs": "7"])),
     ])
 }
 
