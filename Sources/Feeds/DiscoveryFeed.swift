@@ -61,7 +61,7 @@ public final class DiscoveryFeed: Feed, @unchecked Sendable {
         self.rescanInterval = rescanInterval
         self.pollInterval = pollInterval
         self.makeReader = makeReader
-        id = SourceID(namePrefix + root)
+        id = SourceID(root)
     }
 
     /// The runs followed now, by id (tests and benchmarks).
