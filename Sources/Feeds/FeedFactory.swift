@@ -102,7 +102,7 @@ public enum FeedFactory {
             case .file(let path):
                 feeds.append(FileFeed(path: path, makeReader: makeReader))
             case .directory(let path), .glob(let path):
-                let prefix = localRoots > 1 ? RunDiscovery.normalized(path) + "/" : ""
+                let prefix = localRoots > 1 ? RunDiscovery.normalized(RunDiscovery.isGlob(path) ? PathGlob(path).root : path) + "/" : ""
                 feeds.append(DiscoveryFeed(root: path, namePrefix: prefix, makeReader: makeReader))
             case .remote(let target):
                 let key = HostKey(user: target.user, host: target.host, port: target.port)
@@ -113,7 +113,7 @@ public enum FeedFactory {
                 let roots = rootsOfHost[key] ?? []
                 let discovering = roots.filter { $0.hasSuffix("/") || RunDiscovery.isGlob($0) }.count
                 let feed = SSHHostFeed(host: target, roots: roots.map { root in
-                    var prefix = severalHosts ? hostName + ":" : ""
+                    var prefix = RunDiscovery.displayName("", host: hostName, severalHosts: severalHosts)
                     if discovering > 1 { prefix += RunDiscovery.normalized(root) + "/" }
                     return SSHHostFeed.Root(path: root, namePrefix: prefix)
                 }, options: sshOptions, makeReader: makeReader)
