@@ -11,7 +11,7 @@ import Glibc
 /// a rescan every `rescanInterval` as a safety net); a deleted run says `waiting` (it was
 /// deleted) until it comes back. One queue, one inotify descriptor and one timer for all
 /// runs; each file is read by a `FileTail` the feed wakes.
-public final class DiscoveryFeed: Feed, @unchecked Sendable {
+public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
     /// The root as given; messages about the root itself (nothing found yet, a limit
     /// reached) are posted under it.
     public let id: SourceID
@@ -63,6 +63,8 @@ public final class DiscoveryFeed: Feed, @unchecked Sendable {
         self.makeReader = makeReader
         id = SourceID(root)
     }
+
+    public var rootIDs: [SourceID] { [id] }
 
     /// The runs followed now, by id (tests and benchmarks).
     public var runIDs: [SourceID] {

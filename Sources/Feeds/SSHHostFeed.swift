@@ -13,7 +13,7 @@ import Glibc
 /// `SSHFeed` and resumes each file at the byte offset it had: a chunk counts only once the
 /// remote side confirmed the file still held it, so every epoch arrives exactly once. While
 /// the host is away its runs say `reconnecting`, never finished.
-public final class SSHHostFeed: Feed, @unchecked Sendable {
+public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
     /// One root on the host and what its runs' names start with.
     public struct Root: Sendable, Equatable {
         public var path: String
@@ -81,10 +81,17 @@ public final class SSHHostFeed: Feed, @unchecked Sendable {
         self.limits = limits
         self.pollInterval = pollInterval
         self.makeReader = makeReader
+        for index in roots.indices {
+            var target = host
+            target.path = roots[index].path
+            ids.insert(SourceID(target.displayName))
+        }
         var shown = host
         shown.path = ""
         id = SourceID(String(shown.displayName.dropLast()))
     }
+
+    public var rootIDs: [SourceID] { roots.indices.map(rootID) }
 
     /// The id a root's own messages go under: the argument's form (`gpu1:/scratch/runs/`).
     private func rootID(_ index: Int) -> SourceID {
@@ -96,6 +103,17 @@ public final class SSHHostFeed: Feed, @unchecked Sendable {
     /// The runs followed now, by id (tests and benchmarks).
     public var runIDs: [SourceID] {
         queue.sync { followers.values.map(\.id).sorted { $0.rawValue < $1.rawValue } }
+    }
+
+    /// Whether `id` names one of this host's runs or roots (`--jsonl` says the host).
+    public func follows(_ id: SourceID) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return ids.contains(id)
+    }
+    private var ids: Set<SourceID> = []
+
+    private func remember(_ id: SourceID) {
+        lock.lock(); ids.insert(id); lock.unlock()
     }
 
     /// The ssh processes this feed has running now (0 or 1).
@@ -490,6 +508,7 @@ public final class SSHHostFeed: Feed, @unchecked Sendable {
                     } else {
                         name = SourceID(root.namePrefix + run.name)
                     }
+                    remember(name)
                     let follower = RunFollower(id: name, run: run, inbox: inbox, makeReader: makeReader)
                     followers[run.path] = follower
                     if run.kind == .log, entry.kind != .file {

@@ -19,9 +19,14 @@ enum HeadlessRunner {
         let signals = SignalWatcher()
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
+        let hosts = HostLookup(feeds: feeds.compactMap { $0 as? SSHHostFeed })
         var tracked: [SourceID: Run] = [:]
         var statusReported: [SourceID: String] = [:]
-        for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed)) }
+        for feed in feeds {
+            for id in (feed as? any MultiRunFeed)?.rootIDs ?? [feed.id] {
+                tracked[id] = Run(source: id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed))
+            }
+        }
         feeds.forEach { $0.start(inbox: inbox) }
 
         /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
@@ -31,7 +36,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -52,7 +57,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -68,7 +73,7 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: String]) {
+                               style: Style, now: Double, statusReported: inout [SourceID: String], hosts: HostLookup) {
         var changed: [SourceID] = []
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
@@ -82,7 +87,7 @@ enum HeadlessRunner {
             statusReported[id] = key
             // In lines, a failed source already said so on stderr.
             if style == .lines, case .failed? = run.sourceState { return }
-            emit(status: status, source: id, style: style)
+            emit(status: status, source: id, style: style, host: hosts.host(of: id))
         }
         // Findings are computed once per drain and source (not per epoch of a backlog), and
         // printed before any later state line so they follow the epochs that raised them. A
@@ -91,9 +96,9 @@ enum HeadlessRunner {
             for id in changed {
                 guard var run = tracked[id] else { continue }
                 if let change = run.diagnose() {
-                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style) }
+                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style, host: hosts.host(of: id)) }
                     for finding in change.added {
-                        emit(finding: finding, provisional: run.findings.provisional.contains(finding.id), source: id, style: style)
+                        emit(finding: finding, provisional: run.findings.provisional.contains(finding.id), source: id, style: style, host: hosts.host(of: id))
                     }
                 }
                 tracked[id] = run
@@ -107,7 +112,7 @@ enum HeadlessRunner {
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
-                    emit(epoch: record, source: id, style: style)
+                    emit(epoch: record, source: id, style: style, host: hosts.host(of: id))
                     if !changed.contains(id) { changed.append(id) }
                 case .modelKnown, .message, .runEnded, .evaluated:
                     if !changed.contains(id) { changed.append(id) }
@@ -117,7 +122,7 @@ enum HeadlessRunner {
             case .state(let id, let state):
                 reportFindings()
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(state: state, at: now)
-                emit(state: state, source: id, style: style)
+                emit(state: state, source: id, style: style, host: hosts.host(of: id))
                 if let run = tracked[id], run.status().isOver {
                     // The run's last word: diagnosed as it ended, then its status.
                     changed.append(id)
@@ -128,16 +133,18 @@ enum HeadlessRunner {
                 // output stays machine-readable.
                 break
             case .reading(let id, let what):
-                emit(reading: what, source: id, style: style)
+                emit(reading: what, source: id, style: style, host: hosts.host(of: id))
             }
         }
         reportFindings()
     }
 
-    private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
+    private static func emit(epoch: EpochRecord, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(ExportJSON.epoch(epoch, source: source.rawValue))
+            let line = ExportJSON.epoch(epoch, source: source.rawValue)
+            let head = "{\"source\":\(ExportJSON.string(source.rawValue))"
+            write(line.hasPrefix(head) ? head + hostField(host) + line.dropFirst(head.count) : line)
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(KerasNumber.format($0.value))" }.joined(separator: "  ")
@@ -147,13 +154,13 @@ enum HeadlessRunner {
         }
     }
 
-    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style) {
+    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body),\"provisional\":\(provisional)}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"finding\":\(body),\"provisional\":\(provisional)}")
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             let soFar = provisional ? " (so far)" : ""
@@ -162,21 +169,21 @@ enum HeadlessRunner {
     }
 
     /// A finding that was reported and is no longer true.
-    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style) {
+    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"withdrawn\":\(ExportJSON.string(finding.id))}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"withdrawn\":\(ExportJSON.string(finding.id))}")
         case .lines:
             write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
         }
     }
 
     /// How a run ended: `{"source":…,"status":"early-stopped","reason":"at epoch 40, …"}`.
-    private static func emit(status: RunStatus, source: SourceID, style: Style) {
+    private static func emit(status: RunStatus, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
             let reason = status.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
             // a run that simply finished needs no word, and a failed source said it already.
@@ -186,20 +193,20 @@ enum HeadlessRunner {
     }
 
     /// Which run a directory source reads: `{"source":…,"reading":…}`, or a line on stderr.
-    private static func emit(reading: String, source: SourceID, style: Style) {
+    private static func emit(reading: String, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"reading\":\(ExportJSON.string(reading))}")
         case .lines:
             FileHandle.standardError.write(Data("fitwatch: \(source): reading \(reading)\n".utf8))
         }
     }
 
-    private static func emit(state: SourceState, source: SourceID, style: Style) {
+    private static func emit(state: SourceState, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
             let reason = state.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}")
+            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}")
         case .lines:
             // Only states a person must act on or wait for; they go to stderr so stdout keeps
             // one line per epoch or finding.
@@ -211,6 +218,18 @@ enum HeadlessRunner {
                 break
             }
         }
+    }
+
+    /// Which host a run is on: `--jsonl` records of a remote run say `"host"` after `"source"`.
+    struct HostLookup {
+        let feeds: [SSHHostFeed]
+        func host(of id: SourceID) -> String? {
+            feeds.isEmpty ? nil : feeds.first { $0.follows(id) }?.host.host
+        }
+    }
+
+    private static func hostField(_ host: String?) -> String {
+        host.map { ",\"host\":\(ExportJSON.string($0))" } ?? ""
     }
 
     /// One line to stdout, flushed now: scripts and `jq` read line by line as it happens.
