@@ -13,3 +13,4 @@ if wants("diagnostics") { DiagnosticsBenchmark.run() }
 if wants("rules") { RulesBenchmark.run() }
 if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
+if wants("sweep") { SweepBenchmark.run() }
