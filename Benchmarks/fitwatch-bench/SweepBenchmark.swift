@@ -1,4 +1,7 @@
+import Dispatch
 import Foundation
+import Feeds
+import TrainingLog
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,6 +45,8 @@ enum SweepBenchmark {
         } else {
             print("sweep: load  --jsonl did not deliver \(total) epochs within 120 s; baseline export \(String(format: "%.3f", export)) s")
         }
+
+        sourcesOnly(root: root, paths: paths, total: total)
 
         // Follow, on the screen.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
@@ -90,6 +95,53 @@ enum SweepBenchmark {
         print(String(format: "sweep: follow %d epochs appended (1 a ms to a random run) over %.0f s: fitwatch %.1f%% of a core (idle before %.1f%%), baseline tail -F of the same files %.1f%%  goal < 25 %%: %@",
                      appended, window, busy * 100, idle * 100, tailBusy * 100, busy < 0.25 ? "met" : "NOT met"))
         print(String(format: "sweep: memory peak RSS of the screen %.1f MB  goal < 300 MB: %@", peak, peak < 300 ? "met" : "NOT met"))
+    }
+
+    /// The sources alone, in this process: `DiscoveryFeed` with the Keras reader, its inbox
+    /// drained and dropped (no run model, no diagnosis, no screen): time to the last epoch of
+    /// the load, then CPU while the generator appends (the generator's own thread time is
+    /// subtracted). What the feeds cost, apart from what the monitor does with the epochs.
+    static func sourcesOnly(root: String, paths: [String], total: Int) {
+        let feed = DiscoveryFeed(root: root) { AutoReader() }
+        let inbox = Inbox()
+        final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var epochs = 0
+            var done = false
+        }
+        let counter = Counter()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let drainer = Thread {
+            while true {
+                counter.lock.lock(); let done = counter.done; counter.lock.unlock()
+                if done { break }
+                var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&descriptor, 1, 50)
+                var count = 0
+                for message in inbox.drain() { if case .event(_, .epochEnded) = message { count += 1 } }
+                counter.lock.lock(); counter.epochs += count; counter.lock.unlock()
+            }
+        }
+        drainer.start()
+        feed.start(inbox: inbox)
+        var loaded: Double?
+        while loaded == nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 60 {
+            counter.lock.lock(); let epochs = counter.epochs; counter.lock.unlock()
+            if epochs >= total { loaded = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 } else { usleep(2_000) }
+        }
+        usleep(500_000)
+        let before = LogParseBenchmark.cpuSeconds(RUSAGE_SELF)
+        let threadBefore = threadCPU()
+        let wallStart = DispatchTime.now().uptimeNanoseconds
+        let appended = generate(paths: paths, seconds: 5)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+        let generator = threadCPU() - threadBefore
+        let cpu = (LogParseBenchmark.cpuSeconds(RUSAGE_SELF) - before - generator) / wall
+        usleep(300_000)
+        feed.stop()
+        counter.lock.lock(); counter.done = true; let epochs = counter.epochs; counter.lock.unlock()
+        print(String(format: "sweep: sources alone (DiscoveryFeed, inbox drained): load %@, follow %d appends in %.0f s: %.1f%% of a core; %d of %d epochs delivered",
+                     loaded.map { String(format: "%.3f s", $0) } ?? "not within 60 s", appended, wall, cpu * 100, epochs, total + appended))
     }
 
     /// `runs/lr=…,seed=…/train.log`, each with `epochs` of `2 * epochs` done.
@@ -194,6 +246,13 @@ enum SweepBenchmark {
             carry.removeFirst(lastNewline + 1)
         }
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// CPU seconds of the calling thread (`RUSAGE_THREAD`, 1, is not imported into Swift).
+    static func threadCPU() -> Double {
+        var usage = rusage()
+        getrusage(1, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// `VmHWM` of a process, in MB.
