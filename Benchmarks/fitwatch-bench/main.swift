@@ -14,3 +14,4 @@ if wants("rules") { RulesBenchmark.run() }
 if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
 if wants("sweep") { SweepBenchmark.run() }
+if wants("hosts") { HostsBenchmark.run() }
