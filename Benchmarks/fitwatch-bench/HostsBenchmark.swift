@@ -117,7 +117,7 @@ enum HostsBenchmark {
         guard !samples.isEmpty else { print("hosts: \(name): no samples"); return }
         let sorted = samples.sorted()
         let median = sorted[sorted.count / 2], p90 = sorted[sorted.count * 9 / 10]
-        var text = String(format: "hosts: %@: median %.1f ms, p90 %.1f ms over %d appends", name, median, p90, samples.count)
+        var text = String(format: "hosts: %@: median %.2f ms, p90 %.2f ms, max %.2f ms over %d appends", name, median, p90, sorted.last ?? 0, samples.count)
         if let baseline, !baseline.isEmpty {
             let base = baseline.sorted()[baseline.count / 2]
             text += String(format: " (%.1fx the baseline's median)", median / max(base, 0.001))
