@@ -15,3 +15,4 @@ if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
 if wants("sweep") { SweepBenchmark.run() }
 if wants("hosts") { HostsBenchmark.run() }
+if wants("tensorboard-sweep") { TensorBoardSweepBenchmark.run() }
