@@ -37,7 +37,7 @@ enum TensorBoardSweepBenchmark {
         let fitwatch = best(of: 3) { shell("'\(binary)' export '\(root)' > '\(output)'") }
         let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         let exported = text.components(separatedBy: "\"source\":").count - 1
-        let epochs = text.components(separatedBy: "\"epoch\":").count - 1
+        let epochs = text.components(separatedBy: "{\"epoch\":").count - 1
         print(String(format: "tensorboard-sweep: %d runs (train + validation each): fitwatch export %.3f s for %d runs, %d epochs", runs, fitwatch, exported, epochs))
 
         guard let python = ProcessInfo.processInfo.environment["FITWATCH_BENCH_PYTHON"], FileManager.default.isExecutableFile(atPath: python) else {
