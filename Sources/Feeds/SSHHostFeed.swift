@@ -187,12 +187,14 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
         }
     }
 
-    /// ssh (or FITWATCH_SSH_COMMAND) with the options `SSHFeed` uses, then the loop.
+    /// ssh (or FITWATCH_SSH_COMMAND) with the options `SSHFeed` uses, then the loop. `find`
+    /// counts the file itself as a level: `maxDepth` folders down is `-maxdepth maxDepth + 1`,
+    /// the same runs the local walk finds.
     func arguments() -> [String] {
         var sshArguments = ["-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
                             "-o", "ConnectTimeout=10"]
         if let port = host.port { sshArguments += ["-p", String(port)] }
-        sshArguments += ["--", host.destination, RemoteProtocol.command(depth: limits.maxDepth, roots: roots.map(\.path))]
+        sshArguments += ["--", host.destination, RemoteProtocol.command(depth: limits.maxDepth + 1, roots: roots.map(\.path))]
         if let command = options.sshCommand {
             return ["/bin/sh", "-c", command + " \"$@\"", "fitwatch-ssh"] + sshArguments
         }

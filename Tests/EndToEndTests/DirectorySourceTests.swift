@@ -34,6 +34,18 @@ struct DirectorySourceTests {
         #expect((only["runs"] as? [[String: Any]])?.map { $0["source"] as? String } == [newest], "\(globbed.stderr)")
     }
 
+    @Test func checkOfADirectoryChecksEveryRunAndSaysWhichIsEmpty() throws {
+        let (directory, newest) = try Self.runs()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("nothing to see\n".utf8).write(to: URL(fileURLWithPath: directory + "/empty.log"))
+        let result = try FeedsCLI.run(["check", "--json", directory])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let sources = (document["runs"] as? [[String: Any]])?.compactMap { $0["source"] as? String }
+        #expect(Set(sources ?? []) == [directory + "/a.log", newest], "\(result.stdout)")
+        #expect(result.stderr.contains("\(directory)/empty.log: no Keras training output found"))
+    }
+
     @Test func replayOfADirectorySaysWhichRunItReplays() throws {
         let (directory, _) = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
