@@ -145,6 +145,36 @@ struct SSHHostFeedTests {
         #expect(probe.wait { DiscoveryFeedTests.texts($0)[id] == "first run line\nnew\n" }, "\(DiscoveryFeedTests.texts(probe))")
     }
 
+    /// Binary event files travel intact, and a remote train/validation pair is one run with
+    /// the same epochs the local loader reads.
+    @Test func aRemoteTensorBoardPairIsOneRunWithEveryValidationValue() throws {
+        let server = try SSHServer()
+        let run = server.directory.file("tb/lr=0.1")
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        let fixture = DirectoryRunFeedTests.fixture.path
+        for group in ["train", "validation"] { try FileManager.default.copyItem(atPath: "\(fixture)/\(group)", toPath: "\(run)/\(group)") }
+        append("Epoch 1/1\n", to: server.directory.file("tb/notes.log"))
+        let host = SSHTarget(user: server.user, host: "127.0.0.1", path: "")
+        let feed = SSHHostFeed(host: host, roots: [.init(path: server.directory.file("tb") + "/")], options: server.options(),
+                               pollInterval: 0.1, makeReader: { AutoReader() })
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        let expected = RunSegment.segments(from: try LogLoader.events(at: fixture, format: nil)).first?.epochs ?? []
+        #expect(expected.count == 20)
+        func latest(_ probe: FeedProbe) -> [Int: EpochRecord] {
+            var latest: [Int: EpochRecord] = [:]
+            for message in probe.messages {
+                if case .event(SourceID("lr=0.1"), .epochEnded(let record)) = message { latest[record.epoch] = record }
+            }
+            return latest
+        }
+        #expect(probe.wait(timeout: 20) { probe in
+            let seen = latest(probe)
+            return seen.count == 20 && (1...20).allSatisfy { seen[$0]?.metrics == expected[$0 - 1].metrics }
+        }, "epochs seen: \(latest(probe).keys.sorted())")
+        #expect(probe.messages.contains(.reading(SourceID("lr=0.1"), "lr=0.1 (TensorBoard: train, validation)")))
+    }
+
     @Test func stoppingLeavesNothingRunningOnTheRemoteSide() throws {
         let server = try SSHServer()
         let log = server.directory.file("train.log")
