@@ -118,8 +118,8 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
         let result = listing.runs(root: namingRoot, limits: limits)
         if let note = RunDiscovery.note(result, root: root, limits: limits), note != lastNote {
             lastNote = note
+            // The screen's log pane shows it; headless output says it on stderr.
             inbox.post(.output(id, note))
-            FileHandle.standardError.write(Data("fitwatch: \(note)\n".utf8))
         }
         if result.runs.isEmpty, followers.isEmpty {
             if !saidWaiting {

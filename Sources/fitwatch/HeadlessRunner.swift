@@ -20,6 +20,7 @@ enum HeadlessRunner {
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
         let hosts = HostLookup(feeds: feeds.compactMap { $0 as? SSHHostFeed })
+        let roots = Set(feeds.compactMap { $0 as? any MultiRunFeed }.flatMap(\.rootIDs))
         var tracked: [SourceID: Run] = [:]
         var statusReported: [SourceID: String] = [:]
         for feed in feeds {
@@ -36,7 +37,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts, roots: roots)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -57,7 +58,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts, roots: roots)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -73,7 +74,8 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: String], hosts: HostLookup) {
+                               style: Style, now: Double, statusReported: inout [SourceID: String], hosts: HostLookup,
+                               roots: Set<SourceID>) {
         var changed: [SourceID] = []
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
@@ -128,10 +130,11 @@ enum HeadlessRunner {
                     changed.append(id)
                     reportFindings()
                 }
-            case .output:
+            case .output(let id, let line):
                 // The wrapped command's raw output belongs to the screen's log pane; headless
-                // output stays machine-readable.
-                break
+                // output stays machine-readable. A discovered root's note (a bound reached)
+                // goes to stderr.
+                if roots.contains(id) { FileHandle.standardError.write(Data("fitwatch: \(line)\n".utf8)) }
             case .reading(let id, let what):
                 emit(reading: what, source: id, style: style, host: hosts.host(of: id))
             }
