@@ -35,7 +35,6 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
     /// Tails by file path, and the run path each belongs to.
     private var tails: [String: FileTail] = [:]
     private var runOfFile: [String: String] = [:]
-    private var scans = 0
     private var lastRescan = Date.distantPast
     private var rescanPending = false
     private var lastNote: String?
@@ -46,8 +45,8 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
     /// - Parameters:
     ///   - root: the directory, or the glob pattern, as the user gave it.
     ///   - namePrefix: put in front of every run's name (another root or host shown too).
-    ///   - keepsRootName: a root holding exactly one run when first looked at posts that run
-    ///     under the root's own name, as a directory source always did (`runs/ → b/train.log`).
+    ///   - keepsRootName: a root whose first run is found alone posts that run under the
+    ///     root's own name, as a directory source always did (`runs/ → b/train.log`).
     ///   - rescanInterval: seconds between safety-net walks (inotify finds new runs at once).
     ///   - pollInterval: seconds between safety-net looks at every followed file.
     public init(root: String, limits: RunDiscovery.Limits = .init(), namePrefix: String = "", keepsRootName: Bool = true,
@@ -109,7 +108,6 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
 
     private func rescan() {
         guard let inbox, !isStopped else { return }
-        scans += 1
         lastRescan = Date()
         rescanPending = false
         let listing = LocalListing.list(root: root, glob: glob, limits: limits)
@@ -129,7 +127,9 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
             }
             return
         }
-        let single = scans == 1 && result.runs.count == 1 && keepsRootName && !saidWaiting
+        // The first run of a root, when it is alone, takes the root's name (so an empty directory
+        // that says `waiting` goes on under the same name once its run appears).
+        let single = followers.isEmpty && result.runs.count == 1 && keepsRootName
         for run in result.runs {
             if let follower = followers[run.path] {
                 if run.kind == .tensorBoard { startTails(follower, files: follower.update(groups: run.groups)) }

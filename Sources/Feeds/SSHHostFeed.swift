@@ -494,7 +494,7 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
                 notes[index] = note
                 inbox.post(.output(rootID(index), note))
             }
-            let single = listings == 1 && result.runs.count == 1 && !rootsSpoken.contains(index)
+            let single = result.runs.count == 1 && !followers.values.contains { rootIndex(ofRunPath: $0.run.path) == index }
             for run in result.runs {
                 seenRuns.insert(run.path)
                 if let follower = followers[run.path] {

@@ -80,6 +80,21 @@ import TrainingLog
         #expect(probe.wait { Self.texts($0)["b/train.log"] == "b\nb2\n" })
     }
 
+    @Test func anEmptyDirectoryWaitsThenGoesOnUnderItsNameWithItsFirstRun() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let feed = DiscoveryFeed(root: directory.path, rescanInterval: 0.2) { ChunkEchoReader() }
+        let probe = FeedProbe(feed)
+        defer { feed.stop() }
+        #expect(probe.wait { $0.states.first?.word == "waiting" })
+        Self.mkdir(directory.file("fit"))
+        append("first\n", to: directory.file("fit/train.log"))
+        #expect(probe.wait { Self.texts($0) == [directory.path: "first\n"] }, "\(Self.texts(probe))")
+        #expect(probe.messages.contains(.reading(feed.id, "fit/train.log")))
+        append("second\n", to: directory.file("other.log"))
+        #expect(probe.wait { Self.texts($0)["other.log"] == "second\n" }, "\(Self.texts(probe))")
+    }
+
     @Test func theWalkIsBoundedAndSaysSo() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
