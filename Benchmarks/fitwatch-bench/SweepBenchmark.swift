@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import Feeds
+import Monitor
+import TerminalCore
 import TrainingLog
 #if canImport(Glibc)
 import Glibc
@@ -47,6 +49,7 @@ enum SweepBenchmark {
         }
 
         sourcesOnly(root: root, paths: paths, total: total)
+        screenModelLoad(root: root, total: total)
 
         // Follow, on the screen.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
@@ -142,6 +145,37 @@ enum SweepBenchmark {
         counter.lock.lock(); counter.done = true; let epochs = counter.epochs; counter.lock.unlock()
         print(String(format: "sweep: sources alone (DiscoveryFeed, inbox drained): load %@, follow %d appends in %.0f s: %.1f%% of a core; %d of %d epochs delivered",
                      loaded.map { String(format: "%.3f s", $0) } ?? "not within 60 s", appended, wall, cpu * 100, epochs, total + appended))
+    }
+
+    /// The screen's model, in this process: `DiscoveryFeed` into `MonitorState` (every message
+    /// applied as the main loop applies it; diagnoses, which run off the main thread, left
+    /// out): seconds until every run holds all its epochs, then one full 200x60 frame.
+    static func screenModelLoad(root: String, total: Int) {
+        let feed = DiscoveryFeed(root: root) { AutoReader() }
+        let inbox = Inbox()
+        var state = MonitorState()
+        state.size = Size(width: 200, height: 60)
+        let start = DispatchTime.now().uptimeNanoseconds
+        feed.start(inbox: inbox)
+        defer { feed.stop() }
+        var epochs = 0
+        var loaded: Double?
+        while loaded == nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < 60 {
+            var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 20)
+            _ = state.update(.clock(Double(DispatchTime.now().uptimeNanoseconds) / 1e9))
+            for message in inbox.drain() {
+                if case .event(_, .epochEnded) = message { epochs += 1 }
+                _ = state.update(.feed(message))
+            }
+            if epochs >= total { loaded = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        }
+        let frameStart = DispatchTime.now().uptimeNanoseconds
+        let cells = MonitorView.render(state).cells.count
+        let frame = Double(DispatchTime.now().uptimeNanoseconds - frameStart) / 1e6
+        print(String(format: "sweep: screen model (DiscoveryFeed into MonitorState, diagnoses aside): every epoch of %d runs in %@, then a %d-cell frame in %.1f ms  goal < 1 s: %@",
+                     state.sourceOrder.count, loaded.map { String(format: "%.3f s", $0) } ?? "not within 60 s", cells, frame,
+                     (loaded ?? 99) + frame / 1000 < 1 ? "met" : "NOT met"))
     }
 
     /// `runs/lr=…,seed=…/train.log`, each with `epochs` of `2 * epochs` done.
