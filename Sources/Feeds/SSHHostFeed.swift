@@ -414,7 +414,8 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
             if let listing { apply(listing) }
             listing = nil
             listingAsked = false
-            ask()
+            // The next listing waits for the timer: a listing right after the last one would
+            // keep `find` running back to back on the host.
         case .data(let id, let offset, let bytes):
             held[id] = (offset, bytes)
         case .dataEnd(let id, let intact):
@@ -435,7 +436,6 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
                     files[path] = file
                 }
             }
-            ask()
         case .other:
             break
         }
