@@ -76,6 +76,12 @@ let package = Package(
             dependencies: ["TrainingLog", "KerasModel", "Diagnostics"]
         ),
 
+        // MARK: sharing (pure): the SVG plot, the Markdown check report, terminal notifications
+        .target(
+            name: "Sharing",
+            dependencies: ["TerminalCore", "Widgets", "Monitor", "RunModel", "TrainingLog", "Diagnostics"]
+        ),
+
         // MARK: feeds (edge: files, processes, ssh, clocks)
         .target(
             name: "Feeds",
@@ -105,7 +111,7 @@ let package = Package(
             name: "fitwatch",
             dependencies: [
                 "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                "TrainingCore", "RunModel", "Feeds", "Monitor", "MonitorRuntime", "CursesBackend",
+                "TrainingCore", "RunModel", "Feeds", "Monitor", "MonitorRuntime", "CursesBackend", "Sharing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -114,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "fitwatch-bench",
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                           "TrainingCore", "RunModel", "Feeds", "Monitor"],
+                           "TrainingCore", "RunModel", "Feeds", "Monitor", "Sharing"],
             path: "Benchmarks/fitwatch-bench"
         ),
 
@@ -169,6 +175,11 @@ let package = Package(
             name: "MonitorTests",
             dependencies: ["Monitor", "TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics", "Feeds", "TrainingCore", "TestSupport"],
             exclude: ["Snapshots"]
+        ),
+
+        .testTarget(
+            name: "SharingTests",
+            dependencies: ["Sharing", "Monitor", "RunModel", "Diagnostics", "TrainingLog", "Widgets", "TestSupport"]
         ),
 
         .testTarget(

@@ -16,3 +16,4 @@ if wants("memory-bound") { MemoryBoundBenchmark.run() }
 if wants("sweep") { SweepBenchmark.run() }
 if wants("hosts") { HostsBenchmark.run() }
 if wants("tensorboard-sweep") { TensorBoardSweepBenchmark.run() }
+if wants("plot") { PlotBenchmark.run() }

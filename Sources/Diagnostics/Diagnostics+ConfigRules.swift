@@ -352,7 +352,7 @@ extension Diagnostics {
     /// sigmoid/softmax output; recorded with tf-keras 2.21.
     private static func suspectedFromLogits(_ facts: RunFacts) -> [Finding] {
         let marker = "received `from_logits=True`, but the `output` argument was produced by a"
-        guard let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.contains(marker) }) }).first else {
+        guard let line = facts.messageTexts.lazy.compactMap({ line(in: $0, holding: [marker]) }).first else {
             return []
         }
         let activation = line.contains("Softmax activation") ? "softmax" : "sigmoid"
@@ -403,12 +403,12 @@ extension Diagnostics {
             }
         }
         for text in facts.messageTexts {
-            if let line = lineMatching(text, { $0.contains("must have the same shape up until the last dimension") }) {
+            if let line = line(in: text, holding: ["must have the same shape up until the last dimension"]) {
                 findings.append(labelFinding(facts, sparseLoss: true, confidence: .suspected, evidence: ["Keras raised: \(line)"]))
-            } else if let line = lineMatching(text, { $0.contains("SparseSoftmaxCrossEntropyWithLogits")
-                        || $0.contains("should be equal to indices.shape[0]") }) {
+            } else if let line = line(in: text, holding: ["SparseSoftmaxCrossEntropyWithLogits",
+                                                                  "should be equal to indices.shape[0]"]) {
                 findings.append(labelFinding(facts, sparseLoss: true, confidence: .suspected, evidence: ["TensorFlow raised: \(line)"]))
-            } else if let line = lineMatching(text, isIntegerLabelsShapeError) {
+            } else if let line = line(in: text, holding: ["target.shape=", "are incompatible"], where: isIntegerLabelsShapeError) {
                 findings.append(labelFinding(facts, sparseLoss: false, confidence: .suspected, evidence: ["Keras raised: \(line)"]))
             }
         }
@@ -473,7 +473,7 @@ extension Diagnostics {
     /// read in 3.15.1; the S1 log ends with `compile_metrics: 0.00%` printed by a Keras 2 era script.
     static func compileMetricsName(_ facts: RunFacts) -> [Finding] {
         guard facts.flavour == nil || facts.flavour == .keras3,
-              let line = facts.messageTexts.lazy.compactMap({ lineMatching($0, { $0.hasPrefix("compile_metrics:") }) }).first
+              let line = facts.messageTexts.lazy.compactMap({ line(in: $0, holding: ["compile_metrics:"], where: { $0.hasPrefix("compile_metrics:") }) }).first
         else { return [] }
         return [Finding(
             id: "compile-metrics-name", severity: .info, confidence: .suspected, epoch: nil,
@@ -490,11 +490,49 @@ extension Diagnostics {
 
     /// The first line of `text` that mentions `word` (messages may hold whole tracebacks).
     static func firstLine(_ text: String, containing word: String) -> String {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        return lines.first { $0.contains(word) } ?? lines.first ?? text
+        line(in: text, holding: [word]) ?? text.split(whereSeparator: \.isNewline).first.map(trimmed) ?? text
     }
 
-    static func lineMatching(_ text: String, _ predicate: (String) -> Bool) -> String? {
-        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.first(where: predicate)
+    /// The first line of `text`, trimmed of blanks, that holds one of `markers` and satisfies
+    /// `predicate`. Messages may be whole tracebacks and a log may keep thousands of them, so a
+    /// text that holds no marker at all is passed over with one byte search, and no line is
+    /// copied or trimmed before it matches.
+    static func line(in text: String, holding markers: [String],
+                     where predicate: (String) -> Bool = { _ in true }) -> String? {
+        guard markers.contains(where: { holds(text, $0) }) else { return nil }
+        for line in text.split(whereSeparator: \.isNewline) where markers.contains(where: { holds(line, $0) }) {
+            let candidate = trimmed(line)
+            if predicate(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// A line without its leading and trailing blanks (what `trimmingCharacters(in:
+    /// .whitespaces)` gives, without bridging to `NSString`).
+    static func trimmed(_ line: Substring) -> String {
+        let start = line.firstIndex { !$0.isWhitespace } ?? line.endIndex
+        let end = line.lastIndex { !$0.isWhitespace }.map(line.index(after:)) ?? start
+        return String(line[start..<max(start, end)])
+    }
+
+    /// Whether `text` holds `needle`: a search over the UTF-8 bytes (Foundation's
+    /// `contains` converts both to UTF-16 first).
+    static func holds(_ text: some StringProtocol, _ needle: String) -> Bool {
+        let needle = Array(needle.utf8)
+        guard let first = needle.first else { return true }
+        if let found = text.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            guard bytes.count >= needle.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start] == first {
+                var matched = 1
+                while matched < needle.count, bytes[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            return false
+        }) {
+            return found
+        }
+        var native = String(text)
+        native.makeContiguousUTF8()
+        return holds(native, String(decoding: needle, as: UTF8.self))
     }
 }

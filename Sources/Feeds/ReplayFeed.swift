@@ -134,9 +134,10 @@ public final class ReplayFeed: Feed, @unchecked Sendable {
                 break  // Already there (End at the end): nothing to play again.
             }
             if target < position {
-                // Backwards: the monitor cannot un-apply epochs, so the run is played again
-                // from its start up to the epoch (its first event starts a fresh segment).
+                // Backwards: the monitor cannot un-apply epochs, so it forgets the run and the
+                // run is played again from its start up to the epoch.
                 position = 0
+                inbox?.post(.rewound(id))
             }
             recorded = timeline[target]
             emit(through: target)

@@ -16,6 +16,8 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
     private let lock = NSLock()
     private var started = false
     private var inbox: Inbox?
+    /// The run ended: pause and step have nothing left to act on.
+    private var done = false
 
     /// A feed for `session`. `epochDelay` paces it for watching (seconds after each epoch);
     /// `callbacks` makes extra callbacks on the training queue (log and CSV writers).
@@ -42,10 +44,15 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
             do {
                 ending = try session.run(extra: extraCallbacks(), control: trainingControl) { event in
                     inbox.post(.event(id, event))
+                    // `n` asked for one epoch: it ended, so the run holds again and says so.
+                    if case .epochEnded = event, trainingControl.epochEnded() { inbox.post(.state(id, .paused)) }
                 }
             } catch {
                 ending = .failed(String(describing: error))
             }
+            self.lock.lock()
+            self.done = true
+            self.lock.unlock()
             if case .failed(let why) = ending {
                 inbox.post(.state(id, .failed(why)))
             } else {
@@ -59,17 +66,19 @@ public final class TrainingFeed: Feed, @unchecked Sendable {
         trainingControl.stop()
     }
 
-    /// Pause, resume or toggle; other controls do not apply to training.
+    /// Pause, resume, toggle, or one more epoch then hold (`step`); other controls do not
+    /// apply to training.
     public func control(_ control: FeedControl) {
         let paused: Bool
         switch control {
         case .pause: trainingControl.pause(); paused = true
         case .resume: trainingControl.resume(); paused = false
         case .togglePause: paused = trainingControl.togglePause()
+        case .step: trainingControl.stepEpoch(); paused = false
         default: return
         }
         lock.lock()
-        let inbox = self.inbox
+        let inbox = done ? nil : self.inbox
         lock.unlock()
         inbox?.post(.state(id, paused ? .paused : .live))
     }

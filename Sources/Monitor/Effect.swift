@@ -8,6 +8,8 @@ public enum Effect: Sendable, Equatable {
     case control(SourceID, FeedControl)
     /// Ring the terminal bell (a new finding with `--bell`).
     case bell
+    /// Tell the world a run event happened (`--notify`, `--on-event`).
+    case announce(SourceID, RunEvent)
     /// Diagnose this snapshot of a run off the main thread and send the answer back as
     /// `Message.diagnosed`.
     case diagnose(SourceID, DiagnosisRequest)

@@ -18,4 +18,6 @@ public enum Message: Sendable, Equatable {
     case clock(Double)
     /// A diagnosis asked for with `Effect.diagnose` came back.
     case diagnosed(SourceID, DiagnosisResult)
+    /// Something to tell the user in the status line (an `--on-event` command failed).
+    case notice(String)
 }

@@ -14,7 +14,7 @@ extension MonitorState {
             if newSize != size { size = newSize; markChanged() }
             return []
         case .tick(let now):
-            return tick(now)
+            return tick(now) + announceEnds()
         case .key(let event):
             return handle(event)
         case .clock(let now):
@@ -22,6 +22,11 @@ extension MonitorState {
             return []
         case .diagnosed(let id, let result):
             return accept(result, for: id)
+        case .notice(let text):
+            // The status line holds one row: long notices are cut (stderr-style detail is in the text's start).
+            alerts.notice = text.count > 90 ? String(text.prefix(89)) + "…" : text
+            markChanged()
+            return []
         }
     }
 
@@ -44,7 +49,8 @@ extension MonitorState {
     private mutating func apply(_ fact: FeedMessage) {
         let id: SourceID
         switch fact {
-        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _): id = source
+        case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _),
+             .rewound(let source): id = source
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
@@ -59,6 +65,8 @@ extension MonitorState {
             runs[id]?.output.append(line)
         case .reading(_, let what):
             runs[id]?.reading = what
+        case .rewound:
+            runs[id]?.rewind()
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }
@@ -94,20 +102,23 @@ extension MonitorState {
         let findingsBefore = run.findings
         let resolvedBefore = run.resolvedMetrics
         let fresh = run.accept(result)
+        let announced = announcements(of: run.findings, before: findingsBefore, run: run, id: id)
         if run.findings != findingsBefore || run.resolvedMetrics != resolvedBefore { markChanged() }
         let count = run.findings.count
         if selectedSource == id, selectedFinding >= count { selectedFinding = max(0, count - 1) }
         runs[id] = run
-        guard !fresh.isEmpty else { return [] }
+        guard !fresh.isEmpty else { return announced }
         flashUntil = clock + Self.flashSeconds
         markChanged()
-        return bellOnNewFinding ? [.bell] : []
+        return (bellOnNewFinding ? [.bell] : []) + announced
     }
 
     // MARK: keys
 
     private mutating func handle(_ event: InputEvent) -> [Effect] {
         if case .resize(let newSize) = event { return update(.resize(newSize)) }
+        // A notice stays until the user does something.
+        if alerts.notice != nil, !isPointerMotion(event) { alerts.notice = nil; markChanged() }
         // Ctrl-C as a key quits at once, as the signal does: the command gets its interrupt.
         if event == .interrupt { return [.quit] }
         if quitPrompt { return answerQuit(event) }
@@ -123,6 +134,11 @@ extension MonitorState {
             guard let command = KeyMap.command(for: event, runBarFocused: focus == .runs) else { return [] }
             return perform(command)
         }
+    }
+
+    private func isPointerMotion(_ event: InputEvent) -> Bool {
+        if case .mouseWheel = event { return true }
+        return false
     }
 
     /// Carry out one command.

@@ -109,6 +109,8 @@ public struct MonitorState: Sendable {
     public var flashUntil: Double?
     /// Ring the bell on a new finding (`--bell`).
     public var bellOnNewFinding = false
+    /// `--notify` / `--on-event`: what was announced, and an `--on-event` problem to show.
+    public var alerts = AlertState()
     /// A model given with `--model`, used where a run has no exactly known model and nothing
     /// in its log contradicts it (`ModelChoice`).
     public var modelOverride: ModelGraph?

@@ -36,6 +36,16 @@ public struct RunState: Sendable {
         run = Run(source: source, modelOverride: modelOverride, hasBacklog: hasBacklog)
     }
 
+    /// The source plays again from its start: the run forgets what was read (its metric names
+    /// too); a diagnosis in flight is of the old content and will be dropped when it arrives.
+    public mutating func rewind() {
+        run.rewind()
+        metricNames = []
+        knownNames = []
+        diagnosisInFlight = nil
+        diagnosedAt = nil
+    }
+
     /// The current `fit` segment as built from the source's events.
     public var history: RunHistory { run.history }
     /// The source's state, once it reported one.

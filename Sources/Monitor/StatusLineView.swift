@@ -14,7 +14,9 @@ struct StatusLineView: Widget {
             let scrolls = WarningsPanelView.detailExtent(state).map { $0.lines > $0.height } ?? false
             return (scrolls ? [("↑↓ PgUp PgDn", "scroll")] : []) + [("Esc", "back"), ("q", "quit"), ("?", "help")]
         }
-        var entries: [(String, String)] = [("q", "quit"), ("?", "help"), ("Tab", "panel")]
+        // An `--on-event` command failed: said first, until the next key.
+        let notice: [(String, String)] = state.alerts.notice.map { [("!", $0)] } ?? []
+        var entries: [(String, String)] = notice + [("q", "quit"), ("?", "help"), ("Tab", "panel")]
         switch (state.focus, state.mode) {
         case (.runs, _): entries.append(("←→", "run"))
         case (.main, .graph): entries.append(("↑↓", "loss"))
@@ -25,7 +27,10 @@ struct StatusLineView: Widget {
         if state.cursor != nil, state.mode == .chart { entries = [("←→", "cursor"), ("Esc v", "hide cursor")] + entries }
         // Replay controls first: while replaying they are what the user reaches for.
         if case .replaying? = state.selectedRunState?.sourceState { entries += [("space", "pause"), ("+ -", "speed")] }
-        else if case .paused? = state.selectedRunState?.sourceState { entries += [("space", "resume"), ("n", "step"), ("+ -", "speed")] }
+        else if case .paused? = state.selectedRunState?.sourceState {
+            // `+ -` pace a replay; the training core runs at its own pace.
+            entries += [("space", "resume"), ("n", "step")] + (state.selectedRunState?.seekable == true ? [("+ -", "speed")] : [])
+        }
         if state.selectedRunState?.seekable == true { entries += [(":", "seek"), ("Home End", "first/last")] }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }

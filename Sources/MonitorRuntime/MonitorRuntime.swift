@@ -5,6 +5,13 @@ import Monitor
 import RunModel
 import TerminalCore
 
+/// Who hears of run events on the screen (`--notify`, `--on-event`): called on the loop's
+/// thread, so it must not block; `notice` (callable from any thread) puts a line in the
+/// status line.
+public protocol EventAnnouncer: AnyObject {
+    func announce(_ event: RunEvent, source: SourceID, notice: @escaping @Sendable (String) -> Void)
+}
+
 /// The full-screen monitor's main loop, over any `TerminalBackend` and an injected clock:
 /// wait for keys, feed messages, diagnoses or a signal; drain them; update; render at most
 /// ~30 frames per second and only when something changed; draw the changed cells; run the
@@ -24,6 +31,8 @@ public struct MonitorRuntime {
     public var signalDescriptor: Int32
     /// The terminating signal that arrived, if any.
     public var receivedSignal: () -> Int32?
+    /// Told of every `Effect.announce` (nil: announcements go nowhere).
+    public var announcer: (any EventAnnouncer)?
 
     /// A loop reading `clock`, stopped by the signals `receivedSignal` reports.
     public init(clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
@@ -97,6 +106,8 @@ public struct MonitorRuntime {
                     terminal.bell()
                 case .diagnose(let id, let request):
                     diagnosisQueue.async { answers.post(.diagnosed(id, diagnose(request))) }
+                case .announce(let id, let event):
+                    announcer?.announce(event, source: id) { text in answers.post(.notice(text)) }
                 }
             }
 

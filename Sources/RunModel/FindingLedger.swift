@@ -31,6 +31,14 @@ public struct FindingLedger: Sendable, Equatable {
 
     public init() {}
 
+    /// No findings, as of `revision` (the source started again); what was ever reported is
+    /// remembered.
+    mutating func clear(revision: Int) {
+        current = []
+        provisional = []
+        self.revision = revision
+    }
+
     /// Replace the findings with a new diagnosis made at `revision`.
     mutating func replace(with findings: [Finding], revision: Int, provisional runGoesOn: Bool) -> Change {
         var change = Change()

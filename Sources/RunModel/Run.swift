@@ -113,6 +113,20 @@ public struct Run: Sendable {
         }
     }
 
+    /// The source plays again from its start (a replay sought backwards): what was read is
+    /// forgotten, so the run is one `fit` again rather than a finished one plus a new one.
+    /// Revisions keep counting, so a diagnosis of the old content that arrives late is dropped;
+    /// the source's state stays, and a finding reported before is not announced as new again.
+    public mutating func rewind() {
+        var fresh = Run(source: source, modelOverride: modelOverride, hasBacklog: timing.hasBacklog,
+                        keepsEverySegment: keepsEverySegment)
+        fresh.revision = revision &+ 1
+        fresh.sourceState = sourceState
+        fresh.findings = findings
+        fresh.findings.clear(revision: fresh.revision)
+        self = fresh
+    }
+
     /// Apply events in order, without a clock (a file read to its end by `check` or `export`).
     public mutating func apply(_ events: [TrainingEvent]) {
         for event in events { apply(event) }

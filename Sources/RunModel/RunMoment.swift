@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 import KerasModel
 import TrainingLog
@@ -50,9 +51,14 @@ public struct RunMoment: Sendable, Equatable {
 
 extension Run {
     /// The current segment's moments, in the order they happened within each kind.
-    public var moments: [RunMoment] {
+    public var moments: [RunMoment] { RunMoment.moments(in: current.history) }
+}
+
+extension RunMoment {
+    /// The moments of one `fit` (a segment's history), in the order they happened within each
+    /// kind: what the screen's chart marks and `fitwatch plot` draws.
+    public static func moments(in history: RunHistory) -> [RunMoment] {
         var moments: [RunMoment] = []
-        let history = current.history
         for message in history.messages {
             switch message.kind {
             case .earlyStopping:
@@ -63,14 +69,14 @@ extension Run {
                                          text: "best weights restored"))
             case .learningRateChange:
                 moments.append(RunMoment(kind: .learningRate, epoch: message.epoch,
-                                         text: "lr " + (message.value.map { "\($0)" } ?? "changed")))
+                                         text: "lr " + (message.value.map { String(format: "%g", $0) } ?? "changed")))
             case .checkpoint:
                 // ModelCheckpoint also says when it did not save ("did not improve from").
                 guard !message.text.contains("did not improve") else { continue }
                 moments.append(RunMoment(kind: .checkpoint, epoch: message.epoch, text: "checkpoint saved"))
             case .terminatedOnNaN:
                 moments.append(RunMoment(kind: .terminatedOnNaN, epoch: message.epoch ?? history.currentEpoch ?? history.epochs.last?.epoch,
-                                         text: "NaN loss: training terminated"))
+                                         text: "loss \(RunStatus.invalidLoss(in: history)): training terminated"))
             default:
                 break
             }
@@ -84,7 +90,9 @@ extension Run {
         }
         return moments
     }
+}
 
+extension Run {
     /// The status as the screen and the summary say it: `finished` alone would hide that a
     /// source held nothing fitwatch could read.
     public func statusText(_ status: RunStatus) -> String {

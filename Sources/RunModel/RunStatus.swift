@@ -110,7 +110,7 @@ public enum RunStatus: Sendable, Equatable {
         }
         if let nan = messages.last(where: { $0.kind == .terminatedOnNaN }) {
             let batch = nan.value.map { " at batch \(Int($0))" } ?? ""
-            self = .interrupted("TerminateOnNaN stopped training\(batch): the loss was NaN")
+            self = .interrupted("TerminateOnNaN stopped training\(batch): the loss was \(Self.invalidLoss(in: history))")
             return
         }
         if history.end == nil, let exception = messages.last(where: { $0.kind == .exception }) {
@@ -160,5 +160,15 @@ public enum RunStatus: Sendable, Equatable {
         let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return h > 0 ? "\(h):\(two(m)):\(two(s))" : "\(m):\(two(s))"
+    }
+}
+
+extension RunStatus {
+    /// What TerminateOnNaN saw: Keras stops on a NaN or an infinite loss alike ("Invalid
+    /// loss"); the last loss printed says which (`inf`, `NaN`), else both are named.
+    public static func invalidLoss(in history: RunHistory) -> String {
+        let printed = history.lastProgress?.metrics["loss"] ?? history.epochs.last?.metrics["loss"]
+        guard let loss = printed, !loss.isFinite else { return "NaN or infinite" }
+        return loss.isNaN ? "NaN" : (loss > 0 ? "inf" : "-inf")
     }
 }

@@ -65,6 +65,9 @@ public enum FeedMessage: Sendable, Equatable {
     /// A directory source found what it reads (`DirectoryRun`): the log file or TensorBoard
     /// run under it, as the user reads it (`b/train.log`); again whenever a newer run appears.
     case reading(SourceID, String)
+    /// The source plays again from its start (a replay sought backwards): forget what was read
+    /// from it; its events follow from the first.
+    case rewound(SourceID)
 }
 
 /// Controls a user can send to a source (replay and training understand them; others ignore).

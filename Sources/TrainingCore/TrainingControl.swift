@@ -6,6 +6,7 @@ public final class TrainingControl: @unchecked Sendable {
     private let condition = NSCondition()
     private var paused = false
     private var stopped = false
+    private var holdAfterEpoch = false
 
     /// Seconds to wait after each epoch (the demo uses it so warnings appear live).
     public let epochDelay: Double
@@ -27,7 +28,7 @@ public final class TrainingControl: @unchecked Sendable {
 
     /// Let a paused run continue.
     public func resume() {
-        condition.lock(); paused = false; condition.broadcast(); condition.unlock()
+        condition.lock(); paused = false; holdAfterEpoch = false; condition.broadcast(); condition.unlock()
     }
 
     /// Pause if running, resume if paused; returns true when now paused.
@@ -39,6 +40,22 @@ public final class TrainingControl: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         return now
+    }
+
+    /// Run one more epoch, then hold: `n` on a paused run (on a running one, it holds at the
+    /// end of the epoch under way).
+    public func stepEpoch() {
+        condition.lock(); holdAfterEpoch = true; paused = false; condition.broadcast(); condition.unlock()
+    }
+
+    /// Called as an epoch ends: holds from the next step on if `stepEpoch()` asked for one
+    /// epoch; true when it now holds.
+    public func epochEnded() -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        guard holdAfterEpoch else { return false }
+        holdAfterEpoch = false
+        paused = true
+        return true
     }
 
     /// True once `stop()` was called.

@@ -37,7 +37,10 @@ public enum ExportJSON {
     }
 
     /// One entry of a run's `events`: `{"kind":"lr_change","epoch":5,"value":0.0001,"text":"…"}`.
-    public static func note(_ note: RunSegment.Note) -> String {
+    /// `status`, when given, is the run's status as every surface states it: an input that
+    /// ended cleanly after EarlyStopping or TerminateOnNaN ends an `early-stopped` or
+    /// `interrupted` run, and its `run_ended` says so rather than `finished`.
+    public static func note(_ note: RunSegment.Note, status: String? = nil) -> String {
         switch note {
         case .message(let message):
             var out = "{\"kind\":\(string(message.kind.rawValue)),\"epoch\":" + (message.epoch.map(String.init) ?? "null")
@@ -48,7 +51,7 @@ public enum ExportJSON {
             return "{\"kind\":\"evaluate\",\"epoch\":null,\"metrics\":\(metrics(values))}"
         case .ended(let end):
             switch end {
-            case .finished: return "{\"kind\":\"run_ended\",\"epoch\":null,\"status\":\"finished\"}"
+            case .finished: return "{\"kind\":\"run_ended\",\"epoch\":null,\"status\":\(string(status ?? "finished"))}"
             case .interrupted(let text):
                 return "{\"kind\":\"run_ended\",\"epoch\":null,\"status\":\"interrupted\",\"text\":\(string(text))}"
             case .failed(let text):
@@ -74,7 +77,7 @@ public enum ExportJSON {
             out += epoch(record)
         }
         out += "]"
-        out += ",\"events\":[" + segment.notes.map(note).joined(separator: ",") + "]"
+        out += ",\"events\":[" + segment.notes.map { note($0, status: status) }.joined(separator: ",") + "]"
         out += ",\"model\":" + (model ?? "null")
         out += ",\"warnings\":" + (warnings ?? "[]")
         out += "}"

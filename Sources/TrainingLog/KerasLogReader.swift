@@ -40,6 +40,9 @@ public struct KerasLogReader: LogReader {
     // Byte level.
     private var carry: [UInt8] = []
     private var carryEndsWithCR = false
+    /// At the end of the input: whether the unfinished last line ends with a value printed
+    /// whole (`endsWithWholeValue`), so a cut update keeps it.
+    private var cutEndsWithWholeValue = false
     /// The current segment holds an escape or control byte (set by `scan`, or carried over).
     private var dirty = false
     private var afterBackspace = false
@@ -139,6 +142,7 @@ public struct KerasLogReader: LogReader {
     public mutating func finish() -> [TrainingEvent] {
         var events: [TrainingEvent] = []
         if !carry.isEmpty || carryEndsWithCR {
+            cutEndsWithWholeValue = Self.endsWithWholeValue(carry)
             let empty = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             endSegment(empty, 0, 0, carryEndsWithCR ? .end : .cut, into: &events)
         }
@@ -559,8 +563,10 @@ public struct KerasLogReader: LogReader {
     private mutating func cutUpdate(_ progress: inout ProgressLine, into events: inout [TrainingEvent]) {
         guard case .epoch(let epoch) = bar else { return }
         var metrics = keys.finish()
-        guard metrics.count >= 2 else { return }
-        metrics.removeLast()
+        // The input may end inside the last number (`0.23` of `0.2367`): it is kept only when
+        // it is printed whole, as Keras prints every value.
+        if !cutEndsWithWholeValue, !metrics.isEmpty { metrics.removeLast() }
+        guard !metrics.isEmpty else { return }
         flushPendingHeader(into: &events)
         if let step = progress.step {
             events.append(.batchProgress(BatchProgress(epoch: epoch, step: step, total: progress.total, metrics: metrics)))
@@ -571,6 +577,30 @@ public struct KerasLogReader: LogReader {
             forgetLastUpdate()
             bar = .finishedEpoch(epoch)
         }
+    }
+
+    /// Whether `line` ends with a metric value printed in full: Keras (tf-keras
+    /// `generic_utils.Progbar`, Keras 3 `utils/progbar.py`) prints `%.4f`, or `%.4e` below
+    /// 1e-3, or nan / inf; so `: 0.2367`, `: 1.2000e-05`, `: nan`, and not `: 0.23` or `: 1.2e-0`.
+    static func endsWithWholeValue(_ line: [UInt8]) -> Bool {
+        var end = line.count
+        while end > 0, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
+        var start = end
+        while start > 0, line[start - 1] != 32 { start -= 1 }
+        guard start >= 2, line[start - 2] == UInt8(ascii: ":"), start < end else { return false }
+        var token = Array(line[start..<end])
+        if token.first == UInt8(ascii: "-") { token.removeFirst() }
+        if token == Array("nan".utf8) || token == Array("inf".utf8) { return true }
+        func digits(_ bytes: ArraySlice<UInt8>) -> Bool { !bytes.isEmpty && bytes.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        guard let dot = token.firstIndex(of: UInt8(ascii: ".")), digits(token[..<dot]) else { return false }
+        let fraction = token[(dot + 1)...]
+        if let e = fraction.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            var exponent = fraction[(e + 1)...]
+            guard let sign = exponent.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return false }
+            exponent = exponent.dropFirst()
+            return fraction.distance(from: fraction.startIndex, to: e) == 4 && digits(fraction[..<e]) && exponent.count >= 2 && digits(exponent)
+        }
+        return fraction.count == 4 && digits(fraction)
     }
 
     private mutating func evaluate(_ progress: inout ProgressLine, isFinal: Bool, into events: inout [TrainingEvent]) {

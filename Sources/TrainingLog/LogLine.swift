@@ -27,7 +27,10 @@ enum LogLine: Equatable {
         }
         if text.hasPrefix("Restoring model weights from the end of the best epoch") {
             let number = text.reversed().drop { !$0.isASCIIDigit }.prefix(while: \.isASCIIDigit)
-            return .message(.restoredBestWeights, epoch: nil, value: Double(String(number.reversed())))
+            // The epoch it refers to is the best one (as the training core posts it); the value
+            // carries it too, for readers of older exports.
+            let best = Int(String(number.reversed()))
+            return .message(.restoredBestWeights, epoch: best, value: best.map(Double.init))
         }
         if text.hasPrefix("Batch "), text.contains("Invalid loss, terminating training") {
             let digits = text.dropFirst(6).prefix(while: \.isASCIIDigit)

@@ -101,6 +101,7 @@ public struct RunHistory: Sendable, Equatable {
                 batchSeries[name, default: Series()].append(value, at: position)
             }
         case .epochEnded(let record):
+            appendFinalUpdate(of: record)
             epochIndex.upsert(record, into: &epochs)
             if let of = record.of { epochsRequested = of }
             lastProgress = nil
@@ -116,6 +117,21 @@ public struct RunHistory: Sendable, Equatable {
             flavour = known
         case .noise:
             break
+        }
+    }
+}
+
+extension RunHistory {
+    /// The epoch's last step is printed as the epoch's own line (Keras) or not reported as an
+    /// update at all (the training core), so the per-batch series would end one update short
+    /// of each epoch: the chart at step 8,020 of 8,100. The epoch's training values are the
+    /// running averages at its last step, so they are that step's update.
+    fileprivate mutating func appendFinalUpdate(of record: EpochRecord) {
+        guard record.complete, let steps = record.steps, let progress = lastProgress,
+              progress.epoch == record.epoch, progress.step < steps else { return }
+        let position = Series.Position(epoch: record.epoch, step: (record.epoch - 1) * steps + steps)
+        for (name, value) in record.metrics where batchSeries[name] != nil {
+            batchSeries[name]?.append(value, at: position)
         }
     }
 }

@@ -170,69 +170,7 @@ public struct LineChart: Widget, Sendable {
     /// The y range over every plottable value of `layers` (see `robust` and `includeZero`).
     private func yScale(of layers: [Layer]) -> YScale {
         if let scale { return scale }
-        var minimum = Double.infinity, maximum = -Double.infinity, finiteCount = 0
-        for layer in layers {
-            for t in layer.points where t.isFinite {
-                if t < minimum { minimum = t }
-                if t > maximum { maximum = t }
-                finiteCount += 1
-            }
-        }
-        guard finiteCount > 0 else {
-            return YScale(low: 0, high: 1, clippedAbove: 0, clippedBelow: 0, hasValues: false)
-        }
-        var (low, high) = (minimum, maximum)
-        if robust, finiteCount >= 3 {
-            // Only the robust rule needs the points in order.
-            var finite: [Double] = []
-            finite.reserveCapacity(finiteCount)
-            for layer in layers { for t in layer.points where t.isFinite { finite.append(t) } }
-            finite.sort()
-            // d3.quantile (R-7, linear between order statistics), as TensorBoard calls it.
-            func quantile(_ p: Double) -> Double {
-                let h = Double(finite.count - 1) * p
-                let i = Int(h.rounded(.down))
-                let j = min(i + 1, finite.count - 1)
-                return finite[i] + (h - Double(i)) * (finite[j] - finite[i])
-            }
-            let (q05, q95) = (quantile(0.05), quantile(0.95))
-            // The extent of the values kept, as TensorBoard's filter `q05 <= x <= q95` leaves it.
-            let keptLow = finite.first { $0 >= q05 } ?? q05
-            let keptHigh = finite.last { $0 <= q95 } ?? q95
-            let spread = keptHigh - keptLow
-            // TensorBoard pads the kept extent by 5% each side; a bulk of one value gets the flat axis around it.
-            var (robustLow, robustHigh) = spread > 0 ? (keptLow - 0.05 * spread, keptHigh + 0.05 * spread) : flatRange(keptLow)
-            robustLow = max(robustLow, minimum)
-            robustHigh = min(robustHigh, maximum)
-            // Clip only when it pays: when showing everything would squeeze the bulk into less
-            // than half of the chart's height. A healthy falling loss keeps its first epochs.
-            // A side whose extreme lies within a quarter of the robust height still shows it.
-            let span = robustHigh - robustLow
-            if maximum - minimum > 2 * span {
-                low = minimum >= robustLow - 0.25 * span ? minimum : robustLow
-                high = maximum <= robustHigh + 0.25 * span ? maximum : robustHigh
-            }
-        }
-        if includeZero, !logScale {
-            low = min(low, 0)
-            high = max(high, 0)
-        }
-        if low == high { (low, high) = flatRange(low) }
-        var above = 0, below = 0
-        if low > minimum || high < maximum {
-            for layer in layers {
-                for t in layer.points where t.isFinite {
-                    if t > high { above += 1 } else if t < low { below += 1 }
-                }
-            }
-        }
-        return YScale(low: low, high: high, clippedAbove: above, clippedBelow: below, hasValues: true)
-    }
-
-    /// A flat line's axis: the value mid-height between padded bounds (±10%, ±1 around 0, half a decade on a log scale).
-    private func flatRange(_ value: Double) -> (Double, Double) {
-        let pad = logScale ? 0.5 : (value == 0 ? 1 : abs(value) * 0.1)
-        return (value - pad, value + pad)
+        return YScale.fitted(to: layers.map(\.points), robust: robust, includeZero: includeZero, logScale: logScale)
     }
 
     /// Widest y label: 7 columns hold `%.4g` of typical losses (`0.04631`, `1.235e4`).
@@ -552,5 +490,78 @@ private struct Tracer {
             count += 1
         }
         flush(&self)
+    }
+}
+
+extension LineChart.YScale {
+    /// The y axis over every finite value of `layers` (in plotted units: log10 on a log
+    /// scale, NaN where a value cannot be plotted), as `LineChart` draws it: the full range,
+    /// or with `robust` TensorBoard's percentile rule (see `LineChart.robust`), stretched to 0
+    /// with `includeZero` (linear scale only). The terminal chart and `fitwatch plot`'s SVG
+    /// both call this, so they scale alike.
+    public static func fitted(to layers: [ArraySlice<Double>], robust: Bool, includeZero: Bool, logScale: Bool) -> Self {
+        var minimum = Double.infinity, maximum = -Double.infinity, finiteCount = 0
+        for layer in layers {
+            for t in layer where t.isFinite {
+                if t < minimum { minimum = t }
+                if t > maximum { maximum = t }
+                finiteCount += 1
+            }
+        }
+        guard finiteCount > 0 else {
+            return Self(low: 0, high: 1, clippedAbove: 0, clippedBelow: 0, hasValues: false)
+        }
+        var (low, high) = (minimum, maximum)
+        if robust, finiteCount >= 3 {
+            // Only the robust rule needs the points in order.
+            var finite: [Double] = []
+            finite.reserveCapacity(finiteCount)
+            for layer in layers { for t in layer where t.isFinite { finite.append(t) } }
+            finite.sort()
+            // d3.quantile (R-7, linear between order statistics), as TensorBoard calls it.
+            func quantile(_ p: Double) -> Double {
+                let h = Double(finite.count - 1) * p
+                let i = Int(h.rounded(.down))
+                let j = min(i + 1, finite.count - 1)
+                return finite[i] + (h - Double(i)) * (finite[j] - finite[i])
+            }
+            let (q05, q95) = (quantile(0.05), quantile(0.95))
+            // The extent of the values kept, as TensorBoard's filter `q05 <= x <= q95` leaves it.
+            let keptLow = finite.first { $0 >= q05 } ?? q05
+            let keptHigh = finite.last { $0 <= q95 } ?? q95
+            let spread = keptHigh - keptLow
+            // TensorBoard pads the kept extent by 5% each side; a bulk of one value gets the flat axis around it.
+            var (robustLow, robustHigh) = spread > 0 ? (keptLow - 0.05 * spread, keptHigh + 0.05 * spread) : Self.flatRange(keptLow, logScale: logScale)
+            robustLow = max(robustLow, minimum)
+            robustHigh = min(robustHigh, maximum)
+            // Clip only when it pays: when showing everything would squeeze the bulk into less
+            // than half of the chart's height. A healthy falling loss keeps its first epochs.
+            // A side whose extreme lies within a quarter of the robust height still shows it.
+            let span = robustHigh - robustLow
+            if maximum - minimum > 2 * span {
+                low = minimum >= robustLow - 0.25 * span ? minimum : robustLow
+                high = maximum <= robustHigh + 0.25 * span ? maximum : robustHigh
+            }
+        }
+        if includeZero, !logScale {
+            low = min(low, 0)
+            high = max(high, 0)
+        }
+        if low == high { (low, high) = Self.flatRange(low, logScale: logScale) }
+        var above = 0, below = 0
+        if low > minimum || high < maximum {
+            for layer in layers {
+                for t in layer where t.isFinite {
+                    if t > high { above += 1 } else if t < low { below += 1 }
+                }
+            }
+        }
+        return Self(low: low, high: high, clippedAbove: above, clippedBelow: below, hasValues: true)
+    }
+
+    /// A flat line's axis: the value mid-height between padded bounds (±10%, ±1 around 0, half a decade on a log scale).
+    static func flatRange(_ value: Double, logScale: Bool) -> (Double, Double) {
+        let pad = logScale ? 0.5 : (value == 0 ? 1 : abs(value) * 0.1)
+        return (value - pad, value + pad)
     }
 }

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import KerasModel
 import RunModel
+import Sharing
 import TrainingCore
 import TrainingLog
 
@@ -28,8 +29,15 @@ struct CheckCommand: ParsableCommand {
         valueName: "FILE"))
     var model: String?
 
-    @Flag(name: .long, help: "Print {\"runs\": [{\"source\", \"warnings\": [...]}]} as JSON.")
+    @Flag(name: .long, help: "Print {\"runs\": [{\"source\", \"warnings\": [...]}]} as JSON (the same as --format json).")
     var json = false
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @Option(name: .long, help: "Output: text, json (as --json) or markdown (a CI job summary: per run its status, a sparkline per metric, the findings with their fix).")
+    var format: OutputFormat = .text
 
     @OptionGroup var input: InputFormatOption
 
@@ -79,7 +87,11 @@ struct CheckCommand: ParsableCommand {
             // A directory names the run it read (the same rule as `fitwatch DIR` and `export`).
             checked.append((LogLoader.resolvedSource(source), run.reports().map(CheckedRun.init)))
         }
-        print(json ? Self.json(checked) : Self.text(checked))
+        switch json ? .json : format {
+        case .text: print(Self.text(checked))
+        case .json: print(Self.json(checked))
+        case .markdown: print(MarkdownReport.document(checked), terminator: "")
+        }
         let serious = checked.contains { $0.runs.contains { $0.findings.contains { $0.severity >= .warning } } }
         if serious { throw ExitCode(1) }
     }

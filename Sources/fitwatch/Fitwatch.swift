@@ -22,6 +22,7 @@ struct Fitwatch: ParsableCommand {
             ReplayCommand.self,
             CheckCommand.self,
             ExportCommand.self,
+            PlotCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )

@@ -4,6 +4,7 @@ import CursesBackend
 import Diagnostics
 import Feeds
 import KerasModel
+import RunModel
 import TrainingLog
 
 /// Headless output: finished epochs and new findings as lines, or JSON lines (`--jsonl`).
@@ -15,6 +16,9 @@ enum HeadlessRunner {
 
     static func run(feeds: [any Feed], options: WatchOptions, style: Style) throws -> Int32 {
         let model = try MonitorSetup.model(path: options.model)
+        let alerts = Alerts.make(options: options, screen: false)
+        // The last `--on-event` commands (the runs' ends) finish before fitwatch exits.
+        defer { alerts?.finish() }
         // Caught until this returns (the watcher's deinit brings the default actions back).
         let signals = SignalWatcher()
         defer { withExtendedLifetime(signals) {} }
@@ -22,7 +26,7 @@ enum HeadlessRunner {
         let hosts = HostLookup(feeds: feeds.compactMap { $0 as? SSHHostFeed })
         let roots = Set(feeds.compactMap { $0 as? any MultiRunFeed }.flatMap(\.rootIDs))
         var tracked: [SourceID: Run] = [:]
-        var statusReported: [SourceID: String] = [:]
+        var statusReported: [SourceID: RunEventTracker] = [:]
         for feed in feeds {
             for id in (feed as? any MultiRunFeed)?.rootIDs ?? [feed.id] {
                 tracked[id] = Run(source: id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed))
@@ -37,7 +41,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts, roots: roots)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -58,7 +62,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, hosts: hosts, roots: roots)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -74,19 +78,16 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: String], hosts: HostLookup,
-                               roots: Set<SourceID>) {
+                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker], alerts: Alerts?,
+                               hosts: HostLookup, roots: Set<SourceID>) {
         var changed: [SourceID] = []
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
         func reportStatus(_ id: SourceID) {
             guard let run = tracked[id] else { return }
-            let status = run.status()
             // Said again if it changes (EarlyStopping's restore follows its stop).
-            let key = "\(run.fitNumber): \(status.text)"
-            guard status.isOver, run.sawTrainingOutput || run.sourceState != .finished,
-                  statusReported[id] != key else { return }
-            statusReported[id] = key
+            guard let status = statusReported[id, default: RunEventTracker()].end(of: run, now: nil) else { return }
+            alerts?.announce(.ended(status), source: id, notice: reportProblem)
             // In lines, a failed source already said so on stderr.
             if style == .lines, case .failed? = run.sourceState { return }
             emit(status: status, source: id, style: style, host: hosts.host(of: id))
@@ -100,7 +101,9 @@ enum HeadlessRunner {
                 if let change = run.diagnose() {
                     for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style, host: hosts.host(of: id)) }
                     for finding in change.added {
-                        emit(finding: finding, provisional: run.findings.provisional.contains(finding.id), source: id, style: style, host: hosts.host(of: id))
+                        let provisional = run.findings.provisional.contains(finding.id)
+                        emit(finding: finding, provisional: provisional, source: id, style: style, host: hosts.host(of: id))
+                        alerts?.announce(.finding(finding, provisional: provisional), source: id, notice: reportProblem)
                     }
                 }
                 tracked[id] = run
@@ -111,6 +114,12 @@ enum HeadlessRunner {
         for message in messages {
             switch message {
             case .event(let id, let event):
+                if case .runStarted = event, tracked[id]?.sawTrainingOutput == true {
+                    // A new `fit` in the same source: the one before it has had its last word
+                    // (EarlyStopping, its last epoch); say its findings and how it ended first.
+                    if !changed.contains(id) { changed.append(id) }
+                    reportFindings()
+                }
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
@@ -137,17 +146,23 @@ enum HeadlessRunner {
                 if roots.contains(id) { FileHandle.standardError.write(Data("fitwatch: \(line)\n".utf8)) }
             case .reading(let id, let what):
                 emit(reading: what, source: id, style: style, host: hosts.host(of: id))
+            case .rewound(let id):
+                // Only a paced replay sought backwards sends it; headless replays never seek.
+                tracked[id]?.rewind()
             }
         }
         reportFindings()
     }
 
+    /// An `--on-event` command's problem: one line on stderr (stdout keeps its records).
+    private static let reportProblem: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data("fitwatch: \(text)\n".utf8))
+    }
+
     private static func emit(epoch: EpochRecord, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            let line = ExportJSON.epoch(epoch, source: source.rawValue)
-            let head = "{\"source\":\(ExportJSON.string(source.rawValue))"
-            write(line.hasPrefix(head) ? head + hostField(host) + line.dropFirst(head.count) : line)
+            write(withHost(ExportJSON.epoch(epoch, source: source.rawValue), source: source, host: host))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(KerasNumber.format($0.value))" }.joined(separator: "  ")
@@ -160,10 +175,7 @@ enum HeadlessRunner {
     private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"finding\":\(body),\"provisional\":\(provisional)}")
+            write(withHost(JSONLRecord.finding(finding, provisional: provisional, source: source), source: source, host: host))
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             let soFar = provisional ? " (so far)" : ""
@@ -175,7 +187,7 @@ enum HeadlessRunner {
     private static func emit(withdrawn finding: Finding, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"withdrawn\":\(ExportJSON.string(finding.id))}")
+            write(withHost(JSONLRecord.withdrawn(finding, source: source), source: source, host: host))
         case .lines:
             write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
         }
@@ -185,8 +197,7 @@ enum HeadlessRunner {
     private static func emit(status: RunStatus, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            let reason = status.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}")
+            write(withHost(JSONLRecord.status(status, source: source), source: source, host: host))
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
             // a run that simply finished needs no word, and a failed source said it already.
@@ -199,7 +210,7 @@ enum HeadlessRunner {
     private static func emit(reading: String, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"reading\":\(ExportJSON.string(reading))}")
+            write(withHost("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}", source: source, host: host))
         case .lines:
             FileHandle.standardError.write(Data("fitwatch: \(source): reading \(reading)\n".utf8))
         }
@@ -209,7 +220,8 @@ enum HeadlessRunner {
         switch style {
         case .jsonLines:
             let reason = state.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue))\(hostField(host)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}")
+            write(withHost("{\"source\":\(ExportJSON.string(source.rawValue)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}",
+                           source: source, host: host))
         case .lines:
             // Only states a person must act on or wait for; they go to stderr so stdout keeps
             // one line per epoch or finding.
@@ -231,8 +243,12 @@ enum HeadlessRunner {
         }
     }
 
-    private static func hostField(_ host: String?) -> String {
-        host.map { ",\"host\":\(ExportJSON.string($0))" } ?? ""
+    /// A `--jsonl` record with `"host"` right after its `"source"` when the run is remote.
+    private static func withHost(_ line: String, source: SourceID, host: String?) -> String {
+        guard let host else { return line }
+        let head = "{\"source\":\(ExportJSON.string(source.rawValue))"
+        guard line.hasPrefix(head) else { return line }
+        return head + ",\"host\":\(ExportJSON.string(host))" + line.dropFirst(head.count)
     }
 
     /// One line to stdout, flushed now: scripts and `jq` read line by line as it happens.

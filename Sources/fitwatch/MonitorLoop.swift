@@ -14,7 +14,10 @@ enum MonitorLoop {
     /// asks its feed for the child's status afterwards.)
     static func run(feeds: [any Feed], options: WatchOptions) throws -> Int32 {
         var state = MonitorState()
-        let status = try run(feeds: feeds, options: options, state: &state)
+        let alerts = Alerts.make(options: options, screen: true)
+        // The last `--on-event` commands may still run after the screen closed: wait for them.
+        defer { alerts?.finish() }
+        let status = try run(feeds: feeds, options: options, state: &state, alerts: alerts)
         // The terminal is back to normal: leave one line per run on it, so what the screen
         // said does not vanish with it.
         let now = Date().timeIntervalSince1970
@@ -28,10 +31,11 @@ enum MonitorLoop {
     }
 
     /// The loop itself; the terminal is restored when it returns or throws.
-    private static func run(feeds: [any Feed], options: WatchOptions, state: inout MonitorState) throws -> Int32 {
+    private static func run(feeds: [any Feed], options: WatchOptions, state: inout MonitorState, alerts: Alerts?) throws -> Int32 {
         state.modelOverride = try MonitorSetup.model(path: options.model)
         let theme = try MonitorSetup.theme(nameOrPath: options.theme)
         state.bellOnNewFinding = options.bell
+        state.alerts.enabled = alerts != nil
         state.wrappedCommands = Set(feeds.filter { $0 is any InterruptibleFeed }.map(\.id))
         let signals = SignalWatcher()
         // Defers run last-first: the terminal is given back before the feeds stop, since
@@ -43,7 +47,8 @@ enum MonitorLoop {
         state.unicode = terminal.unicode
         state.theme = theme.degraded(to: terminal.colorCapability)
 
-        let runtime = MonitorRuntime(signalDescriptor: signals.descriptor, receivedSignal: { signals.receivedSignal })
+        var runtime = MonitorRuntime(signalDescriptor: signals.descriptor, receivedSignal: { signals.receivedSignal })
+        runtime.announcer = alerts
         return runtime.run(state: &state, terminal: terminal, feeds: feeds)
     }
 }

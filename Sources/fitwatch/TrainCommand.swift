@@ -44,8 +44,11 @@ struct TrainCommand: ParsableCommand {
             let printer = ProgressPrinter(clock: clock, write: stdout.write)
             // Keras's own bytes stay on stdout; what fitwatch found goes to stderr, once per id,
             // as soon as an epoch shows it (the demo's accuracy warning appears after epoch 1).
-            let findings = FindingPrinter()
+            let alerts = Alerts.make(options: options, screen: false)
+            defer { alerts?.finish() }
+            let findings = FindingPrinter(alerts: alerts)
             let ending = try session.run(extra: fileCallbacks() + [printer], events: findings.apply)
+            findings.end()
             if case .failed(let why) = ending { throw CLIError("fitwatch: training failed: \(why)", code: 1) }
             return
         }
@@ -100,6 +103,31 @@ final class FileWriter: @unchecked Sendable {
 /// withdraws one that stopped being true, through the same run model as every other surface.
 final class FindingPrinter {
     private var run = Run(source: SourceID("training core"))
+    private let alerts: Alerts?
+    private var ends = RunEventTracker()
+
+    init(alerts: Alerts? = nil) {
+        self.alerts = alerts
+    }
+
+    /// `--notify` / `--on-event` problems: one line on stderr.
+    private static let reportProblem: @Sendable (String) -> Void = { text in
+        FileHandle.standardError.write(Data("fitwatch: \(text)\n".utf8))
+    }
+
+    /// Training is over: announce how it ended (`--notify`, `--on-event`).
+    func end() {
+        run.apply(state: .finished)
+        report()
+        if let status = ends.end(of: run, now: nil) { alerts?.announce(.ended(status), source: run.source, notice: Self.reportProblem) }
+    }
+
+    private func announce(_ added: [Finding]) {
+        for finding in added {
+            alerts?.announce(.finding(finding, provisional: run.findings.provisional.contains(finding.id)), source: run.source,
+                             notice: Self.reportProblem)
+        }
+    }
 
     func apply(_ event: TrainingEvent) {
         run.apply(event)
@@ -107,6 +135,11 @@ final class FindingPrinter {
         case .epochEnded, .runEnded, .modelKnown: break
         default: return
         }
+        report()
+    }
+
+    /// Diagnose; say what changed on stderr, and announce what was added.
+    private func report() {
         guard let change = run.diagnose() else { return }
         for finding in change.withdrawn {
             FileHandle.standardError.write(Data("fitwatch: withdrawn \(finding.id): no longer true\n".utf8))
@@ -115,5 +148,6 @@ final class FindingPrinter {
             let soFar = run.findings.provisional.contains(finding.id) ? " (so far)" : ""
             FileHandle.standardError.write(Data(("fitwatch: " + FindingReport.headline(finding) + soFar + "\n").utf8))
         }
+        announce(change.added)
     }
 }

@@ -8,6 +8,14 @@ struct WatchOptions: ParsableArguments {
     @Flag(name: .long, help: "Ring the terminal bell when a new finding appears.")
     var bell = false
 
+    @Flag(name: .long, help: "Send a desktop notification through the terminal (OSC 9 / OSC 777 / kitty's OSC 99, else the bell; FITWATCH_NOTIFY=osc9|osc777|osc99|bell|off overrides) when a run finishes, fails or stops early, or a new warning appears.")
+    var notify = false
+
+    @Option(name: .customLong("on-event"), help: ArgumentHelp(
+        "Run CMD (with /bin/sh -c) for each run event (finished, failed, early-stopped, interrupted, a new finding) with the event as one JSON object on stdin, as --jsonl prints it; 10 s each, at most 4 at once.",
+        valueName: "CMD"))
+    var onEvent: String?
+
     @Flag(name: .long, help: "Print one JSON object per line (epochs, findings, source states) instead of the screen.")
     var jsonl = false
 

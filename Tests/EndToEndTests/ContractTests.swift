@@ -285,7 +285,8 @@ import TestSupport
     @Test func usageMistakesAreOneLineAndPointAtTheHelp() throws {
         let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
         Self.expectBadInput(try Self.fitwatch(["--no-such-flag"]), mentions: ["'--no-such-flag'", "fitwatch --help"])
-        Self.expectBadInput(try Self.fitwatch(["check", "--format", "json", log]), mentions: ["'--format'", "fitwatch check --help"])
+        // `check --format` takes text, json or markdown (the log format is --input-format).
+        Self.expectBadInput(try Self.fitwatch(["check", "--format", "keras3", log]), mentions: ["'keras3'", "'--format <format>'", "fitwatch check --help"])
         Self.expectBadInput(try Self.fitwatch(["train"]), mentions: ["<spec>", "fitwatch train --help"])
         Self.expectBadInput(try Self.fitwatch(["replay", "--speed", "fast", log]), mentions: ["'fast'", "fitwatch replay --help"])
     }

@@ -17,3 +17,28 @@ import TestSupport
         #expect(result.objects.contains { $0["epoch"] as? Int == 100 }, "the file's epochs were read")
     }
 }
+
+/// A log with two `fit` calls: the first was early-stopped with its best epoch restored. The
+/// screen's summary, `check` and `export` said so; `--jsonl` only gave the second fit's
+/// status, as if the first had never ended.
+@Suite struct MultiFitHeadlessTests {
+    @Test func jsonlSaysHowEachFitEndedInOrder() throws {
+        let result = try FeedsCLI.run(["--jsonl", Fixtures.url("keras-logs/k3_callbacks.pipe.log").path],
+                                      timeout: 30) { process in
+            Thread.sleep(forTimeInterval: 3)
+            if process.isRunning { process.interrupt() }
+        }
+        let statuses = result.objects.compactMap { $0["status"] as? String }
+        #expect(statuses == ["early-stopped", "finished"], "stdout: \(result.objects)")
+        let reasons = result.objects.compactMap { $0["status"] != nil ? $0["reason"] as? String : nil }
+        #expect(reasons.first == "at epoch 6, best epoch 3 restored")
+        // Said between the two fits: after fit 1's epoch 6 of 40, before fit 2's epoch 1 of 2.
+        let order = result.objects.compactMap { object -> String? in
+            if object["status"] != nil { return "status" }
+            guard let epoch = object["epoch"] as? Int, let of = object["of"] as? Int else { return nil }
+            return "\(epoch)/\(of)"
+        }
+        #expect(order.firstIndex(of: "status") == order.firstIndex(of: "6/40").map { $0 + 1 }, "\(order)")
+        #expect(order.firstIndex(of: "1/2").map { $0 > order.firstIndex(of: "status")! } == true)
+    }
+}

@@ -114,8 +114,10 @@ import TrainingLog
         feed.control(.seek(epoch: 1))
         feed.flush()
         collect(probe)
-        // Going back starts a fresh segment (runStarted) holding epoch 1 only.
+        // Going back tells the monitor to forget the run, then plays it from its start (a
+        // runStarted) up to epoch 1.
         #expect(probe.epochs == [1, 2, 1])
+        #expect(probe.messages.filter { $0 == .rewound(feed.id) }.count == 1)
         #expect(probe.events.filter { if case .runStarted = $0 { return true } else { return false } }.count == 2)
         clock.advance(by: 4)
         collect(probe)

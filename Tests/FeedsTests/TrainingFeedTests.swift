@@ -47,4 +47,32 @@ struct TrainingFeedTests {
         #expect(messages.contains(.event(feed.id, .runEnded(.interrupted("stopped")))))
         #expect(epochsEnded(messages) < 100)
     }
+
+    /// `n` on the paused demo: exactly one more epoch, then it holds again and says so. It
+    /// used to do nothing (the README promised "one more epoch while paused").
+    @Test func stepOnAPausedDemoTrainsExactlyOneEpochThenHolds() throws {
+        let feed = try DemoFeed.make()
+        let inbox = Inbox()
+        var messages: [FeedMessage] = []
+        feed.start(inbox: inbox)
+        defer { feed.stop() }
+        #expect(collect(inbox, into: &messages, timeout: 30) { epochsEnded($0) >= 1 })
+        feed.control(.pause)
+        usleep(300_000)
+        messages += inbox.drain()
+        let held = epochsEnded(messages)
+        for step in 1...2 {
+            let pausedBefore = messages.filter { $0 == .state(feed.id, .paused) }.count
+            feed.control(.step)
+            #expect(collect(inbox, into: &messages, timeout: 30) {
+                $0.filter { $0 == .state(feed.id, .paused) }.count > pausedBefore
+            }, "holds again after the epoch")
+            usleep(400_000)  // several 60 ms epochs' worth: nothing more may end
+            messages += inbox.drain()
+            #expect(epochsEnded(messages) == held + step)
+        }
+        // After the step the run is paused; resume lets it go on.
+        feed.control(.resume)
+        #expect(collect(inbox, into: &messages, timeout: 30) { epochsEnded($0) > held + 3 })
+    }
 }

@@ -27,7 +27,7 @@ import TrainingLog
         let labels = lines[axis + 1]
         // The last label is the run's last step, 99 × 81 + 81 = 8100; the first is the step of
         // the first printed update.
-        #expect(labels.contains("step \((last.epoch - 1) * total + last.step)"), "\(labels)")
+        #expect(labels.contains("step \(last.epoch * total)"), "\(labels)")
         #expect(labels.contains(" \((updates[0].epoch - 1) * total + updates[0].step) "), "\(labels)")
         #expect(!labels.contains("step \(updates.count)"))
     }
@@ -46,7 +46,13 @@ import TrainingLog
         _ = state.update(.key(.character("v")))
         let last = try #require(updates.last)
         let lines = MonitorView.render(state).lines
-        #expect(lines.contains { $0.contains("│ step \((last.epoch - 1) * 81 + last.step) (epoch \(last.epoch))  loss ") },
-                "\(lines.joined(separator: "\n"))")
+        // The newest point is the epoch's own line: its last step, with the epoch's loss (the
+        // running average at that step), not the last update printed before it.
+        let finalLoss = try #require(state.runs.values.first?.history.epochs.last?.metrics["loss"])
+        let prefix = "│ step \(last.epoch * 81) (epoch \(last.epoch))  loss "
+        let readout = try #require(lines.first { $0.contains(prefix) }, "\(lines.joined(separator: "\n"))")
+        let shown = try #require(Double(readout.components(separatedBy: prefix)[1].prefix { !$0.isWhitespace }))
+        #expect(abs(shown - finalLoss) <= 0.005 * abs(finalLoss), "\(readout) against the epoch's loss \(finalLoss)")
+        #expect(abs(shown - (last.metrics["loss"] ?? 0)) > 0.005 * abs(finalLoss), "not the last printed update's value")
     }
 }

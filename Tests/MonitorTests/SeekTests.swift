@@ -86,3 +86,38 @@ import Widgets
     _ = SeekTests.type(":7", into: &state)
     #expect(state.update(.key(.enter)) == [.control(SeekTests.id, .seek(epoch: 7))])
 }
+
+/// Seeking back: the screen shows one run of the log, not a finished one and a second fit.
+@Suite struct RewindTests {
+    @Test func aRewoundReplayIsOneFitFromItsStart() throws {
+        let id = SeekTests.id
+        let events = try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy")
+        var state = try SeekTests.replay()
+        #expect(state.runs[id]?.history.epochs.count == 100)
+        _ = state.update(.feed(.rewound(id)))
+        let firstTen = events.prefix { event in
+            if case .epochEnded(let record) = event { return record.epoch <= 10 }
+            return true
+        }
+        for event in firstTen { _ = state.update(.feed(.event(id, event))) }
+        let run = try #require(state.runs[id])
+        #expect(run.run.fitNumber == 1)
+        #expect(run.history.epochs.map(\.epoch) == Array(1...10))
+        let screen = MonitorView.render(state).lines.joined(separator: "\n")
+        #expect(!screen.contains("fit 2"), "\(screen)")
+        #expect(screen.contains("epoch 10/100"))
+    }
+}
+
+/// The paused training core offers what it does: resume and one more epoch, not a replay's
+/// speed keys (`+`/`-` did nothing there).
+@Test func thePausedTrainingCoreOffersResumeAndStepButNoSpeed() throws {
+    let core = RunFixtures.state(source: "demo", events: try RunFixtures.epochEvents(csv: "k3_s1_seed_regression_accuracy"),
+                                 sourceState: .paused)
+    let keys = StatusLineView(state: core).entries.map(\.0)
+    #expect(keys.contains("space") && keys.contains("n"))
+    #expect(!keys.contains("+ -"))
+    var replay = try SeekTests.replay()
+    _ = replay.update(.feed(.state(SeekTests.id, .paused)))
+    #expect(StatusLineView(state: replay).entries.map(\.0).contains("+ -"))
+}

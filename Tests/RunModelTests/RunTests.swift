@@ -219,7 +219,14 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     var stopped = Run(source: id)
     stopped.apply(.runStarted(RunStart(epochs: 3, format: .keras3)))
     stopped.apply(.message(CallbackMessage(kind: .terminatedOnNaN, epoch: 1, value: 7, text: "Batch 7: Invalid loss, terminating training")))
-    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was NaN"))
+    // Nothing printed says which: Keras stops on NaN and on inf alike.
+    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was NaN or infinite"))
+    // Keras printed `loss: inf` (the recorded k3_nan logs): the status says inf, as the
+    // nan-loss finding does ("the loss became infinite"), not NaN.
+    stopped.apply(.batchProgress(BatchProgress(epoch: 1, step: 7, total: 10, metrics: ["loss": .infinity])))
+    #expect(stopped.status() == .interrupted("TerminateOnNaN stopped training at batch 7: the loss was inf"))
+    stopped.apply(.batchProgress(BatchProgress(epoch: 1, step: 7, total: 10, metrics: ["loss": .nan])))
+    #expect(stopped.status().text.hasSuffix("the loss was NaN"))
 }
 
 @Test func aPausedRunHasNoETA() {
@@ -263,4 +270,30 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     empty.apply(.noise("\u{1}\u{2}binary"))
     empty.apply(state: .finished)
     #expect(empty.summaryLines(now: nil) == ["garbage.bin: finished: no Keras training output found · 0 epochs · no findings"])
+}
+
+// MARK: rewind
+
+/// A replay sought backwards plays the log again from its start. The run used to keep what
+/// was read as a finished `fit` and count the replayed one as a second (`fit 2 of 2`, and
+/// `finished · 89/300 epochs` in the summary).
+@Test func aRewoundRunIsOneFitAgainAndDropsADiagnosisOfTheOldContent() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 300, format: .keras2)))
+    for n in 1...89 { run.apply(epoch(n, of: 300, ["loss": 1 / Double(n), "accuracy": 0])) }
+    let staleRequest = run.diagnosisRequest
+    run.apply(state: .replaying(speed: 1))
+    run.rewind()
+    #expect(run.history.epochs.isEmpty)
+    #expect(run.sourceState == .replaying(speed: 1))
+    run.apply(.runStarted(RunStart(epochs: 300, format: .keras2)))
+    for n in 1...10 { run.apply(epoch(n, of: 300, ["loss": 1 / Double(n), "accuracy": 0])) }
+    #expect(run.fitNumber == 1)
+    #expect(run.segments.count == 1)
+    #expect(run.history.epochs.map(\.epoch) == Array(1...10))
+    // A diagnosis of the 89 epochs read before, arriving late, is not taken.
+    #expect(run.accept(Diagnosis.run(staleRequest)) == nil)
+    #expect(run.findings.current.isEmpty)
+    #expect(run.diagnose() != nil)
+    #expect(run.status() == .replaying(1))
 }

@@ -115,3 +115,38 @@ extension SystemRandomNumberGenerator {
         }
     }
 }
+
+/// A log that ends right after a value (a killed run's pipe capture has no final newline):
+/// the value was printed whole, so the cut epoch keeps it. `export` gave `1,0.0895,` for
+/// `... - loss: 0.0895 - mae: 0.2367` at the end of the file.
+@Suite struct CutLastValueTests {
+    @Test(arguments: [("k3_killed.pipe.log", 0.0895, 0.2367), ("tfk_killed.pipe.log", 0.1491, 0.3049)])
+    func aKilledRunsLastUpdateKeepsEveryValueItPrinted(_ name: String, _ loss: Double, _ mae: Double) throws {
+        var reader = AutoReader()
+        let bytes = [UInt8](try Fixtures.data("keras-logs/\(name)"))
+        #expect(bytes.last != 10, "the premise: the capture ends without a newline")
+        let records = (reader.feed(bytes) + reader.finish()).compactMap { event -> EpochRecord? in
+            if case .epochEnded(let record) = event { return record } else { return nil }
+        }
+        let cut = try #require(records.last)
+        #expect(!cut.complete)
+        #expect(cut.metrics == ["loss": loss, "mae": mae])
+    }
+
+    @Test func aValueIsWholeOnlyAsKerasPrintsIt() {
+        func whole(_ text: String) -> Bool { KerasLogReader.endsWithWholeValue(Array(text.utf8)) }
+        #expect(whole("- loss: 0.0895 - mae: 0.2367"))
+        #expect(whole("- loss: 1.2000e-05  "))
+        #expect(whole("- loss: -3.5000"))
+        #expect(whole("- loss: nan"))
+        #expect(whole("- loss: inf"))
+        #expect(!whole("- loss: 0.0895 - mae: 0.23"))
+        #expect(!whole("- loss: 0.0895 - mae: 0."))
+        #expect(!whole("- loss: 0.0895 - mae:"))
+        #expect(!whole("- loss: 1.2000e-0"))
+        #expect(!whole("- loss: 1.2000e"))
+        #expect(!whole("- loss: 0.0895 - ma"))
+        #expect(!whole("81/81 [====] - 0s 3ms/step"))
+        #expect(!whole(""))
+    }
+}

@@ -158,6 +158,12 @@ import TrainingLog
         #expect((run["warnings"] as? [[String: Any]])?.first?["id"] as? String == "x")
         let kinds = (run["events"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
         #expect(kinds == ["evaluate", "run_ended"])
+        let ended = (run["events"] as? [[String: Any]])?.last?["status"] as? String
+        #expect(ended == "finished")
+        // An input that ends cleanly after EarlyStopping ends an early-stopped run: its
+        // `run_ended` says what the run's `status` says.
+        let stopped = ExportJSON.run(source: "s2.log", segment: segment, status: "early-stopped")
+        #expect(stopped.contains(#"{"kind":"run_ended","epoch":null,"status":"early-stopped"}"#))
         #expect(ExportJSON.document(runs: []) == #"{"runs":[]}"#)
     }
 

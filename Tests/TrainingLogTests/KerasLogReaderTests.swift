@@ -204,6 +204,7 @@ private func messages(_ events: [TrainingEvent]) -> [CallbackMessage] {
         #expect(found[0].epoch == 4)
         #expect(found[2].epoch == 12)
         #expect(found[3].value == 9)
+        #expect(found[3].epoch == 9, "the restored message refers to the best epoch, as the training core's does")
         #expect(found[4].value == 8)
         // The message cut into the bar; the later final line (with val_loss) is epoch 4.
         let epochs = RunSegment.segments(from: all).first?.epochs
