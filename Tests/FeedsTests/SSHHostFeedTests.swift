@@ -175,6 +175,30 @@ struct SSHHostFeedTests {
         #expect(probe.messages.contains(.reading(SourceID("lr=0.1"), "lr=0.1 (TensorBoard: train, validation)")))
     }
 
+    /// A remote glob is expanded by the remote shell and nothing else: matches are runs, a
+    /// new match is found, and a root with spaces and shell syntax in it injects nothing.
+    @Test func aRemoteGlobFollowsItsMatchesAndAStrangeRootInjectsNothing() throws {
+        let server = try SSHServer()
+        let marker = "fitwatch-injected-\(UUID().uuidString.prefix(8))"
+        let folder = server.directory.file("my runs; touch \(marker) $(touch \(marker)2) `touch \(marker)3`")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        append("one\n", to: folder + "/slurm-1.out")
+        append("two\n", to: folder + "/slurm-2.out")
+        append("no\n", to: folder + "/other.out")
+        let (feed, probe) = follow([folder + "/slurm-*.out"], on: server)
+        defer { feed.stop() }
+        #expect(probe.wait { DiscoveryFeedTests.texts($0) == ["slurm-1.out": "one\n", "slurm-2.out": "two\n"] },
+                "\(DiscoveryFeedTests.texts(probe)) \(probe.states)")
+        append("three\n", to: folder + "/slurm-3.out")
+        #expect(probe.wait { DiscoveryFeedTests.texts($0)["slurm-3.out"] == "three\n" }, "\(DiscoveryFeedTests.texts(probe))")
+        let home = String(cString: getpwuid(getuid()).pointee.pw_dir)
+        for suffix in ["", "2", "3"] {
+            for place in [home, server.directory.path, FileManager.default.currentDirectoryPath] {
+                #expect(!FileManager.default.fileExists(atPath: place + "/" + marker + suffix), "the root ran a command")
+            }
+        }
+    }
+
     @Test func stoppingLeavesNothingRunningOnTheRemoteSide() throws {
         let server = try SSHServer()
         let log = server.directory.file("train.log")
