@@ -13,6 +13,9 @@ if wants("diagnostics") { DiagnosticsBenchmark.run() }
 if wants("rules") { RulesBenchmark.run() }
 if wants("scaling") { ScalingBenchmark.run() }
 if wants("memory-bound") { MemoryBoundBenchmark.run() }
+if wants("sweep") { SweepBenchmark.run() }
+if wants("hosts") { HostsBenchmark.run() }
+if wants("tensorboard-sweep") { TensorBoardSweepBenchmark.run() }
 if wants("plot") { PlotBenchmark.run() }
 if wants("grid") { GridBenchmark.run() }
 if wants("table") { TableBenchmark.run() }

@@ -42,8 +42,9 @@ final class FileTail: @unchecked Sendable {
          quietPeriod: TimeInterval = FileTail.idleAfter,
          onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
          onState: @escaping (SourceState) -> Void,
-         onBoundary: @escaping () -> Void = {}) {
+         onBoundary: @escaping () -> Void = {}, externallyWoken: Bool = false) {
         self.path = path
+        self.externallyWoken = externallyWoken
         self.quietPeriod = quietPeriod
         self.onBoundary = onBoundary
         self.useInotify = useInotify
@@ -54,6 +55,9 @@ final class FileTail: @unchecked Sendable {
     }
 
     private let pollInterval: Double
+    /// The owner wakes the tail with `poke()` (one inotify descriptor and one timer for a
+    /// whole tree of runs, instead of one each: inotify instances are limited to 128 a user).
+    private let externallyWoken: Bool
     private let useInotify: Bool
     private let quietPeriod: TimeInterval
     private let onBoundary: () -> Void
@@ -75,6 +79,10 @@ final class FileTail: @unchecked Sendable {
     /// Start following (asynchronously, on the queue).
     func start() {
         queue.async { [self] in
+            if externallyWoken {
+                check(fromTimer: false)
+                return
+            }
             if useInotify { watchDirectory() }
             let interval = inotifySource == nil ? pollInterval / 4 : pollInterval
             let timer = DispatchSource.makeTimerSource(queue: queue)
@@ -100,6 +108,11 @@ final class FileTail: @unchecked Sendable {
             inotifySource = nil
             if fd >= 0 { close(fd); fd = -1 }
         }
+    }
+
+    /// Look now (on the queue): the owner saw the file change, or its safety-net poll is due.
+    func poke() {
+        check(fromTimer: true)
     }
 
     /// inotify on the parent directory sees appends (IN_MODIFY on the entry), truncation,

@@ -103,6 +103,13 @@ extension Feed {
     public func control(_ control: FeedControl) {}
 }
 
+/// A feed that posts several runs under their own ids (a discovered directory, a host):
+/// `rootIDs` are the ids it speaks under before any run is known (a root with nothing in it
+/// yet, an unreachable host), which headless output waits on instead of the feed's own id.
+public protocol MultiRunFeed: Feed {
+    var rootIDs: [SourceID] { get }
+}
+
 extension Mailbox where Item == FeedMessage {
     /// The sources' inbox: its memory bound counts each message's text.
     public convenience init() { self.init(size: { $0.approximateBytes }) }

@@ -55,7 +55,8 @@ struct HeaderView: Widget {
         let nameRoom = max(12, leftClip.maxX - x - format.count - 3 - min(word.count, 40))
         // Cut from the left: the end of a path (the file name) is the part that tells runs apart.
         // A directory says which run under it is shown (`runs/ → b/train.log`).
-        let source = run.reading.map { "\(id.rawValue) \(state.unicode ? "→" : "->") \($0)" } ?? id.rawValue
+        // A discovered run is named by what it reads: no arrow to the same name.
+        let source = run.reading.flatMap { $0 == id.rawValue ? nil : "\(id.rawValue) \(state.unicode ? "→" : "->") \($0)" } ?? id.rawValue
         let name = source.count <= nameRoom ? source : String(state.glyphs.ellipsis) + String(source.suffix(nameRoom - 1))
         x = buffer.write(name, x: x, y: area.y, style: over(theme[.text], base), clip: leftClip)
         x = buffer.write(format, x: x, y: area.y, style: over(theme[.dimText], base), clip: leftClip)

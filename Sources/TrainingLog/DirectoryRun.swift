@@ -17,6 +17,11 @@ public struct DirectoryRun: Sendable, Equatable {
         public var prefix: String
         /// The event files, sorted by name (the order TensorBoard wrote them).
         public var files: [String]
+
+        public init(prefix: String, files: [String]) {
+            self.prefix = prefix
+            self.files = files
+        }
     }
 
     /// A log file or a TensorBoard run.

@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check a log or run spec for metrics that mean nothing and other pathologies.",
         discussion: """
         SOURCE is a Keras log (any flavour the readers know, pipe or terminal capture), a \
-        CSVLogger file, a TensorBoard run directory, a directory (its newest log), or a run spec \
+        CSVLogger file, a TensorBoard run directory, a directory or glob (every run under it), or a run spec \
         (`.toml` or a bundled spec's name such as `boston-accuracy`, as `fitwatch train` takes; its model, compile config and data are checked \
         without training). Each `fit` call in a log is checked on its own. Without --model, config problems are inferred \
         from the log where it carries the evidence and reported as `suspected`; with the model \
@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var input: InputFormatOption
 
-    @Argument(help: "Log files or directories to check.")
+    @Argument(help: "Log files, directories or globs to check.")
     var sources: [String]
 
     func run() throws {
@@ -55,7 +55,10 @@ struct CheckCommand: ParsableCommand {
         }
         let forced = try input.forced()
         var checked: [(source: String, runs: [CheckedRun])] = []
-        for source in sources {
+        // A directory or glob is every run under it, as `fitwatch DIR` and `export` read it.
+        let expanded = try ExportCommand.expanded(sources)
+        let discovered = Set(expanded).subtracting(sources)
+        for source in expanded {
             if source.hasSuffix(".toml") {
                 checked.append((source, [try Self.checkSpec(source)]))
                 continue
@@ -73,6 +76,11 @@ struct CheckCommand: ParsableCommand {
                 throw Self.badInput("\(error)")
             }
             guard run.sawTrainingOutput else {
+                // One empty log of a sweep is said, not fatal; a log named on its own is.
+                if discovered.contains(source) {
+                    FileHandle.standardError.write(Data("fitwatch: \(source): no Keras training output found\n".utf8))
+                    continue
+                }
                 throw Self.badInput("\(source): no Keras training output found")
             }
             run.apply(state: .finished)

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import KerasModel
 import RunModel
+import Feeds
 import TrainingLog
 
 /// `fitwatch export`: prints what the readers made of each source, as the JSON contract of
@@ -13,8 +14,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Print what fitwatch read from logs as JSON or CSV.",
         discussion: """
         SOURCE is a Keras log (any flavour, pipe or terminal capture), a CSVLogger file, a \
-        TensorBoard event file or run directory, or a directory (its newest log is read). \
-        Each `fit` call in a source becomes one run.
+        TensorBoard event file or run directory, or a directory or glob: every run under it \
+        (as `fitwatch DIR` finds them), each named by its path. Each `fit` call in a source \
+        becomes one run.
         """
     )
 
@@ -32,7 +34,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var input: InputFormatOption
 
-    @Argument(help: "Log files or directories to read.")
+    @Argument(help: "Log files, directories or globs to read.")
     var sources: [String]
 
     func run() throws {
@@ -42,7 +44,7 @@ struct ExportCommand: ParsableCommand {
             do { graph = try ModelFileReader.read(path: model) } catch { throw CLIError("fitwatch: \(error)") }
         }
         var runs: [(source: String, segment: RunSegment, report: Run.Report)] = []
-        for source in sources {
+        for source in try Self.expanded(sources) {
             // Streamed: a read's events are folded into segments and dropped, so exporting a
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
             // The same events make the run model, whose findings every surface reports.
@@ -69,7 +71,7 @@ struct ExportCommand: ParsableCommand {
             guard segments.count == reports.count || segments.isEmpty else {
                 throw CLIError("fitwatch: \(source): internal error: \(segments.count) runs exported but \(reports.count) diagnosed")
             }
-            // A directory names the run it read (the same rule as `fitwatch DIR`).
+            // A TensorBoard run folder names itself; a file is named by its path.
             let read = LogLoader.resolvedSource(source)
             for (segment, report) in zip(segments, reports) {
                 runs.append((read, segment, report))
@@ -95,4 +97,34 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
+    /// Every source as the runs it holds: a directory or a glob is every run under it (the
+    /// discovery rules `fitwatch DIR` follows), a TensorBoard run folder itself when it is one.
+    static func expanded(_ sources: [String]) throws -> [String] {
+        var result: [String] = []
+        for source in sources {
+            let kind = try? FeedFactory.kind(of: source)
+            let glob: PathGlob?
+            switch kind {
+            case .directory?: glob = nil
+            case .glob?: glob = PathGlob(source)
+            default:
+                result.append(source)
+                continue
+            }
+            let limits = RunDiscovery.Limits()
+            let listing = LocalListing.list(root: source, glob: glob, limits: limits)
+            let found = listing.runs(root: glob?.root ?? source, limits: limits)
+            if let note = RunDiscovery.note(found, root: source, limits: limits) {
+                FileHandle.standardError.write(Data("fitwatch: \(note)\n".utf8))
+            }
+            guard !found.runs.isEmpty else {
+                if glob != nil { throw CLIError("fitwatch: \(source): nothing matches") }
+                // The loader says why, naming the rule.
+                result.append(source)
+                continue
+            }
+            result += found.runs.map(\.path)
+        }
+        return result
+    }
 }

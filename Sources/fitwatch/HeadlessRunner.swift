@@ -23,9 +23,15 @@ enum HeadlessRunner {
         let signals = SignalWatcher()
         defer { withExtendedLifetime(signals) {} }
         let inbox = Inbox()
+        let hosts = HostLookup(feeds: feeds.compactMap { $0 as? SSHHostFeed })
+        let roots = Set(feeds.compactMap { $0 as? any MultiRunFeed }.flatMap(\.rootIDs))
         var tracked: [SourceID: Run] = [:]
         var statusReported: [SourceID: RunEventTracker] = [:]
-        for feed in feeds { tracked[feed.id] = Run(source: feed.id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed)) }
+        for feed in feeds {
+            for id in (feed as? any MultiRunFeed)?.rootIDs ?? [feed.id] {
+                tracked[id] = Run(source: id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed))
+            }
+        }
         feeds.forEach { $0.start(inbox: inbox) }
 
         /// The signal that stopped the loop; the exit status is 128 + it (130, 143, 129).
@@ -35,7 +41,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -56,7 +62,7 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts)
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -72,7 +78,8 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker], alerts: Alerts?) {
+                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker], alerts: Alerts?,
+                               hosts: HostLookup, roots: Set<SourceID>) {
         var changed: [SourceID] = []
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
@@ -83,7 +90,7 @@ enum HeadlessRunner {
             alerts?.announce(.ended(status), source: id, notice: reportProblem)
             // In lines, a failed source already said so on stderr.
             if style == .lines, case .failed? = run.sourceState { return }
-            emit(status: status, source: id, style: style)
+            emit(status: status, source: id, style: style, host: hosts.host(of: id))
         }
         // Findings are computed once per drain and source (not per epoch of a backlog), and
         // printed before any later state line so they follow the epochs that raised them. A
@@ -92,10 +99,10 @@ enum HeadlessRunner {
             for id in changed {
                 guard var run = tracked[id] else { continue }
                 if let change = run.diagnose() {
-                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style) }
+                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style, host: hosts.host(of: id)) }
                     for finding in change.added {
                         let provisional = run.findings.provisional.contains(finding.id)
-                        emit(finding: finding, provisional: provisional, source: id, style: style)
+                        emit(finding: finding, provisional: provisional, source: id, style: style, host: hosts.host(of: id))
                         alerts?.announce(.finding(finding, provisional: provisional), source: id, notice: reportProblem)
                     }
                 }
@@ -116,7 +123,7 @@ enum HeadlessRunner {
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
-                    emit(epoch: record, source: id, style: style)
+                    emit(epoch: record, source: id, style: style, host: hosts.host(of: id))
                     if !changed.contains(id) { changed.append(id) }
                 case .modelKnown, .message, .runEnded, .evaluated:
                     if !changed.contains(id) { changed.append(id) }
@@ -126,18 +133,19 @@ enum HeadlessRunner {
             case .state(let id, let state):
                 reportFindings()
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(state: state, at: now)
-                emit(state: state, source: id, style: style)
+                emit(state: state, source: id, style: style, host: hosts.host(of: id))
                 if let run = tracked[id], run.status().isOver {
                     // The run's last word: diagnosed as it ended, then its status.
                     changed.append(id)
                     reportFindings()
                 }
-            case .output:
+            case .output(let id, let line):
                 // The wrapped command's raw output belongs to the screen's log pane; headless
-                // output stays machine-readable.
-                break
+                // output stays machine-readable. A discovered root's note (a bound reached)
+                // goes to stderr.
+                if roots.contains(id) { FileHandle.standardError.write(Data("fitwatch: \(line)\n".utf8)) }
             case .reading(let id, let what):
-                emit(reading: what, source: id, style: style)
+                emit(reading: what, source: id, style: style, host: hosts.host(of: id))
             case .rewound(let id):
                 // Only a paced replay sought backwards sends it; headless replays never seek.
                 tracked[id]?.rewind()
@@ -151,10 +159,10 @@ enum HeadlessRunner {
         FileHandle.standardError.write(Data("fitwatch: \(text)\n".utf8))
     }
 
-    private static func emit(epoch: EpochRecord, source: SourceID, style: Style) {
+    private static func emit(epoch: EpochRecord, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(ExportJSON.epoch(epoch, source: source.rawValue))
+            write(withHost(ExportJSON.epoch(epoch, source: source.rawValue), source: source, host: host))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(KerasNumber.format($0.value))" }.joined(separator: "  ")
@@ -164,10 +172,10 @@ enum HeadlessRunner {
         }
     }
 
-    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style) {
+    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(JSONLRecord.finding(finding, provisional: provisional, source: source))
+            write(withHost(JSONLRecord.finding(finding, provisional: provisional, source: source), source: source, host: host))
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             let soFar = provisional ? " (so far)" : ""
@@ -176,20 +184,20 @@ enum HeadlessRunner {
     }
 
     /// A finding that was reported and is no longer true.
-    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style) {
+    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(JSONLRecord.withdrawn(finding, source: source))
+            write(withHost(JSONLRecord.withdrawn(finding, source: source), source: source, host: host))
         case .lines:
             write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
         }
     }
 
     /// How a run ended: `{"source":…,"status":"early-stopped","reason":"at epoch 40, …"}`.
-    private static func emit(status: RunStatus, source: SourceID, style: Style) {
+    private static func emit(status: RunStatus, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(JSONLRecord.status(status, source: source))
+            write(withHost(JSONLRecord.status(status, source: source), source: source, host: host))
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
             // a run that simply finished needs no word, and a failed source said it already.
@@ -199,20 +207,21 @@ enum HeadlessRunner {
     }
 
     /// Which run a directory source reads: `{"source":…,"reading":…}`, or a line on stderr.
-    private static func emit(reading: String, source: SourceID, style: Style) {
+    private static func emit(reading: String, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}")
+            write(withHost("{\"source\":\(ExportJSON.string(source.rawValue)),\"reading\":\(ExportJSON.string(reading))}", source: source, host: host))
         case .lines:
             FileHandle.standardError.write(Data("fitwatch: \(source): reading \(reading)\n".utf8))
         }
     }
 
-    private static func emit(state: SourceState, source: SourceID, style: Style) {
+    private static func emit(state: SourceState, source: SourceID, style: Style, host: String?) {
         switch style {
         case .jsonLines:
             let reason = state.reason.map(ExportJSON.string) ?? "null"
-            write("{\"source\":\(ExportJSON.string(source.rawValue)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}")
+            write(withHost("{\"source\":\(ExportJSON.string(source.rawValue)),\"state\":\(ExportJSON.string(state.word)),\"reason\":\(reason)}",
+                           source: source, host: host))
         case .lines:
             // Only states a person must act on or wait for; they go to stderr so stdout keeps
             // one line per epoch or finding.
@@ -224,6 +233,22 @@ enum HeadlessRunner {
                 break
             }
         }
+    }
+
+    /// Which host a run is on: `--jsonl` records of a remote run say `"host"` after `"source"`.
+    struct HostLookup {
+        let feeds: [SSHHostFeed]
+        func host(of id: SourceID) -> String? {
+            feeds.isEmpty ? nil : feeds.first { $0.follows(id) }?.host.host
+        }
+    }
+
+    /// A `--jsonl` record with `"host"` right after its `"source"` when the run is remote.
+    private static func withHost(_ line: String, source: SourceID, host: String?) -> String {
+        guard let host else { return line }
+        let head = "{\"source\":\(ExportJSON.string(source.rawValue))"
+        guard line.hasPrefix(head) else { return line }
+        return head + ",\"host\":\(ExportJSON.string(host))" + line.dropFirst(head.count)
     }
 
     /// One line to stdout, flushed now: scripts and `jq` read line by line as it happens.

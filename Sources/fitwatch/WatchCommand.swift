@@ -17,7 +17,7 @@ struct WatchCommand: ParsableCommand {
         if sources.isEmpty {
             feeds = [try DemoFeed.make()]
         } else {
-            feeds = try sources.map { try FeedFactory.make(argument: $0, format: options.format) }
+            feeds = try FeedFactory.makeAll(arguments: sources, format: options.format)
         }
         let status = try watch(feeds: feeds, options: options)
         if status != 0 { throw ExitCode(status) }

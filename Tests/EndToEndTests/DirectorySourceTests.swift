@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `fitwatch DIR` and `fitwatch export DIR` read the same run under a directory and say which.
+/// `fitwatch DIR` and `fitwatch export DIR` read every run under a directory and name each;
+/// `replay DIR` replays the newest one and says which.
 struct DirectorySourceTests {
     /// A directory with an older Keras log, a newer one in a subfolder and a model file
     /// written last (not a run).
@@ -18,15 +19,31 @@ struct DirectorySourceTests {
         return (directory, directory + "/b/train.log")
     }
 
-    @Test func exportNamesTheRunItReadUnderADirectory() throws {
+    @Test func exportNamesEveryRunItReadUnderADirectory() throws {
         let (directory, newest) = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try FeedsCLI.run(["export", directory])
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let runs = try #require(document["runs"] as? [[String: Any]])
-        #expect(runs.map { $0["source"] as? String } == [newest])
-        #expect(runs.first?["format"] as? String == "keras-verbose2" || runs.first?["format"] as? String == "keras1")
+        #expect(runs.map { $0["source"] as? String } == [directory + "/a.log", newest], "every run, by name; model.json is none")
+        #expect(runs.last?["format"] as? String == "keras-verbose2" || runs.last?["format"] as? String == "keras1")
+        // A glob reads what it matches.
+        let globbed = try FeedsCLI.run(["export", directory + "/*/train.log"])
+        let only = try #require(try JSONSerialization.jsonObject(with: Data(globbed.stdout.utf8)) as? [String: Any])
+        #expect((only["runs"] as? [[String: Any]])?.map { $0["source"] as? String } == [newest], "\(globbed.stderr)")
+    }
+
+    @Test func checkOfADirectoryChecksEveryRunAndSaysWhichIsEmpty() throws {
+        let (directory, newest) = try Self.runs()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Data("nothing to see\n".utf8).write(to: URL(fileURLWithPath: directory + "/empty.log"))
+        let result = try FeedsCLI.run(["check", "--json", directory])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let sources = (document["runs"] as? [[String: Any]])?.compactMap { $0["source"] as? String }
+        #expect(Set(sources ?? []) == [directory + "/a.log", newest], "\(result.stdout)")
+        #expect(result.stderr.contains("\(directory)/empty.log: no Keras training output found"))
     }
 
     @Test func replayOfADirectorySaysWhichRunItReplays() throws {
@@ -39,12 +56,12 @@ struct DirectorySourceTests {
     }
 
     @Test(.enabled(if: TmuxSession.available, "tmux is not installed"))
-    func theScreenSaysWhichRunItFollowsUnderADirectory() throws {
+    func theScreenShowsEveryRunUnderADirectoryByItsPath() throws {
         let (directory, _) = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let session = try TmuxSession(arguments: [directory], width: 120, height: 30)
         defer { session.kill() }
-        let shown = session.waitFor { $0.contains("→ b/train.log") && $0.contains("epoch 3/3") }
+        let shown = session.waitFor { $0.contains("1 a.log") && $0.contains("2 b/train.log") && $0.contains(" a.log · ") }
         #expect(shown.ok, "\(shown.screen)")
         session.send("q")
         MonitorEndToEndTests.expectRestored(session, exit: "0")

@@ -4,9 +4,9 @@ import TestSupport
 import TrainingLog
 @testable import Feeds
 
-/// A directory means one thing everywhere: the newest run under it (`DirectoryRun`), which
-/// the directory feed follows and `LogLoader` (replay, export, check) reads. A TensorBoard run
-/// followed live reads every event file of the run as it grows, train and validation.
+/// A directory followed live shows every run under it (`DiscoveryFeed`); `replay` and
+/// `check` of a directory read its newest run (`DirectoryRun`). A TensorBoard run followed
+/// live reads every event file of the run as it grows, train and validation.
 @Suite struct DirectoryRunFeedTests {
     static let fixture = Fixtures.url("keras-logs/k3_s4_multi_output_functional.tensorboard")
 
@@ -55,7 +55,7 @@ import TrainingLog
         // Each file's first record is its file_version event, written when Keras opens it.
         Self.write(train.prefix(1), to: trainPath)
 
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { AutoReader() }
+        let feed = DiscoveryFeed(root: directory.path, rescanInterval: 0.1) { AutoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
         #expect(probe.wait { $0.messages.contains { if case .reading = $0 { return true } else { return false } } })
@@ -90,7 +90,7 @@ import TrainingLog
         #expect(probe.messages.contains(.reading(feed.id, "fit (TensorBoard: train, validation)")))
     }
 
-    @Test func theNewestRunWinsWhateverItsKindAndTheRuleIsTheSameForLoading() throws {
+    @Test func theNewestRunWinsForLoadingAndFollowingShowsEveryRun() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let fm = FileManager.default
@@ -117,10 +117,12 @@ import TrainingLog
         try fm.setAttributes([.modificationDate: Date()], ofItemAtPath: directory.file("logs/a/train.log"))
         #expect(DirectoryRun.newest(in: directory.path)?.path == directory.file("logs/a/train.log"))
         #expect(LogLoader.resolvedSource(directory.path) == directory.file("logs/a/train.log"))
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { AutoReader() }
+        // Followed, both are runs: the log under its path, the TensorBoard run under its folder.
+        let feed = DiscoveryFeed(root: directory.path, rescanInterval: 0.1) { AutoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
-        #expect(probe.wait { $0.messages.contains(.reading(feed.id, "logs/a/train.log")) })
+        #expect(probe.wait { $0.messages.contains(.reading(SourceID("logs/a/train.log"), "logs/a/train.log"))
+            && $0.messages.contains(.reading(SourceID("tb"), "tb (TensorBoard: train, validation)")) })
     }
 
     @Test func aDirectoryWithNoRunNamesTheRule() throws {

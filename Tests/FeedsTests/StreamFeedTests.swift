@@ -20,27 +20,32 @@ import Foundation
         #expect(probe.states == [.live, .finished])
     }
 
-    @Test func aDirectoryFollowsItsNewestRun() throws {
+    /// A directory holding one run follows it under the directory's own name, as it always
+    /// did; a run that appears later is followed too, under its own name (it used to replace
+    /// the first one).
+    @Test func aDirectoryFollowsItsRunAndEveryRunThatAppearsLater() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let old = directory.file("a/train.log")
         try FileManager.default.createDirectory(atPath: directory.file("a"), withIntermediateDirectories: true)
         append("old run\n", to: old)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: old)
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
+        let feed = DiscoveryFeed(root: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
         #expect(probe.wait { $0.text == "old run\n" })
+        #expect(probe.messages.contains(.reading(SourceID(directory.path), "a/train.log")))
         try FileManager.default.createDirectory(atPath: directory.file("b"), withIntermediateDirectories: true)
         append("new run\n", to: directory.file("b/train.log"))
         #expect(probe.wait { $0.text == "old run\nnew run\n" })
-        #expect(probe.outputLines.last == "following \(directory.file("b/train.log"))")
+        #expect(probe.messages.contains(.event(SourceID("b/train.log"), .noise("new run\n"))))
+        #expect(probe.messages.contains(.reading(SourceID("b/train.log"), "b/train.log")))
     }
 
     @Test func anEmptyDirectorySaysItIsWaiting() {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let feed = DirectoryFeed(directory: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
+        let feed = DiscoveryFeed(root: directory.path, rescanInterval: 0.1) { ChunkEchoReader() }
         let probe = FeedProbe(feed)
         defer { feed.stop() }
         #expect(probe.wait { $0.states.first?.word == "waiting" })

@@ -218,3 +218,23 @@ final class Counter: @unchecked Sendable {
     _ = state.update(.feed(.state(SourceID("boston.log"), .failed("exited with status 3"))))
     #expect(state.update(.key(.character("q"))) == [.quit], "nothing left to stop")
 }
+
+/// Discovered runs appear at any time: a message for a source never seen makes its run (in
+/// arrival order, after the first); a run whose file was deleted keeps its epochs and says
+/// waiting, not finished; the screen still draws.
+@Test func aRunThatAppearsLaterGetsItsOwnRunAndADeletedOneIsMarkedNotFinished() throws {
+    var state = try bostonState(sourceState: .live)
+    let late = SourceID("lr=0.01,bs=32/train.log")
+    _ = state.update(.feed(.reading(late, "lr=0.01,bs=32/train.log")))
+    _ = state.update(.feed(.event(late, .epochEnded(EpochRecord(epoch: 1, of: 3, metrics: ["loss": 0.5])))))
+    #expect(state.sourceOrder.last == late)
+    #expect(state.runs[late]?.history.epochs.count == 1)
+    _ = state.update(.feed(.state(late, .waiting("runs/lr=0.01,bs=32/train.log was deleted; waiting for it to come back"))))
+    let run = try #require(state.runs[late]?.run)
+    #expect(run.status().word == "waiting")
+    #expect(!run.status().isOver, "a deleted run is not finished")
+    #expect(run.history.epochs.count == 1, "its epochs stay")
+    state.selectedRun = state.sourceOrder.count - 1
+    let frame = MonitorView.render(state)
+    #expect(frame.lines.contains { $0.contains("lr=0.01,bs=32/train.log") })
+}
