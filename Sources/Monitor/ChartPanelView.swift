@@ -85,7 +85,8 @@ struct ChartPanelView: Widget {
         if let note = xAxisNote(state, axis: axis, overlay: overlay) { options.append(note) }
         if state.chart.logScale { options.append("log") }
         if !state.chart.robust { options.append("full range") }
-        if state.chart.includeZero, !state.chart.logScale { options.append("incl. 0") }
+        // A log axis has no 0: `z` is kept for the linear axis, and the title says so.
+        if state.chart.includeZero { options.append(state.chart.logScale ? "incl. 0 on linear" : "incl. 0") }
         if state.chart.smoothing > 0 { options.append("EMA \(formatMetric(state.chart.smoothing))") }
         if let zoom = state.chart.zoom { options.append("last \(zoom)") }
         return options

@@ -36,7 +36,8 @@ struct HeaderView: Widget {
         }
         right.append(Span("elapsed \(formatDuration(run.run.elapsed(now: state.clock))) ", style: over(theme[.text], base)))
         let rightWidth = right.reduce(0) { $0 + $1.text.count }
-        let leftClip = Rect(x: area.x, y: area.y, width: max(0, area.width - rightWidth - 1), height: 1)
+        // Two columns between the two sides, so the status never reads into the counts.
+        let leftClip = Rect(x: area.x, y: area.y, width: max(0, area.width - rightWidth - 2), height: 1)
         buffer.write(right, x: area.maxX - rightWidth, y: area.y, clip: line1)
 
         x += 1

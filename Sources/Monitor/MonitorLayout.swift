@@ -166,10 +166,11 @@ public struct MonitorLayout: Sendable, Equatable {
     /// The run bar's note when runs are left out.
     public static func moreNote(_ more: Int) -> String { " +\(more) more, t: table " }
 
-    /// The text of each run tab: `1 name state`.
+    /// The text of each run tab: `1 name status`, the run's status as the header says it (a
+    /// finished log the file source still follows is `finished`, not the source's `live`).
     public static func runTabs(state: MonitorState) -> [String] {
         state.sourceOrder.enumerated().map { index, id in
-            let word = state.runs[id]?.sourceState?.word ?? "connecting"
+            let word = state.runs[id].flatMap { $0.sourceState == nil ? nil : $0.run.status(now: state.clock).word } ?? "connecting"
             return " \(index + 1) \(id.rawValue) · \(word) "
         }
     }

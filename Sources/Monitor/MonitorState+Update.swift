@@ -89,7 +89,7 @@ extension MonitorState {
             // The rules walk the whole history: at most every `diagnosisInterval` per run, so a
             // firehose log with a long history does not pay for them 30 times a second. The
             // frame never waits for them: they run elsewhere and come back as a message.
-            if let last = run.diagnosedAt, now - last < Self.diagnosisInterval { continue }
+            if let last = run.diagnosedAt, now - last < diagnosisInterval(for: id) { continue }
             run.diagnosedAt = now
             let request = run.run.diagnosisRequest
             run.diagnosisInFlight = request.revision

@@ -271,8 +271,17 @@ public struct MonitorState: Sendable {
     public var nextDiagnosis: Double? {
         runs.values.compactMap { run in
             guard run.run.needsDiagnosis, run.diagnosisInFlight == nil else { return nil }
-            return (run.diagnosedAt ?? clock) + Self.diagnosisInterval
+            return (run.diagnosedAt ?? clock) + diagnosisInterval(for: run.run.source)
         }.min()
+    }
+
+    /// How often a run whose history moved is diagnosed: the selected run every
+    /// `diagnosisInterval`; with more than 20 runs the others in proportion, up to every 10 s
+    /// (the rules cost runs × history: a sweep of 500 followed runs diagnosed 2,000 times a
+    /// second took most of a core). Their finding counts in the runs table lag by that much.
+    public func diagnosisInterval(for id: SourceID) -> Double {
+        guard id != selectedSource, runs.count > 20 else { return Self.diagnosisInterval }
+        return min(10, Self.diagnosisInterval * Double(runs.count) / 20)
     }
 
     /// Whether a wrapped command is still running: it has not reported that it finished or failed.

@@ -52,6 +52,12 @@ struct CheckCommand: ParsableCommand {
             } catch {
                 throw Self.badInput("\(error)")
             }
+            if let graph, !graph.hasCompileConfig {
+                // Said, since it changes what can be certain: a tf-keras `model.to_json()` holds the
+                // layers only, so the loss and metrics come from the log (as without --model).
+                FileHandle.standardError.write(Data(("fitwatch: \(model) has no compile config (losses, metrics): they are "
+                    + "read from the log; the .keras file has them\n").utf8))
+            }
         }
         let forced = try input.forced()
         var checked: [(source: String, runs: [CheckedRun])] = []

@@ -301,3 +301,22 @@ import TestSupport
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
     }
 }
+
+/// `check --model` with a tf-keras `model.to_json()`: it holds the layers only, so nothing about
+/// the loss can be certain from it. `check` said "no findings" with no word of that.
+@Suite struct ModelWithoutCompileConfigTests {
+    @Test func checkSaysTheModelFileHasNoCompileConfig() throws {
+        let model = Fixtures.url("models/tfk_dropout_one.model.json").path
+        let log = Fixtures.url("keras-logs/tfk_s2_bce_on_multiclass.pipe.log").path
+        let outcome = try ContractTests.fitwatch(["check", "--json", "--model", model, log])
+        #expect(!outcome.signalled)
+        #expect(outcome.stderr.contains("has no compile config"), "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
+        // stdout stays the JSON document.
+        #expect((try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8))) != nil)
+        // A .keras archive has its compile config: nothing to say.
+        let keras = Fixtures.url("models/k3_softmax_single_unit.keras").path
+        let exact = try ContractTests.fitwatch(["check", "--model", keras, Fixtures.url("models/k3_softmax_single_unit.log").path])
+        #expect(exact.status == 1 && !exact.stderr.contains("no compile config"), "\(exact.stderr)")
+    }
+}

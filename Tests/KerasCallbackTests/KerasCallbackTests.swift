@@ -25,7 +25,10 @@ private func ends(_ events: [TrainingEvent]) -> [RunEnd] {
 
 private func checkTwoHeads(_ streams: ScenarioStreams, version: String) throws {
     let (events, reader) = try streams.read("two_heads")
-    #expect(events.first == .runStarted(RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3)))
+    // The header states the run's hyper-parameters (the runs table's columns): what the
+    // scenario compiled and fitted with.
+    #expect(events.first == .runStarted(RunStart(epochs: 2, format: .fitwatchCallback, flavour: .keras3,
+                                                 parameters: ["opt": "Adam", "lr": "0.001", "bs": "32", "epochs": "2"])))
     #expect(!events.contains { if case .noise = $0 { return true } else { return false } })
     let records = epochs(events)
     #expect(records.map(\.epoch) == [1, 2])
@@ -157,7 +160,8 @@ private func checkCaughtException(_ streams: ScenarioStreams) throws {
     #expect(cut.complete == false)
     #expect(cut.epoch == 1)
     #expect(cut.steps == 2)
-    #expect(events[failed + 1] == .runStarted(RunStart(epochs: 1, format: .fitwatchCallback, flavour: .keras3)))
+    #expect(events[failed + 1] == .runStarted(RunStart(epochs: 1, format: .fitwatchCallback, flavour: .keras3,
+                                                       parameters: ["opt": "SGD", "lr": "0.01", "bs": "16", "epochs": "1"])))
     #expect(ends(events).last == .finished)
 }
 

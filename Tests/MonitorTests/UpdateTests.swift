@@ -238,3 +238,36 @@ final class Counter: @unchecked Sendable {
     let frame = MonitorView.render(state)
     #expect(frame.lines.contains { $0.contains("lr=0.01,bs=32/train.log") })
 }
+
+/// A sweep of hundreds of followed runs: every run diagnosed four times a second took most of
+/// a core (issue 13's benchmark: 49-77 % of a core following 500 runs). The run on screen keeps
+/// its pace; the others are diagnosed in proportion to how many there are.
+@Test func withManyRunsOnlyTheSelectedOneIsDiagnosedAtFullPace() throws {
+    var state = MonitorState(diagnose: { _, _, _ in [] })
+    for n in 1...500 { _ = state.update(.feed(.state(SourceID("run\(n).log"), .live))) }
+    let selected = try #require(state.selectedSource)
+    #expect(state.diagnosisInterval(for: selected) == MonitorState.diagnosisInterval)
+    let other = try #require(state.sourceOrder.first { $0 != selected })
+    #expect(state.diagnosisInterval(for: other) == MonitorState.diagnosisInterval * 25)
+    // Every run's history moves; one tick asks for every run's first diagnosis, the next
+    // ones only for the selected run until the others' interval has passed.
+    for id in state.sourceOrder {
+        _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: 1, metrics: ["loss": 1])))))
+    }
+    let first = state.update(.tick(1000))
+    #expect(first.count == 500)
+    _ = state.settle(first)
+    for id in state.sourceOrder {
+        _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: 2, metrics: ["loss": 0.5])))))
+    }
+    let soon = state.update(.tick(1000.3))
+    #expect(soon.count == 1)
+    #expect(soon.first.map { if case .diagnose(let id, _) = $0 { return id == selected } else { return false } } == true)
+    _ = state.settle(soon)
+    // Once their interval passed, the 499 others are asked for.
+    #expect(state.update(.tick(1000 + MonitorState.diagnosisInterval * 25 + 0.01)).count == 499)
+    // Twenty runs or fewer: all at full pace, as before.
+    var few = MonitorState(diagnose: { _, _, _ in [] })
+    for n in 1...20 { _ = few.update(.feed(.state(SourceID("run\(n).log"), .live))) }
+    #expect(few.sourceOrder.allSatisfy { few.diagnosisInterval(for: $0) == MonitorState.diagnosisInterval })
+}
