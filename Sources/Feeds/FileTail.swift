@@ -220,6 +220,10 @@ final class FileTail: @unchecked Sendable {
             headPrint = []
             recentPrint = []
             caughtUp = false
+            // Live before its first bytes: the run they fold into knows its source is live, so
+            // a log that says its run finished reads as finished (and its findings as final)
+            // from the first diagnosis, as the same bytes through a pipe do.
+            onState(.live)
             readAvailable()
         }
         if !caughtUp {

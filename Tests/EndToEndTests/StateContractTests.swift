@@ -42,3 +42,21 @@ import TestSupport
         #expect(order.firstIndex(of: "1/2").map { $0 > order.firstIndex(of: "status")! } == true)
     }
 }
+
+/// A finished log read as a file gave every finding `"provisional":true` (its first diagnosis
+/// came before the file source said it was live, so the run did not know it was over), while
+/// the same bytes through a pipe gave `false`.
+@Suite struct FileFindingsFinalTests {
+    @Test func aFinishedLogsFindingsAreFinalWhenFollowedAsAFile() throws {
+        let result = try FeedsCLI.run(["--jsonl", Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path],
+                                      timeout: 30) { process in
+            Thread.sleep(forTimeInterval: 3)
+            if process.isRunning { process.interrupt() }
+        }
+        let findings = result.objects.filter { $0["finding"] != nil }
+        let ids = findings.compactMap { ($0["finding"] as? [String: Any])?["id"] as? String }
+        #expect(Set(ids) == ["accuracy-on-regression", "stuck-metric", "compile-metrics-name"], "\(ids)")
+        #expect(findings.allSatisfy { $0["provisional"] as? Bool == false }, "\(findings.map { $0["provisional"] ?? "-" })")
+        #expect(result.objects.first?["state"] as? String == "live")
+    }
+}
