@@ -20,7 +20,9 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "A recorded log in any format fitwatch reads.")
     var file: String
 
-    @Option(name: .long, help: "Speed factor: 10 plays ten times faster than recorded.")
+    // `.unconditional`: `--speed -3` is a value (then rejected as not positive), not a
+    // missing one followed by an unknown option.
+    @Option(name: .long, parsing: .unconditional, help: "Speed factor: 10 plays ten times faster than recorded.")
     var speed: Double = 1
 
     @Flag(name: .long, help: "Load the whole log at once instead of pacing it.")

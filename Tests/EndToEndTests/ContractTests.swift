@@ -289,6 +289,8 @@ import TestSupport
         Self.expectBadInput(try Self.fitwatch(["check", "--format", "keras3", log]), mentions: ["'keras3'", "'--format <format>'", "fitwatch check --help"])
         Self.expectBadInput(try Self.fitwatch(["train"]), mentions: ["<spec>", "fitwatch train --help"])
         Self.expectBadInput(try Self.fitwatch(["replay", "--speed", "fast", log]), mentions: ["'fast'", "fitwatch replay --help"])
+        // A negative speed is a value, said to be one (it read "missing value for '--speed'").
+        Self.expectBadInput(try Self.fitwatch(["replay", "--speed", "-3", log]), mentions: ["--speed must be a positive number", "-3"])
     }
 
     @Test func helpAndVersionStillGoToStdoutWithStatusZero() throws {
