@@ -36,7 +36,13 @@ public final class CommandFeed: Feed, InterruptibleFeed, @unchecked Sendable {
         self.teePath = tee
         self.makeReader = makeReader
         self.size = size ?? CommandFeed.terminalSize()
-        id = SourceID(arguments.joined(separator: " "))
+        // As a shell would take it back: `sh -c 'sleep 300'`, not `sh -c sleep 300`.
+        id = SourceID(arguments.map { argument in
+            let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
+                CharacterSet.alphanumerics.contains($0) || "_./=:,+@%-".unicodeScalars.contains($0)
+            }
+            return plain ? argument : SSHTarget.shellQuoted(argument)
+        }.joined(separator: " "))
     }
 
     private static func terminalSize() -> (rows: UInt16, columns: UInt16) {

@@ -63,6 +63,13 @@ import Foundation
         #expect(probe.outputLines == ["done"])
     }
 
+    @Test func theRunIsNamedByItsCommandAsAShellWouldTakeItBack() {
+        // The header showed `sh -c sleep 300` for `fitwatch run -- sh -c 'sleep 300'`.
+        #expect(CommandFeed(arguments: ["sh", "-c", "sleep 300"], makeReader: { ChunkEchoReader() }).id.rawValue == "sh -c 'sleep 300'")
+        #expect(CommandFeed(arguments: ["python", "train.py", "--lr=0.01"], makeReader: { ChunkEchoReader() }).id.rawValue == "python train.py --lr=0.01")
+        #expect(CommandFeed(arguments: ["echo", "it's", ""], makeReader: { ChunkEchoReader() }).id.rawValue == #"echo 'it'\''s' ''"#)
+    }
+
     @Test func aMissingCommandFailsWithTheReason() {
         let feed = CommandFeed(arguments: ["fitwatch-no-such-command-xyz"], makeReader: { ChunkEchoReader() })
         let probe = FeedProbe(feed)
