@@ -194,11 +194,12 @@ struct ChartPanelView: Widget {
                 spans.append(Span(String(last.letter), style: theme[.info]))
                 spans.append(Span(" " + (epochs.isEmpty ? "" : epochs + ": ") + last.text, style: theme[.text]))
             }
-            buffer.write(spans, x: inner.x, y: momentsRow, clip: Rect(x: inner.x, y: momentsRow, width: inner.width, height: 1))
+            buffer.write(spans, x: inner.x, y: momentsRow, clip: Rect(x: inner.x, y: momentsRow, width: inner.width, height: 1),
+                         ellipsis: state.glyphs.ellipsis)
         }
         if let readoutRow, let index = chart.cursor {
             buffer.write(readout(chart: chart, index: index, run: run, moments: built.overlay ? [] : moments, built: built), x: inner.x + 1, y: readoutRow,
-                         clip: Rect(x: inner.x, y: readoutRow, width: inner.width, height: 1))
+                         clip: Rect(x: inner.x, y: readoutRow, width: inner.width, height: 1), ellipsis: state.glyphs.ellipsis)
         }
         chart.render(into: &buffer, area: chartArea)
     }

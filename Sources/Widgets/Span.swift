@@ -37,9 +37,15 @@ public struct Span: Sendable, Equatable {
 extension Buffer {
     /// Write spans one after another from (x, y), clipped to `clip`; returns the next column.
     @discardableResult
-    public mutating func write(_ spans: [Span], x: Int, y: Int, clip: Rect) -> Int {
+    public mutating func write(_ spans: [Span], x: Int, y: Int, clip: Rect, ellipsis: Character? = nil) -> Int {
         var column = x
         for span in spans { column = write(span.text, x: column, y: y, style: span.style, clip: clip) }
+        // Cut at the clip's edge: the last column says so, so a cut line never passes for a
+        // whole one (`… out2_accuracy 0.8400` hid `out2_loss` without a sign).
+        let edge = clip.intersection(area).maxX
+        if let ellipsis, x + spans.reduce(0, { $0 + $1.text.count }) > edge, edge > x, y >= clip.y, y < clip.maxY, area.contains(x: edge - 1, y: y) {
+            self[edge - 1, y] = Cell(ellipsis, style: self[edge - 1, y].style)
+        }
         return column
     }
 }
