@@ -37,44 +37,10 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     private var pipeline: EventPipeline?
     /// Bytes of the remote file received so far: the next connection starts after them.
     private(set) var offset: UInt64 = 0
-    private var attempt: Attempt?
+    private var attempt: SSHProcess?
     private var failures = 0
     private var everLive = false
     private var generation = 0
-
-    /// One ssh process and its pipes; touched only on the feed's queue.
-    private final class Attempt: @unchecked Sendable {
-        let child: ChildProcess
-        let generation: Int
-        var stdin: Int32
-        /// Read and closed only by the attempt's reader thread.
-        let stdoutFD: Int32
-        let stderrFD: Int32
-        var stderrLines = LineBuffer()
-        var messages: [String] = []
-        var live = false
-        /// ssh's exit status, once known (on the queue).
-        var status: Int32?
-        /// The reader thread saw both pipes end and closed them (on the queue).
-        var drained = false
-        /// `ended` ran for this attempt (on the queue).
-        var handled = false
-        private let lock = NSLock()
-        private var exitedFlag = false
-        init(child: ChildProcess, generation: Int, stdin: Int32, stdoutFD: Int32, stderrFD: Int32) {
-            self.child = child
-            self.generation = generation
-            self.stdin = stdin
-            self.stdoutFD = stdoutFD
-            self.stderrFD = stderrFD
-        }
-        /// ssh exited; the reader stops after 100 ms without data (a ControlMaster or other
-        /// grandchild holding the pipes must not keep the attempt open).
-        var exited: Bool {
-            get { lock.lock(); defer { lock.unlock() }; return exitedFlag }
-            set { lock.lock(); exitedFlag = newValue; lock.unlock() }
-        }
-    }
 
     public init(target: SSHTarget, options: Options = Options(), id: SourceID? = nil, makeReader: @escaping ReaderMaker) {
         self.target = target
@@ -111,22 +77,9 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         }
     }
 
-    /// The argument vector: ssh (or FITWATCH_SSH_COMMAND through `sh -c`) with BatchMode so
-    /// it never waits on a prompt, keep-alives so a frozen server is noticed in ~15 s
-    /// (5 s x 3), then the destination and the remote command.
+    /// The argument vector: see `SSHProcess.arguments`.
     func arguments() -> [String] {
-        var sshArguments = [
-            "-o", "BatchMode=yes",
-            "-o", "ServerAliveInterval=5",
-            "-o", "ServerAliveCountMax=3",
-            "-o", "ConnectTimeout=10",
-        ]
-        if let port = target.port { sshArguments += ["-p", String(port)] }
-        sshArguments += ["--", target.destination, target.remoteCommand(offset: offset)]
-        if let command = options.sshCommand {
-            return ["/bin/sh", "-c", command + " \"$@\"", "fitwatch-ssh"] + sshArguments
-        }
-        return ["ssh"] + sshArguments
+        SSHProcess.arguments(target: target, remoteCommand: target.remoteCommand(offset: offset), options: options)
     }
 
     private func connect() {
@@ -135,79 +88,16 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         let current = generation
         pipeline.state(.connecting)
         do {
-            let input = try ChildProcess.makePipe()
-            let output = try ChildProcess.makePipe()
-            let errors = try ChildProcess.makePipe()
-            let child: ChildProcess
-            do {
-                child = try ChildProcess(arguments: arguments(), stdin: .descriptor(input.read),
-                                         stdout: .descriptor(output.write), stderr: .descriptor(errors.write),
-                                         grouping: .newGroup)
-            } catch {
-                [input.read, input.write, output.read, output.write, errors.read, errors.write].forEach { close($0) }
-                throw error
-            }
-            close(input.read)
-            close(output.write)
-            close(errors.write)
-            // A thread blocked in poll() reads both pipes rather than Dispatch read sources:
-            // with sources, libdispatch crashed (SIGSEGV in _dispatch_event_loop_drain, about
-            // 1 run in 20 of an unreachable host) around the cancel and close of a pipe while
-            // reconnecting. The thread alone reads and closes them.
-            let attempt = Attempt(child: child, generation: current, stdin: input.write,
-                                  stdoutFD: output.read, stderrFD: errors.read)
-            self.attempt = attempt
-            let reader = Thread { [weak self, queue] in SSHFeed.readLoop(attempt, queue: queue, feed: self) }
-            reader.name = "fitwatch-ssh"
-            reader.start()
-            child.onExit { [weak self, queue] status in
-                attempt.exited = true
-                queue.async { [weak self] in
-                    attempt.status = status
-                    self?.endIfDone(attempt)
-                }
-            }
+            attempt = try SSHProcess.launch(
+                arguments: arguments(), generation: current, queue: queue, threadName: "fitwatch-ssh",
+                received: { [weak self] attempt, chunk, stdout in self?.received(chunk, stdout: stdout, attempt) },
+                changed: { [weak self] attempt in self?.endIfDone(attempt) })
         } catch {
             pipeline.state(.failed("cannot run ssh: \(error)"))
         }
     }
 
-    /// Reads ssh's stdout and stderr until both ended, or ssh exited and nothing came for
-    /// 100 ms; hands chunks to the queue in order, closes both pipes, then reports the end.
-    private static func readLoop(_ attempt: Attempt, queue: DispatchQueue, feed: SSHFeed?) {
-        weak let feed = feed
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
-        defer { buffer.deallocate() }
-        var open = [attempt.stdoutFD, attempt.stderrFD]
-        while !open.isEmpty {
-            var requests = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&requests, nfds_t(requests.count), 100)
-            if ready < 0 && errno == EINTR { continue }
-            if ready < 0 { break }
-            if ready == 0 {
-                if attempt.exited { break }
-                continue
-            }
-            for request in requests where request.revents != 0 {
-                let count = read(request.fd, buffer.baseAddress, buffer.count)
-                if count > 0 {
-                    let chunk = [UInt8](buffer[0..<count])
-                    let isStdout = request.fd == attempt.stdoutFD
-                    queue.async { feed?.received(chunk, stdout: isStdout, attempt) }
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                    open.removeAll { $0 == request.fd }
-                }
-            }
-        }
-        close(attempt.stdoutFD)
-        close(attempt.stderrFD)
-        queue.async {
-            attempt.drained = true
-            feed?.endIfDone(attempt)
-        }
-    }
-
-    private func received(_ chunk: [UInt8], stdout: Bool, _ attempt: Attempt) {
+    private func received(_ chunk: [UInt8], stdout: Bool, _ attempt: SSHProcess) {
         guard !attempt.handled else { return }
         if stdout {
             // Data proves the remote side runs, even before its marker on stderr is read.
@@ -222,14 +112,14 @@ public final class SSHFeed: Feed, @unchecked Sendable {
     }
 
     /// The attempt is over once ssh exited and its pipes were read to the end.
-    private func endIfDone(_ attempt: Attempt) {
-        guard attempt.drained, let status = attempt.status, !attempt.handled else { return }
+    private func endIfDone(_ attempt: SSHProcess) {
+        guard attempt.isOver, let status = attempt.status else { return }
         for line in attempt.stderrLines.finish() { stderrLine(line, attempt) }
         attempt.handled = true
         ended(attempt, status: status, generation: attempt.generation)
     }
 
-    private func stderrLine(_ line: String, _ attempt: Attempt) {
+    private func stderrLine(_ line: String, _ attempt: SSHProcess) {
         let text = line.trimmingCharacters(in: .whitespaces)
         if text == SSHTarget.readyMarker {
             if !attempt.live { markLive(attempt) }
@@ -243,19 +133,17 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         if text.hasPrefix("tail:"), text.contains("file truncated") || text.contains("following new file") {
             offset = 0
         }
-        // The last few lines are enough to explain a failure; a chatty tail must not grow memory.
-        attempt.messages.append(text)
-        if attempt.messages.count > 20 { attempt.messages.removeFirst() }
+        attempt.remember(text)
     }
 
-    private func markLive(_ attempt: Attempt) {
+    private func markLive(_ attempt: SSHProcess) {
         attempt.live = true
         everLive = true
         failures = 0
         pipeline?.state(.live)
     }
 
-    private func ended(_ attempt: Attempt, status: Int32, generation ended: Int) {
+    private func ended(_ attempt: SSHProcess, status: Int32, generation ended: Int) {
         if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
         if self.attempt === attempt { self.attempt = nil }
         guard !isStopped, ended == generation, let pipeline else { return }

@@ -38,7 +38,7 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
     private var stopped = false
     private var inbox: Inbox?
     private var timer: DispatchSourceTimer?
-    private var connection: Connection?
+    private var connection: SSHProcess?
     private var generation = 0
     private var failures = 0
     private var everLive = false
@@ -158,47 +158,12 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
 
     // MARK: the connection
 
-    /// One ssh process and its pipes; touched only on the feed's queue (the reader thread
-    /// reads and closes the stdout and stderr descriptors alone).
-    private final class Connection: @unchecked Sendable {
-        let child: ChildProcess
-        let generation: Int
-        var stdin: Int32
-        let stdoutFD: Int32
-        let stderrFD: Int32
-        var stderrLines = LineBuffer()
-        var messages: [String] = []
-        var live = false
-        var status: Int32?
-        var drained = false
-        var handled = false
-        private let lock = NSLock()
-        private var exitedFlag = false
-        init(child: ChildProcess, generation: Int, stdin: Int32, stdoutFD: Int32, stderrFD: Int32) {
-            self.child = child
-            self.generation = generation
-            self.stdin = stdin
-            self.stdoutFD = stdoutFD
-            self.stderrFD = stderrFD
-        }
-        var exited: Bool {
-            get { lock.lock(); defer { lock.unlock() }; return exitedFlag }
-            set { lock.lock(); exitedFlag = newValue; lock.unlock() }
-        }
-    }
-
     /// ssh (or FITWATCH_SSH_COMMAND) with the options `SSHFeed` uses, then the loop. `find`
     /// counts the file itself as a level: `maxDepth` folders down is `-maxdepth maxDepth + 1`,
     /// the same runs the local walk finds.
     func arguments() -> [String] {
-        var sshArguments = ["-o", "BatchMode=yes", "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
-                            "-o", "ConnectTimeout=10"]
-        if let port = host.port { sshArguments += ["-p", String(port)] }
-        sshArguments += ["--", host.destination, RemoteProtocol.command(depth: limits.maxDepth + 1, roots: roots.map(\.path))]
-        if let command = options.sshCommand {
-            return ["/bin/sh", "-c", command + " \"$@\"", "fitwatch-ssh"] + sshArguments
-        }
-        return ["ssh"] + sshArguments
+        SSHProcess.arguments(target: host, remoteCommand: RemoteProtocol.command(depth: limits.maxDepth + 1, roots: roots.map(\.path)),
+                             options: options)
     }
 
     private func connect() {
@@ -214,76 +179,17 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
         for key in files.keys { files[key]?.reading = false }
         everyone(.connecting)
         do {
-            let input = try ChildProcess.makePipe()
-            let output = try ChildProcess.makePipe()
-            let errors = try ChildProcess.makePipe()
-            let child: ChildProcess
-            do {
-                child = try ChildProcess(arguments: arguments(), stdin: .descriptor(input.read),
-                                         stdout: .descriptor(output.write), stderr: .descriptor(errors.write),
-                                         grouping: .newGroup)
-            } catch {
-                [input.read, input.write, output.read, output.write, errors.read, errors.write].forEach { close($0) }
-                throw error
-            }
-            close(input.read)
-            close(output.write)
-            close(errors.write)
-            let connection = Connection(child: child, generation: current, stdin: input.write,
-                                        stdoutFD: output.read, stderrFD: errors.read)
-            self.connection = connection
-            // A thread blocked in poll() reads both pipes (see SSHFeed: Dispatch read sources
-            // crashed around the close of a pipe while reconnecting).
-            let reader = Thread { [weak self, queue] in SSHHostFeed.readLoop(connection, queue: queue, feed: self) }
-            reader.name = "fitwatch-ssh-host"
-            reader.start()
-            child.onExit { [weak self, queue] status in
-                connection.exited = true
-                queue.async { [weak self] in
-                    connection.status = status
-                    self?.endIfDone(connection)
-                }
-            }
+            connection = try SSHProcess.launch(
+                arguments: arguments(), generation: current, queue: queue, threadName: "fitwatch-ssh-host",
+                received: { [weak self] connection, chunk, stdout in self?.received(chunk, stdout: stdout, connection) },
+                changed: { [weak self] connection in self?.endIfDone(connection) })
         } catch {
             failedForGood = true
             everyone(.failed("cannot run ssh: \(error)"))
         }
     }
 
-    private static func readLoop(_ connection: Connection, queue: DispatchQueue, feed: SSHHostFeed?) {
-        weak let feed = feed
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
-        defer { buffer.deallocate() }
-        var open = [connection.stdoutFD, connection.stderrFD]
-        while !open.isEmpty {
-            var requests = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&requests, nfds_t(requests.count), 100)
-            if ready < 0 && errno == EINTR { continue }
-            if ready < 0 { break }
-            if ready == 0 {
-                if connection.exited { break }
-                continue
-            }
-            for request in requests where request.revents != 0 {
-                let count = read(request.fd, buffer.baseAddress, buffer.count)
-                if count > 0 {
-                    let chunk = [UInt8](buffer[0..<count])
-                    let isStdout = request.fd == connection.stdoutFD
-                    queue.async { feed?.received(chunk, stdout: isStdout, connection) }
-                } else if count == 0 || (errno != EAGAIN && errno != EINTR) {
-                    open.removeAll { $0 == request.fd }
-                }
-            }
-        }
-        close(connection.stdoutFD)
-        close(connection.stderrFD)
-        queue.async {
-            connection.drained = true
-            feed?.endIfDone(connection)
-        }
-    }
-
-    private func received(_ chunk: [UInt8], stdout: Bool, _ connection: Connection) {
+    private func received(_ chunk: [UInt8], stdout: Bool, _ connection: SSHProcess) {
         guard !connection.handled, connection.generation == generation, !isStopped else { return }
         if stdout {
             if !connection.live { markLive(connection) }
@@ -296,13 +202,12 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
                     continue
                 }
                 guard !text.isEmpty else { continue }
-                connection.messages.append(text)
-                if connection.messages.count > 20 { connection.messages.removeFirst() }
+                connection.remember(text)
             }
         }
     }
 
-    private func markLive(_ connection: Connection) {
+    private func markLive(_ connection: SSHProcess) {
         connection.live = true
         everLive = true
         failures = 0
@@ -312,8 +217,8 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
         ask()
     }
 
-    private func endIfDone(_ connection: Connection) {
-        guard connection.drained, let status = connection.status, !connection.handled else { return }
+    private func endIfDone(_ connection: SSHProcess) {
+        guard connection.isOver, let status = connection.status else { return }
         for line in connection.stderrLines.finish() where !line.isEmpty { connection.messages.append(line) }
         connection.handled = true
         if connection.stdin >= 0 { close(connection.stdin); connection.stdin = -1 }
