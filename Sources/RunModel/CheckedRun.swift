@@ -51,3 +51,16 @@ public struct CheckedRun: Sendable, Equatable {
         }
     }
 }
+
+extension CheckedRun {
+    /// `3 runs checked: 1 error, 2 warnings, 0 info`: the last line `check` prints, as text or
+    /// as Markdown.
+    public static func totals(_ runs: [CheckedRun]) -> String {
+        let all = runs.flatMap(\.findings)
+        let counts = Severity.allCases.reversed().map { severity in
+            let count = all.filter { $0.severity == severity }.count
+            return "\(count) \(severity.rawValue)\(count == 1 || severity == .info ? "" : "s")"
+        }
+        return "\(runs.count) run\(runs.count == 1 ? "" : "s") checked: " + counts.joined(separator: ", ")
+    }
+}

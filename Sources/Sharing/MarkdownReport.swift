@@ -23,13 +23,7 @@ public enum MarkdownReport {
                 blocks.append(section(name: name, run: run))
             }
         }
-        let all = checked.flatMap { $0.runs.flatMap(\.findings) }
-        let runs = checked.map(\.runs.count).reduce(0, +)
-        let counts = Severity.allCases.reversed().map { severity in
-            let count = all.filter { $0.severity == severity }.count
-            return "\(count) \(severity.rawValue)\(count == 1 || severity == .info ? "" : "s")"
-        }
-        blocks.append("\(runs) run\(runs == 1 ? "" : "s") checked: " + counts.joined(separator: ", "))
+        blocks.append(CheckedRun.totals(checked.flatMap(\.runs)))
         return blocks.joined(separator: "\n\n") + "\n"
     }
 

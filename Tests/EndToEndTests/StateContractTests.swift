@@ -5,12 +5,16 @@ import TestSupport
 /// Issue 14: states mean what the README says. `following` is "caught up, no new bytes for
 /// 30 s"; the first state `--jsonl` printed for a file was `following`, at once.
 @Suite struct StateContractTests {
-    @Test func jsonlReportsAFileLiveFirstAndNotFollowingBeforeThirtySeconds() throws {
-        let result = try FeedsCLI.run(["--jsonl", Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path],
-                                      timeout: 30) { process in
+    /// `fitwatch LOG --jsonl` for three seconds (a file is followed until interrupted).
+    static func jsonlForThreeSeconds(_ fixture: String) throws -> FeedsCLI.Result {
+        try FeedsCLI.run(["--jsonl", Fixtures.url(fixture).path], timeout: 30) { process in
             Thread.sleep(forTimeInterval: 3)
             if process.isRunning { process.interrupt() }
         }
+    }
+
+    @Test func jsonlReportsAFileLiveFirstAndNotFollowingBeforeThirtySeconds() throws {
+        let result = try StateContractTests.jsonlForThreeSeconds("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")
         let states = result.objects.compactMap { $0["state"] as? String }
         #expect(states.first == "live", "states: \(states), stderr: \(result.stderr)")
         #expect(!states.contains("following"), "following within 3 s of starting: \(states)")
@@ -23,11 +27,7 @@ import TestSupport
 /// status, as if the first had never ended.
 @Suite struct MultiFitHeadlessTests {
     @Test func jsonlSaysHowEachFitEndedInOrder() throws {
-        let result = try FeedsCLI.run(["--jsonl", Fixtures.url("keras-logs/k3_callbacks.pipe.log").path],
-                                      timeout: 30) { process in
-            Thread.sleep(forTimeInterval: 3)
-            if process.isRunning { process.interrupt() }
-        }
+        let result = try StateContractTests.jsonlForThreeSeconds("keras-logs/k3_callbacks.pipe.log")
         let statuses = result.objects.compactMap { $0["status"] as? String }
         #expect(statuses == ["early-stopped", "finished"], "stdout: \(result.objects)")
         let reasons = result.objects.compactMap { $0["status"] != nil ? $0["reason"] as? String : nil }
@@ -48,11 +48,7 @@ import TestSupport
 /// the same bytes through a pipe gave `false`.
 @Suite struct FileFindingsFinalTests {
     @Test func aFinishedLogsFindingsAreFinalWhenFollowedAsAFile() throws {
-        let result = try FeedsCLI.run(["--jsonl", Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path],
-                                      timeout: 30) { process in
-            Thread.sleep(forTimeInterval: 3)
-            if process.isRunning { process.interrupt() }
-        }
+        let result = try StateContractTests.jsonlForThreeSeconds("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")
         let findings = result.objects.filter { $0["finding"] != nil }
         let ids = findings.compactMap { ($0["finding"] as? [String: Any])?["id"] as? String }
         #expect(Set(ids) == ["accuracy-on-regression", "stuck-metric", "compile-metrics-name"], "\(ids)")
