@@ -27,6 +27,7 @@ enum HeadlessRunner {
         let roots = Set(feeds.compactMap { $0 as? any MultiRunFeed }.flatMap(\.rootIDs))
         var tracked: [SourceID: Run] = [:]
         var statusReported: [SourceID: RunEventTracker] = [:]
+        var pacing = DiagnosisPacing()
         for feed in feeds {
             for id in (feed as? any MultiRunFeed)?.rootIDs ?? [feed.id] {
                 tracked[id] = Run(source: id, modelOverride: model, hasBacklog: !(feed is any InterruptibleFeed))
@@ -41,7 +42,7 @@ enum HeadlessRunner {
             var descriptor = pollfd(fd: inbox.wakeDescriptor, events: Int16(POLLIN), revents: 0)
             // 100 ms: signals are noticed within a tenth of a second without a busy loop.
             _ = poll(&descriptor, 1, 100)
-            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
+            handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, pacing: &pacing, alerts: alerts, hosts: hosts, roots: roots)
             for signal in signals.take() {
                 if signal == SIGINT, !forwardedInterrupt {
                     let forwarded = feeds.compactMap { $0 as? any InterruptibleFeed }.map { $0.interrupt() }
@@ -62,7 +63,10 @@ enum HeadlessRunner {
             if ended { break }
         }
         feeds.forEach { $0.stop() }
-        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970, statusReported: &statusReported, alerts: alerts, hosts: hosts, roots: roots)
+        // The last word: every run whose diagnosis was put off is diagnosed now.
+        pacing.interval = 0
+        handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970,
+               statusReported: &statusReported, pacing: &pacing, alerts: alerts, hosts: hosts, roots: roots)
 
         if interrupted == nil {
             // Replay and stdin of garbage, empty or binary input used to exit 0 printing
@@ -78,9 +82,11 @@ enum HeadlessRunner {
     }
 
     private static func handle(_ messages: [FeedMessage], tracked: inout [SourceID: Run], model: ModelGraph?,
-                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker], alerts: Alerts?,
-                               hosts: HostLookup, roots: Set<SourceID>) {
-        var changed: [SourceID] = []
+                               style: Style, now: Double, statusReported: inout [SourceID: RunEventTracker],
+                               pacing: inout DiagnosisPacing, alerts: Alerts?, hosts: HostLookup, roots: Set<SourceID>) {
+        // Runs whose diagnosis was put off last time come first.
+        var changed: [SourceID] = pacing.takeDeferred()
+        pacing.runs = tracked.count
         /// The run's last word once it is over (a followed file's run can end while the file
         /// stays open: EarlyStopping, its last epoch), said once per `fit`.
         func reportStatus(_ id: SourceID) {
@@ -95,9 +101,11 @@ enum HeadlessRunner {
         // Findings are computed once per drain and source (not per epoch of a backlog), and
         // printed before any later state line so they follow the epochs that raised them. A
         // finding that is no longer true is withdrawn, as the screen drops it.
-        func reportFindings() {
+        func reportFindings(force: Bool = false) {
             for id in changed {
                 guard var run = tracked[id] else { continue }
+                guard force || run.status().isOver || pacing.due(id, now: now) else { continue }
+                pacing.diagnosed(id, at: now)
                 if let change = run.diagnose() {
                     for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style, host: hosts.host(of: id)) }
                     for finding in change.added {
@@ -118,7 +126,7 @@ enum HeadlessRunner {
                     // A new `fit` in the same source: the one before it has had its last word
                     // (EarlyStopping, its last epoch); say its findings and how it ended first.
                     if !changed.contains(id) { changed.append(id) }
-                    reportFindings()
+                    reportFindings(force: true)
                 }
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
@@ -137,7 +145,7 @@ enum HeadlessRunner {
                 if let run = tracked[id], run.status().isOver {
                     // The run's last word: diagnosed as it ended, then its status.
                     changed.append(id)
-                    reportFindings()
+                    reportFindings(force: true)
                 }
             case .output(let id, let line):
                 // The wrapped command's raw output belongs to the screen's log pane; headless
@@ -261,5 +269,35 @@ enum HeadlessRunner {
             guard written > 0 else { return }
             bytes = bytes.dropFirst(written)
         }
+    }
+}
+
+/// How often headless output diagnoses a run whose history moved. A sweep of 500 runs loading
+/// their backlogs was diagnosed run by run on every drain (`--jsonl` of 500 runs took 2.3-4.2 s,
+/// most of it in the rules); with more than 20 runs, each is diagnosed at most every
+/// `interval` while it goes on, and at once when it ends (its findings precede its status).
+struct DiagnosisPacing {
+    /// Seconds between diagnoses of one run while there are more than 20 runs; 0 for none.
+    var interval = 0.5
+    /// How many runs are followed.
+    var runs = 0
+    private var last: [SourceID: Double] = [:]
+    private var deferred: [SourceID] = []
+
+    /// Whether `id` may be diagnosed now; if not, it is tried again on the next drain.
+    mutating func due(_ id: SourceID, now: Double) -> Bool {
+        guard runs > 20, interval > 0, let last = last[id], now - last < interval else { return true }
+        if !deferred.contains(id) { deferred.append(id) }
+        return false
+    }
+
+    mutating func diagnosed(_ id: SourceID, at now: Double) {
+        last[id] = now
+    }
+
+    /// The runs put off, to try again (in the order they were put off).
+    mutating func takeDeferred() -> [SourceID] {
+        defer { deferred = [] }
+        return deferred
     }
 }

@@ -35,4 +35,32 @@ struct SweepSourceTests {
         #expect(hosts == ["gpu7:seed=1/train.log": "gpu7", "gpu7:seed=2/train.log": "gpu7"], "only remote runs say a host")
         #expect(result.objects.contains { $0["source"] as? String == "gpu7:seed=1/train.log" && $0["reading"] as? String == "seed=1/train.log" })
     }
+
+    /// More than 20 runs: headless output diagnoses each at most every half second while it
+    /// goes on (a sweep of 500 was diagnosed run by run on every drain). Every run's findings
+    /// still come, the same as `check` gives for the log, once each.
+    @Test func aSweepOfThirtyRunsGetsEveryRunsFindingsOnce() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fw-sweep30-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        for n in 1...30 {
+            try FileManager.default.createDirectory(atPath: "\(directory)/seed=\(n)", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: log, toPath: "\(directory)/seed=\(n)/train.log")
+        }
+        let result = try FeedsCLI.run(["--jsonl", directory], timeout: 40) { process in
+            usleep(6_000_000)
+            kill(process.processIdentifier, SIGTERM)
+        }
+        var findings: [String: [String]] = [:]
+        for object in result.objects {
+            guard let source = object["source"] as? String, let finding = object["finding"] as? [String: Any],
+                  let id = finding["id"] as? String else { continue }
+            findings[source, default: []].append(id)
+        }
+        #expect(findings.count == 30, "\(findings.keys.sorted())")
+        for (source, ids) in findings {
+            #expect(ids.sorted() == ["accuracy-on-regression", "compile-metrics-name", "stuck-metric"], "\(source): \(ids)")
+        }
+        #expect(result.objects.filter { $0["status"] as? String == "finished" }.count == 30)
+    }
 }
