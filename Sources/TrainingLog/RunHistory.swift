@@ -13,8 +13,9 @@ public struct RunHistory: Sendable, Equatable {
     public var epochsRequested: Int?
     /// True when the log began mid-run.
     public var startsMidRun = false
-    /// Finished (and finally cut-off) epochs of the current segment, in order.
-    public var epochs: [EpochRecord] = []
+    /// Finished (and finally cut-off) epochs of the current segment, in order (read like an
+    /// array; kept in columns once long, see `EpochList`).
+    public var epochs = EpochList()
     /// The epoch currently running and its latest update.
     public var currentEpoch: Int?
     public var lastProgress: BatchProgress?
@@ -27,12 +28,11 @@ public struct RunHistory: Sendable, Equatable {
     /// Set once the run ended.
     public var end: RunEnd?
     /// Earlier `fit` segments in the same source (a file with several `fit` calls).
-    public var previousSegments: [[EpochRecord]] = []
+    public var previousSegments: [EpochList] = []
     /// Per-batch values of each metric (running averages as printed), bounded.
     public var batchSeries: OrderedDictionary<String, Series> = [:]
     /// Bumped on every applied event; the monitor redraws when it changes.
     public private(set) var revision = 0
-    private var epochIndex = EpochIndex()
 
     public init() {}
 
@@ -45,8 +45,7 @@ public struct RunHistory: Sendable, Equatable {
 
     /// Metric names in first-seen order.
     public var metricNames: [String] {
-        var names = OrderedSet<String>()
-        for epoch in epochs { names.append(contentsOf: epoch.metrics.keys) }
+        var names = OrderedSet<String>(epochs.metricNames)
         if let progress = lastProgress { names.append(contentsOf: progress.metrics.keys) }
         return Array(names)
     }
@@ -54,12 +53,10 @@ public struct RunHistory: Sendable, Equatable {
     /// Per-epoch values of one metric (NaN where a finished epoch lacks it). An epoch cut off
     /// before Keras measured the metric (no `val_*` yet) has no value, not a NaN one.
     public func values(of metric: String) -> [Double] {
-        // By index, so each record is read in place rather than copied (a copy retains its
-        // names and values: the metrics panel reads every metric of every epoch each frame).
-        var values: [Double] = []
-        values.reserveCapacity(epochs.count)
-        for index in epochs.indices { values.append(epochs[index].metrics[metric] ?? .nan) }
-        if let last = epochs.indices.last, !epochs[last].complete, epochs[last].metrics[metric] == nil { values.removeLast() }
+        // From the columns, without building a record per epoch: the metrics panel reads
+        // every metric of every epoch each frame.
+        var values = epochs.values(of: metric)
+        if let last = epochs.indices.last, !epochs.isComplete(at: last), epochs.value(of: metric, at: last) == nil { values.removeLast() }
         return values
     }
 
@@ -101,7 +98,7 @@ public struct RunHistory: Sendable, Equatable {
                 batchSeries[name, default: Series()].append(value, at: position)
             }
         case .epochEnded(let record):
-            epochIndex.upsert(record, into: &epochs)
+            epochs.upsert(record)
             if let of = record.of { epochsRequested = of }
             lastProgress = nil
         case .message(let message):
