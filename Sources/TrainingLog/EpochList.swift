@@ -140,6 +140,9 @@ public struct EpochList: Sendable {
         return Array(names)
     }
 
+    /// How many times the values of replaced epochs were compacted away (for tests).
+    var compactions: Int { columns?.compactions ?? 0 }
+
     /// Bytes the list holds on the heap for its epochs (capacity, not count; the interned key
     /// lists and the chunk tables included): what the memory tests and benchmarks compare.
     public var storageBytes: Int {
@@ -323,6 +326,7 @@ struct EpochColumns: Sendable {
     private var tailStarts = ChunkedArray<Int>()
     /// Values no epoch refers to any more (an epoch replaced by one with other keys).
     private var garbage = 0
+    private(set) var compactions = 0
 
     /// Whether epoch numbers strictly rise (then an epoch is found by bisection); else
     /// `positions` maps each number to its latest position.
@@ -478,6 +482,7 @@ struct EpochColumns: Sendable {
         regularWidth = newWidth
         tailStarts = newTail
         garbage = 0
+        compactions += 1
     }
 
     private mutating func keyListNumber(_ metrics: MetricValues) -> Int {
