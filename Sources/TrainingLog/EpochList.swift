@@ -98,6 +98,7 @@ public struct EpochList: Sendable {
 
     /// Epochs that finished (`complete`).
     public var completeCount: Int {
+        if let uniform = columns?.complete.uniformValue { return uniform ? count : 0 }
         var count = 0
         for index in indices where isComplete(at: index) { count += 1 }
         return count
@@ -144,7 +145,8 @@ public struct EpochList: Sendable {
     var compactions: Int { columns?.compactions ?? 0 }
 
     /// Bytes the list holds on the heap for its epochs (capacity, not count; the interned key
-    /// lists and the chunk tables included): what the memory tests and benchmarks compare.
+    /// lists and the chunk tables included; estimated for a short list of records): what the
+    /// memory test compares.
     public var storageBytes: Int {
         if let columns { return columns.storageBytes }
         return records.capacity * MemoryLayout<EpochRecord>.stride
