@@ -16,7 +16,17 @@ extension Diagnostics {
         var evidence: [String] = []
         var epoch: Int?
         var names: [String] = []
-        for record in facts.history.epochs {
+        // The first epoch with a non-finite loss, found a column at a time (a missing value
+        // reads as 0 there, not as a NaN); a name is split only when its column has one (a
+        // CSVLogger file may have 10,000 outputs), and only that epoch's record is built.
+        let epochs = facts.history.epochs
+        var firstBad: Int?
+        for name in epochs.metricNames {
+            guard let index = epochs.values(of: name, missing: 0).firstIndex(where: { !$0.isFinite }), index < (firstBad ?? .max),
+                  PrintedMetric(name, outputs: facts.outputs).isLoss else { continue }
+            firstBad = index
+        }
+        for record in firstBad.map({ [epochs[$0]] }) ?? [] {
             for (name, value) in record.metrics where !value.isFinite && PrintedMetric(name, outputs: facts.outputs).isLoss {
                 if epoch == nil { epoch = record.epoch }
                 if !names.contains(name) {

@@ -52,7 +52,7 @@ extension Diagnostics {
                 metrics: check.terms.map { "\($0.output)_loss" }))
         }
         if let epoch = check.firstMismatchEpoch, let mismatch = check.mismatch {
-            let record = facts.epochs.first { $0.epoch == epoch }
+            let record = facts.epochs.indices.first { facts.epochs.epoch(at: $0) == epoch }.map { facts.epochs[$0] }
             let parts = check.terms.map { term in
                 "\(NumberText.short(term.weight)) × \(mismatch.split)\(term.output)_loss "
                     + NumberText.keras(record?.metrics["\(mismatch.split)\(term.output)_loss"] ?? .nan)

@@ -115,7 +115,7 @@ public struct LossCheck: Sendable, Equatable {
             for row in totals.indices {
                 let values = parts.map { $0[row] }
                 guard totals[row].isFinite, values.allSatisfy(\.isFinite) else { continue }
-                rows.append(PrintedRow(split: split, epoch: facts.epochs[row].epoch, total: totals[row], parts: values))
+                rows.append(PrintedRow(split: split, epoch: facts.epochs.epoch(at: row), total: totals[row], parts: values))
             }
         }
         return rows

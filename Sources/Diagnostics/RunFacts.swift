@@ -9,8 +9,9 @@ struct RunFacts {
     let model: ModelGraph?
     /// The flavour given, else the model's, else the one the run's bytes showed; nil when nothing tells.
     let flavour: KerasFlavour?
-    /// Complete epochs of the current segment, in order.
-    let epochs: [EpochRecord]
+    /// Complete epochs of the current segment, in order (the history's own storage when at
+    /// most the last epoch was cut off).
+    let epochs: EpochList
     /// Printed metric names in first-seen order.
     let names: [String]
     /// Output names: the model's, else those implied by printed names.
@@ -22,9 +23,6 @@ struct RunFacts {
     /// Every line of text the run carried that a rule may search: callback messages, then
     /// `extraLines` (built once; five rules search it).
     let messageTexts: [String]
-    /// Per-epoch values of every printed metric over the complete epochs, built in one pass:
-    /// the rules read columns many times, and the monitor calls them once per changed frame.
-    let columns: [String: [Double]]
 
     init(history: RunHistory, model: ModelGraph?, flavour: KerasFlavour?, extraLines: [String] = []) {
         self.history = history
@@ -33,34 +31,13 @@ struct RunFacts {
         let model = model ?? history.model
         self.model = model
         self.flavour = flavour ?? model?.flavour ?? history.flavour
-        let epochs = history.epochs.filter(\.complete)
+        let epochs = history.epochs.completeOnly()
         self.epochs = epochs
-        // One pass, by position: Keras prints the same keys in the same order every epoch, so
-        // the key list is compared (cheap) and each value stored without hashing its name.
-        var names: [String] = []
-        var slotOfName: [String: Int] = [:]
-        var values: [[Double]] = []
-        var lastKeys: [String] = []
-        var slots: [Int] = []
-        for (row, record) in epochs.enumerated() {
-            if !record.metrics.keys.elementsEqual(lastKeys) {
-                lastKeys = Array(record.metrics.keys)
-                slots = lastKeys.map { key in
-                    if let slot = slotOfName[key] { return slot }
-                    slotOfName[key] = names.count
-                    names.append(key)
-                    values.append(Array(repeating: .nan, count: epochs.count))
-                    return names.count - 1
-                }
-            }
-            for (position, value) in record.metrics.values.enumerated() { values[slots[position]][row] = value }
-        }
-        var columns: [String: [Double]] = [:]
-        for (slot, name) in names.enumerated() { columns[name] = values[slot] }
         // Names seen only in a cut-off epoch or the running epoch still count (as `metricNames`).
-        for name in history.epochs.filter({ !$0.complete }).flatMap(\.metrics.keys) + (history.lastProgress?.metrics.keys.elements ?? [])
-        where slotOfName[name] == nil {
-            slotOfName[name] = names.count
+        var names = epochs.metricNames
+        var known = Set(names)
+        for name in history.epochs.incomplete.flatMap(\.metrics.keys) + (history.lastProgress?.metrics.keys.elements ?? [])
+        where known.insert(name).inserted {
             names.append(name)
         }
         self.names = names
@@ -69,7 +46,6 @@ struct RunFacts {
             : (modelOutputs.isEmpty ? PrintedMetric.outputNames(in: names) : [])
         let outputNames = Set(outputs)
         metrics = names.map { PrintedMetric($0, outputs: outputNames) }
-        self.columns = columns
     }
 
     /// `certain` for exact config (model file, core, callback), else `suspected`.
@@ -85,9 +61,11 @@ struct RunFacts {
         return model.outputs.count == 1 ? model.outputs[0] : nil
     }
 
-    /// Per-epoch values of a printed metric over the complete epochs (NaN where missing).
+    /// Per-epoch values of a printed metric over the complete epochs (NaN where missing), read
+    /// from the history's columns on each call: a run of a million epochs is not copied into a
+    /// column per metric for the whole diagnosis.
     func values(_ name: String) -> [Double] {
-        columns[name] ?? Array(repeating: .nan, count: epochs.count)
+        epochs.values(of: name)
     }
 
     /// True when the log printed this name.

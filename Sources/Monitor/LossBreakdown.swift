@@ -98,10 +98,13 @@ public struct LossBreakdown: Sendable, Equatable {
     /// when there are fewer clean epochs than outputs or the system is singular. Rounded to
     /// 3 significant digits: the logged values are float32 averages, more digits would be noise.
     static func fitWeights(history: RunHistory, keys: [String]) -> [Double]? {
-        let rows: [([Double], Double)] = history.epochs.compactMap { epoch in
-            guard let total = epoch.metrics["loss"], total.isFinite else { return nil }
-            let xs = keys.map { epoch.metrics[$0] ?? .nan }
-            return xs.allSatisfy(\.isFinite) ? (xs, total) : nil
+        // From the history's columns, not a record per epoch: the graph panel asks every frame.
+        let totals = history.epochs.values(of: "loss")
+        let columns = keys.map { history.epochs.values(of: $0) }
+        var rows: [([Double], Double)] = []
+        for (row, total) in totals.enumerated() where total.isFinite {
+            let xs = columns.map { $0[row] }
+            if xs.allSatisfy(\.isFinite) { rows.append((xs, total)) }
         }
         guard !keys.isEmpty, rows.count >= keys.count,
               let solution = LossCheck.leastSquares(rows: rows.map(\.0), totals: rows.map(\.1)) else { return nil }

@@ -122,10 +122,10 @@ public struct ModelChoice: Sendable, Equatable {
             }
         }
         guard bound > 0 else { return nil }
-        for record in history.epochs {
-            guard let loss = record.metrics["loss"], loss.isFinite, loss > bound else { continue }
+        for (index, loss) in history.epochs.values(of: "loss").enumerated() {
+            guard loss.isFinite, loss > bound else { continue }
             let losses = model.outputs.compactMap { $0.loss?.configuredName }.joined(separator: ", ")
-            return "the log prints loss \(KerasNumber.format(loss)) at epoch \(record.epoch), beyond what the model's \(losses) on probabilities can give"
+            return "the log prints loss \(KerasNumber.format(loss)) at epoch \(history.epochs.epoch(at: index)), beyond what the model's \(losses) on probabilities can give"
         }
         return nil
     }

@@ -166,7 +166,7 @@ public struct Run: Sendable {
     public func elapsed(now: Double?) -> Double? {
         guard let first = timing.firstData, let now else {
             // No clock (`check`, `export`): the epoch times Keras printed.
-            let printed = current.history.epochs.compactMap(\.seconds)
+            let printed = current.history.epochs.printedSeconds
             return printed.isEmpty ? nil : printed.reduce(0, +)
         }
         let until: Double
@@ -190,7 +190,7 @@ public struct Run: Sendable {
         guard let requested = history.epochsRequested else { return nil }
         let done = history.epochs.count
         guard done < requested else { return nil }
-        let times = history.epochs.compactMap(\.seconds).filter { $0 > 0 }
+        let times = history.epochs.printedSeconds.filter { $0 > 0 }
         let mean = times.isEmpty ? nil : times.reduce(0, +) / Double(times.count)
         let currentETA = history.lastProgress?.eta
         let remainingWhole = requested - done - (history.lastProgress == nil ? 0 : 1)

@@ -125,7 +125,7 @@ extension Run {
 
     static func summary(status: String, history: RunHistory, findings: [Finding]) -> String {
         var parts = [status]
-        let done = history.epochs.filter(\.complete).count
+        let done = history.epochs.completeCount
         parts.append(history.epochsRequested.map { "\(done)/\($0) epochs" } ?? "\(done) epoch\(done == 1 ? "" : "s")")
         if let best = bestOfMainMetric(history) {
             parts.append("best \(best.name) \(KerasNumber.format(best.value)) at epoch \(best.epoch)")
@@ -146,10 +146,14 @@ extension Run {
 
     /// The lowest validation loss, else the lowest loss, with its epoch.
     static func bestOfMainMetric(_ history: RunHistory) -> (name: String, value: Double, epoch: Int)? {
-        let epochs = history.epochs.filter(\.complete)
+        // From the columns: a run of a million epochs is not copied into records for one line.
+        let epochs = history.epochs.completeOnly()
         for name in ["val_loss", "loss"] {
-            let candidates = epochs.compactMap { record in record.metrics[name].flatMap { $0.isFinite ? (record.epoch, $0) : nil } }
-            if let best = candidates.min(by: { $0.1 < $1.1 }) { return (name, best.1, best.0) }
+            var best: (epoch: Int, value: Double)?
+            for (index, value) in epochs.values(of: name).enumerated() where value.isFinite && value < (best?.value ?? .infinity) {
+                best = (epochs.epoch(at: index), value)
+            }
+            if let best { return (name, best.value, best.epoch) }
         }
         return nil
     }

@@ -4,18 +4,19 @@ public enum ExportCSV {
     /// The table for `segments`, each starting with its own header line.
     public static func table(_ segments: [RunSegment]) -> String {
         var out = ""
-        for segment in segments {
-            var keys = Set<String>()
-            for record in segment.epochs { keys.formUnion(record.metrics.keys) }
-            let columns = keys.sorted()
-            out += (["epoch"] + columns).joined(separator: ",") + "\n"
-            for record in segment.epochs {
-                var cells = [String(record.epoch - 1)]
-                for column in columns { cells.append(record.metrics[column].map(value) ?? "") }
-                out += cells.joined(separator: ",") + "\n"
-            }
-        }
+        for segment in segments { write(epochs: EpochList(segment.epochs)) { out += $0 } }
         return out
+    }
+
+    /// One segment's header and rows, handed to `write` a line at a time.
+    public static func write(epochs: EpochList, to write: (String) -> Void) {
+        let columns = epochs.metricNames.sorted()
+        write((["epoch"] + columns).joined(separator: ",") + "\n")
+        for record in epochs {
+            var cells = [String(record.epoch - 1)]
+            for column in columns { cells.append(record.metrics[column].map(value) ?? "") }
+            write(cells.joined(separator: ",") + "\n")
+        }
     }
 
     /// Python's `repr` spelling: shortest round-trip digits, `nan`, `inf`, `-inf`.

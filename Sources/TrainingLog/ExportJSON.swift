@@ -64,24 +64,35 @@ public enum ExportJSON {
     /// supplied by whoever knows them; nil writes `null` and `[]`.
     public static func run(source: String, segment: RunSegment, model: String? = nil, warnings: String? = nil,
                            status: String? = nil) -> String {
+        var out = ""
+        write(source: source, segment: segment, epochs: segment.epochs, model: model, warnings: warnings, status: status) { out += $0 }
+        return out
+    }
+
+    /// `run`'s bytes, handed to `write` piece by piece (an epoch at a time) instead of built
+    /// into one string, with the epochs taken from `epochs` (`segment.epochs` is not read):
+    /// `export` writes a million epochs without holding their text.
+    public static func write<Epochs: Sequence<EpochRecord>>(source: String, segment: RunSegment, epochs: Epochs,
+                                                            model: String? = nil, warnings: String? = nil,
+                                                            status: String? = nil, to write: (String) -> Void) {
         var out = "{\"source\":\(string(source)),\"format\":\(string(segment.format.rawValue))"
         out += ",\"keras_flavour\":" + (segment.flavour.map { string($0.rawValue) } ?? "null")
         if let status { out += ",\"status\":\(string(status))" }
         out += ",\"epochs_requested\":" + (segment.epochsRequested.map(String.init) ?? "null")
         out += ",\"starts_mid_run\":" + (segment.startsMidRun ? "true" : "false")
-        // Appended one by one: an array of a million epoch strings joined into a copy took
-        // three times the memory of the text (export of 1M epochs peaked at 532 MB).
         out += ",\"epochs\":["
-        for (index, record) in segment.epochs.enumerated() {
-            if index > 0 { out += "," }
-            out += epoch(record)
+        write(out)
+        var first = true
+        for record in epochs {
+            write(first ? epoch(record) : "," + epoch(record))
+            first = false
         }
-        out += "]"
+        out = "]"
         out += ",\"events\":[" + segment.notes.map { note($0, status: status) }.joined(separator: ",") + "]"
         out += ",\"model\":" + (model ?? "null")
         out += ",\"warnings\":" + (warnings ?? "[]")
         out += "}"
-        return out
+        write(out)
     }
 
     /// The whole document: `{"runs":[…]}` from already encoded run objects, one per line.

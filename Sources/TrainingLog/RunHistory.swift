@@ -15,8 +15,9 @@ public struct RunHistory: Sendable, Equatable {
     public var startsMidRun = false
     /// Hyper-parameters the current segment's start stated (`RunStart.parameters`).
     public var parameters: [String: String] = [:]
-    /// Finished (and finally cut-off) epochs of the current segment, in order.
-    public var epochs: [EpochRecord] = []
+    /// Finished (and finally cut-off) epochs of the current segment, in order (read like an
+    /// array; kept in columns once long, see `EpochList`).
+    public var epochs = EpochList()
     /// The epoch currently running and its latest update.
     public var currentEpoch: Int?
     public var lastProgress: BatchProgress?
@@ -29,12 +30,11 @@ public struct RunHistory: Sendable, Equatable {
     /// Set once the run ended.
     public var end: RunEnd?
     /// Earlier `fit` segments in the same source (a file with several `fit` calls).
-    public var previousSegments: [[EpochRecord]] = []
+    public var previousSegments: [EpochList] = []
     /// Per-batch values of each metric (running averages as printed), bounded.
     public var batchSeries: OrderedDictionary<String, Series> = [:]
     /// Bumped on every applied event; the monitor redraws when it changes.
     public private(set) var revision = 0
-    private var epochIndex = EpochIndex()
 
     public init() {}
 
@@ -47,8 +47,7 @@ public struct RunHistory: Sendable, Equatable {
 
     /// Metric names in first-seen order.
     public var metricNames: [String] {
-        var names = OrderedSet<String>()
-        for epoch in epochs { names.append(contentsOf: epoch.metrics.keys) }
+        var names = OrderedSet<String>(epochs.metricNames)
         if let progress = lastProgress { names.append(contentsOf: progress.metrics.keys) }
         return Array(names)
     }
@@ -56,60 +55,17 @@ public struct RunHistory: Sendable, Equatable {
     /// Per-epoch values of one metric (NaN where a finished epoch lacks it). An epoch cut off
     /// before Keras measured the metric (no `val_*` yet) has no value, not a NaN one.
     public func values(of metric: String) -> [Double] {
-        // By index, so each record is read in place rather than copied (a copy retains its
-        // names and values: the metrics panel reads every metric of every epoch each frame).
-        var values: [Double] = []
-        values.reserveCapacity(epochs.count)
-        // Epochs almost always log their metrics in the same order: try the position the key
-        // had in the previous epoch (a string comparison) before hashing it (the grid reads
-        // 40 metrics of every epoch each frame, and the hashing was most of that).
-        var guess = -1
-        for index in epochs.indices { values.append(Self.value(of: metric, in: epochs[index].metrics, guess: &guess)) }
-        if let last = epochs.indices.last, !epochs[last].complete, epochs[last].metrics[metric] == nil { values.removeLast() }
+        // From the columns, without building a record per epoch: the metrics panel reads
+        // every metric of every epoch each frame.
+        var values = epochs.values(of: metric)
+        if let last = epochs.indices.last, !epochs.isComplete(at: last), epochs.value(of: metric, at: last) == nil { values.removeLast() }
         return values
     }
 
-    /// `values(of:)` of each of `metrics` in one pass over the epochs: each epoch's names and
-    /// values are read once for all of them (the grid view draws 40 metrics a frame).
+    /// `values(of:)` of each of `metrics` (the grid view draws 40 metrics a frame): each read
+    /// from its column of the epoch store, without building a record per epoch.
     public func values(of metrics: [String]) -> [[Double]] {
-        var columns = [[Double]](repeating: [], count: metrics.count)
-        for column in columns.indices { columns[column].reserveCapacity(epochs.count) }
-        var guesses = [Int](repeating: -1, count: metrics.count)
-        for index in epochs.indices {
-            Self.read(metrics, from: epochs[index].metrics, guesses: &guesses, into: &columns)
-        }
-        if let last = epochs.indices.last, !epochs[last].complete {
-            for (column, metric) in metrics.enumerated() where epochs[last].metrics[metric] == nil { columns[column].removeLast() }
-        }
-        return columns
-    }
-
-    @inline(__always)
-    private static func read(_ metrics: [String], from record: borrowing MetricValues, guesses: inout [Int], into columns: inout [[Double]]) {
-        let keys = record.keys
-        let values = record.values
-        for (column, metric) in metrics.enumerated() {
-            let guess = guesses[column]
-            if guess >= 0, guess < keys.count, keys[guess] == metric {
-                columns[column].append(values[guess])
-            } else if let position = keys.firstIndex(of: metric) {
-                guesses[column] = position
-                columns[column].append(values[position])
-            } else {
-                columns[column].append(.nan)
-            }
-        }
-    }
-
-    /// `metric`'s value in one epoch's metrics (NaN without it), looked for at `guess` first;
-    /// `guess` becomes where it was found. Borrowed, so the record is not copied.
-    @inline(__always)
-    private static func value(of metric: String, in metrics: borrowing MetricValues, guess: inout Int) -> Double {
-        let keys = metrics.keys
-        if guess >= 0, guess < keys.count, keys[guess] == metric { return metrics.values[guess] }
-        guard let position = keys.firstIndex(of: metric) else { return .nan }
-        guess = position
-        return metrics.values[position]
+        metrics.map { values(of: $0) }
     }
 
     /// Apply one event.
@@ -152,7 +108,7 @@ public struct RunHistory: Sendable, Equatable {
             }
         case .epochEnded(let record):
             appendFinalUpdate(of: record)
-            epochIndex.upsert(record, into: &epochs)
+            epochs.upsert(record)
             if let of = record.of { epochsRequested = of }
             lastProgress = nil
         case .message(let message):

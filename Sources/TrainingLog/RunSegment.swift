@@ -55,8 +55,18 @@ public struct RunSegment: Sendable, Equatable {
         private var current: RunSegment?
         private var currentIndex = EpochIndex()
         private var preambleIndex = EpochIndex()
+        private let keepsEpochs: Bool
+        /// Whether each finished segment, and the current one, had an epoch (when epochs are
+        /// not kept).
+        private var finishedHadEpochs: [Bool] = []
+        private var currentHadEpochs = false
 
-        public init() {}
+        /// A builder; with `keepsEpochs: false` the segments' `epochs` stay empty (`export`
+        /// takes them from the run model, which holds them already) and only whether a
+        /// segment had any is kept.
+        public init(keepsEpochs: Bool = true) {
+            self.keepsEpochs = keepsEpochs
+        }
 
         /// Adds the next events, in order.
         public mutating func add(_ events: [TrainingEvent]) {
@@ -67,7 +77,11 @@ public struct RunSegment: Sendable, Equatable {
         public mutating func add(_ event: TrainingEvent) {
             switch event {
             case .runStarted(let start):
-                if let done = current { finished.append(done) }
+                if let done = current {
+                    finished.append(done)
+                    finishedHadEpochs.append(currentHadEpochs)
+                }
+                currentHadEpochs = false
                 var next = RunSegment(format: start.format, epochsRequested: start.epochs, startsMidRun: start.startsMidRun,
                                       flavour: start.flavour)
                 if finished.isEmpty {
@@ -84,6 +98,8 @@ public struct RunSegment: Sendable, Equatable {
             case .epochBegan(_, let of):
                 if let of { apply { $0.epochsRequested = of } }
             case .epochEnded(let record):
+                if current != nil { currentHadEpochs = true }
+                if !keepsEpochs { break }
                 if current != nil {
                     currentIndex.upsert(record, into: &current!.epochs)
                 } else {
@@ -99,9 +115,11 @@ public struct RunSegment: Sendable, Equatable {
 
         /// The segments so far that hold epochs or evaluations, in order.
         public var segments: [RunSegment] {
-            var all = finished
-            if let current { all.append(current) }
-            return all.filter { !$0.epochs.isEmpty || $0.notes.contains { if case .evaluated = $0 { true } else { false } } }
+            var all = Array(zip(finished, finishedHadEpochs))
+            if let current { all.append((current, currentHadEpochs)) }
+            return all.filter { segment, hadEpochs in
+                hadEpochs || !segment.epochs.isEmpty || segment.notes.contains { if case .evaluated = $0 { true } else { false } }
+            }.map(\.0)
         }
 
         private mutating func apply(_ body: (inout RunSegment) -> Void) {

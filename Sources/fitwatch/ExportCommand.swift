@@ -43,12 +43,13 @@ struct ExportCommand: ParsableCommand {
         if let model {
             do { graph = try ModelFileReader.read(path: model) } catch { throw CLIError("fitwatch: \(error)") }
         }
-        var runs: [(source: String, segment: RunSegment, report: Run.Report)] = []
+        var runs: [(source: String, segment: RunSegment, epochs: EpochList, report: Run.Report)] = []
         for source in try Self.expanded(sources) {
             // Streamed: a read's events are folded into segments and dropped, so exporting a
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
-            // The same events make the run model, whose findings every surface reports.
-            var builder = RunSegment.Builder()
+            // The same events make the run model, whose findings every surface reports; its
+            // segments hold the epochs (once), the builder only the notes between them.
+            var builder = RunSegment.Builder(keepsEpochs: false)
             var run = Run(source: SourceID(source), modelOverride: graph, keepsEverySegment: true)
             do {
                 try LogLoader.stream(at: source, format: forced) { events in
@@ -61,6 +62,8 @@ struct ExportCommand: ParsableCommand {
             run.apply(state: .finished)
             var segments = builder.segments
             let reports = run.reports()
+            // The epochs each exported segment read (none for a run that failed before training).
+            let readEpochs = !segments.isEmpty
             if segments.isEmpty, run.sawTrainingOutput, let report = reports.last, !report.findings.isEmpty || report.status.isOver {
                 // A run that failed before its first epoch: exported with its status, messages
                 // and findings, as `check` and the screen report it.
@@ -74,7 +77,7 @@ struct ExportCommand: ParsableCommand {
             // A TensorBoard run folder names itself; a file is named by its path.
             let read = LogLoader.resolvedSource(source)
             for (segment, report) in zip(segments, reports) {
-                runs.append((read, segment, report))
+                runs.append((read, segment, readEpochs ? report.segment.history.epochs : EpochList(), report))
             }
         }
         switch format {
@@ -82,15 +85,19 @@ struct ExportCommand: ParsableCommand {
             // `ExportJSON.document`'s bytes, written a run at a time: each run's text is built,
             // printed and freed, instead of every run's and then the whole document's copy.
             guard !runs.isEmpty else { print(ExportJSON.document(runs: [])); break }
-            print("{\"runs\":[")
+            var out = BufferedOutput()
+            out.write("{\"runs\":[\n")
             for (index, run) in runs.enumerated() {
-                let text = ExportJSON.run(source: run.source, segment: run.segment, model: run.report.model.map(ModelGraphJSON.json),
-                                          warnings: FindingReport.json(run.report.findings), status: run.report.status.word)
-                print(text, terminator: index + 1 < runs.count ? ",\n" : "\n")
+                ExportJSON.write(source: run.source, segment: run.segment, epochs: run.epochs, model: run.report.model.map(ModelGraphJSON.json),
+                                 warnings: FindingReport.json(run.report.findings), status: run.report.status.word) { out.write($0) }
+                out.write(index + 1 < runs.count ? ",\n" : "\n")
             }
-            print("]}")
+            out.write("]}\n")
+            out.flush()
         case .csv:
-            print(ExportCSV.table(runs.map(\.segment)), terminator: "")
+            var out = BufferedOutput()
+            for run in runs { ExportCSV.write(epochs: run.epochs) { out.write($0) } }
+            out.flush()
         }
         if runs.isEmpty {
             FileHandle.standardError.write(Data("fitwatch: no training output found in \(sources.joined(separator: ", "))\n".utf8))
@@ -126,5 +133,22 @@ struct ExportCommand: ParsableCommand {
             result += found.runs.map(\.path)
         }
         return result
+    }
+}
+
+/// Text for stdout gathered into 64 KB pieces, each printed at once (`print`, so it stays in
+/// order with everything else printed).
+struct BufferedOutput {
+    private var pending = ""
+
+    mutating func write(_ text: String) {
+        pending += text
+        if pending.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        print(pending, terminator: "")
+        pending.removeAll(keepingCapacity: true)
     }
 }
