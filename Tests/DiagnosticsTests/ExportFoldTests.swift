@@ -23,7 +23,7 @@ import TrainingLog
         #expect(lean.segments.count == full.count, "\(name)")
         #expect(lean.segments.allSatisfy { $0.epochs.isEmpty }, "\(name)")
         // As exported (a NaN in an evaluation is then equal to itself).
-        #expect(lean.segments.map { $0.notes.map(ExportJSON.note) } == full.map { $0.notes.map(ExportJSON.note) }, "\(name)")
+        #expect(lean.segments.map { $0.notes.map { ExportJSON.note($0) } } == full.map { $0.notes.map { ExportJSON.note($0) } }, "\(name)")
         guard !full.isEmpty else { continue }
         #expect(reports.count == full.count, "\(name)")
         for (segment, report) in zip(full, reports) {
