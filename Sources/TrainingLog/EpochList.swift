@@ -309,6 +309,8 @@ struct EpochColumns: Sendable {
     /// Bit patterns, so every double (NaN included) reads back exactly.
     private(set) var seconds = CodedColumn<UInt64?>()
     private var secondsPerStep = CodedColumn<UInt64?>()
+    /// When each epoch ended (the time axes), as bit patterns; nil where the source has none.
+    private var wallTime = CodedColumn<UInt64?>()
     private(set) var complete = CodedColumn<Bool>()
     /// Which of `keyLists` each epoch printed.
     private var keyList = CodedColumn<Int>()
@@ -349,10 +351,12 @@ struct EpochColumns: Sendable {
         let template = keyLists[keyList[index]]
         let first = start(of: index)
         let metrics = template.isEmpty ? template : template.filled { values[first + $0] }
-        return EpochRecord(epoch: epoch(at: index), of: of[index], steps: steps[index],
-                           seconds: seconds[index].map(Double.init(bitPattern:)),
-                           secondsPerStep: secondsPerStep[index].map(Double.init(bitPattern:)),
-                           metrics: metrics, complete: complete[index])
+        var record = EpochRecord(epoch: epoch(at: index), of: of[index], steps: steps[index],
+                                 seconds: seconds[index].map(Double.init(bitPattern:)),
+                                 secondsPerStep: secondsPerStep[index].map(Double.init(bitPattern:)),
+                                 metrics: metrics, complete: complete[index])
+        record.wallTime = wallTime[index].map(Double.init(bitPattern:))
+        return record
     }
 
     func value(of metric: String, at index: Int) -> Double? {
@@ -403,6 +407,7 @@ struct EpochColumns: Sendable {
         steps.truncate(to: index)
         seconds.truncate(to: index)
         secondsPerStep.truncate(to: index)
+        wallTime.truncate(to: index)
         complete.truncate(to: index)
     }
 
@@ -453,12 +458,14 @@ struct EpochColumns: Sendable {
             steps.set(record.steps, at: index)
             seconds.set(secondsBits, at: index)
             secondsPerStep.set(perStepBits, at: index)
+            wallTime.set(record.wallTime.map(\.bitPattern), at: index)
             complete.set(record.complete, at: index)
         } else {
             of.append(record.of)
             steps.append(record.steps)
             seconds.append(secondsBits)
             secondsPerStep.append(perStepBits)
+            wallTime.append(record.wallTime.map(\.bitPattern))
             complete.append(record.complete)
         }
     }
@@ -545,7 +552,7 @@ struct EpochColumns: Sendable {
 
     var storageBytes: Int {
         epochOffset.storageBytes + of.storageBytes + steps.storageBytes + seconds.storageBytes
-            + secondsPerStep.storageBytes + complete.storageBytes + keyList.storageBytes
+            + secondsPerStep.storageBytes + wallTime.storageBytes + complete.storageBytes + keyList.storageBytes
             + values.storageBytes + tailStarts.storageBytes
             + keyLists.reduce(0) { $0 + 64 + $1.count * (MemoryLayout<String>.stride + MemoryLayout<Double>.stride) }
             + positions.capacity * (2 * MemoryLayout<Int>.stride)

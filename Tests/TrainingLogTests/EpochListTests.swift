@@ -46,10 +46,13 @@ import Testing
         var list = EpochList()
         var reference: [EpochRecord] = []
         for epoch in 1...2_000 {
-            let record = EpochRecord(epoch: epoch, of: epoch % 3 == 0 ? nil : 2_000 + epoch, steps: epoch % 5 == 0 ? nil : epoch,
+            var record = EpochRecord(epoch: epoch, of: epoch % 3 == 0 ? nil : 2_000 + epoch, steps: epoch % 5 == 0 ? nil : epoch,
                                      seconds: epoch % 11 == 0 ? nil : Double(epoch) * 1.000_001,
                                      secondsPerStep: Double(epoch).squareRoot(), metrics: ["loss": Double(epoch)],
                                      complete: epoch % 13 != 0)
+            // The time each epoch ended (the stream's, TensorBoard's, the core's): the wall-time
+            // axis read nil for every epoch past the store's first 16.
+            record.wallTime = epoch % 7 == 0 ? nil : 1_700_000_000 + Double(epoch) * 61.5
             list.append(record)
             reference.append(record)
         }
