@@ -52,6 +52,25 @@ enum GridBenchmark {
         let gridCPU = measureCPU { MonitorView.render(grid).cells.count }
         print(String(format: "  grid %.3f ms CPU/frame (%.2fx the %.3f ms CPU single-chart frame)",
                      gridCPU * 1000, gridCPU / singleCPU, singleCPU * 1000))
+        // A frame after new data: the run's last epoch reported again with other values before
+        // each frame (a Keras 3 epoch line redrawn), so every cell's y scale is computed afresh;
+        // the frames above have no new data and reuse the scales of the frame before.
+        var growing = grid
+        var round = 0
+        let freshCPU = measureCPU {
+            var metrics = MetricValues()
+            round += 1
+            for family in 0..<20 {
+                let value = 1 / 300 + Double(family) + Double(round % 7) * 0.001
+                metrics["m\(family)_loss"] = value
+                metrics["val_m\(family)_loss"] = value * 1.1
+            }
+            _ = growing.update(.feed(.event(SourceID("grid-bench.log"),
+                                            .epochEnded(EpochRecord(epoch: 300, of: 300, steps: 100, seconds: 2, metrics: metrics)))))
+            return MonitorView.render(growing).cells.count
+        }
+        print(String(format: "  grid after new data %.3f ms CPU/frame (%.2fx the CPU grid frame without new data)",
+                     freshCPU * 1000, freshCPU / gridCPU))
         // The grid on the time axis (the run's epoch times summed per frame).
         var timed = grid
         _ = timed.update(.key(.character("x")))

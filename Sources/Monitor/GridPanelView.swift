@@ -1,3 +1,4 @@
+import Synchronization
 import TerminalCore
 import Widgets
 
@@ -105,9 +106,12 @@ struct GridPanelView: Widget {
         chart.robust = state.chart.robust
         chart.includeZero = state.chart.includeZero
         // The chart first (the border is drawn around it after): it reports the scale it drew,
-        // whose clipped counts go in the title.
+        // whose clipped counts go in the title. A frame with no new data reuses the scale.
         let inner = area.inset(by: 1)
+        let cacheKey = GridScaleCache.key(state: state, family: family.name, log: log, size: inner)
+        if let cacheKey, let cached = state.gridScales.scale(for: cacheKey) { chart.scale = cached }
         let scale = inner.isEmpty ? nil : chart.draw(into: &buffer, area: inner)
+        if let cacheKey, let scale, chart.scale == nil { state.gridScales.store(scale, for: cacheKey) }
         var marks: [String] = []
         if log { marks.append("log") }
         if let scale, scale.clippedAbove > 0 { marks.append("\(state.glyphs.arrowUp)\(scale.clippedAbove)") }
@@ -117,5 +121,37 @@ struct GridPanelView: Widget {
         if let direction = family.betterDirection { name += " " + String(direction == .lower ? state.glyphs.trendDown : state.glyphs.trendUp) }
         Panel(title: name, trailingTitle: marks.joined(separator: " "), focused: selected, theme: theme, glyphs: state.glyphs)
             .render(into: &buffer, area: area)
+    }
+}
+
+/// The grid's y scales from earlier frames, by what each was computed from: the run's revision,
+/// the family, the chart's options and the cell's size. A frame with no new data (a clock
+/// tick, a key that moves the selection) reuses them: the robust rule orders every cell's
+/// points, a tenth of a 20-cell frame. Shared by copies of a state: a key never matches a
+/// scale computed from other data.
+public final class GridScaleCache: Sendable {
+    private let scales = Mutex<[String: LineChart.YScale]>([:])
+
+    public init() {}
+
+    func scale(for key: String) -> LineChart.YScale? {
+        scales.withLock { $0[key] }
+    }
+
+    func store(_ scale: LineChart.YScale, for key: String) {
+        scales.withLock { scales in
+            // A page of cells for a few revisions; the oldest go all at once.
+            if scales.count > 1024 { scales.removeAll(keepingCapacity: true) }
+            scales[key] = scale
+        }
+    }
+
+    /// Nil when the state has no selected run.
+    static func key(state: MonitorState, family: String, log: Bool, size: Rect) -> String? {
+        guard let run = state.selectedRunState else { return nil }
+        let chart = state.chart
+        return "\(run.run.source.rawValue)\u{1}\(run.run.revision)\u{1}\(family)\u{1}\(log)\u{1}\(chart.robust)\u{1}"
+            + "\(chart.includeZero)\u{1}\(chart.zoom ?? -1)\u{1}\(chart.smoothing)\u{1}\(chart.perBatch)\u{1}"
+            + "\(chart.xAxis.rawValue)\u{1}\(size.width)x\(size.height)"
     }
 }

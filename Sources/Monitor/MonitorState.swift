@@ -125,6 +125,8 @@ public struct MonitorState: Sendable {
     public var table = RunsTableState()
     /// The runs table's memo of per-run summaries, shared by copies of the state.
     public let tableCache = RunsTable.Cache()
+    /// The grid's y scales by what they were computed from (`GridScaleCache`).
+    public let gridScales = GridScaleCache()
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
     public var seekEntry: String?
     /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.

@@ -1,4 +1,5 @@
 import Testing
+import RunModel
 import TerminalCore
 import TrainingLog
 import Widgets
@@ -124,6 +125,24 @@ import Widgets
         _ = state.update(.key(.down))
         _ = state.update(.key(.down))
         #expect(state.selectedMetric == 12 && MonitorView.render(state).lines.contains { $0.contains("page 3/4") })
+    }
+
+    /// A frame with no new data reuses each cell's y scale; new data never draws on a scale
+    /// kept from before it.
+    @Test func aCellsScaleFollowsNewDataAndIsReusedWithout() throws {
+        var state = Self.wide(families: 2, size: Size(width: 100, height: 30))
+        _ = state.update(.key(.character("a")))
+        let first = MonitorView.render(state).lines
+        #expect(MonitorView.render(state).lines == first, "the same state draws the same grid")
+        // An epoch whose loss is ten times the run's largest: the cell's axis must grow to it
+        // (or mark it clipped), not keep the scale of the frames before.
+        var metrics = MetricValues()
+        for family in 0..<2 { metrics["m\(family)_loss"] = 40; metrics["val_m\(family)_loss"] = 44 }
+        _ = state.update(.feed(.event(SourceID("wide.log"), .epochEnded(EpochRecord(epoch: 41, steps: 10, seconds: 65, metrics: metrics)))))
+        let after = MonitorView.render(state).lines
+        #expect(after != first)
+        let text = after.joined(separator: "\n")
+        #expect(text.contains("44") || text.contains("▲"), "\(text)")
     }
 
     @Test func twentyFamiliesAt300x100FitOnOnePage() {
