@@ -44,6 +44,91 @@ public enum TOMLPreflight {
                 return (index + 1, "Error while parsing table header: expected bare key starting character or string delimiter, saw '\(Character(Unicode.Scalar(first)))'")
             }
         }
+        return missingValue(in: Array(text.utf8))
+    }
+
+    /// A value left out where TOML needs one: after `=`, or after `[` or `,` in an array, the
+    /// next thing is `}` (or, after `=`, a `,` `]` or the end of the line). toml++ asserts
+    /// there (`attrs = ["bold", }`, found by fuzzing the themes); TOML calls it an error
+    /// either way. Strings and comments are skipped; a `]` right after `[` or `,` in an array
+    /// (empty, or a trailing comma) is TOML and passes.
+    static func missingValue(in bytes: [UInt8]) -> (line: Int, message: String)? {
+        enum Container { case array, table }
+        var stack: [Container] = []
+        var line = 1
+        /// After `=` (`.assignment`) or after `[` / `,` in an array (`.element`).
+        enum Expecting { case nothing, assignment, element }
+        var expecting = Expecting.nothing
+        var index = 0
+        func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case 10:
+                if expecting == .assignment { return (line, "Error while parsing key-value pair: expected value, saw the end of the line") }
+                line += 1
+                index += 1
+                continue
+            case 32, 9, 13:
+                index += 1
+                continue
+            case UInt8(ascii: "#"):
+                if expecting == .assignment { return (line, "Error while parsing key-value pair: expected value, saw '#'") }
+                while index < bytes.count, bytes[index] != 10 { index += 1 }
+                continue
+            default:
+                break
+            }
+            if expecting != .nothing {
+                let missing: Bool
+                switch byte {
+                case UInt8(ascii: "}"): missing = true
+                case UInt8(ascii: ","): missing = true
+                case UInt8(ascii: "]"): missing = expecting == .assignment
+                default: missing = false
+                }
+                if missing {
+                    return (line, "Error while parsing \(expecting == .assignment ? "key-value pair" : "array"): expected value, saw '\(Character(Unicode.Scalar(byte)))'")
+                }
+                // A table header at the start of a line is not a value: only values open arrays here.
+                if byte == UInt8(ascii: "[") { stack.append(.array); expecting = .element; index += 1; continue }
+                if byte == UInt8(ascii: "{") { stack.append(.table); expecting = .nothing; index += 1; continue }
+                expecting = .nothing
+            }
+            switch byte {
+            case 34, 39:
+                // A string: basic (with escapes) or literal, one line or three quotes.
+                let quote = byte
+                if at(1) == quote, at(2) == quote {
+                    index += 3
+                    while index < bytes.count, !(bytes[index] == quote && at(1) == quote && at(2) == quote) {
+                        if bytes[index] == 10 { line += 1 }
+                        if quote == 34, bytes[index] == 92 { index += 1 }
+                        index += 1
+                    }
+                    index += 3
+                } else {
+                    index += 1
+                    while index < bytes.count, bytes[index] != quote, bytes[index] != 10 {
+                        if quote == 34, bytes[index] == 92 { index += 1 }
+                        index += 1
+                    }
+                    index += 1
+                }
+                continue
+            case UInt8(ascii: "="):
+                expecting = .assignment
+            case UInt8(ascii: ","):
+                if stack.last == .array { expecting = .element }
+            case UInt8(ascii: "]"):
+                if stack.last == .array { stack.removeLast() }
+            case UInt8(ascii: "}"):
+                if stack.last == .table { stack.removeLast() }
+            default:
+                break
+            }
+            index += 1
+        }
         return nil
     }
 }

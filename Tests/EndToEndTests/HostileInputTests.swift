@@ -76,4 +76,22 @@ import TestSupport
         let log = try scratch.file("a.log", Data(contentsOf: Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")))
         Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["odd.toml:2", "table header"])
     }
+
+    /// Found by CI's fuzz step (theme target, 1,811 executions): the light theme with
+    /// `attrs = ["bold", }` failed an assertion inside toml++ (`!is_value_terminator`) and
+    /// aborted (exit 134). A value left out where TOML needs one is now the parse error.
+    @Test func aThemeWithAnArrayClosedByABraceIsABadThemeNotAnAbort() throws {
+        let theme = Fixtures.url("fuzz/theme/array-closed-by-brace.toml").path
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]),
+                                mentions: ["array-closed-by-brace.toml:68", "expected value"])
+    }
+
+    @Test(arguments: ["a = [1, }", "a = { b = }", "a = ", "a = # nothing", "a = [[1], , 2]", "a = { b = , c = 1 }"])
+    func aMissingValueIsAParseError(text: String) throws {
+        let scratch = try Contract.Scratch()
+        let theme = try scratch.file("gap.toml", "name = \"gap\"\n\(text)\n[styles]\n")
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["gap.toml:2", "expected value"])
+    }
 }
