@@ -69,11 +69,7 @@ public final class SSHFeed: Feed, @unchecked Sendable {
         lock.unlock()
         queue.sync {
             generation += 1
-            if let attempt {
-                if attempt.stdin >= 0 { close(attempt.stdin); attempt.stdin = -1 }
-                let child = attempt.child
-                DispatchQueue.global().async { child.terminate(signals: [SIGTERM], grace: 1) }
-            }
+            attempt?.stop()
         }
     }
 

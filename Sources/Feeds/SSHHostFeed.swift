@@ -148,11 +148,7 @@ public final class SSHHostFeed: MultiRunFeed, @unchecked Sendable {
             generation += 1
             timer?.cancel()
             timer = nil
-            if let connection {
-                if connection.stdin >= 0 { close(connection.stdin); connection.stdin = -1 }
-                let child = connection.child
-                DispatchQueue.global().async { child.terminate(signals: [SIGTERM], grace: 1) }
-            }
+            connection?.stop()
         }
     }
 

@@ -63,6 +63,14 @@ final class SSHProcess: @unchecked Sendable {
     /// deal with its end (once: `handled`).
     var isOver: Bool { drained && status != nil && !handled }
 
+    /// Closes ssh's stdin (the remote side sees EOF and ends), then ends ssh off the caller's
+    /// thread. On the owner's queue.
+    func stop() {
+        if stdin >= 0 { close(stdin); stdin = -1 }
+        let child = self.child
+        DispatchQueue.global().async { child.terminate(signals: [SIGTERM], grace: 1) }
+    }
+
     /// Keep one stderr line for explaining a failure (the last 20).
     func remember(_ line: String) {
         messages.append(line)
