@@ -9,8 +9,10 @@ import TrainingLog
 /// 2 ms a frame), against the single-chart frame of the same run measured in the same run;
 /// the filter typed in the grid; and the value cursor's move-to-frame time on that run's chart.
 enum GridBenchmark {
-    static let frames = 200
-    static let warmup = 20
+    /// `FITWATCH_BENCH_FRAMES` lowers the count for a run under valgrind (instruction counts
+    /// on a machine whose timings are noisy).
+    static let frames = ProcessInfo.processInfo.environment["FITWATCH_BENCH_FRAMES"].flatMap(Int.init) ?? 200
+    static let warmup = min(20, frames)
 
     /// A finished run of 300 epochs of 20 metric families with validation (40 keys), printed
     /// epoch times and steps, smoothing on: the grid draws 40 series of 300 points each.

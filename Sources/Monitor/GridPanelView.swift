@@ -1,6 +1,7 @@
 import Synchronization
 import TerminalCore
 import Widgets
+import RunModel
 
 /// The grid view (`a`): every metric family the filter lets through as a small chart, train
 /// and validation in their colours, each on its own y scale and with its own log toggle; the
@@ -153,5 +154,28 @@ public final class GridScaleCache: Sendable {
         return "\(run.run.source.rawValue)\u{1}\(run.run.revision)\u{1}\(family)\u{1}\(log)\u{1}\(chart.robust)\u{1}"
             + "\(chart.includeZero)\u{1}\(chart.zoom ?? -1)\u{1}\(chart.smoothing)\u{1}\(chart.perBatch)\u{1}"
             + "\(chart.xAxis.rawValue)\u{1}\(size.width)x\(size.height)"
+    }
+}
+
+/// The last metric rows `MonitorState.families` computed and what from: the run, its
+/// revision (bumped by every fact it takes in), the per-batch switch, the model's outputs and
+/// the filter. Shared by copies of the state, like `GridScaleCache`.
+final class FamilyCache: Sendable {
+    struct Key: Hashable {
+        var source: SourceID
+        var revision: Int
+        var perBatch: Bool
+        var outputs: [String]
+        var filter: String?
+    }
+
+    private let last = Mutex<(key: Key, rows: (all: [MetricFamily], filtered: [MetricFamily]))?>(nil)
+
+    func rows(for key: Key) -> (all: [MetricFamily], filtered: [MetricFamily])? {
+        last.withLock { $0?.key == key ? $0?.rows : nil }
+    }
+
+    func store(_ rows: (all: [MetricFamily], filtered: [MetricFamily]), for key: Key) {
+        last.withLock { $0 = (key, rows) }
     }
 }

@@ -127,6 +127,8 @@ public struct MonitorState: Sendable {
     public let tableCache = RunsTable.Cache()
     /// The grid's y scales by what they were computed from (`GridScaleCache`).
     public let gridScales = GridScaleCache()
+    /// The selected run's metric rows by what they were computed from (`FamilyCache`).
+    let familyCache = FamilyCache()
     /// The digits typed after `:` while the seek prompt is open; nil when it is closed.
     public var seekEntry: String?
     /// Digits the seek prompt takes: 9 covers any epoch count and cannot overflow an Int.
@@ -206,19 +208,25 @@ public struct MonitorState: Sendable {
     public func model(of run: RunState) -> ModelGraph? { run.run.modelChoice.model }
 
     /// The selected run's metric rows that the metric filter lets through.
-    public var families: [MetricFamily] {
-        let all = allFamilies
-        guard let metricFilter else { return all }
-        return MetricFilter(pattern: metricFilter)?.filter(all) ?? all
-    }
+    public var families: [MetricFamily] { familyRows.filtered }
 
     /// Every metric row of the selected run, filter or not.
-    public var allFamilies: [MetricFamily] {
-        guard let run = selectedRunState else { return [] }
+    public var allFamilies: [MetricFamily] { familyRows.all }
+
+    /// The selected run's rows, all and filtered: computed once per revision of the run (a
+    /// frame asks for them from several panels), not once per question.
+    private var familyRows: (all: [MetricFamily], filtered: [MetricFamily]) {
+        guard let run = selectedRunState else { return ([], []) }
         let outputs = model(of: run)?.outputs.map(\.name) ?? []
+        let key = FamilyCache.Key(source: run.run.source, revision: run.run.revision, perBatch: chart.perBatch,
+                                  outputs: outputs, filter: metricFilter)
+        if let rows = familyCache.rows(for: key) { return rows }
         var names = run.metricNames
         if chart.perBatch { for name in run.history.batchSeries.keys where !names.contains(name) { names.append(name) } }
-        return MetricFamily.families(metricNames: names, outputs: outputs)
+        let all = MetricFamily.families(metricNames: names, outputs: outputs)
+        let filtered = metricFilter.map { MetricFilter(pattern: $0)?.filter(all) ?? all } ?? all
+        familyCache.store((all, filtered), for: key)
+        return (all, filtered)
     }
 
     /// The selected metric row, if any.

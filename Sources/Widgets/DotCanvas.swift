@@ -7,7 +7,7 @@ struct DotCanvas {
     let dotsPerColumn: Int
     let dotsPerRow: Int
     private(set) var bits: [UInt8]
-    private(set) var layer: [Int]
+    private(set) var layers: [Int]
 
     /// log2 of the dots per cell across and down: a dot's cell is a shift away, not a division.
     private let columnShift: Int
@@ -21,7 +21,7 @@ struct DotCanvas {
         columnShift = braille ? 1 : 0
         rowShift = braille ? 2 : 0
         bits = Array(repeating: 0, count: columns * rows)
-        layer = Array(repeating: -1, count: columns * rows)
+        layers = Array(repeating: -1, count: columns * rows)
     }
 
     var width: Int { columns * dotsPerColumn }
@@ -37,7 +37,7 @@ struct DotCanvas {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let cell = (y >> rowShift) * columns + (x >> columnShift)
         bits[cell] |= columnShift == 1 ? UInt8(truncatingIfNeeded: DotCanvas.brailleBits >> (((x & 1) * 4 + (y & 3)) * 8)) : 1
-        layer[cell] = index
+        layers[cell] = index
     }
 
     /// A vertical run of dots, set a cell at a time: dense series draw mostly these (each
@@ -56,7 +56,7 @@ struct DotCanvas {
             }
             let cell = row * columns + (x >> columnShift)
             bits[cell] |= mask
-            layer[cell] = index
+            layers[cell] = index
             y = last + 1
         }
     }
@@ -71,6 +71,24 @@ struct DotCanvas {
         let dx = abs(end.x - x), dy = -abs(end.y - y)
         let sx = x < end.x ? 1 : -1, sy = y < end.y ? 1 : -1
         var error = dx + dy
+        if -dy > dx {
+            // Steep: the same dots, each dot column's run set at once (a cell at a time).
+            var runStart = y
+            while true {
+                if x == end.x && y == end.y { break }
+                let doubled = 2 * error
+                var (nextX, nextY) = (x, y)
+                if doubled >= dy { error += dy; nextX += sx }
+                if doubled <= dx { error += dx; nextY += sy }
+                if nextX != x {
+                    vertical(x: x, from: runStart, to: y, layer: index)
+                    runStart = nextY
+                }
+                (x, y) = (nextX, nextY)
+            }
+            vertical(x: x, from: runStart, to: y, layer: index)
+            return
+        }
         while true {
             set(x: x, y: y, layer: index)
             if x == end.x && y == end.y { break }
@@ -89,5 +107,5 @@ struct DotCanvas {
     }
 
     /// The layer that last drew into cell (column, row), -1 for none.
-    func layer(column: Int, row: Int) -> Int { layer[row * columns + column] }
+    func layer(column: Int, row: Int) -> Int { layers[row * columns + column] }
 }

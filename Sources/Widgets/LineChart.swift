@@ -426,18 +426,18 @@ public struct LineChart: Widget, Sendable {
     private func untransform(_ t: Double) -> Double { logScale ? pow(10, t) : t }
 }
 
-/// Joins a layer's points into dots on the canvas. With more than two values per dot
-/// column, each column keeps only its first, lowest, highest and last value in their
-/// original order: the same line as joining all of them, at a cost bounded by the width.
+/// Joins a layer's points into dots on the canvas. Each dot column draws only its first,
+/// lowest, highest and last value: the same dots as joining all of them in order (the
+/// segments between points in one column are vertical), at a cost bounded by the width.
 /// Non-finite values break the line and mark their column.
-private struct Tracer {
+struct Tracer {
     var canvas: DotCanvas
     let visible: Int
     let low: Double
     let high: Double
-    let span: Double
+    /// Dot rows per unit of value: `lastRow / (high - low)`, so placing a point costs a multiply.
+    let rowsPerUnit: Double
     let lastDot: Int
-    let lastRow: Double
     /// Columns (cells) holding a NaN or unplottable value.
     var markedColumns = Set<Int>()
     /// Columns (cells) with a point above the axis's top / below its bottom (robust scale).
@@ -450,9 +450,8 @@ private struct Tracer {
         self.visible = visible
         self.low = low
         self.high = high
-        span = high - low
         lastDot = canvas.width - 1
-        lastRow = Double(canvas.height - 1)
+        rowsPerUnit = Double(canvas.height - 1) / (high - low)
     }
 
     /// The dot column of visible index `index`: `index * (width-1) / (visible-1)` rounded half up.
@@ -462,7 +461,8 @@ private struct Tracer {
 
     private func pixelY(_ t: Double) -> Int {
         let clamped = min(max(t, low), high)
-        return canvas.height - 1 - Int(((clamped - low) / span * lastRow).rounded())
+        // Rounded half up (the offset is never negative), without a call to `round`.
+        return canvas.height - 1 - Int((clamped - low) * rowsPerUnit + 0.5)
     }
 
     private mutating func emit(x: Int, t: Double, layer: Int) {
@@ -477,66 +477,77 @@ private struct Tracer {
         previous = current
     }
 
+    /// After `emit` of a dot column's first value: the column's span from its lowest to its
+    /// highest value, ending the line at `last` (the same dots as emitting lowest, highest and
+    /// last in order; clipped points are counted as `emit` counts them).
+    mutating func span(x: Int, low lowest: Double, high highest: Double, last: Double, layer: Int) {
+        if highest > high { clippedAbove.insert(x / canvas.dotsPerColumn) }
+        if lowest < low { clippedBelow.insert(x / canvas.dotsPerColumn) }
+        let (top, bottom) = (pixelY(highest), pixelY(lowest))
+        if top != bottom { canvas.vertical(x: x, from: top, to: bottom, layer: layer) }
+        previous = (x: x, y: pixelY(last))
+    }
+
     private mutating func gap(x: Int) {
         markedColumns.insert(x / canvas.dotsPerColumn)
         previous = nil
     }
 
+    /// Every point joined to the one before, one at a time: the definition `trace` must
+    /// match dot for dot (the tests compare the two).
+    mutating func traceEveryPoint(_ points: ArraySlice<Double>, layer: Int) {
+        previous = nil
+        for (offset, t) in points.enumerated() {
+            if t.isFinite { emit(x: pixelX(offset), t: t, layer: layer) } else { gap(x: pixelX(offset)) }
+        }
+    }
+
     mutating func trace(_ points: ArraySlice<Double>, layer: Int) {
         previous = nil
-        let base = points.startIndex
-        guard points.count > 2 * canvas.width else {
-            for index in points.indices {
-                let t = points[index]
-                if t.isFinite { emit(x: pixelX(index - base), t: t, layer: layer) } else { gap(x: pixelX(index - base)) }
-            }
+        guard visible > 1 else {
+            for t in points { if t.isFinite { emit(x: 0, t: t, layer: layer) } else { gap(x: 0) } }
             return
         }
-        // Per dot column: its first, lowest, highest and last finite value (index, value).
-        var column = -1
-        var broken = false
+        // Per dot column, per stretch of finite values: its first, lowest, highest and last.
+        var column = 0
         var count = 0
-        var first = (index: 0, t: 0.0), lowest = first, highest = first, last = first
+        var (first, lowest, highest, last) = (0.0, 0.0, 0.0, 0.0)
         func flush(_ tracer: inout Tracer) {
-            guard column >= 0 else { return }
-            if broken { tracer.gap(x: column) }
             guard count > 0 else { return }
-            // In index order, without repeats: first, then lowest and highest, then last.
-            let (a, b) = lowest.index < highest.index ? (lowest, highest) : (highest, lowest)
-            var emitted = -1
-            for point in [first, a, b, last] where point.index > emitted {
-                tracer.emit(x: column, t: point.t, layer: layer)
-                emitted = point.index
-            }
+            // The path first → … → last stays in this dot column: the line from the previous
+            // column to `first`, then one vertical span from the lowest to the highest (the
+            // union of the segments joining them), ending at `last`.
+            tracer.emit(x: column, t: first, layer: layer)
+            tracer.span(x: column, low: lowest, high: highest, last: last, layer: layer)
+            count = 0
         }
-        // The column is `(2 i L + n - 1) / (2 (n - 1))`; stepping the numerator avoids a
-        // division per point, dividing only when a column boundary is crossed.
+        // The column is `(2 i L + n - 1) / (2 (n - 1))` (`pixelX`); stepping the numerator
+        // avoids a division per point, dividing only when a column boundary is crossed.
         let denominator = 2 * (visible - 1)
         let step = 2 * lastDot
         var numerator = visible - 1
         var nextBoundary = 0
-        for index in points.indices {
+        for t in points {
             if numerator >= nextBoundary {
                 flush(&self)
                 column = numerator / denominator
                 nextBoundary = (column + 1) * denominator
-                broken = false
-                count = 0
             }
             numerator += step
-            let t = points[index]
-            guard t.isFinite else { broken = true; continue }
-            let point = (index: index, t: t)
-            if count == 0 {
-                first = point
-                lowest = point
-                highest = point
-            } else if t < lowest.t {
-                lowest = point
-            } else if t > highest.t {
-                highest = point
+            guard t.isFinite else {
+                // A break in the line: what came before in this column is drawn, what follows starts afresh.
+                flush(&self)
+                gap(x: column)
+                continue
             }
-            last = point
+            if count == 0 {
+                (first, lowest, highest) = (t, t, t)
+            } else if t < lowest {
+                lowest = t
+            } else if t > highest {
+                highest = t
+            }
+            last = t
             count += 1
         }
         flush(&self)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A metric value in at most 4 significant digits, the way `%.4g` prints it but with a
 /// compact exponent (`1.235e4`, `3.2e-5`): `0.0463`, `3.73`, `687.1`, `nan`, `inf`, `-inf`.
@@ -12,7 +13,38 @@ public func formatMetric(_ value: Double, significantDigits: Int) -> String {
     if value.isNaN { return "nan" }
     if value.isInfinite { return value < 0 ? "-inf" : "inf" }
     if value == 0 { return "0" }
-    let text = String(format: "%.\(max(1, significantDigits))g", value)
+    let precision = max(1, min(17, significantDigits))
+    let key = FormattedMetrics.Key(bits: value.bitPattern, precision: precision)
+    if let text = FormattedMetrics.shared.text(for: key) { return text }
+    let text = compactExponent(cFormatG(value, precision: precision))
+    FormattedMetrics.shared.store(text, for: key)
+    return text
+}
+
+/// The last few thousand labels `formatMetric` wrote: a frame redraws the same axis labels and
+/// values as the frame before, and formatting a double costs far more than finding it here.
+private final class FormattedMetrics: Sendable {
+    static let shared = FormattedMetrics()
+
+    struct Key: Hashable {
+        var bits: UInt64
+        var precision: Int
+    }
+
+    private let texts = Mutex<[Key: String]>([:])
+
+    func text(for key: Key) -> String? { texts.withLock { $0[key] } }
+
+    func store(_ text: String, for key: Key) {
+        texts.withLock { texts in
+            if texts.count >= 4096 { texts.removeAll(keepingCapacity: true) }
+            texts[key] = text
+        }
+    }
+}
+
+/// `%g` output with its exponent made compact: "1.235e+04" -> "1.235e4", "3.2e-05" -> "3.2e-5".
+private func compactExponent(_ text: String) -> String {
     guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return text }
     // "1.235e+04" -> "1.235e4", "3.2e-05" -> "3.2e-5".
     let mantissa = text[..<e]
@@ -24,6 +56,17 @@ public func formatMetric(_ value: Double, significantDigits: Int) -> String {
     }
     let digits = exponent.drop(while: { $0 == "0" })
     return "\(mantissa)e\(sign)\(digits.isEmpty ? "0" : digits)"
+}
+
+/// `%.<precision>g` of `value` through the C library's formatter (what `String(format:)` calls
+/// in the end, without Foundation's format-string machinery: a chart frame formats hundreds of
+/// labels). Precision is at most 17, so 32 bytes always hold the result.
+private func cFormatG(_ value: Double, precision: Int) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+        let written = withVaList([Int32(precision), value]) { vsnprintf(buffer.baseAddress!, 32, "%.*g", $0) }
+        guard written > 0 else { return String(format: "%.\(precision)g", value) }
+        return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: min(Int(written), 31)).bindMemory(to: UInt8.self), as: UTF8.self)
+    }
 }
 
 /// `value` in at most `width` columns, dropping significant digits (4 down to 1) until it

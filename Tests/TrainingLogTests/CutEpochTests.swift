@@ -43,7 +43,7 @@ import TestSupport
     /// plus every byte of the 160 before the first three final lines' newlines, where a cut
     /// final line used to pass for a finished epoch.
     static func offsets(_ bytes: [UInt8], count: Int) -> [Int] {
-        var random = SystemRandomNumberGenerator.Seeded(seed: UInt64(bytes.count))
+        var random = SeededGenerator(seed: UInt64(bytes.count))
         var chosen = Set((0..<count).map { _ in Int.random(in: 1..<max(2, bytes.count), using: &random) })
         var headers = 0
         var index = 0
@@ -98,21 +98,6 @@ import TestSupport
         // header opens an epoch and each epoch is its one final line (a cut one is dropped).
         let opensEpochs = truth.updates > 0 || String(decoding: bytes, as: UTF8.self).contains("Epoch ")
         if opensEpochs { #expect(cutsInsideEpochs > 0, "\(name): no cut fell inside an epoch") }
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A small seeded generator (SplitMix64) so a failing cut offset comes back on the next run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TerminalCore
+import TestSupport
 @testable import Widgets
 
 private func chart(_ values: [Double], glyphs: Glyphs = .ascii, logScale: Bool = false, smoothing: Double = 0,
@@ -320,4 +321,48 @@ private func robustChart(_ values: [Double], glyphs: Glyphs = .ascii) -> LineCha
         }
     }
     #expect(chart([1, 2, 3]).index(atColumn: 0, in: Rect(x: 0, y: 0, width: 20, height: 6)) == nil)
+}
+
+/// A chart draws each dot column's first, lowest, highest and last value only: it must set the
+/// same dots, in the same layer, mark the same NaN and clipped columns as joining every point
+/// one by one. Random series from 1 to 2,000 points (so from several dot columns per point to
+/// many points per column), with NaN and infinite runs and points beyond the axis.
+@Test func tracingEachColumnsExtremesDrawsTheSameDotsAsJoiningEveryPoint() {
+    var random = SeededGenerator(seed: 0xC0FFEE)
+    for round in 0..<400 {
+        let count = Int.random(in: 1...2000, using: &random)
+        var values: [Double] = []
+        var level = Double.random(in: -1...1, using: &random)
+        for _ in 0..<count {
+            switch Int.random(in: 0..<40, using: &random) {
+            case 0: values.append(.nan)
+            case 1: values.append(.infinity)
+            case 2: values.append(level + Double.random(in: -50...50, using: &random))
+            default:
+                level += Double.random(in: -0.1...0.1, using: &random)
+                values.append(level)
+            }
+        }
+        let (columns, rows) = (Int.random(in: 4...120, using: &random), Int.random(in: 1...30, using: &random))
+        let braille = Bool.random(using: &random)
+        let (low, high) = (-0.5 - Double.random(in: 0...1, using: &random), 0.5 + Double.random(in: 0...1, using: &random))
+        let visible = values.count
+        func traced(everyPoint: Bool) -> Tracer {
+            var tracer = Tracer(canvas: DotCanvas(columns: columns, rows: rows, braille: braille), visible: visible, low: low, high: high)
+            for layer in 0..<2 {
+                let points = layer == 0 ? values[...] : values.dropFirst(visible / 3)
+                if everyPoint { tracer.traceEveryPoint(points, layer: layer) } else { tracer.trace(points, layer: layer) }
+            }
+            return tracer
+        }
+        let (fast, reference) = (traced(everyPoint: false), traced(everyPoint: true))
+        let label = "round \(round): \(count) points into \(columns)x\(rows) cells, braille \(braille)"
+        // Compared first, so a failure names the case instead of printing both canvases.
+        let (sameDots, sameLayers) = (fast.canvas.bits == reference.canvas.bits, fast.canvas.layers == reference.canvas.layers)
+        #expect(sameDots, "\(label): the dots differ")
+        #expect(sameLayers, "\(label): the cells' layers differ")
+        #expect(fast.markedColumns == reference.markedColumns, "\(label): the NaN marks differ")
+        #expect(fast.clippedAbove == reference.clippedAbove && fast.clippedBelow == reference.clippedBelow, "\(label): the clip marks differ")
+        if !(sameDots && sameLayers) { break }
+    }
 }
