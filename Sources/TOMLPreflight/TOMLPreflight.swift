@@ -3,48 +3,32 @@
 /// neither a bare-key character nor a quote (`[+a]`, `[[ =x]]`, `[` alone on its line) fails an assertion inside toml++
 /// (abort, exit 134) instead of a parse error, in debug and release builds alike. Run specs and
 /// theme files both go through here; the message is the parse error toml++ would have given.
+/// One scan that knows TOML's strings and comments finds both kinds of problem (quotes inside
+/// a comment once hid a header from a line-by-line check: fuzzing again).
 /// (A target of its own: themes (Widgets) and run specs (TrainingCore) share no other module.)
 public enum TOMLPreflight {
     /// The first problem, with its 1-based line, or nil when the text is safe to parse.
     public static func problem(in text: String) -> (line: Int, message: String)? {
-        var inMultiLineBasic = false
-        var inMultiLineLiteral = false
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let bytes = Array(line.utf8)
-            let wasInString = inMultiLineBasic || inMultiLineLiteral
-            // Multi-line strings: a `"""` or `'''` toggles (good enough to skip their lines).
-            var position = 0
-            while position + 2 < bytes.count {
-                if !inMultiLineLiteral, bytes[position] == 34, bytes[position + 1] == 34, bytes[position + 2] == 34 {
-                    inMultiLineBasic.toggle()
-                    position += 3
-                } else if !inMultiLineBasic, bytes[position] == 39, bytes[position + 1] == 39, bytes[position + 2] == 39 {
-                    inMultiLineLiteral.toggle()
-                    position += 3
-                } else {
-                    position += 1
-                }
-            }
-            if wasInString { continue }
-            var cursor = 0
-            while cursor < bytes.count, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
-            guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") else { continue }
-            cursor += 1
-            if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") { cursor += 1 }
-            while cursor < bytes.count, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
-            guard cursor < bytes.count else {
-                // `[` alone on its line (fuzzing again): toml++ asserts on the newline.
-                return (index + 1, "Error while parsing table header: expected bare key starting character or string delimiter, saw the end of the line")
-            }
-            let first = bytes[cursor]
-            let bare = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || (first >= 48 && first <= 57)
-                || first == UInt8(ascii: "_") || first == UInt8(ascii: "-")
-            let allowed = bare || first == 34 || first == 39 || first == UInt8(ascii: "]")
-            if !allowed {
-                return (index + 1, "Error while parsing table header: expected bare key starting character or string delimiter, saw '\(Character(Unicode.Scalar(first)))'")
-            }
+        scan(Array(text.utf8))
+    }
+
+    /// The start of a table header at `bytes[index]` (the `[` at the start of a line, outside
+    /// any value): what toml++ asserts on after the brackets, if anything.
+    static func headerProblem(_ bytes: [UInt8], at index: Int) -> String? {
+        var cursor = index + 1
+        if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") { cursor += 1 }
+        while cursor < bytes.count, bytes[cursor] == 32 || bytes[cursor] == 9 { cursor += 1 }
+        guard cursor < bytes.count, bytes[cursor] != 10, bytes[cursor] != 13 else {
+            // `[` alone on its line (fuzzing again): toml++ asserts on the newline.
+            return "Error while parsing table header: expected bare key starting character or string delimiter, saw the end of the line"
         }
-        return missingValue(in: Array(text.utf8))
+        let first = bytes[cursor]
+        let bare = (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || (first >= 48 && first <= 57)
+            || first == UInt8(ascii: "_") || first == UInt8(ascii: "-")
+        if bare || first == 34 || first == 39 || first == UInt8(ascii: "]") { return nil }
+        let hex = Array("0123456789ABCDEF")
+        let shown = first < 128 ? String(Character(Unicode.Scalar(first))) : "\\x\(hex[Int(first >> 4)])\(hex[Int(first & 15)])"
+        return "Error while parsing table header: expected bare key starting character or string delimiter, saw '\(shown)'"
     }
 
     /// A value left out where TOML needs one: after `=`, or after `[` or `,` in an array, the
@@ -52,13 +36,15 @@ public enum TOMLPreflight {
     /// there (`attrs = ["bold", }`, found by fuzzing the themes); TOML calls it an error
     /// either way. Strings and comments are skipped; a `]` right after `[` or `,` in an array
     /// (empty, or a trailing comma) is TOML and passes.
-    static func missingValue(in bytes: [UInt8]) -> (line: Int, message: String)? {
+    static func scan(_ bytes: [UInt8]) -> (line: Int, message: String)? {
         enum Container { case array, table }
         var stack: [Container] = []
         var line = 1
         /// After `=` (`.assignment`) or after `[` / `,` in an array (`.element`).
         enum Expecting { case nothing, assignment, element }
         var expecting = Expecting.nothing
+        /// Nothing but blanks since the line began (a `[` here outside any value opens a table header).
+        var lineStart = true
         var index = 0
         func at(_ offset: Int) -> UInt8? { index + offset < bytes.count ? bytes[index + offset] : nil }
         while index < bytes.count {
@@ -67,6 +53,7 @@ public enum TOMLPreflight {
             case 10:
                 if expecting == .assignment { return (line, "Error while parsing key-value pair: expected value, saw the end of the line") }
                 line += 1
+                lineStart = true
                 index += 1
                 continue
             case 32, 9, 13:
@@ -79,6 +66,11 @@ public enum TOMLPreflight {
             default:
                 break
             }
+            if lineStart, stack.isEmpty, expecting == .nothing, byte == UInt8(ascii: "["),
+               let message = headerProblem(bytes, at: index) {
+                return (line, message)
+            }
+            lineStart = false
             if expecting != .nothing {
                 let missing: Bool
                 switch byte {

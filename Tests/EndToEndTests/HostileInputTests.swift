@@ -69,6 +69,24 @@ import TestSupport
         Contract.expectBadInput(outcome, mentions: ["table-header-plus.toml line 3", "table header"])
     }
 
+    /// Found by the long fuzz campaign (run-spec target, 28,405 executions): `""""""""""` inside a
+    /// comment made the old line-by-line check believe a multi-line string was open, so the
+    /// header `[`data]` below it reached toml++, which asserted and aborted.
+    @Test func aHeaderAfterQuotesInACommentIsStillChecked() throws {
+        let outcome = try Contract.fitwatch(["check", Fixtures.url("fuzz/run-spec/header-after-quotes-in-a-comment.toml").path])
+        Contract.expectBadInput(outcome, mentions: ["header-after-quotes-in-a-comment.toml line 3", "table header"])
+    }
+
+    /// Quotes that open no multi-line string (in a comment, inside a one-line string) hide no
+    /// header (the theme tests check that a header-like line inside a real one is text).
+    @Test(arguments: ["# '''\n[+x]", "description = 'say \"\"\"'\n[+x]"])
+    func quotesOutsideStringsHideNoHeader(text: String) throws {
+        let scratch = try Contract.Scratch()
+        let theme = try scratch.file("quotes.toml", "name = \"quotes\"\n\(text)\n[styles]\n")
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["quotes.toml:3", "table header"])
+    }
+
     @Test(arguments: ["[ =styles]", "[", "[[ "])
     func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort(header: String) throws {
         let scratch = try Contract.Scratch()

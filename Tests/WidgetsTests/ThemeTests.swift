@@ -218,3 +218,14 @@ private func themeError(_ text: String) throws -> (ThemeError, String) {
     #expect(flashed.background == dark[.flash].background)
     #expect(over(dark[.error], dark[.flash]).foreground == dark[.error].foreground)
 }
+
+/// A line inside a multi-line string that looks like a table header (even one toml++ could
+/// not parse as a header) is text: the check that keeps toml++ from aborting must not refuse it.
+@Test(arguments: ["description = \"\"\"\n[+x]\n\"\"\"", "description = '''\n[\n'''", "description = \"\"\"a\n  [`y]  \"\"\""])
+func headerLikeLinesInsideMultiLineStringsAreText(text: String) throws {
+    let path = try temporaryTheme("name = \"quoted\"\n\(text)\n[styles]\ntitle = { fg = \"red\" }\n")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let theme = try Theme.load(nameOrPath: path)
+    #expect(theme.name == "quoted")
+    #expect(theme[.title].foreground == .ansi(1))
+}
