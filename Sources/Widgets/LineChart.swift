@@ -83,8 +83,10 @@ public struct LineChart: Widget, Sendable {
         /// (`14:32:05` with `seconds`).
         case timeOfDay(utcOffset: Int, seconds: Bool)
     }
-    /// The time of each index, when the x axis is a time axis (relative or wall time); the
-    /// labels read these (positions stay one per index). Wins over `xValues`.
+    /// The time of each index, when the x axis is a time axis (relative or wall time): the
+    /// labels read these, and each point stands at its time, so a pause or a slow epoch shows
+    /// as a longer stretch of line (times that go back are held at the latest before them).
+    /// Wins over `xValues`.
     public var xTimes: [Double]?
     /// How `xTimes` are written.
     public var xTimeFormat = TimeFormat.elapsed
@@ -255,7 +257,7 @@ public struct LineChart: Widget, Sendable {
         let axisY = area.y + plotHeight
 
         var tracer = Tracer(canvas: DotCanvas(columns: plotWidth, rows: plotHeight, braille: glyphs.braille),
-                            visible: visible, low: low, high: high)
+                            visible: visible, low: low, high: high, positions: positions(start: start, count: count))
         for (index, layer) in layers.enumerated() { tracer.trace(layer.points, layer: index) }
         let traced = tracer
         let canvas = traced.canvas
@@ -351,10 +353,37 @@ public struct LineChart: Widget, Sendable {
         guard visible > 1 else { return start }
         let dotsPerColumn = glyphs.braille ? 2 : 1
         let lastDot = plotWidth * dotsPerColumn - 1
-        // The centre of the column in dots, back through `index * lastDot / (visible - 1)`.
+        // The centre of the column in dots.
         let dot = Double((x - plotX) * dotsPerColumn) + Double(dotsPerColumn - 1) / 2
+        if let positions = positions(start: start, count: count), let first = positions.first, let last = positions.last {
+            // The point whose time is nearest the column's (the times never go back).
+            let time = first + dot / Double(lastDot) * (last - first)
+            var (lower, upper) = (0, positions.count - 1)
+            while upper - lower > 1 {
+                let middle = (lower + upper) / 2
+                if positions[middle] <= time { lower = middle } else { upper = middle }
+            }
+            return start + (time - positions[lower] <= positions[upper] - time ? lower : upper)
+        }
+        // Back through `index * lastDot / (visible - 1)`.
         let index = Int((dot * Double(visible - 1) / Double(lastDot)).rounded())
         return start + min(max(index, 0), visible - 1)
+    }
+
+    /// Where the visible points stand on a time axis: `xTimes` from `start`, each held at the
+    /// latest before it when time goes back or is not finite; nil (one position per index) without
+    /// times, without one for every point, or when they span no time at all.
+    private func positions(start: Int, count: Int) -> [Double]? {
+        guard let xTimes, xTimes.count >= count, count - start > 1 else { return nil }
+        var positions: [Double] = []
+        positions.reserveCapacity(count - start)
+        var latest = -Double.infinity
+        for time in xTimes[start..<count] {
+            if time.isFinite, time > latest { latest = time }
+            positions.append(latest)
+        }
+        guard let first = positions.first, first.isFinite, let last = positions.last, last > first else { return nil }
+        return positions
     }
 
     /// The y label of a middle row: the value at that row's centre dot, or exactly 0 when the
@@ -445,18 +474,28 @@ struct Tracer {
     var clippedBelow = Set<Int>()
     private var previous: (x: Int, y: Int)?
 
-    init(canvas: DotCanvas, visible: Int, low: Double, high: Double) {
+    /// Each visible point's x (a time), nondecreasing, when the axis is not one step per index.
+    let positions: [Double]?
+    /// Dots per unit of `positions`.
+    private let dotsPerUnit: Double
+
+    init(canvas: DotCanvas, visible: Int, low: Double, high: Double, positions: [Double]? = nil) {
         self.canvas = canvas
         self.visible = visible
         self.low = low
         self.high = high
+        self.positions = positions.flatMap { $0.count == visible ? $0 : nil }
+        let span = (self.positions?.last ?? 0) - (self.positions?.first ?? 0)
+        dotsPerUnit = span > 0 ? Double(canvas.width - 1) / span : 0
         lastDot = canvas.width - 1
         rowsPerUnit = Double(canvas.height - 1) / (high - low)
     }
 
-    /// The dot column of visible index `index`: `index * (width-1) / (visible-1)` rounded half up.
+    /// The dot column of visible index `index`: `index * (width-1) / (visible-1)` rounded half
+    /// up, or on a time axis its time's place between the first and last time.
     func pixelX(_ index: Int) -> Int {
-        visible <= 1 ? 0 : (2 * index * lastDot + visible - 1) / (2 * (visible - 1))
+        if let positions { return Int((positions[index] - positions[0]) * dotsPerUnit + 0.5) }
+        return visible <= 1 ? 0 : (2 * index * lastDot + visible - 1) / (2 * (visible - 1))
     }
 
     private func pixelY(_ t: Double) -> Int {
@@ -522,13 +561,20 @@ struct Tracer {
             count = 0
         }
         // The column is `(2 i L + n - 1) / (2 (n - 1))` (`pixelX`); stepping the numerator
-        // avoids a division per point, dividing only when a column boundary is crossed.
+        // avoids a division per point, dividing only when a column boundary is crossed. On a
+        // time axis each point's column comes from its time (nondecreasing, like the index).
         let denominator = 2 * (visible - 1)
         let step = 2 * lastDot
         var numerator = visible - 1
         var nextBoundary = 0
-        for t in points {
-            if numerator >= nextBoundary {
+        for (offset, t) in points.enumerated() {
+            if positions != nil {
+                let at = pixelX(offset)
+                if offset == 0 || at != column {
+                    flush(&self)
+                    column = at
+                }
+            } else if numerator >= nextBoundary {
                 flush(&self)
                 column = numerator / denominator
                 nextBoundary = (column + 1) * denominator

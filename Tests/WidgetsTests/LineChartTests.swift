@@ -347,8 +347,19 @@ private func robustChart(_ values: [Double], glyphs: Glyphs = .ascii) -> LineCha
         let braille = Bool.random(using: &random)
         let (low, high) = (-0.5 - Double.random(in: 0...1, using: &random), 0.5 + Double.random(in: 0...1, using: &random))
         let visible = values.count
+        // Every other round on a time axis: nondecreasing times with pauses and repeats.
+        var positions: [Double]?
+        if round % 2 == 1 {
+            var time = 0.0
+            positions = values.indices.map { _ in
+                time += [0, 1, 1, 1, 30][Int.random(in: 0..<5, using: &random)] * Double.random(in: 0.5...1.5, using: &random)
+                return time
+            }
+            if positions?.last == 0 { positions = nil }
+        }
         func traced(everyPoint: Bool) -> Tracer {
-            var tracer = Tracer(canvas: DotCanvas(columns: columns, rows: rows, braille: braille), visible: visible, low: low, high: high)
+            var tracer = Tracer(canvas: DotCanvas(columns: columns, rows: rows, braille: braille), visible: visible, low: low, high: high,
+                                positions: positions)
             for layer in 0..<2 {
                 let points = layer == 0 ? values[...] : values.dropFirst(visible / 3)
                 if everyPoint { tracer.traceEveryPoint(points, layer: layer) } else { tracer.trace(points, layer: layer) }
@@ -356,7 +367,7 @@ private func robustChart(_ values: [Double], glyphs: Glyphs = .ascii) -> LineCha
             return tracer
         }
         let (fast, reference) = (traced(everyPoint: false), traced(everyPoint: true))
-        let label = "round \(round): \(count) points into \(columns)x\(rows) cells, braille \(braille)"
+        let label = "round \(round): \(count) points into \(columns)x\(rows) cells, braille \(braille), time axis \(positions != nil)"
         // Compared first, so a failure names the case instead of printing both canvases.
         let (sameDots, sameLayers) = (fast.canvas.bits == reference.canvas.bits, fast.canvas.layers == reference.canvas.layers)
         #expect(sameDots, "\(label): the dots differ")

@@ -61,3 +61,33 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// On a time axis each point stands at its time: an epoch that took nine times as long as the
+/// one before takes nine times the width; the cursor and a click find the epoch by its time.
+@Test func onATimeAxisEachEpochStandsAtItsTime() {
+    var chart = LineChart(series: [.init(name: "loss", values: [4, 3, 2, 1], style: .plain)], glyphs: .unicode,
+                          axisStyle: .plain, markerStyle: .plain)
+    chart.xTimes = [0, 10, 20, 110]
+    chart.xTimeFormat = .elapsed
+    let area = Rect(x: 0, y: 0, width: 60, height: 10)
+    func cursorColumn(_ index: Int) -> Int {
+        var probe = chart
+        probe.cursor = index
+        var buffer = Buffer(size: Size(width: 60, height: 10))
+        probe.render(into: &buffer, area: area)
+        return Array(buffer.lines[area.height - 2]).lastIndex(of: Glyphs.unicode.teeUp)!
+    }
+    let (first, second, third, last) = (cursorColumn(0), cursorColumn(1), cursorColumn(2), cursorColumn(3))
+    // 10 s, 10 s, then 90 s: the last stretch is nine times each of the first two (to a column).
+    #expect(abs((second - first) - (third - second)) <= 1)
+    #expect(abs((last - third) - 9 * (second - first)) <= 2, "columns \(first) \(second) \(third) \(last)")
+    for index in 0..<4 { #expect(chart.index(atColumn: cursorColumn(index), in: area) == index) }
+    // Between the third and last epochs, a click goes to the nearer in time.
+    #expect(chart.index(atColumn: third + 2, in: area) == 2)
+    #expect(chart.index(atColumn: last - 2, in: area) == 3)
+    // Time that goes back is held: the points keep their order and the chart still draws.
+    chart.xTimes = [0, 50, 40, 60]
+    var buffer = Buffer(size: Size(width: 60, height: 10))
+    chart.render(into: &buffer, area: area)
+    #expect(buffer.lines.joined().contains(Glyphs.unicode.teeDown))
+}
