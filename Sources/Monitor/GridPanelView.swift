@@ -1,7 +1,6 @@
 import Synchronization
 import TerminalCore
 import Widgets
-import RunModel
 
 /// The grid view (`a`): every metric family the filter lets through as a small chart, train
 /// and validation in their colours, each on its own y scale and with its own log toggle; the
@@ -157,14 +156,12 @@ public final class GridScaleCache: Sendable {
     }
 }
 
-/// The last metric rows `MonitorState.families` computed and what from: the run, its
-/// revision (bumped by every fact it takes in), the per-batch switch, the model's outputs and
-/// the filter. Shared by copies of the state, like `GridScaleCache`.
+/// The last metric rows `MonitorState.families` computed and what from: the metric names (the
+/// run's, with its per-batch series' when those are shown), the model's outputs and the filter.
+/// Shared by copies of the state, like `GridScaleCache`.
 final class FamilyCache: Sendable {
     struct Key: Hashable {
-        var source: SourceID
-        var revision: Int
-        var perBatch: Bool
+        var names: [String]
         var outputs: [String]
         var filter: String?
     }

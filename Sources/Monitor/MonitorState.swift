@@ -213,16 +213,16 @@ public struct MonitorState: Sendable {
     /// Every metric row of the selected run, filter or not.
     public var allFamilies: [MetricFamily] { familyRows.all }
 
-    /// The selected run's rows, all and filtered: computed once per revision of the run (a
-    /// frame asks for them from several panels), not once per question.
+    /// The selected run's rows, all and filtered: computed when the run's metric names, its
+    /// model's outputs or the filter change (a frame asks from several panels, and a new epoch
+    /// rarely brings a new metric), not once per question.
     private var familyRows: (all: [MetricFamily], filtered: [MetricFamily]) {
         guard let run = selectedRunState else { return ([], []) }
         let outputs = model(of: run)?.outputs.map(\.name) ?? []
-        let key = FamilyCache.Key(source: run.run.source, revision: run.run.revision, perBatch: chart.perBatch,
-                                  outputs: outputs, filter: metricFilter)
-        if let rows = familyCache.rows(for: key) { return rows }
         var names = run.metricNames
         if chart.perBatch { for name in run.history.batchSeries.keys where !names.contains(name) { names.append(name) } }
+        let key = FamilyCache.Key(names: names, outputs: outputs, filter: metricFilter)
+        if let rows = familyCache.rows(for: key) { return rows }
         let all = MetricFamily.families(metricNames: names, outputs: outputs)
         let filtered = metricFilter.map { MetricFilter(pattern: $0)?.filter(all) ?? all } ?? all
         familyCache.store((all, filtered), for: key)
