@@ -23,8 +23,9 @@ enum HostsBenchmark {
     static let appends = 100
     /// The host whose sshd is killed (h2).
     static let deadHost = 1
-    /// Every run gets an epoch per round; the 200 appends of a round are spread over it.
-    static let round = 1.0
+    /// Every run gets an epoch per round; the 200 appends of a round are spread over it
+    /// (`FITWATCH_BENCH_HOSTS_ROUND` seconds, 1 by default: a smaller one is a harder test).
+    static let round = Double(ProcessInfo.processInfo.environment["FITWATCH_BENCH_HOSTS_ROUND"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 1.0
     static let beforeKill = 1.5, outage = 5.0, afterRestart = 3.0
 
     /// The logs, and every epoch written to each (in order).
