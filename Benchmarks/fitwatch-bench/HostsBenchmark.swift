@@ -263,9 +263,10 @@ enum HostsBenchmark {
             epoch += 1
         }
         func sinceNanos(_ start: UInt64) -> Double { Double(now() - start) / 1e9 }
-        let statesBefore = collector.states[dead].map(\.count)
         var start = now()
         while sinceNanos(start) < beforeKill { writeRound() }
+        collector.drain()
+        let statesBefore = collector.states[dead].map(\.count)
 
         let killed = now(), epochAtKill = epoch
         servers[dead].kill()
@@ -342,7 +343,7 @@ enum HostsBenchmark {
         for host in 0..<hosts where host != dead {
             for states in collector.states[host] {
                 if states.contains(where: { if case .reconnecting = $0.state { return true } else { return false } }) { othersDisturbed += 1 }
-                finishedAnywhere += states.filter { $0.state == .finished }.count
+                finishedAnywhere += states.filter { if case .failed = $0.state { return true } else { return $0.state == .finished } }.count
             }
         }
         print("hosts: runs marked finished or failed: \(finishedAnywhere); runs of the other hosts that said reconnecting: \(othersDisturbed)")
