@@ -23,7 +23,7 @@ enum FeedBenchmark {
         let local = latency(of: FileFeed(path: localPath, makeReader: FeedFactory.readerMaker(format: nil)), appendingTo: localPath)
         report("local file (goal < 50 ms)", local, against: baseline)
 
-        if let server = LoopbackSSH(directory: directory) {
+        if let server = LoopbackSSH(directory: directory + "/sshd") {
             defer { server.stop() }
             let remotePath = directory + "/remote.log"
             var options = SSHFeed.Options(sshCommand: server.sshCommand)

@@ -1,27 +1,32 @@
 import Foundation
 
-/// A throwaway sshd on 127.0.0.1 for the ssh latency benchmark (keys in a temp dir,
-/// `StrictModes no`); nil when sshd is missing or does not start. Children are started with
-/// posix_spawn: Foundation's `Process.waitUntilExit` hangs here while another `Process`
-/// (the sshd) is still running.
+/// A throwaway sshd on 127.0.0.1 for the ssh benchmarks: its own port, host key and authorized
+/// client key in a temp dir (`StrictModes no`); nil when sshd is missing or does not start.
+/// `kill()` takes it down as a machine going away does (the listener and every session under
+/// it: live connections drop); `restart()` brings it back on the same port with the same keys.
+/// Children are started with posix_spawn: Foundation's `Process.waitUntilExit` hangs here
+/// while another `Process` (the sshd) is still running.
 final class LoopbackSSH {
+    static let sshd = "/usr/sbin/sshd"
     let user = String(cString: getpwuid(getuid()).pointee.pw_name)
+    let port: Int
     let sshCommand: String
-    private let listener: pid_t
-    private let directory: String
+    /// Where its keys and config live (the client key's path names this server's clients).
+    let directory: String
+    private var listener: pid_t?
 
-    init?(directory parent: String) {
-        let sshd = "/usr/sbin/sshd"
-        guard FileManager.default.isExecutableFile(atPath: sshd) else { return nil }
-        directory = parent + "/sshd"
+    /// - Parameter directory: a new folder for this server (created).
+    init?(directory: String) {
+        guard FileManager.default.isExecutableFile(atPath: LoopbackSSH.sshd) else { return nil }
+        self.directory = directory
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for name in ["host_key", "client_key"] {
             guard LoopbackSSH.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(name)"]) else { return nil }
         }
         try? FileManager.default.copyItem(atPath: "\(directory)/client_key.pub", toPath: "\(directory)/authorized_keys")
-        // 20,000 + pid spread: a fixed port could collide with the test suite's servers.
-        let port = 20_000 + Int(getpid() % 20_000)
+        guard let port = LoopbackSSH.freePort() else { return nil }
+        self.port = port
         let config = """
             Port \(port)
             ListenAddress 127.0.0.1
@@ -31,29 +36,99 @@ final class LoopbackSSH {
             PasswordAuthentication no
             KbdInteractiveAuthentication no
             UsePAM no
+            MaxStartups 100
             PidFile \(directory)/sshd.pid
             LogLevel ERROR
             """
-        guard (try? config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)) != nil,
-              let pid = LoopbackSSH.spawn([sshd, "-D", "-e", "-f", "\(directory)/sshd_config"]) else { return nil }
-        listener = pid
         sshCommand = "ssh -p \(port) -i \(directory)/client_key -o IdentitiesOnly=yes -o StrictHostKeyChecking=no"
             + " -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+        guard (try? config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)) != nil,
+              restart() else { return nil }
+        // A login works (keys, config), not only the port.
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if LoopbackSSH.run(["/bin/sh", "-c", sshCommand + " -o BatchMode=yes \(user)@127.0.0.1 true"]) { return }
             usleep(100_000)
         }
-        stop()
+        kill()
         return nil
     }
 
-    /// End the listener and any session still under it.
-    func stop() {
-        _ = LoopbackSSH.run(["/usr/bin/pkill", "-KILL", "-P", String(listener)])
-        kill(listener, SIGKILL)
+    /// Start the listener (again) on its port and wait until it accepts connections.
+    @discardableResult
+    func restart() -> Bool {
+        guard listener == nil,
+              let pid = LoopbackSSH.spawn([LoopbackSSH.sshd, "-D", "-e", "-f", "\(directory)/sshd_config"]) else { return false }
+        listener = pid
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if LoopbackSSH.accepts(port: port) { return true }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { listener = nil; return false }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// End the listener and every session under it (killing only the listener leaves the live
+    /// sessions, and their connections, running).
+    func kill() {
+        guard let listener else { return }
+        for pid in [listener] + LoopbackSSH.descendants(of: listener) { _ = Glibc.kill(pid, SIGKILL) }
         var status: Int32 = 0
-        waitpid(listener, &status, 0)
+        while waitpid(listener, &status, 0) < 0 && errno == EINTR {}
+        self.listener = nil
+    }
+
+    func stop() { kill() }
+
+    private static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: pid_t] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 2, let parent = pid_t(fields[1]) { parents[pid] = parent }
+        }
+        var result: [pid_t] = []
+        var frontier = [root]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            result += children
+            frontier += children
+        }
+        return result
+    }
+
+    private static func freePort() -> Int? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+
+    private static func accepts(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     private static func spawn(_ arguments: [String]) -> pid_t? {

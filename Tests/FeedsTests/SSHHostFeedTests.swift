@@ -131,6 +131,58 @@ struct SSHHostFeedTests {
         })
     }
 
+    /// Hosts are independent: one host's sshd going away (its connection drops) marks only
+    /// its runs reconnecting; the other host's runs keep arriving meanwhile, and the first
+    /// host's runs resume with what was written while it was away, exactly once.
+    @Test func oneHostGoingDownLeavesTheOtherHostsRunsLiveAndItsOwnResume() throws {
+        let down = try SSHServer(), up = try SSHServer()
+        let names = ["lr=0.1", "lr=0.01"]
+        var expected: [String: String] = [:]
+        var feeds: [SSHHostFeed] = []
+        func write(_ epoch: Int, hosts: [(String, SSHServer)]) {
+            for (host, server) in hosts {
+                for name in names {
+                    let line = "Epoch \(epoch)/9 - loss: \(epoch) [\(host) \(name)]\n"
+                    append(line, to: server.directory.file("runs/\(name)/train.log"))
+                    expected["\(host):\(name)/train.log", default: ""] += line
+                }
+            }
+        }
+        let both = [("gpu1", down), ("gpu2", up)]
+        for (host, server) in both {
+            for name in names { try FileManager.default.createDirectory(atPath: server.directory.file("runs/\(name)"), withIntermediateDirectories: true) }
+            var options = server.options()
+            options.sshCommand = server.sshCommand() + " -o HostName=127.0.0.1"
+            feeds.append(SSHHostFeed(host: SSHTarget(user: server.user, host: host, path: ""),
+                                     roots: [.init(path: server.directory.file("runs") + "/", namePrefix: "\(host):")],
+                                     options: options, pollInterval: 0.1, makeReader: { ChunkEchoReader() }))
+        }
+        write(1, hosts: both)
+        let probe = FeedProbe(feeds[0])
+        feeds[1].start(inbox: probe.inbox)
+        defer { feeds.forEach { $0.stop() } }
+        #expect(probe.wait { DiscoveryFeedTests.texts($0) == expected }, "\(DiscoveryFeedTests.texts(probe))")
+        let before = probe.messages.count
+        func said(_ id: String, _ matches: (SourceState) -> Bool) -> Bool {
+            probe.messages.dropFirst(before).contains { if case .state(SourceID(id), let state) = $0 { return matches(state) } else { return false } }
+        }
+        func reconnecting(_ state: SourceState) -> Bool { if case .reconnecting = state { return true } else { return false } }
+
+        down.kill()
+        #expect(probe.wait { _ in names.allSatisfy { said("gpu1:\($0)/train.log", reconnecting) } }, "gpu1's runs say they are reconnecting")
+        write(2, hosts: both)  // gpu1 is away: only gpu2's runs can deliver it
+        let gpu2 = expected.filter { $0.key.hasPrefix("gpu2:") }
+        #expect(probe.wait { probe in DiscoveryFeedTests.texts(probe).filter { $0.key.hasPrefix("gpu2:") } == gpu2 },
+                "gpu2's runs go on while gpu1 is down")
+        try down.start()
+        write(3, hosts: both)
+        #expect(probe.wait(timeout: 20) { DiscoveryFeedTests.texts($0) == expected }, "\(DiscoveryFeedTests.texts(probe))")
+        for name in names {
+            #expect(!said("gpu2:\(name)/train.log") { reconnecting($0) || $0 == .connecting }, "gpu2 kept its connection")
+        }
+        #expect(!probe.messages.contains { if case .state(_, .finished) = $0 { return true } else { return false } }, "no run finished")
+    }
+
     @Test func aTruncatedRemoteFileStartsOverAndAMissingOneFailsAlone() throws {
         let server = try SSHServer()
         let log = server.directory.file("train.log")
