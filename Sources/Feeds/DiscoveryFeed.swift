@@ -153,6 +153,7 @@ public final class DiscoveryFeed: MultiRunFeed, @unchecked Sendable {
                                 },
                                 onState: { [weak follower] in follower?.state($0) },
                                 onBoundary: { [weak follower] in follower?.boundary(file: file) },
+                                onWritten: { [weak follower] in follower?.pipeline.wrote(at: $0) },
                                 externallyWoken: true)
             tails[file] = tail
             tail.start()

@@ -44,6 +44,11 @@ final class EventPipeline: @unchecked Sendable {
     }
 
     /// Post a state if it differs from the last one posted.
+    /// The source's file was last written at `time` (seconds since 1970).
+    func wrote(at time: Double) {
+        inbox.post(.wrote(id, at: time))
+    }
+
     func state(_ state: SourceState) {
         guard state != lastState else { return }
         lastState = state

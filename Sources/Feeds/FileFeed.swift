@@ -39,7 +39,8 @@ public final class FileFeed: Feed, @unchecked Sendable {
                                 pipeline.feed(bytes, shouldStop: { self?.isStopped ?? true })
                             },
                             onState: { pipeline.state($0) },
-                            onBoundary: { pipeline.discardPartialLine() })
+                            onBoundary: { pipeline.discardPartialLine() },
+                            onWritten: { pipeline.wrote(at: $0) })
         self.tail = tail
         tail.start()
     }

@@ -42,8 +42,10 @@ final class FileTail: @unchecked Sendable {
          quietPeriod: TimeInterval = FileTail.idleAfter,
          onBytes: @escaping (UnsafeRawBufferPointer) -> Void,
          onState: @escaping (SourceState) -> Void,
-         onBoundary: @escaping () -> Void = {}, externallyWoken: Bool = false) {
+         onBoundary: @escaping () -> Void = {}, onWritten: @escaping (Double) -> Void = { _ in },
+         externallyWoken: Bool = false) {
         self.path = path
+        self.onWritten = onWritten
         self.externallyWoken = externallyWoken
         self.quietPeriod = quietPeriod
         self.onBoundary = onBoundary
@@ -61,6 +63,10 @@ final class FileTail: @unchecked Sendable {
     private let useInotify: Bool
     private let quietPeriod: TimeInterval
     private let onBoundary: () -> Void
+    /// The open file's modification time (seconds since 1970) after bytes were read from it,
+    /// when it changed.
+    private let onWritten: (Double) -> Void
+    private var lastModified: Double?
     /// The file's first bytes and the bytes just before `offset`, as read (see `rewritten`).
     private var headPrint: [UInt8] = []
     private var recentPrint: [UInt8] = []
@@ -293,6 +299,11 @@ final class FileTail: @unchecked Sendable {
         if gotBytes {
             lastBytesAt = Date()
             if caughtUp { onState(.live) }
+            var status = stat()
+            if fd >= 0, fstat(fd, &status) == 0 {
+                let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
+                if modified != lastModified { lastModified = modified; onWritten(modified) }
+            }
         }
     }
 

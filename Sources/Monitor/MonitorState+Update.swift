@@ -50,7 +50,7 @@ extension MonitorState {
         let id: SourceID
         switch fact {
         case .event(let source, _), .state(let source, _), .output(let source, _), .reading(let source, _),
-             .rewound(let source): id = source
+             .rewound(let source), .wrote(let source, _): id = source
         }
         if runs[id] == nil {
             runs[id] = RunState(source: id, modelOverride: modelOverride, hasBacklog: !wrappedCommands.contains(id))
@@ -71,6 +71,9 @@ extension MonitorState {
             runs[id]?.reading = what
         case .rewound:
             runs[id]?.rewind()
+        case .wrote(_, let time):
+            let latest = max(runs[id]?.lastWrite ?? time, time)
+            runs[id]?.lastWrite = latest
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }

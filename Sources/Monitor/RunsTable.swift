@@ -73,7 +73,8 @@ public enum RunsTable {
         public var status: RunStatus
         public var epoch: Int?
         public var epochs: Int?
-        /// Seconds since the source last delivered data.
+        /// Seconds since the run last wrote: its file's modification time where the source
+        /// knows it (a local file), else when its source last delivered data.
         public var since: Double?
         public var errors = 0, warnings = 0, infos = 0
         /// What walks the history, shared with the cache (a row copies cheaply).
@@ -247,7 +248,7 @@ public enum RunsTable {
             let summary = self.summary(of: run, id: id, metric: metric, lowerIsBetter: lower, cache: state.tableCache)
             let progress = run.epochProgress
             var row = Row(number: index + 1, id: id, status: status(of: run, now: now), epoch: progress.epoch, epochs: progress.of,
-                          since: run.run.timing.lastData.map { max(0, now - $0) }, summary: summary)
+                          since: (run.lastWrite ?? run.run.timing.lastData).map { max(0, now - $0) }, summary: summary)
             for finding in run.findings {
                 switch finding.severity {
                 case .error: row.errors += 1

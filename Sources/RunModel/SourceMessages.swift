@@ -68,6 +68,10 @@ public enum FeedMessage: Sendable, Equatable {
     /// The source plays again from its start (a replay sought backwards): forget what was read
     /// from it; its events follow from the first.
     case rewound(SourceID)
+    /// When the source's file was last written (its modification time, seconds since 1970), as
+    /// the file source sees it after reading: the runs table's `last` column, which for a log
+    /// written days ago says so, not how long ago fitwatch read it.
+    case wrote(SourceID, at: Double)
 }
 
 /// Controls a user can send to a source (replay and training understand them; others ignore).

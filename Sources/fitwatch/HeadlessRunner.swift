@@ -157,6 +157,9 @@ enum HeadlessRunner {
             case .rewound(let id):
                 // Only a paced replay sought backwards sends it; headless replays never seek.
                 tracked[id]?.rewind()
+            case .wrote:
+                // When a file was last written is the runs table's; no record carries it.
+                break
             }
         }
         reportFindings()

@@ -25,6 +25,26 @@ import TestSupport
         #expect(probe.wait { $0.states.contains(.live) })
     }
 
+    /// The runs table's `last` says when the run last wrote: a log written three days ago is
+    /// three days old however recently fitwatch read it, and an append makes it new.
+    @Test func reportsWhenTheFileWasLastWritten() {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("train.log")
+        append("Epoch 1/3\n", to: path)
+        let threeDaysAgo = Date().timeIntervalSince1970 - 3 * 86_400
+        var times = [timeval(tv_sec: Int(threeDaysAgo), tv_usec: 0), timeval(tv_sec: Int(threeDaysAgo), tv_usec: 0)]
+        #expect(utimes(path, &times) == 0)
+        let (feed, probe) = follow(path)
+        defer { feed.stop() }
+        func written(_ probe: FeedProbe) -> [Double] {
+            probe.messages.compactMap { if case .wrote(_, let time) = $0 { return time } else { return nil } }
+        }
+        #expect(probe.wait { written($0).last.map { abs($0 - Double(Int(threeDaysAgo))) < 1 } == true }, "\(written(probe))")
+        append("Epoch 2/3\n", to: path)
+        #expect(probe.wait { written($0).last.map { Date().timeIntervalSince1970 - $0 < 60 } == true }, "\(written(probe))")
+    }
+
     /// Issue 14: the first state was `following`, which the README defines as "no new bytes for
     /// 30 s". A file is `live` once read, and `following` only after the quiet period.
     @Test func isLiveFirstAndFollowingOnlyAfterTheQuietPeriod() {

@@ -202,6 +202,19 @@ import TrainingLog
         #expect(MonitorView.render(state).lines.contains { $0.contains(" 5 runs/lr=0.5,bs=32 ") })
     }
 
+    /// `last` is the time since the run's file was written where the source knows it, not
+    /// since fitwatch read it: a sweep of logs finished days ago says so.
+    @Test func lastIsTheTimeSinceTheFileWasWritten() throws {
+        var state = try Self.sweep()
+        let id = state.sourceOrder[1]
+        _ = state.update(.feed(.wrote(id, at: state.clock - 3 * 86_400)))
+        let rows = RunsTable.rows(state)
+        #expect(rows[1].since.map { abs($0 - 3 * 86_400) < 1 } == true)
+        #expect(RunsTableView.compact(rows[1].since) == "3d")
+        // A run whose source cannot tell keeps the time since its data arrived.
+        #expect(rows[0].since.map { $0 < 86_400 } == true)
+    }
+
     @Test func aFollowedFileSilentLongerThanItsEpochsIsStale() throws {
         var state = try Self.sweep()
         #expect(RunsTable.rows(state)[1].status.word == "following")
