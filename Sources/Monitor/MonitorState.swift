@@ -285,13 +285,11 @@ public struct MonitorState: Sendable {
         }.min()
     }
 
-    /// How often a run whose history moved is diagnosed: the selected run every
-    /// `diagnosisInterval`; with more than 20 runs the others in proportion, up to every 10 s
-    /// (the rules cost runs × history: a sweep of 500 followed runs diagnosed 2,000 times a
-    /// second took most of a core). Their finding counts in the runs table lag by that much.
+    /// How often a run whose history moved is diagnosed (`DiagnosisPace`): the selected run
+    /// every `diagnosisInterval`, the others slower when a sweep has many; their finding counts
+    /// in the runs table lag by that much.
     public func diagnosisInterval(for id: SourceID) -> Double {
-        guard id != selectedSource, runs.count > 20 else { return Self.diagnosisInterval }
-        return min(10, Self.diagnosisInterval * Double(runs.count) / 20)
+        DiagnosisPace.interval(base: Self.diagnosisInterval, runs: runs.count, focused: id == selectedSource)
     }
 
     /// Whether a wrapped command is still running: it has not reported that it finished or failed.

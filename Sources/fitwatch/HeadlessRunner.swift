@@ -64,7 +64,7 @@ enum HeadlessRunner {
         }
         feeds.forEach { $0.stop() }
         // The last word: every run whose diagnosis was put off is diagnosed now.
-        pacing.interval = 0
+        pacing.paced = false
         handle(inbox.drain(), tracked: &tracked, model: model, style: style, now: Date().timeIntervalSince1970,
                statusReported: &statusReported, pacing: &pacing, alerts: alerts, hosts: hosts, roots: roots)
 
@@ -277,11 +277,12 @@ enum HeadlessRunner {
 
 /// How often headless output diagnoses a run whose history moved. A sweep of 500 runs loading
 /// their backlogs was diagnosed run by run on every drain (`--jsonl` of 500 runs took 2.3-4.2 s,
-/// most of it in the rules); with more than 20 runs, each is diagnosed at most every
-/// `interval` while it goes on, and at once when it ends (its findings precede its status).
+/// most of it in the rules); each is diagnosed at the pace the screen keeps for the runs not
+/// in focus (`DiagnosisPace`) while it goes on, and at once when it ends (its findings precede
+/// its status).
 struct DiagnosisPacing {
-    /// Seconds between diagnoses of one run while there are more than 20 runs; 0 for none.
-    var interval = 0.5
+    /// Runs are held to `DiagnosisPace`; false for the last word, when every run put off is diagnosed.
+    var paced = true
     /// How many runs are followed.
     var runs = 0
     private var last: [SourceID: Double] = [:]
@@ -289,7 +290,8 @@ struct DiagnosisPacing {
 
     /// Whether `id` may be diagnosed now; if not, it is tried again on the next drain.
     mutating func due(_ id: SourceID, now: Double) -> Bool {
-        guard runs > 20, interval > 0, let last = last[id], now - last < interval else { return true }
+        let interval = paced ? DiagnosisPace.interval(base: 0, runs: runs, focused: false) : 0
+        guard interval > 0, let last = last[id], now - last < interval else { return true }
         if !deferred.contains(id) { deferred.append(id) }
         return false
     }

@@ -330,3 +330,16 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     for n in 21...30 { run.apply(epoch(n, of: 30, seconds: 1.5, ["loss": 1]), at: 101 + Double(n)) }
     #expect(run.status(now: 1000) == .finished)
 }
+
+/// One pace for the screen and headless output: a few runs at the pace asked for, a sweep's
+/// runs (not the one on screen) slower in proportion, never slower than `longest`.
+@Test func diagnosisPaceSlowsASweepButNotTheRunInFocus() {
+    #expect(DiagnosisPace.interval(base: 0.25, runs: 20, focused: false) == 0.25)
+    #expect(DiagnosisPace.interval(base: 0, runs: 20, focused: false) == 0)
+    #expect(DiagnosisPace.interval(base: 0.25, runs: 500, focused: true) == 0.25)
+    #expect(DiagnosisPace.interval(base: 0.25, runs: 500, focused: false) == 6.25)
+    #expect(DiagnosisPace.interval(base: 0, runs: 500, focused: false) == 6.25)
+    #expect(DiagnosisPace.interval(base: 0, runs: 100_000, focused: false) == DiagnosisPace.longest)
+    // Just past the threshold the pace never beats the base it would otherwise keep.
+    #expect(DiagnosisPace.interval(base: 0.5, runs: 21, focused: false) == 0.5)
+}
