@@ -120,7 +120,7 @@ let package = Package(
         .executableTarget(
             name: "fitwatch-bench",
             dependencies: ["TerminalCore", "Widgets", "TrainingLog", "KerasModel", "Diagnostics",
-                           "TrainingCore", "RunModel", "Feeds", "Monitor", "Sharing"],
+                           "TrainingCore", "RunModel", "Feeds", "Monitor", "Sharing", "TestSupport"],
             path: "Benchmarks/fitwatch-bench"
         ),
 

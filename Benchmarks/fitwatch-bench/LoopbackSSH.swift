@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A throwaway sshd on 127.0.0.1 for the ssh benchmarks: its own port, host key and authorized
 /// client key in a temp dir (`StrictModes no`); nil when sshd is missing or does not start.
@@ -25,7 +26,7 @@ final class LoopbackSSH {
             guard LoopbackSSH.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(name)"]) else { return nil }
         }
         try? FileManager.default.copyItem(atPath: "\(directory)/client_key.pub", toPath: "\(directory)/authorized_keys")
-        guard let port = LoopbackSSH.freePort() else { return nil }
+        guard let port = Loopback.freePort() else { return nil }
         self.port = port
         let config = """
             Port \(port)
@@ -62,7 +63,7 @@ final class LoopbackSSH {
         listener = pid
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if LoopbackSSH.accepts(port: port) { return true }
+            if Loopback.accepts(port: port) { return true }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid { listener = nil; return false }
             usleep(10_000)
@@ -74,62 +75,13 @@ final class LoopbackSSH {
     /// sessions, and their connections, running).
     func kill() {
         guard let listener else { return }
-        for pid in [listener] + LoopbackSSH.descendants(of: listener) { _ = Glibc.kill(pid, SIGKILL) }
+        for pid in [listener] + Loopback.descendants(of: listener) { _ = Glibc.kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(listener, &status, 0) < 0 && errno == EINTR {}
         self.listener = nil
     }
 
     func stop() { kill() }
-
-    private static func descendants(of root: pid_t) -> [pid_t] {
-        var parents: [pid_t: pid_t] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(name),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 2, let parent = pid_t(fields[1]) { parents[pid] = parent }
-        }
-        var result: [pid_t] = []
-        var frontier = [root]
-        while let next = frontier.popLast() {
-            let children = parents.filter { $0.value == next }.map(\.key)
-            result += children
-            frontier += children
-        }
-        return result
-    }
-
-    private static func freePort() -> Int? {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
-    }
-
-    private static func accepts(port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
 
     private static func spawn(_ arguments: [String]) -> pid_t? {
         var actions = posix_spawn_file_actions_t()

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Feeds
+import TestSupport
 
 /// A throwaway sshd on 127.0.0.1 for the ssh feed tests: its own host key, an authorized
 /// client key and a second, unauthorized key, all in a temp dir (`StrictModes no`).
@@ -31,7 +32,8 @@ final class SSHServer: @unchecked Sendable {
             try SSHServer.runQuietly(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory.file(name)])
         }
         try FileManager.default.copyItem(atPath: directory.file("client_key.pub"), toPath: directory.file("authorized_keys"))
-        port = try SSHServer.freePort()
+        guard let free = Loopback.freePort() else { throw FeedFactory.BadSource("no free port") }
+        port = free
         user = String(cString: getpwuid(getuid()).pointee.pw_name)
         let config = """
             Port \(port)
@@ -59,7 +61,7 @@ final class SSHServer: @unchecked Sendable {
                                    stdin: .null, stdout: .descriptor(log), stderr: .descriptor(log), grouping: .newGroup)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if SSHServer.accepts(port: port) { return }
+            if Loopback.accepts(port: port) { return }
             if process?.exitStatus != nil { break }
             usleep(20_000)
         }
@@ -71,7 +73,7 @@ final class SSHServer: @unchecked Sendable {
     /// when a machine goes away (killing only the listener leaves live sessions running).
     func kill() {
         guard let process else { return }
-        let pids = SSHServer.descendants(of: process.pid)
+        let pids = Loopback.descendants(of: process.pid)
         for pid in [process.pid] + pids { _ = Glibc.kill(pid, SIGKILL) }
         let deadline = Date().addingTimeInterval(5)
         while process.exitStatus == nil && Date() < deadline { usleep(10_000) }
@@ -96,25 +98,6 @@ final class SSHServer: @unchecked Sendable {
         directory.remove()
     }
 
-    static func descendants(of root: pid_t) -> [pid_t] {
-        var parents: [pid_t: pid_t] = [:]
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = pid_t(name),
-                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            if fields.count > 2, let parent = pid_t(fields[1]) { parents[pid] = parent }
-        }
-        var result: [pid_t] = []
-        var frontier = [root]
-        while let next = frontier.popLast() {
-            let children = parents.filter { $0.value == next }.map(\.key)
-            result += children
-            frontier += children
-        }
-        return result
-    }
-
     /// Processes whose command line contains `text` (to prove nothing stayed behind).
     static func processes(containing text: String) -> [pid_t] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
@@ -130,36 +113,5 @@ final class SSHServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(20)
         while child.exitStatus == nil && Date() < deadline { usleep(5_000) }
         guard child.exitStatus == 0 else { throw FeedFactory.BadSource("\(arguments[0]) failed") }
-    }
-
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        guard bound else { throw FeedFactory.BadSource("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(port: Int) -> Bool {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }
