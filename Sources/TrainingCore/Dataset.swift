@@ -21,16 +21,31 @@ public struct Dataset: Sendable, Equatable {
         var values: [Float] = []
         values.reserveCapacity((lines.count - 1) * columns.count)
         for (offset, line) in lines.dropFirst().enumerated() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count == columns.count else {
-                throw SpecError("\(name) line \(offset + 2): \(cells.count) cells, the header has \(columns.count)")
+            // Cells are cut and trimmed in place (no string per cell: a 300 KB file has 100,000).
+            let bytes = line.utf8
+            let cells = bytes.reduce(1) { $1 == UInt8(ascii: ",") ? $0 + 1 : $0 }
+            guard cells == columns.count else {
+                throw SpecError("\(name) line \(offset + 2): \(cells) cells, the header has \(columns.count)")
             }
-            for (c, cell) in cells.enumerated() {
-                let trimmed = cell.trimmingCharacters(in: .whitespaces)
-                guard let number = Float(trimmed) else {
-                    throw SpecError("\(name) line \(offset + 2), column '\(columns[c])': '\(trimmed)' is not a number")
+            var start = bytes.startIndex
+            for c in 0..<cells {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+                var (low, high) = (start, end)
+                while low < high, bytes[low] == 32 || bytes[low] == 9 { low = bytes.index(after: low) }
+                while low < high, bytes[bytes.index(before: high)] == 32 || bytes[bytes.index(before: high)] == 9 {
+                    high = bytes.index(before: high)
                 }
-                values.append(number)
+                if let number = Float(line[low..<high]) {
+                    values.append(number)
+                } else {
+                    // Other blanks (a no-break space) are trimmed as the message shows the cell.
+                    let trimmed = line[start..<end].trimmingCharacters(in: .whitespaces)
+                    guard let number = Float(trimmed) else {
+                        throw SpecError("\(name) line \(offset + 2), column '\(columns[c])': '\(trimmed)' is not a number")
+                    }
+                    values.append(number)
+                }
+                if end < bytes.endIndex { start = bytes.index(after: end) }
             }
         }
         self.values = values
