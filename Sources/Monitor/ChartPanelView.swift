@@ -248,6 +248,8 @@ struct ChartPanelView: Widget {
         let theme = state.theme
         var series: [LineChart.Series] = []
         var legend: [Span] = []
+        // Named as the runs table names them: without the directories and file name every run shares.
+        let common = RunsTableView.commonParts(state)
         for (index, id) in state.overlayNumberedSources {
             guard let run = state.runs[id] else { continue }
             // Per epoch, the runs table's cache has the values when it shows the same metric.
@@ -257,7 +259,9 @@ struct ChartPanelView: Widget {
             let style = theme[Self.overlayStyles[series.count % Self.overlayStyles.count]]
             series.append(LineChart.Series(name: "\(index + 1) \(id.rawValue)", values: values, style: style))
             // Names longer than 24 columns are cut: the legend shares one border row.
-            let name = Span.fit(id.rawValue, width: min(id.rawValue.count, 24), ellipsis: state.glyphs.ellipsis)
+            let (host, full) = RunsTable.split(id)
+            let label = (host.map { "\($0):" } ?? "") + RunsTableView.shortName(full, common)
+            let name = Span.fit(label, width: min(label.count, 24), ellipsis: state.glyphs.ellipsis)
             legend.append(Span(" \(state.glyphs.plotPoint) \(index + 1) \(name) ", style: style))
         }
         return (series, legend)

@@ -154,6 +154,8 @@ import TrainingLog
         let (series, legend) = chart.overlaySeries(key: "val_loss")
         #expect(series.map(\.name) == ["1 runs/lr=0.1,bs=32/train.log", "3 gpu1:/scratch/lr=0.001,bs=64/train.log"])
         #expect(legend.count == 2)
+        // The legend names runs as the table does, without the file name they all share.
+        #expect(legend.allSatisfy { !$0.text.contains("train.log") && !$0.text.contains("train…") })
         let lines = MonitorView.render(state).lines
         #expect(lines.contains { $0.contains("val_loss · 2 selected runs") && $0.contains("1 runs/lr=0.1,bs=32") && $0.contains("3 gpu1:") })
         SnapshotAssertion.check(lines, named: ScreenSnapshotTests.name("runs-table-overlay", state.size))
