@@ -74,21 +74,23 @@ enum ThemeParser {
         }
         var document = RawDocument(styles: [:])
         for (key, value) in table {
-            let line = lineOf(key: key, table: nil, in: text)
+            // Only an error needs the line (finding it reads the text again: per key, that was
+            // most of loading a theme).
+            let line = { lineOf(key: key, table: nil, in: text) }
             switch key {
             case "name", "base", "description":
                 guard let string = value.string else {
-                    throw ThemeError(source: source, line: line, key: key, message: "expected a string")
+                    throw ThemeError(source: source, line: line(), key: key, message: "expected a string")
                 }
                 if key == "name" { document.name = string }
                 if key == "base" { document.base = string }
             case "styles":
                 guard let styles = value.table else {
-                    throw ThemeError(source: source, line: line, key: key, message: "expected a [styles] table")
+                    throw ThemeError(source: source, line: line(), key: key, message: "expected a [styles] table")
                 }
                 document.styles = try parseStyles(styles, text: text, source: source)
             default:
-                throw ThemeError(source: source, line: line, key: key,
+                throw ThemeError(source: source, line: line(), key: key,
                                  message: "unknown key (expected name, description, base or [styles])")
             }
         }
@@ -98,14 +100,14 @@ enum ThemeParser {
     private static func parseStyles(_ table: TOMLTable, text: String, source: String) throws -> [ThemeKey: Style] {
         var styles: [ThemeKey: Style] = [:]
         for (name, value) in table {
-            let line = lineOf(key: name, table: "styles", in: text)
+            let line = { lineOf(key: name, table: "styles", in: text) }
             let qualified = "styles.\(name)"
             guard let key = ThemeKey(rawValue: name) else {
-                throw ThemeError(source: source, line: line, key: qualified,
+                throw ThemeError(source: source, line: line(), key: qualified,
                                  message: "unknown key (known: \(ThemeKey.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard let fields = value.table else {
-                throw ThemeError(source: source, line: line, key: qualified,
+                throw ThemeError(source: source, line: line(), key: qualified,
                                  message: "expected an inline table such as { fg = \"#c0caf5\", attrs = [\"bold\"] }")
             }
             var style = Style()
@@ -113,24 +115,24 @@ enum ThemeParser {
                 switch field {
                 case "fg", "bg":
                     guard let color = color(fieldValue) else {
-                        throw ThemeError(source: source, line: line, key: "\(qualified).\(field)",
+                        throw ThemeError(source: source, line: line(), key: "\(qualified).\(field)",
                                          message: "unknown colour \(fieldValue.debugDescription) (expected \"default\", \"#rrggbb\", an ANSI name such as \"bright-blue\", or 0-255)")
                     }
                     if field == "fg" { style.foreground = color } else { style.background = color }
                 case "attrs":
                     guard let array = fieldValue.array else {
-                        throw ThemeError(source: source, line: line, key: "\(qualified).attrs",
+                        throw ThemeError(source: source, line: line(), key: "\(qualified).attrs",
                                          message: "expected a list such as [\"bold\", \"underline\"]")
                     }
                     for element in array {
                         guard let name = element.string, let attribute = attributeNames[name] else {
-                            throw ThemeError(source: source, line: line, key: "\(qualified).attrs",
+                            throw ThemeError(source: source, line: line(), key: "\(qualified).attrs",
                                              message: "unknown attribute \(element.debugDescription) (expected bold, dim, underline, reverse, italic)")
                         }
                         style.attributes.insert(attribute)
                     }
                 default:
-                    throw ThemeError(source: source, line: line, key: "\(qualified).\(field)",
+                    throw ThemeError(source: source, line: line(), key: "\(qualified).\(field)",
                                      message: "unknown field (expected fg, bg, attrs)")
                 }
             }
