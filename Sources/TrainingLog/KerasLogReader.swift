@@ -58,6 +58,9 @@ public struct KerasLogReader: LogReader {
     private var runOpen = false
     private var pendingHeader: (epoch: Int, of: Int?, midRun: Bool)?
     private var epochsRequested: Int?
+    /// EarlyStopping or TerminateOnNaN said it stopped the open run: its end short of the
+    /// last epoch is theirs, not a cut.
+    private var stoppedByCallback = false
     private var lastEpoch = 0
     /// The epoch's latest in-epoch update, for a cut-off epoch's values. Within one `feed` it
     /// stays in the output as `events[lastUpdateIndex]` and is copied out once when the call
@@ -153,6 +156,12 @@ public struct KerasLogReader: LogReader {
         if case .epoch(let epoch) = bar {
             closeIncompleteEpoch(epoch, into: &events)
             events.append(.runEnded(.interrupted("the log ends in the middle of epoch \(epoch)")))
+        } else if runOpen, !stoppedByCallback, let requested = epochsRequested, lastEpoch < requested {
+            // Keras runs every epoch asked for unless a callback stops it, and EarlyStopping and
+            // TerminateOnNaN say so: a log that ends between epochs short of the last was cut
+            // (a killed run, a truncated file), not a finished run.
+            let why = lastEpoch > 0 ? "the log ends after epoch \(lastEpoch) of \(requested)" : "the log ends before epoch 1 of \(requested) ended"
+            events.append(.runEnded(.interrupted(why)))
         } else if runOpen {
             events.append(.runEnded(.finished))
         }
@@ -624,6 +633,7 @@ public struct KerasLogReader: LogReader {
         pendingHeader = nil
         if !runOpen {
             runOpen = true
+            stoppedByCallback = false
             runsStarted += 1
             announcedFlavour = evidence.flavour
             events.append(.runStarted(RunStart(epochs: header.of, format: format ?? .keras3,
@@ -687,6 +697,7 @@ public struct KerasLogReader: LogReader {
         case .message(let kind, let epoch, let value):
             var epoch = epoch
             if kind == .terminatedOnNaN { epoch = currentEpoch }
+            if kind == .terminatedOnNaN || kind == .earlyStopping { stoppedByCallback = true }
             flushPendingHeader(into: &events)
             events.append(.message(CallbackMessage(kind: kind, epoch: epoch, value: value, text: String(text))))
         case .tracebackStart:

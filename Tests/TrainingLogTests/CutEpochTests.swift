@@ -135,3 +135,35 @@ import TestSupport
         #expect(!whole(""))
     }
 }
+
+/// A log that ends between epochs short of the last one asked for was cut (a killed run, a
+/// truncated copy): `check` said `finished` for 50 of 300 epochs. EarlyStopping and
+/// TerminateOnNaN end a run early and say so; those stay theirs.
+@Suite struct CutBetweenEpochsTests {
+    private func ends(_ text: String) -> [RunEnd] {
+        var reader = AutoReader()
+        let events = reader.feed(Array(text.utf8)) + reader.finish()
+        return events.compactMap { if case .runEnded(let end) = $0 { return end } else { return nil } }
+    }
+
+    @Test(arguments: ["k3_verbose2.pipe.log", "k3_s1_seed_regression_accuracy.pipe.log", "k3_s1_seed_regression_accuracy.tty.log"])
+    func aLogCutAfterAnEpochShortOfTheLastIsInterrupted(name: String) throws {
+        let text = try String(contentsOf: Fixtures.url("keras-logs/\(name)"), encoding: .utf8)
+        let cut = try #require(text.range(of: "Epoch 3/"))
+        #expect(ends(String(text[..<cut.lowerBound])).last == .interrupted("the log ends after epoch 2 of \(text.contains("Epoch 3/4") ? 4 : Int(text[cut.upperBound...].prefix(while: \.isNumber))!)"))
+        // The whole log still finished.
+        #expect(ends(text).last == .finished)
+    }
+
+    @Test func earlyStoppingShortOfTheLastEpochIsNotACut() {
+        let log = """
+            Epoch 1/10
+            4/4 - 0s - 2ms/step - loss: 0.5000
+            Epoch 2/10
+            4/4 - 0s - 2ms/step - loss: 0.6000
+            Epoch 2: early stopping
+
+            """
+        #expect(ends(log).last == .finished)
+    }
+}
