@@ -268,7 +268,9 @@ public enum RunsTable {
            cached.findingsRevision == findingsRevision, cached.metric == key {
             return cached
         }
-        let values = metric.map { run.history.values(of: $0) } ?? []
+        // A run that never logged the metric has no values for it (`-`), not a row of NaN (`nan`,
+        // `×`: read as a run that diverged).
+        let values = metric.flatMap { run.metricNames.contains($0) ? run.history.values(of: $0) : nil } ?? []
         var bestIndex: Int?
         for index in values.indices where values[index].isFinite {
             guard let previous = bestIndex else { bestIndex = index; continue }

@@ -204,6 +204,25 @@ import TrainingLog
         #expect(MonitorView.render(state).lines.contains { $0.contains(" 5 runs/lr=0.5,bs=32 ") })
     }
 
+    /// A run that never logged the table's metric shows `-` for it, not `nan` and a sparkline
+    /// of `×` (which reads as a run that diverged); the new-user trial saw it on a killed run
+    /// without validation.
+    @Test func aRunWithoutTheMetricShowsADashNotNaN() throws {
+        var state = try Self.sweep()
+        let id = SourceID("runs/no-validation/train.log")
+        _ = state.update(.feed(.state(id, .finished)))
+        _ = state.update(.feed(.event(id, .runStarted(RunStart(epochs: 2, format: .keras3)))))
+        for epoch in 1...2 {
+            _ = state.update(.feed(.event(id, .epochEnded(EpochRecord(epoch: epoch, of: 2, metrics: ["loss": 1 / Double(epoch)])))))
+        }
+        #expect(RunsTable.metric(state) == "val_loss")
+        let row = try #require(RunsTable.rows(state).first { $0.id == id })
+        #expect(row.now == nil && row.nowText == "-")
+        press(&state, .character("t"))
+        let line = try #require(MonitorView.render(state).lines.first { $0.contains("no-validation") })
+        #expect(!line.contains("nan") && !line.contains("×"), "\(line)")
+    }
+
     /// `last` is the time since the run's file was written where the source knows it, not
     /// since fitwatch read it: a sweep of logs finished days ago says so.
     @Test func lastIsTheTimeSinceTheFileWasWritten() throws {
