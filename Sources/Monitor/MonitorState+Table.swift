@@ -56,6 +56,8 @@ extension MonitorState {
             table.visible = false
             table.returnsToTable = true
             if let id = cursorRow() { follow(id) }
+            // The overlay shows the metric the table showed.
+            if event == .character("O") { selectTableMetric() }
             return nil
         case .tab, .backTab: break
         default:
@@ -134,6 +136,13 @@ extension MonitorState {
         focus = .metrics
         table.visible = false
         table.returnsToTable = true
+        // The run's own screen: not the overlay of the runs selected in the table.
+        overlay = false
+        selectTableMetric()
+    }
+
+    /// The metric row of the metric the table shows (its chart opens on it), else the first.
+    private mutating func selectTableMetric() {
         if let metric = RunsTable.metric(self), let row = families.firstIndex(where: { $0.train == metric || $0.validation == metric }) {
             selectedMetric = row
         } else {

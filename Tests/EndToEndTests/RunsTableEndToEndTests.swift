@@ -72,14 +72,15 @@ import TestSupport
         #expect(Self.rows(filtered.screen).allSatisfy { $0.hasSuffix("bs=64") })
         session.send("Enter")
 
-        // space selects, ↓ moves: two runs overlay under the table, with a legend.
-        session.send("Space", "Down", "Space")
-        let overlay = session.waitFor { $0.contains("2 selected runs") && $0.contains("• 4 ") && $0.contains("• 5 ") }
+        // space selects, ↓ moves: two runs overlay under the table, with a legend (run 4, killed
+        // before any validation, has no val_loss: its row says `-` and it draws no line).
+        session.send("Down", "Space", "Down", "Space")
+        let overlay = session.waitFor { $0.contains("2 selected runs") && $0.contains("• 5 ") && $0.contains("• 3 ") }
         #expect(overlay.ok, "\(overlay.screen)")
 
-        // Enter opens the run under the cursor in the single-run screen; Esc comes back.
+        // Enter opens the run under the cursor in the single-run screen, not the overlay; Esc comes back.
         session.send("Enter")
-        let opened = session.waitFor { $0.contains(" fitwatch  \(paths[4])") && $0.contains("Esc runs table") }
+        let opened = session.waitFor { $0.contains(" fitwatch  \(paths[2])") && $0.contains("Esc runs table") && !$0.contains("· 2 selected runs") }
         #expect(opened.ok, "\(opened.screen)")
         session.send("Escape")
         let back = session.waitFor { $0.contains("2 selected") && Self.rows($0).count == 3 }

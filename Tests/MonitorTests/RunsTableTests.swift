@@ -174,6 +174,26 @@ import TrainingLog
         #expect(chart.overlaySeries(key: "loss").0.map { $0.name.split(separator: " ").first } == ["2", "3"])
     }
 
+    /// From the table, `O` overlays the metric the table shows (it switched to `loss`), and
+    /// Enter on a run opens that run's own chart, not the overlay left on (both found by the
+    /// new-user trial).
+    @Test func oFromTheTableKeepsItsMetricAndEnterOpensTheRunNotTheOverlay() throws {
+        var state = try Self.sweep()
+        press(&state, .character("t"), .character(" "), .down, .character(" "))
+        #expect(RunsTable.metric(state) == "val_loss")
+        press(&state, .character("O"))
+        #expect(state.showsOverlay && !state.table.visible)
+        #expect(state.selectedFamily?.validation == "val_loss")
+        press(&state, .escape)
+        #expect(state.table.visible)
+        press(&state, .down, .down, .enter)
+        #expect(!state.showsOverlay)
+        #expect(state.selectedSource == SourceID("runs/lr=0.1,bs=64/train.log"))
+        #expect(MonitorView.render(state).lines.contains { $0.contains("─ val_loss ") || $0.contains("─ loss ") })
+        let screen = MonitorView.render(state).lines
+        #expect(!screen.contains { $0.contains("· 2 selected runs") }, "\(screen.joined(separator: "\n"))")
+    }
+
     @Test func enterOpensTheRunAndEscComesBack() throws {
         var state = try Self.sweep()
         press(&state, .character("t"), .down, .down, .right)
