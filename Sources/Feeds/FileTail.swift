@@ -234,10 +234,14 @@ final class FileTail: @unchecked Sendable {
         }
         if !caughtUp {
             // Caught up with what was there: `live` until no byte came for the quiet period
-            // (README: following is "no new bytes for 30 s"), measured from now.
+            // (README: following is "no new bytes for 30 s"), measured from the file's last
+            // write: a log nobody wrote to for longer is `following` at once.
             caughtUp = true
-            lastBytesAt = Date()
-            onState(.live)
+            var status = stat()
+            let written = fd >= 0 && fstat(fd, &status) == 0
+                ? Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9) : Date()
+            lastBytesAt = min(Date(), written)
+            onState(Date().timeIntervalSince(lastBytesAt) >= quietPeriod ? .following : .live)
         } else if Date().timeIntervalSince(lastBytesAt) >= quietPeriod {
             onState(.following)
         }

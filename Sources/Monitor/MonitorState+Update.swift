@@ -72,8 +72,7 @@ extension MonitorState {
         case .rewound:
             runs[id]?.rewind()
         case .wrote(_, let time):
-            let latest = max(runs[id]?.lastWrite ?? time, time)
-            runs[id]?.lastWrite = latest
+            runs[id]?.noteWrite(at: time)
         }
         if id == selectedSource || sourceOrder.count > 1 { markChanged() }
     }

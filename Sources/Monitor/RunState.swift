@@ -17,9 +17,6 @@ public struct RunState: Sendable {
     public private(set) var replaySpeed: Double?
     /// What a directory source reads under it (`b/train.log`), shown in the header.
     public var reading: String?
-    /// When the source's file was last written (seconds since 1970), where the source can tell:
-    /// a local file's modification time.
-    public var lastWrite: Double?
     /// Ids of findings that appeared since the user last looked at the warnings panel.
     public var newFindingIDs: Set<String> = []
     /// The revision of a diagnosis asked for and not answered yet.
@@ -48,6 +45,9 @@ public struct RunState: Sendable {
         diagnosisInFlight = nil
         diagnosedAt = nil
     }
+
+    /// The source's file was last written at `time` (seconds since 1970).
+    public mutating func noteWrite(at time: Double) { run.noteWrite(at: time) }
 
     /// The current `fit` segment as built from the source's events.
     public var history: RunHistory { run.history }

@@ -210,7 +210,7 @@ public enum RunsTable {
     /// been silent for longer than its epochs ever took (`RunTiming.staleAfter`).
     static func status(of run: RunState, now: Double) -> RunStatus {
         let status = run.run.status(now: now)
-        if case .following = status, let last = run.run.timing.lastData, now - last > run.run.timing.staleAfter {
+        if case .following = status, let last = run.run.timing.lastActivity, now - last > run.run.timing.staleAfter {
             return .stale(now - last)
         }
         return status
@@ -248,7 +248,7 @@ public enum RunsTable {
             let summary = self.summary(of: run, id: id, metric: metric, lowerIsBetter: lower, cache: state.tableCache)
             let progress = run.epochProgress
             var row = Row(number: index + 1, id: id, status: status(of: run, now: now), epoch: progress.epoch, epochs: progress.of,
-                          since: (run.lastWrite ?? run.run.timing.lastData).map { max(0, now - $0) }, summary: summary)
+                          since: run.run.timing.lastActivity.map { max(0, now - $0) }, summary: summary)
             for finding in run.findings {
                 switch finding.severity {
                 case .error: row.errors += 1

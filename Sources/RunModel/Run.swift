@@ -133,6 +133,12 @@ public struct Run: Sendable {
     }
 
     /// Apply a state the source reported.
+    /// The source's file was last written at `time` (`FeedMessage.wrote`).
+    public mutating func noteWrite(at time: Double) {
+        revision &+= 1
+        timing.noteWrite(at: time)
+    }
+
     public mutating func apply(state: SourceState, at time: Double? = nil) {
         revision &+= 1
         sourceState = state

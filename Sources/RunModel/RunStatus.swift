@@ -149,7 +149,7 @@ public enum RunStatus: Sendable, Equatable {
         case .following?:
             // Caught up and quiet, with the run not over: past what its epochs take, a file
             // nobody writes to any more is stale, as a silent live source is.
-            if let now, let last = timing.lastData, now - last > timing.staleAfter {
+            if let now, let last = timing.lastActivity, now - last > timing.staleAfter {
                 self = .stale(now - last)
             } else {
                 self = .following

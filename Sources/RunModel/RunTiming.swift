@@ -8,6 +8,13 @@ public struct RunTiming: Sendable, Equatable {
     public private(set) var firstData: Double?
     /// When the last training fact arrived.
     public private(set) var lastData: Double?
+    /// When the source's file was last written (its modification time), where the source can
+    /// tell (a local file): a log written three days ago is quiet since then, however recently
+    /// fitwatch read it.
+    public private(set) var lastWrite: Double?
+    /// Since when the run has been quiet as far as anyone can tell: its file's last write, else
+    /// its last data.
+    public var lastActivity: Double? { lastWrite ?? lastData }
     /// When the run or its source ended.
     public private(set) var endedAt: Double?
     /// Printed seconds of the epochs that arrived with the first data (the backlog).
@@ -64,6 +71,8 @@ public struct RunTiming: Sendable, Equatable {
     private var wasLive = false
 
     mutating func ended(at time: Double) { endedAt = time }
+
+    mutating func noteWrite(at time: Double) { lastWrite = max(lastWrite ?? time, time) }
 
     mutating func segmentStarted() {
         segmentFirstData = nil

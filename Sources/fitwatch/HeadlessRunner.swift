@@ -157,9 +157,9 @@ enum HeadlessRunner {
             case .rewound(let id):
                 // Only a paced replay sought backwards sends it; headless replays never seek.
                 tracked[id]?.rewind()
-            case .wrote:
-                // When a file was last written is the runs table's; no record carries it.
-                break
+            case .wrote(let id, let time):
+                // No record carries it; the run's status (stale) reads it, as the screen's does.
+                tracked[id]?.noteWrite(at: time)
             }
         }
         reportFindings()

@@ -3,22 +3,51 @@ import Foundation
 import TestSupport
 
 /// Issue 14: states mean what the README says. `following` is "caught up, no new bytes for
-/// 30 s"; the first state `--jsonl` printed for a file was `following`, at once.
+/// 30 s"; the first state `--jsonl` printed for a file was `following`, at once. The 30 s run
+/// from the file's last write: a file written just now is `live` until it has been quiet that
+/// long, and one nobody wrote to for days is `following` as soon as it is read (the new-user
+/// trial saw a three-day-old log called `live` while its `last` column said `3d`).
 @Suite struct StateContractTests {
     /// `fitwatch LOG --jsonl` for three seconds (a file is followed until interrupted).
     static func jsonlForThreeSeconds(_ fixture: String) throws -> FeedsCLI.Result {
-        try FeedsCLI.run(["--jsonl", Fixtures.url(fixture).path], timeout: 30) { process in
+        try jsonlForThreeSeconds(path: Fixtures.url(fixture).path)
+    }
+
+    static func jsonlForThreeSeconds(path: String) throws -> FeedsCLI.Result {
+        try FeedsCLI.run(["--jsonl", path], timeout: 30) { process in
             Thread.sleep(forTimeInterval: 3)
             if process.isRunning { process.interrupt() }
         }
     }
 
-    @Test func jsonlReportsAFileLiveFirstAndNotFollowingBeforeThirtySeconds() throws {
-        let result = try StateContractTests.jsonlForThreeSeconds("keras-logs/k3_s1_seed_regression_accuracy.pipe.log")
+    /// A copy of a recorded log, last written `age` seconds ago.
+    static func copy(_ fixture: String, writtenSecondsAgo age: Int, in scratch: ContractTests.Scratch) throws -> String {
+        let path = try scratch.file("train.log", Data(contentsOf: Fixtures.url(fixture)))
+        let then = Int(Date().timeIntervalSince1970) - age
+        var times = [timeval(tv_sec: then, tv_usec: 0), timeval(tv_sec: then, tv_usec: 0)]
+        #expect(utimes(path, &times) == 0)
+        return path
+    }
+
+    @Test func jsonlReportsAFileWrittenJustNowLiveAndNotFollowingBeforeThirtySeconds() throws {
+        let scratch = try ContractTests.Scratch()
+        let path = try Self.copy("keras-logs/k3_s1_seed_regression_accuracy.pipe.log", writtenSecondsAgo: 0, in: scratch)
+        let result = try StateContractTests.jsonlForThreeSeconds(path: path)
         let states = result.objects.compactMap { $0["state"] as? String }
         #expect(states.first == "live", "states: \(states), stderr: \(result.stderr)")
         #expect(!states.contains("following"), "following within 3 s of starting: \(states)")
         #expect(result.objects.contains { $0["epoch"] as? Int == 100 }, "the file's epochs were read")
+    }
+
+    @Test func jsonlReportsAFileQuietForDaysFollowingOnceRead() throws {
+        let scratch = try ContractTests.Scratch()
+        let path = try Self.copy("keras-logs/k3_s1_seed_regression_accuracy.pipe.log", writtenSecondsAgo: 3 * 86_400, in: scratch)
+        let result = try StateContractTests.jsonlForThreeSeconds(path: path)
+        let states = result.objects.compactMap { $0["state"] as? String }
+        #expect(states == ["live", "following"], "states: \(states), stderr: \(result.stderr)")
+        // `following` comes after the epochs: once the file was read to its end.
+        let order = result.objects.compactMap { $0["state"] as? String ?? ($0["epoch"] as? Int).map { _ in "epoch" } }
+        #expect(order.lastIndex(of: "epoch").map { $0 < (order.firstIndex(of: "following") ?? -1) } == true, "\(order)")
     }
 }
 

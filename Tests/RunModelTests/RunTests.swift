@@ -343,3 +343,20 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     // Just past the threshold the pace never beats the base it would otherwise keep.
     #expect(DiagnosisPace.interval(base: 0.5, runs: 21, focused: false) == 0.5)
 }
+
+/// A log written three days ago and read just now is quiet since its last write: once its source
+/// says `following`, it is stale at once (it said `following` for a minute, then `stale: 1:00`).
+@Test func aFollowedFileIsQuietSinceItsLastWriteNotSinceItWasRead() {
+    let now = 1_000_000.0
+    var run = Run(source: id)
+    run.apply(state: .live, at: now)
+    run.apply(.runStarted(RunStart(epochs: 30, format: .keras3)), at: now)
+    for n in 1...20 { run.apply(epoch(n, of: 30, seconds: 1.5, ["loss": 1]), at: now) }
+    run.noteWrite(at: now - 3 * 86_400)
+    run.apply(state: .following, at: now + 1)
+    #expect(run.status(now: now + 1) == .stale(3 * 86_400 + 1))
+    #expect(run.timing.lastActivity == now - 3 * 86_400)
+    // A write after the read counts from then.
+    run.noteWrite(at: now + 2)
+    #expect(run.status(now: now + 3) == .following)
+}
