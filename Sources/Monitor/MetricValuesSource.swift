@@ -79,7 +79,7 @@ struct ChartXAxis: Equatable {
         case .times(let times, let format):
             guard times.indices.contains(index) else { return epoch }
             switch format {
-            case .elapsed: return "\(formatDuration(times[index])) (\(epoch))"
+            case .elapsed: return "\(formatAxisDuration(times[index])) (\(epoch))"
             case .timeOfDay(let offset, _): return "\(formatTimeOfDay(times[index], utcOffset: offset, seconds: true)) (\(epoch))"
             }
         }
@@ -107,6 +107,17 @@ extension MetricValuesSource {
         case .relativeTime:
             var times: [Double] = []
             times.reserveCapacity(epochs.count)
+            // TensorBoard's relative time: each epoch's wall time since the first's (plus the
+            // first epoch's own length), where the source has wall times. It is what the run
+            // took, waits between epochs included (the demo paces its epochs; a wrapped command
+            // validates and checkpoints between them).
+            if let first = epochs.first?.wallTime, first.isFinite,
+               epochs.allSatisfy({ $0.wallTime.map(\.isFinite) ?? false }) {
+                let start = first - (epochs.first.flatMap(Self.seconds(of:)) ?? 0)
+                for epoch in epochs { times.append(max(0, epoch.wallTime! - start)) }
+                return ChartXAxis(labels: .times(times, .elapsed), name: "time")
+            }
+            // Else the epochs' printed times, summed.
             var total = 0.0
             for epoch in epochs {
                 guard let seconds = Self.seconds(of: epoch) else { return Self.fallback("no epoch times") }

@@ -108,3 +108,27 @@ extension XAxisTests {
         #expect(file.runs[SourceID("train.log")]?.history.epochs.allSatisfy { $0.wallTime == nil } == true)
     }
 }
+
+extension XAxisTests {
+    /// Relative time is TensorBoard's: each epoch's wall time since the first's, where the
+    /// source has wall times. The demo's core trains an epoch in a millisecond and paces them a
+    /// second apart: summed printed times made its 100 epochs span 0.1 s (`0.0s … 0.0s … 0.1s`)
+    /// while wall time and the header said 6 s.
+    @Test func relativeTimeFollowsTheWallClockWhereTheSourceHasIt() throws {
+        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: 30, format: .fitwatchCallback))]
+        for epoch in 1...30 {
+            var record = EpochRecord(epoch: epoch, of: 30, steps: 5, seconds: 0.001, metrics: ["loss": 1 / Double(epoch)])
+            record.wallTime = 1_700_000_000 + Double(epoch - 1) * 2
+            events.append(.epochEnded(record))
+        }
+        var state = RunFixtures.state(source: "demo", events: events, size: Self.size)
+        for _ in 0..<2 { _ = state.update(.key(.character("x"))) }
+        #expect(state.chart.xAxis == .relativeTime)
+        let labels = try #require(Self.xLabels(MonitorView.render(state).lines))
+        // Epoch 1 ended a millisecond in (0.0s), epoch 30 58 s later.
+        #expect(labels.contains("0.0s") && labels.contains("58s"), "\(labels)")
+        _ = state.update(.key(.character("v")))
+        // The readout writes the time as the axis does.
+        #expect(MonitorView.render(state).lines.contains { $0.contains("│ 58s (epoch 30) ") })
+    }
+}
