@@ -60,7 +60,10 @@ struct StatusLineView: Widget {
         if state.mode == .chart, state.gridReturn { entries.append(("Esc a", "back to grid")) }
         entries += [("c", "chart"), ("g", "graph"), ("w", "warnings")]
         if !(state.selectedRunState?.output.isEmpty ?? true) { entries.append(("o", state.logPaneVisible ? "hide log" : "log")) }
-        if state.table.returnsToTable, state.cursor == nil, !state.detailOpen { entries.insert(("Esc", "runs table"), at: 3) }
+        // One Esc at a time: a chart opened from the grid goes back to the grid first.
+        if state.table.returnsToTable, state.cursor == nil, !state.detailOpen, !(state.mode == .chart && state.gridReturn) {
+            entries.insert(("Esc", "runs table"), at: 3)
+        }
         if state.mode == .chart, state.sourceOrder.count > 1 {
             entries.append(("O", state.overlay ? "one run" : state.table.selected.isEmpty ? "all runs" : "selected runs"))
         }

@@ -194,6 +194,18 @@ import TrainingLog
         #expect(!screen.contains { $0.contains("· 2 selected runs") }, "\(screen.joined(separator: "\n"))")
     }
 
+    /// A run opened from the table, its grid, then a cell opened full size: Esc goes back to
+    /// the grid, and the status line offers that Esc only (it listed `Esc runs table` too).
+    @Test func theStatusLineOffersOneEscAtATime() throws {
+        var state = try Self.sweep()
+        press(&state, .character("t"), .enter, .character("a"), .enter)
+        #expect(state.mode == .chart && state.gridReturn && state.table.returnsToTable)
+        let status = try #require(MonitorView.render(state).lines.last)
+        #expect(status.contains("Esc a back to grid") && !status.contains("Esc runs table"), "\(status)")
+        press(&state, .escape)
+        #expect(state.mode == .grid)
+    }
+
     @Test func enterOpensTheRunAndEscComesBack() throws {
         var state = try Self.sweep()
         press(&state, .character("t"), .down, .down, .right)
