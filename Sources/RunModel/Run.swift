@@ -132,13 +132,13 @@ public struct Run: Sendable {
         for event in events { apply(event) }
     }
 
-    /// Apply a state the source reported.
     /// The source's file was last written at `time` (`FeedMessage.wrote`).
     public mutating func noteWrite(at time: Double) {
         revision &+= 1
         timing.noteWrite(at: time)
     }
 
+    /// Apply a state the source reported.
     public mutating func apply(state: SourceState, at time: Double? = nil) {
         revision &+= 1
         sourceState = state
