@@ -1,3 +1,4 @@
+import Collections
 import KerasModel
 
 /// What the header of one `fit` segment of a fitwatch callback stream says about the run:
@@ -74,8 +75,8 @@ public struct FitwatchStreamHeader: Sendable, Equatable {
 
     /// The hyper-parameters the header states, by `RunStart.Key`: the optimizer's class, the
     /// learning rate at train begin, `batch_size` and `epochs` of `fit`.
-    public var parameters: [String: String] {
-        var parameters: [String: String] = [:]
+    public var parameters: OrderedDictionary<String, String> {
+        var parameters: OrderedDictionary<String, String> = [:]
         if let optimizerClass { parameters[RunStart.Key.optimizer] = optimizerClass }
         if let learningRate { parameters[RunStart.Key.learningRate] = RunStart.text(learningRate) }
         if let batchSize { parameters[RunStart.Key.batchSize] = String(batchSize) }

@@ -14,7 +14,7 @@ public struct RunHistory: Sendable, Equatable {
     /// True when the log began mid-run.
     public var startsMidRun = false
     /// Hyper-parameters the current segment's start stated (`RunStart.parameters`).
-    public var parameters: [String: String] = [:]
+    public var parameters: OrderedDictionary<String, String> = [:]
     /// Finished (and finally cut-off) epochs of the current segment, in order (read like an
     /// array; kept in columns once long, see `EpochList`).
     public var epochs = EpochList()

@@ -1,4 +1,5 @@
 import Collections
+import OrderedCollections
 import Synchronization
 import KerasModel
 
@@ -69,8 +70,10 @@ public struct RunStart: Sendable, Equatable {
     /// nil when they cannot. `flavourKnown` may follow.
     public var flavour: KerasFlavour?
     /// Hyper-parameters the source states exactly (the callback's header, a run spec), by the
-    /// short keys of `RunStart.Key`: `opt`, `lr`, `bs`, `epochs`. Empty when nothing says.
-    public var parameters: [String: String]
+    /// short keys of `RunStart.Key`: `opt`, `lr`, `bs`, `epochs`, in the order the source states
+    /// them (a plain dictionary's order changes from one run of fitwatch to the next). Empty
+    /// when nothing says.
+    public var parameters: OrderedDictionary<String, String>
 
     /// The short names hyper-parameters go by in `parameters` and the runs table.
     public enum Key {
@@ -85,7 +88,7 @@ public struct RunStart: Sendable, Equatable {
     }
 
     public init(epochs: Int?, format: LogFormat, startsMidRun: Bool = false, flavour: KerasFlavour? = nil,
-                parameters: [String: String] = [:]) {
+                parameters: OrderedDictionary<String, String> = [:]) {
         self.epochs = epochs
         self.format = format
         self.startsMidRun = startsMidRun
