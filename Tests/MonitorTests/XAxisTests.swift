@@ -10,6 +10,18 @@ import RunModel
 @Suite struct XAxisTests {
     static let size = Size(width: 100, height: 30)
 
+    /// A callback stream's 30 epochs, each printed as taking `seconds`, ending `every` seconds
+    /// apart from 2023-11-14 22:13:20 UTC.
+    static func timedEpochs(seconds: Double, every: Double) -> [TrainingEvent] {
+        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: 30, format: .fitwatchCallback))]
+        for epoch in 1...30 {
+            var record = EpochRecord(epoch: epoch, of: 30, steps: 5, seconds: seconds, metrics: ["loss": 1 / Double(epoch)])
+            record.wallTime = 1_700_000_000 + Double(epoch - 1) * every
+            events.append(.epochEnded(record))
+        }
+        return events
+    }
+
     /// The x axis label row of the full chart (the row under `└┬`).
     static func xLabels(_ lines: [String]) -> String? {
         guard let axis = lines.lastIndex(where: { $0.contains("└┬") }), axis + 1 < lines.count else { return nil }
@@ -59,14 +71,8 @@ import RunModel
     }
 
     @Test func wallTimeLabelsAreTheTimeOfDayTheEpochsEnded() throws {
-        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: 30, format: .fitwatchCallback))]
-        for epoch in 1...30 {
-            var record = EpochRecord(epoch: epoch, of: 30, steps: 5, seconds: 600, metrics: ["loss": 1 / Double(epoch)])
-            // From 2023-11-14 22:13:20 UTC, an epoch every 10 minutes.
-            record.wallTime = 1_700_000_000 + Double(epoch - 1) * 600
-            events.append(.epochEnded(record))
-        }
-        var state = RunFixtures.state(source: "stream.jsonl", events: events, size: Self.size)
+        // From 2023-11-14 22:13:20 UTC, an epoch every 10 minutes.
+        var state = RunFixtures.state(source: "stream.jsonl", events: Self.timedEpochs(seconds: 600, every: 600), size: Self.size)
         state.utcOffset = 3600
         for _ in 0..<3 { _ = state.update(.key(.character("x"))) }
         let labels = try #require(Self.xLabels(MonitorView.render(state).lines))
@@ -115,13 +121,7 @@ extension XAxisTests {
     /// second apart: summed printed times made its 100 epochs span 0.1 s (`0.0s … 0.0s … 0.1s`)
     /// while wall time and the header said 6 s.
     @Test func relativeTimeFollowsTheWallClockWhereTheSourceHasIt() throws {
-        var events: [TrainingEvent] = [.runStarted(RunStart(epochs: 30, format: .fitwatchCallback))]
-        for epoch in 1...30 {
-            var record = EpochRecord(epoch: epoch, of: 30, steps: 5, seconds: 0.001, metrics: ["loss": 1 / Double(epoch)])
-            record.wallTime = 1_700_000_000 + Double(epoch - 1) * 2
-            events.append(.epochEnded(record))
-        }
-        var state = RunFixtures.state(source: "demo", events: events, size: Self.size)
+        var state = RunFixtures.state(source: "demo", events: Self.timedEpochs(seconds: 0.001, every: 2), size: Self.size)
         for _ in 0..<2 { _ = state.update(.key(.character("x"))) }
         #expect(state.chart.xAxis == .relativeTime)
         let labels = try #require(Self.xLabels(MonitorView.render(state).lines))
