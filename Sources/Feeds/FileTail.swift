@@ -237,9 +237,7 @@ final class FileTail: @unchecked Sendable {
             // (README: following is "no new bytes for 30 s"), measured from the file's last
             // write: a log nobody wrote to for longer is `following` at once.
             caughtUp = true
-            var status = stat()
-            let written = fd >= 0 && fstat(fd, &status) == 0
-                ? Date(timeIntervalSince1970: Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9) : Date()
+            let written = modificationTime().map(Date.init(timeIntervalSince1970:)) ?? Date()
             lastBytesAt = min(Date(), written)
             onState(Date().timeIntervalSince(lastBytesAt) >= quietPeriod ? .following : .live)
         } else if Date().timeIntervalSince(lastBytesAt) >= quietPeriod {
@@ -303,12 +301,18 @@ final class FileTail: @unchecked Sendable {
         if gotBytes {
             lastBytesAt = Date()
             if caughtUp { onState(.live) }
-            var status = stat()
-            if fd >= 0, fstat(fd, &status) == 0 {
-                let modified = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
-                if modified != lastModified { lastModified = modified; onWritten(modified) }
+            if let modified = modificationTime(), modified != lastModified {
+                lastModified = modified
+                onWritten(modified)
             }
         }
+    }
+
+    /// The open file's modification time, seconds since 1970; nil without one open.
+    private func modificationTime() -> Double? {
+        var status = stat()
+        guard fd >= 0, fstat(fd, &status) == 0 else { return nil }
+        return Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9
     }
 
     /// Keeps the file's first `printSize` bytes and the last `printSize` before the offset.

@@ -155,24 +155,3 @@ public final class GridScaleCache: Sendable {
             + "\(chart.xAxis.rawValue)\u{1}\(size.width)x\(size.height)"
     }
 }
-
-/// The last metric rows `MonitorState.families` computed and what from: the metric names (the
-/// run's, with its per-batch series' when those are shown), the model's outputs and the filter.
-/// Shared by copies of the state, like `GridScaleCache`.
-final class FamilyCache: Sendable {
-    struct Key: Hashable {
-        var names: [String]
-        var outputs: [String]
-        var filter: String?
-    }
-
-    private let last = Mutex<(key: Key, rows: (all: [MetricFamily], filtered: [MetricFamily]))?>(nil)
-
-    func rows(for key: Key) -> (all: [MetricFamily], filtered: [MetricFamily])? {
-        last.withLock { $0?.key == key ? $0?.rows : nil }
-    }
-
-    func store(_ rows: (all: [MetricFamily], filtered: [MetricFamily]), for key: Key) {
-        last.withLock { $0 = (key, rows) }
-    }
-}

@@ -206,14 +206,9 @@ public enum RunsTable {
         return (nil, text)
     }
 
-    /// The status the table shows: the run's own, and `stale` for a followed file that has
-    /// been silent for longer than its epochs ever took (`RunTiming.staleAfter`).
+    /// The status the table shows: the run's own (`stale` included: `RunStatus` decides it).
     static func status(of run: RunState, now: Double) -> RunStatus {
-        let status = run.run.status(now: now)
-        if case .following = status, let last = run.run.timing.lastActivity, now - last > run.run.timing.staleAfter {
-            return .stale(now - last)
-        }
-        return status
+        run.run.status(now: now)
     }
 
     /// Problems first: the order the status column sorts in.

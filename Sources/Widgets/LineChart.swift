@@ -543,10 +543,8 @@ struct Tracer {
 
     mutating func trace(_ points: ArraySlice<Double>, layer: Int) {
         previous = nil
-        guard visible > 1 else {
-            for t in points { if t.isFinite { emit(x: 0, t: t, layer: layer) } else { gap(x: 0) } }
-            return
-        }
+        // One point (or none) has nothing to aggregate and no column step to divide by.
+        guard visible > 1 else { traceEveryPoint(points, layer: layer); return }
         // Per dot column, per stretch of finite values: its first, lowest, highest and last.
         var column = 0
         var count = 0
