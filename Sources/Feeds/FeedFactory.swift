@@ -102,8 +102,7 @@ public enum FeedFactory {
             case .file(let path):
                 feeds.append(FileFeed(path: path, makeReader: makeReader))
             case .directory(let path), .glob(let path):
-                let prefix = localRoots > 1 ? RunDiscovery.normalized(RunDiscovery.isGlob(path) ? PathGlob(path).root : path) + "/" : ""
-                feeds.append(DiscoveryFeed(root: path, namePrefix: prefix, makeReader: makeReader))
+                feeds.append(DiscoveryFeed(root: path, namePrefix: RunDiscovery.rootPrefix(path, localRoots: localRoots), makeReader: makeReader))
             case .remote(let target):
                 let key = HostKey(user: target.user, host: target.host, port: target.port)
                 guard hostFeeds[key] == nil else { continue }

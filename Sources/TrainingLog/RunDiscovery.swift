@@ -161,6 +161,14 @@ public enum RunDiscovery {
         return "\(host):\(name)"
     }
 
+    /// What goes in front of the names of a local root's runs: nothing when it is the only
+    /// directory or glob given, else the root itself (`a/` + `b/train.log`), so that runs of two
+    /// roots never share a name. The screen, `--jsonl`, `export` and `check` all name runs so.
+    public static func rootPrefix(_ source: String, localRoots: Int) -> String {
+        guard localRoots > 1 else { return "" }
+        return normalized(isGlob(source) ? PathGlob(source).root : source) + "/"
+    }
+
     /// Whether a source argument is a glob pattern (`runs/*/train.log`).
     public static func isGlob(_ text: String) -> Bool {
         text.contains { $0 == "*" || $0 == "?" || $0 == "[" }

@@ -62,9 +62,8 @@ struct CheckCommand: ParsableCommand {
         let forced = try input.forced()
         var checked: [(source: String, runs: [CheckedRun])] = []
         // A directory or glob is every run under it, as `fitwatch DIR` and `export` read it.
-        let expanded = try ExportCommand.expanded(sources)
-        let discovered = Set(expanded).subtracting(sources)
-        for source in expanded {
+        for expanded in try ExportCommand.expanded(sources) {
+            let source = expanded.path
             if source.hasSuffix(".toml") {
                 checked.append((source, [try Self.checkSpec(source)]))
                 continue
@@ -83,15 +82,15 @@ struct CheckCommand: ParsableCommand {
             }
             guard run.sawTrainingOutput else {
                 // One empty log of a sweep is said, not fatal; a log named on its own is.
-                if discovered.contains(source) {
-                    FileHandle.standardError.write(Data("fitwatch: \(source): no Keras training output found\n".utf8))
+                if expanded.discoveredName != nil {
+                    FileHandle.standardError.write(Data("fitwatch: \(expanded.name): no Keras training output found\n".utf8))
                     continue
                 }
                 throw Self.badInput("\(source): no Keras training output found")
             }
             run.apply(state: .finished)
-            // A directory names the run it read (the same rule as `fitwatch DIR` and `export`).
-            checked.append((LogLoader.resolvedSource(source), run.reports().map(CheckedRun.init)))
+            // Named as `fitwatch DIR`, `--jsonl` and `export` name it.
+            checked.append((expanded.name, run.reports().map(CheckedRun.init)))
         }
         switch json ? .json : format {
         case .text: print(Self.text(checked))

@@ -15,7 +15,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
         SOURCE is a Keras log (any flavour, pipe or terminal capture), a CSVLogger file, a \
         TensorBoard event file or run directory, or a directory or glob: every run under it \
-        (as `fitwatch DIR` finds them), each named by its path. Each `fit` call in a source \
+        (as `fitwatch DIR` finds them), each named as `--jsonl` names it: by its path under \
+        the directory. Each `fit` call in a source \
         becomes one run.
         """
     )
@@ -44,7 +45,8 @@ struct ExportCommand: ParsableCommand {
             do { graph = try ModelFileReader.read(path: model) } catch { throw CLIError("fitwatch: \(error)") }
         }
         var runs: [(source: String, segment: RunSegment, epochs: EpochList, report: Run.Report)] = []
-        for source in try Self.expanded(sources) {
+        for expanded in try Self.expanded(sources) {
+            let source = expanded.path
             // Streamed: a read's events are folded into segments and dropped, so exporting a
             // 1 GB log takes the memory of its epochs, not of its bytes or in-epoch updates.
             // The same events make the run model, whose findings every surface reports; its
@@ -74,8 +76,7 @@ struct ExportCommand: ParsableCommand {
             guard segments.count == reports.count || segments.isEmpty else {
                 throw CLIError("fitwatch: \(source): internal error: \(segments.count) runs exported but \(reports.count) diagnosed")
             }
-            // A TensorBoard run folder names itself; a file is named by its path.
-            let read = LogLoader.resolvedSource(source)
+            let read = expanded.name
             for (segment, report) in zip(segments, reports) {
                 runs.append((read, segment, readEpochs ? report.segment.history.epochs : EpochList(), report))
             }
@@ -104,18 +105,33 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
+    /// A source to read: a path, and for a run found under a directory or glob the name
+    /// `fitwatch DIR` and `--jsonl` give it (`b/train.log` under `runs/`; with several roots
+    /// given, the root in front; a root's one run, the root as given).
+    struct Expanded: Equatable {
+        var path: String
+        var discoveredName: String?
+        /// The run's name in the output: a path given by itself names itself, a TensorBoard
+        /// run folder by the run it holds.
+        var name: String { discoveredName ?? LogLoader.resolvedSource(path) }
+    }
+
     /// Every source as the runs it holds: a directory or a glob is every run under it (the
     /// discovery rules `fitwatch DIR` follows), a TensorBoard run folder itself when it is one.
-    static func expanded(_ sources: [String]) throws -> [String] {
-        var result: [String] = []
-        for source in sources {
-            let kind = try? FeedFactory.kind(of: source)
+    static func expanded(_ sources: [String]) throws -> [Expanded] {
+        var result: [Expanded] = []
+        let kinds = sources.map { try? FeedFactory.kind(of: $0) }
+        let localRoots = kinds.filter { kind in
+            switch kind { case .directory?, .glob?: return true
+            default: return false }
+        }.count
+        for (source, kind) in zip(sources, kinds) {
             let glob: PathGlob?
             switch kind {
             case .directory?: glob = nil
             case .glob?: glob = PathGlob(source)
             default:
-                result.append(source)
+                result.append(Expanded(path: source))
                 continue
             }
             let limits = RunDiscovery.Limits()
@@ -127,10 +143,13 @@ struct ExportCommand: ParsableCommand {
             guard !found.runs.isEmpty else {
                 if glob != nil { throw CLIError("fitwatch: \(source): nothing matches") }
                 // The loader says why, naming the rule.
-                result.append(source)
+                result.append(Expanded(path: source))
                 continue
             }
-            result += found.runs.map(\.path)
+            // Named as `DiscoveryFeed` names them, so `--jsonl` and these agree.
+            let prefix = RunDiscovery.rootPrefix(source, localRoots: localRoots)
+            let single = found.runs.count == 1
+            result += found.runs.map { Expanded(path: $0.path, discoveredName: single ? source : prefix + $0.name) }
         }
         return result
     }

@@ -26,12 +26,15 @@ struct DirectorySourceTests {
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let runs = try #require(document["runs"] as? [[String: Any]])
-        #expect(runs.map { $0["source"] as? String } == [directory + "/a.log", newest], "every run, by name; model.json is none")
+        // Named by the path under the directory, as on the screen and in `--jsonl`.
+        #expect(runs.map { $0["source"] as? String } == ["a.log", "b/train.log"], "every run, by name; model.json is none")
         #expect(runs.last?["format"] as? String == "keras-verbose2" || runs.last?["format"] as? String == "keras1")
         // A glob reads what it matches.
         let globbed = try FeedsCLI.run(["export", directory + "/*/train.log"])
         let only = try #require(try JSONSerialization.jsonObject(with: Data(globbed.stdout.utf8)) as? [String: Any])
-        #expect((only["runs"] as? [[String: Any]])?.map { $0["source"] as? String } == [newest], "\(globbed.stderr)")
+        // A glob's one match is named by the glob, as `--jsonl` names a root's only run.
+        #expect((only["runs"] as? [[String: Any]])?.map { $0["source"] as? String } == [directory + "/*/train.log"], "\(globbed.stderr)")
+        _ = newest
     }
 
     @Test func checkOfADirectoryChecksEveryRunAndSaysWhichIsEmpty() throws {
@@ -42,8 +45,41 @@ struct DirectorySourceTests {
         #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let sources = (document["runs"] as? [[String: Any]])?.compactMap { $0["source"] as? String }
-        #expect(Set(sources ?? []) == [directory + "/a.log", newest], "\(result.stdout)")
-        #expect(result.stderr.contains("\(directory)/empty.log: no Keras training output found"))
+        #expect(Set(sources ?? []) == ["a.log", "b/train.log"], "\(result.stdout)")
+        #expect(result.stderr.contains("fitwatch: empty.log: no Keras training output found"), "\(result.stderr)")
+        _ = newest
+    }
+
+    /// One truth: `export`, `check` and `--jsonl` give a discovered run the same name, for one
+    /// directory, two (each run with its root in front) and a glob.
+    @Test func exportCheckAndJSONLinesNameDiscoveredRunsAlike() throws {
+        let (directory, _) = try Self.runs()
+        let (other, _) = try Self.runs()
+        defer { for root in [directory, other] { try? FileManager.default.removeItem(atPath: root) } }
+        let cases: [(sources: [String], names: Set<String>)] = [
+            ([directory], ["a.log", "b/train.log"]),
+            ([directory, other], [directory + "/a.log", directory + "/b/train.log", other + "/a.log", other + "/b/train.log"]),
+            // A root's only run takes the root's name.
+            ([directory + "/*.log", other + "/*/train.log"], [directory + "/*.log", other + "/*/train.log"]),
+        ]
+        for (sources, names) in cases {
+            let export = try FeedsCLI.run(["export"] + sources)
+            let exported = Set(((try? JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["runs"]
+                                as? [[String: Any]] ?? []).compactMap { $0["source"] as? String })
+            #expect(exported == names, "export \(sources): \(export.stderr)")
+            let check = try FeedsCLI.run(["check", "--json"] + sources)
+            let checked = Set(((try? JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["runs"]
+                               as? [[String: Any]] ?? []).compactMap { $0["source"] as? String })
+            #expect(checked == names, "check \(sources): \(check.stderr)")
+            // `--jsonl` follows until stopped: stopped once every run has had an epoch.
+            let lines = try FeedsCLI.run(["--jsonl"] + sources, stopWhen: { out in
+                names.allSatisfy { name in
+                    out.split(separator: "\n").contains { $0.contains("\"source\":\"\(name)\"") && $0.contains("\"epoch\"") }
+                }
+            })
+            let followed = Set(lines.objects.compactMap { $0["source"] as? String })
+            #expect(followed == names, "--jsonl \(sources): \(lines.stdout.prefix(600))")
+        }
     }
 
     @Test func replayOfADirectorySaysWhichRunItReplays() throws {

@@ -20,10 +20,13 @@ struct FeedsCLI {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fitwatch")
     }
 
-    /// Run fitwatch; `whileRunning` gets the process once it started (to send signals).
-    /// Killed after `timeout` seconds so a hang fails the test instead of stalling the suite.
+    /// Run fitwatch; `whileRunning` gets the process once it started (to send signals), and a
+    /// process that follows forever is ended with SIGTERM once its stdout so far passes
+    /// `stopWhen`. Killed after `timeout` seconds so a hang fails the test instead of stalling
+    /// the suite.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    timeout: Double = 30, whileRunning: ((Process) -> Void)? = nil) throws -> Result {
+                    timeout: Double = 30, whileRunning: ((Process) -> Void)? = nil,
+                    stopWhen: ((String) -> Bool)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -49,7 +52,14 @@ struct FeedsCLI {
         try process.run()
         whileRunning?(process)
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        while process.isRunning && Date() < deadline {
+            if let stopWhen, stopWhen((try? String(contentsOf: out, encoding: .utf8)) ?? "") {
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+                break
+            }
+            usleep(10_000)
+        }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
