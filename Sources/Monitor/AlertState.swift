@@ -27,7 +27,7 @@ extension MonitorState {
         for id in sourceOrder {
             guard let run = runs[id], !run.run.needsDiagnosis, run.diagnosisInFlight == nil else { continue }
             if let status = alerts.ends[id, default: RunEventTracker()].end(of: run.run, now: clock) {
-                effects.append(.announce(id, .ended(status)))
+                effects.append(.announce(id, .ended(status), fit: run.run.fitNumber))
             }
         }
         return effects
@@ -38,7 +38,7 @@ extension MonitorState {
         guard alerts.enabled else { return [] }
         let known = Set(before.map(\.id))
         return findings.filter { !known.contains($0.id) }.map { finding in
-            .announce(id, .finding(finding, provisional: run.run.findings.provisional.contains(finding.id)))
+            .announce(id, .finding(finding, provisional: run.run.findings.provisional.contains(finding.id)), fit: run.run.fitNumber)
         }
     }
 }

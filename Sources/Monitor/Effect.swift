@@ -9,7 +9,7 @@ public enum Effect: Sendable, Equatable {
     /// Ring the terminal bell (a new finding with `--bell`).
     case bell
     /// Tell the world a run event happened (`--notify`, `--on-event`).
-    case announce(SourceID, RunEvent)
+    case announce(SourceID, RunEvent, fit: Int)
     /// Diagnose this snapshot of a run off the main thread and send the answer back as
     /// `Message.diagnosed`.
     case diagnose(SourceID, DiagnosisRequest)

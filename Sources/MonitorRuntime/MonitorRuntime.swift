@@ -9,7 +9,7 @@ import TerminalCore
 /// thread, so it must not block; `notice` (callable from any thread) puts a line in the
 /// status line.
 public protocol EventAnnouncer: AnyObject {
-    func announce(_ event: RunEvent, source: SourceID, notice: @escaping @Sendable (String) -> Void)
+    func announce(_ event: RunEvent, source: SourceID, fit: Int, notice: @escaping @Sendable (String) -> Void)
 }
 
 /// The full-screen monitor's main loop, over any `TerminalBackend` and an injected clock:
@@ -108,8 +108,8 @@ public struct MonitorRuntime {
                     terminal.bell()
                 case .diagnose(let id, let request):
                     diagnosisQueue.async { answers.post(.diagnosed(id, diagnose(request))) }
-                case .announce(let id, let event):
-                    announcer?.announce(event, source: id) { text in answers.post(.notice(text)) }
+                case .announce(let id, let event, let fit):
+                    announcer?.announce(event, source: id, fit: fit) { text in answers.post(.notice(text)) }
                 }
             }
 

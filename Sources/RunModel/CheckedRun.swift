@@ -13,19 +13,30 @@ public struct CheckedRun: Sendable, Equatable {
     public var findings: [Finding]
     /// How the run ended; nil for a run spec checked without training.
     public var status: RunStatus?
+    /// Which `fit` call of its source it is, counting from 1.
+    public var fit: Int
 
     /// A run with its findings already computed (the spec check builds one directly).
-    public init(history: RunHistory, logLines: [String], findings: [Finding], status: RunStatus? = nil) {
+    public init(history: RunHistory, logLines: [String], findings: [Finding], status: RunStatus? = nil, fit: Int = 1) {
         self.history = history
         self.logLines = logLines
         self.findings = findings
         self.status = status
+        self.fit = fit
+    }
+
+    /// The run's name in `check`'s text and Markdown: its source, and when the source holds
+    /// several `fit` calls its number among them (`train.log (fit 2 of 2)`), as the screen's
+    /// header, `plot` and the `"fit"` of the JSON outputs count them.
+    public func title(source: String, among runs: [CheckedRun]) -> String {
+        let fits = runs.map(\.fit).max() ?? 1
+        return fits > 1 ? "\(source) (fit \(fit) of \(fits))" : source
     }
 
     /// A report of a `Run`.
     public init(_ report: Run.Report) {
         self.init(history: report.segment.history, logLines: report.segment.noise, findings: report.findings,
-                  status: report.status)
+                  status: report.status, fit: report.fit)
     }
 
     /// A whole source's events read to their end, as `check` reads a file: one entry per

@@ -248,6 +248,8 @@ public struct Run: Sendable {
         public var model: ModelGraph?
         /// How it ended (or what it is doing, for the current segment).
         public var status: RunStatus
+        /// Which `fit` call of the source it is, counting from 1 (`"fit"` in every output).
+        public var fit: Int
     }
 
     /// The segments `check` and `export` report, each diagnosed: those that trained or
@@ -263,10 +265,12 @@ public struct Run: Sendable {
             let status = isCurrent ? status(now: now)
                 : RunStatus(history: segment.history, sourceState: .finished, timing: timing, now: nil)
             if isCurrent, findings.revision == revision, revision > 0, let chosen {
-                return Report(segment: segment, findings: findings.current, model: chosen.model, status: status)
+                return Report(segment: segment, findings: findings.current, model: chosen.model, status: status,
+                              fit: droppedSegments + index + 1)
             }
             let result = Diagnosis.run(DiagnosisRequest(segment: segment, modelOverride: modelOverride, revision: revision))
-            return Report(segment: segment, findings: result.findings, model: result.choice?.model, status: status)
+            return Report(segment: segment, findings: result.findings, model: result.choice?.model, status: status,
+                          fit: droppedSegments + index + 1)
         }
     }
 }

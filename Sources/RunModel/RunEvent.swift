@@ -29,12 +29,13 @@ public enum RunEvent: Sendable, Equatable {
         }
     }
 
-    /// The event as the `--jsonl` record that says the same thing: `{"source":…,"status":…,
-    /// "reason":…}` for an end, `{"source":…,"finding":{…},"provisional":…}` for a finding.
-    public func json(source: SourceID) -> String {
+    /// The event as the `--jsonl` record that says the same thing: `{"source":…,"fit":…,
+    /// "status":…,"reason":…}` for an end, `{"source":…,"fit":…,"finding":{…},"provisional":…}`
+    /// for a finding; `fit` is the source's `fit` call it is about.
+    public func json(source: SourceID, fit: Int) -> String {
         switch self {
-        case .ended(let status): return JSONLRecord.status(status, source: source)
-        case .finding(let finding, let provisional): return JSONLRecord.finding(finding, provisional: provisional, source: source)
+        case .ended(let status): return JSONLRecord.status(status, source: source, fit: fit)
+        case .finding(let finding, let provisional): return JSONLRecord.finding(finding, provisional: provisional, source: source, fit: fit)
         }
     }
 
@@ -71,22 +72,28 @@ public struct RunEventTracker: Sendable, Equatable {
 
 /// The records `--jsonl` prints, one JSON object per line; `--on-event` sends the same ones.
 public enum JSONLRecord {
-    /// `{"source":…,"finding":{…},"provisional":false}`; the finding's keys sorted.
-    public static func finding(_ finding: Finding, provisional: Bool, source: SourceID) -> String {
+    /// `{"source":…,"fit":1,"finding":{…},"provisional":false}`; the finding's keys sorted.
+    public static func finding(_ finding: Finding, provisional: Bool, source: SourceID, fit: Int) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(finding)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "{\"source\":\(ExportJSON.string(source.rawValue)),\"finding\":\(body),\"provisional\":\(provisional)}"
+        return head(source, fit) + ",\"finding\":\(body),\"provisional\":\(provisional)}"
     }
 
-    /// A finding no longer true: `{"source":…,"withdrawn":"stuck-metric"}`.
-    public static func withdrawn(_ finding: Finding, source: SourceID) -> String {
-        "{\"source\":\(ExportJSON.string(source.rawValue)),\"withdrawn\":\(ExportJSON.string(finding.id))}"
+    /// A finding no longer true: `{"source":…,"fit":1,"withdrawn":"stuck-metric"}`.
+    public static func withdrawn(_ finding: Finding, source: SourceID, fit: Int) -> String {
+        head(source, fit) + ",\"withdrawn\":\(ExportJSON.string(finding.id))}"
     }
 
-    /// How a run ended: `{"source":…,"status":"early-stopped","reason":"at epoch 40, …"}`.
-    public static func status(_ status: RunStatus, source: SourceID) -> String {
+    /// How a run ended: `{"source":…,"fit":1,"status":"early-stopped","reason":"at epoch 40, …"}`.
+    public static func status(_ status: RunStatus, source: SourceID, fit: Int) -> String {
         let reason = status.reason.map(ExportJSON.string) ?? "null"
-        return "{\"source\":\(ExportJSON.string(source.rawValue)),\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}"
+        return head(source, fit) + ",\"status\":\(ExportJSON.string(status.word)),\"reason\":\(reason)}"
+    }
+
+    /// A record about one `fit` call of a source (counting from 1: a log with two `fit` calls
+    /// has epochs, findings and an end of fit 1, then of fit 2).
+    private static func head(_ source: SourceID, _ fit: Int) -> String {
+        "{\"source\":\(ExportJSON.string(source.rawValue)),\"fit\":\(fit)"
     }
 }

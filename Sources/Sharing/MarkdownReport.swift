@@ -18,9 +18,8 @@ public enum MarkdownReport {
     public static func document(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
         var blocks = ["## fitwatch check"]
         for entry in checked {
-            for (index, run) in entry.runs.enumerated() {
-                let name = entry.runs.count > 1 ? "\(entry.source) (run \(index + 1) of \(entry.runs.count))" : entry.source
-                blocks.append(section(name: name, run: run))
+            for run in entry.runs {
+                blocks.append(section(name: run.title(source: entry.source, among: entry.runs), run: run))
             }
         }
         blocks.append(CheckedRun.totals(checked.flatMap(\.runs)))

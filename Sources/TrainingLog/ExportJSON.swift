@@ -14,9 +14,10 @@ public enum ExportJSON {
         epochFields(record, leading: "")
     }
 
-    /// One epoch for the `--jsonl` stream: `{"source":"…",` then the fields of `epoch(_:)`.
-    public static func epoch(_ record: EpochRecord, source: String) -> String {
-        epochFields(record, leading: "\"source\":\(string(source)),")
+    /// One epoch for the `--jsonl` stream: `{"source":"…","fit":2,` (the source's `fit` call,
+    /// counting from 1) then the fields of `epoch(_:)`.
+    public static func epoch(_ record: EpochRecord, source: String, fit: Int) -> String {
+        epochFields(record, leading: "\"source\":\(string(source)),\"fit\":\(fit),")
     }
 
     private static func epochFields(_ record: EpochRecord, leading: String) -> String {
@@ -62,20 +63,23 @@ public enum ExportJSON {
 
     /// One run object. `model` and `warnings` are pre-encoded JSON (a graph, a list of findings)
     /// supplied by whoever knows them; nil writes `null` and `[]`.
-    public static func run(source: String, segment: RunSegment, model: String? = nil, warnings: String? = nil,
+    public static func run(source: String, fit: Int? = nil, segment: RunSegment, model: String? = nil, warnings: String? = nil,
                            status: String? = nil) -> String {
         var out = ""
-        write(source: source, segment: segment, epochs: segment.epochs, model: model, warnings: warnings, status: status) { out += $0 }
+        write(source: source, fit: fit, segment: segment, epochs: segment.epochs, model: model, warnings: warnings, status: status) { out += $0 }
         return out
     }
 
     /// `run`'s bytes, handed to `write` piece by piece (an epoch at a time) instead of built
     /// into one string, with the epochs taken from `epochs` (`segment.epochs` is not read):
-    /// `export` writes a million epochs without holding their text.
-    public static func write<Epochs: Sequence<EpochRecord>>(source: String, segment: RunSegment, epochs: Epochs,
+    /// `export` writes a million epochs without holding their text. `fit`, the source's `fit`
+    /// call it is (from 1), follows `source` when given.
+    public static func write<Epochs: Sequence<EpochRecord>>(source: String, fit: Int? = nil, segment: RunSegment, epochs: Epochs,
                                                             model: String? = nil, warnings: String? = nil,
                                                             status: String? = nil, to write: (String) -> Void) {
-        var out = "{\"source\":\(string(source)),\"format\":\(string(segment.format.rawValue))"
+        var out = "{\"source\":\(string(source))"
+        if let fit { out += ",\"fit\":\(fit)" }
+        out += ",\"format\":\(string(segment.format.rawValue))"
         out += ",\"keras_flavour\":" + (segment.flavour.map { string($0.rawValue) } ?? "null")
         if let status { out += ",\"status\":\(string(status))" }
         out += ",\"epochs_requested\":" + (segment.epochsRequested.map(String.init) ?? "null")

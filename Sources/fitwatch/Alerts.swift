@@ -55,7 +55,7 @@ final class Alerts: EventAnnouncer {
         return Alerts(notification: notification, command: command, terminal: terminal, ownsTerminal: owns)
     }
 
-    func announce(_ event: RunEvent, source: SourceID, notice: @escaping @Sendable (String) -> Void) {
+    func announce(_ event: RunEvent, source: SourceID, fit: Int, notice: @escaping @Sendable (String) -> Void) {
         var fresh = true
         if case .finding(let finding, _) = event { fresh = notified.insert("\(source)\u{0}\(finding.id)").inserted }
         if let notification, terminal >= 0, event.deservesNotification, fresh {
@@ -69,7 +69,7 @@ final class Alerts: EventAnnouncer {
                 sent += count
             }
         }
-        command?.send(event.json(source: source), report: notice)
+        command?.send(event.json(source: source, fit: fit), report: notice)
     }
 
     /// Before fitwatch exits: let commands still running finish (up to their timeout), so

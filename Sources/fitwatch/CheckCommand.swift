@@ -127,8 +127,8 @@ struct CheckCommand: ParsableCommand {
     static func text(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
         var blocks: [String] = []
         for entry in checked {
-            for (index, run) in entry.runs.enumerated() {
-                let name = entry.runs.count > 1 ? "\(entry.source) (run \(index + 1) of \(entry.runs.count))" : entry.source
+            for run in entry.runs {
+                let name = run.title(source: entry.source, among: entry.runs)
                 let count = run.findings.count
                 var block = "\(name): \(run.status.map { $0.text + ", " } ?? "")" + (count == 0 ? "no findings" : "\(count) finding\(count == 1 ? "" : "s")")
                 if count > 0 { block += "\n" + FindingReport.text(run.findings) }
@@ -143,7 +143,7 @@ struct CheckCommand: ParsableCommand {
     static func json(_ checked: [(source: String, runs: [CheckedRun])]) -> String {
         let runs = checked.flatMap { entry in
             entry.runs.map { run in
-                "{\"source\":\(ExportJSON.string(entry.source)),\"status\":\(run.status.map { ExportJSON.string($0.word) } ?? "null"),\"warnings\":\(FindingReport.json(run.findings))}"
+                "{\"source\":\(ExportJSON.string(entry.source)),\"fit\":\(run.fit),\"status\":\(run.status.map { ExportJSON.string($0.word) } ?? "null"),\"warnings\":\(FindingReport.json(run.findings))}"
             }
         }
         return ExportJSON.document(runs: runs)

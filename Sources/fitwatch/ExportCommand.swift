@@ -89,7 +89,7 @@ struct ExportCommand: ParsableCommand {
             var out = BufferedOutput()
             out.write("{\"runs\":[\n")
             for (index, run) in runs.enumerated() {
-                ExportJSON.write(source: run.source, segment: run.segment, epochs: run.epochs, model: run.report.model.map(ModelGraphJSON.json),
+                ExportJSON.write(source: run.source, fit: run.report.fit, segment: run.segment, epochs: run.epochs, model: run.report.model.map(ModelGraphJSON.json),
                                  warnings: FindingReport.json(run.report.findings), status: run.report.status.word) { out.write($0) }
                 out.write(index + 1 < runs.count ? ",\n" : "\n")
             }

@@ -93,10 +93,10 @@ enum HeadlessRunner {
             guard let run = tracked[id] else { return }
             // Said again if it changes (EarlyStopping's restore follows its stop).
             guard let status = statusReported[id, default: RunEventTracker()].end(of: run, now: nil) else { return }
-            alerts?.announce(.ended(status), source: id, notice: reportProblem)
+            alerts?.announce(.ended(status), source: id, fit: run.fitNumber, notice: reportProblem)
             // In lines, a failed source already said so on stderr.
             if style == .lines, case .failed? = run.sourceState { return }
-            emit(status: status, source: id, style: style, host: hosts.host(of: id))
+            emit(status: status, source: id, fit: run.fitNumber, style: style, host: hosts.host(of: id))
         }
         // Findings are computed once per drain and source (not per epoch of a backlog), and
         // printed before any later state line so they follow the epochs that raised them. A
@@ -107,11 +107,13 @@ enum HeadlessRunner {
                 guard force || run.status().isOver || pacing.due(id, now: now) else { continue }
                 pacing.diagnosed(id, at: now)
                 if let change = run.diagnose() {
-                    for finding in change.withdrawn { emit(withdrawn: finding, source: id, style: style, host: hosts.host(of: id)) }
+                    for finding in change.withdrawn {
+                        emit(withdrawn: finding, source: id, fit: run.fitNumber, style: style, host: hosts.host(of: id))
+                    }
                     for finding in change.added {
                         let provisional = run.findings.provisional.contains(finding.id)
-                        emit(finding: finding, provisional: provisional, source: id, style: style, host: hosts.host(of: id))
-                        alerts?.announce(.finding(finding, provisional: provisional), source: id, notice: reportProblem)
+                        emit(finding: finding, provisional: provisional, source: id, fit: run.fitNumber, style: style, host: hosts.host(of: id))
+                        alerts?.announce(.finding(finding, provisional: provisional), source: id, fit: run.fitNumber, notice: reportProblem)
                     }
                 }
                 tracked[id] = run
@@ -131,7 +133,7 @@ enum HeadlessRunner {
                 tracked[id, default: Run(source: id, modelOverride: model)].apply(event, at: now)
                 switch event {
                 case .epochEnded(let record):
-                    emit(epoch: record, source: id, style: style, host: hosts.host(of: id))
+                    emit(epoch: record, source: id, fit: tracked[id]?.fitNumber ?? 1, style: style, host: hosts.host(of: id))
                     if !changed.contains(id) { changed.append(id) }
                 case .modelKnown, .message, .runEnded, .evaluated:
                     if !changed.contains(id) { changed.append(id) }
@@ -170,10 +172,10 @@ enum HeadlessRunner {
         FileHandle.standardError.write(Data("fitwatch: \(text)\n".utf8))
     }
 
-    private static func emit(epoch: EpochRecord, source: SourceID, style: Style, host: String?) {
+    private static func emit(epoch: EpochRecord, source: SourceID, fit: Int, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(withHost(ExportJSON.epoch(epoch, source: source.rawValue), source: source, host: host))
+            write(withHost(ExportJSON.epoch(epoch, source: source.rawValue, fit: fit), source: source, host: host))
         case .lines:
             let of = epoch.of.map { "/\($0)" } ?? ""
             let metrics = epoch.metrics.map { "\($0.key) \(KerasNumber.format($0.value))" }.joined(separator: "  ")
@@ -183,10 +185,10 @@ enum HeadlessRunner {
         }
     }
 
-    private static func emit(finding: Finding, provisional: Bool, source: SourceID, style: Style, host: String?) {
+    private static func emit(finding: Finding, provisional: Bool, source: SourceID, fit: Int, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(withHost(JSONLRecord.finding(finding, provisional: provisional, source: source), source: source, host: host))
+            write(withHost(JSONLRecord.finding(finding, provisional: provisional, source: source, fit: fit), source: source, host: host))
         case .lines:
             let epoch = finding.epoch.map { " (from epoch \($0))" } ?? ""
             let soFar = provisional ? " (so far)" : ""
@@ -195,20 +197,20 @@ enum HeadlessRunner {
     }
 
     /// A finding that was reported and is no longer true.
-    private static func emit(withdrawn finding: Finding, source: SourceID, style: Style, host: String?) {
+    private static func emit(withdrawn finding: Finding, source: SourceID, fit: Int, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(withHost(JSONLRecord.withdrawn(finding, source: source), source: source, host: host))
+            write(withHost(JSONLRecord.withdrawn(finding, source: source, fit: fit), source: source, host: host))
         case .lines:
             write("\(source): withdrawn: \(finding.title) [\(finding.id)]")
         }
     }
 
-    /// How a run ended: `{"source":…,"status":"early-stopped","reason":"at epoch 40, …"}`.
-    private static func emit(status: RunStatus, source: SourceID, style: Style, host: String?) {
+    /// How a run ended: `{"source":…,"fit":1,"status":"early-stopped","reason":"at epoch 40, …"}`.
+    private static func emit(status: RunStatus, source: SourceID, fit: Int, style: Style, host: String?) {
         switch style {
         case .jsonLines:
-            write(withHost(JSONLRecord.status(status, source: source), source: source, host: host))
+            write(withHost(JSONLRecord.status(status, source: source, fit: fit), source: source, host: host))
         case .lines:
             // On stderr with the other states, so stdout keeps one line per epoch or finding;
             // a run that simply finished needs no word, and a failed source said it already.

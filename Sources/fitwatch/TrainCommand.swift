@@ -119,13 +119,13 @@ final class FindingPrinter {
     func end() {
         run.apply(state: .finished)
         report()
-        if let status = ends.end(of: run, now: nil) { alerts?.announce(.ended(status), source: run.source, notice: Self.reportProblem) }
+        if let status = ends.end(of: run, now: nil) { alerts?.announce(.ended(status), source: run.source, fit: run.fitNumber, notice: Self.reportProblem) }
     }
 
     private func announce(_ added: [Finding]) {
         for finding in added {
             alerts?.announce(.finding(finding, provisional: run.findings.provisional.contains(finding.id)), source: run.source,
-                             notice: Self.reportProblem)
+                             fit: run.fitNumber, notice: Self.reportProblem)
         }
     }
 

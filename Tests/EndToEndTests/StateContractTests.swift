@@ -70,6 +70,34 @@ import TestSupport
         #expect(order.firstIndex(of: "status") == order.firstIndex(of: "6/40").map { $0 + 1 }, "\(order)")
         #expect(order.firstIndex(of: "1/2").map { $0 > order.firstIndex(of: "status")! } == true)
     }
+
+    /// Each `fit` has a number, the same on every surface: `--jsonl`'s epochs and ends (and
+    /// `--on-event`'s records), `export`'s runs, `check --json` and `check`'s text. The two
+    /// fits' epoch 1 records used to differ only by their place in the stream.
+    @Test func everySurfaceNumbersTheFitsAlike() throws {
+        let log = Fixtures.url("keras-logs/k3_callbacks.pipe.log").path
+        let scratch = try ContractTests.Scratch()
+        let events = scratch.path("events.jsonl")
+        let lines = try FeedsCLI.run(["replay", "--instant", "--jsonl", log, "--on-event", "cat >> '\(events)'"])
+        #expect(lines.status == 0, "\(lines.stderr)")
+        let epochs = lines.objects.filter { $0["epoch"] != nil }.map { "\($0["fit"] as? Int ?? 0): \($0["epoch"] as? Int ?? 0)/\($0["of"] as? Int ?? 0)" }
+        #expect(epochs == (1...6).map { "1: \($0)/40" } + ["2: 1/2", "2: 2/2"], "\(epochs)")
+        let ends = lines.objects.filter { $0["status"] != nil }.map { "\($0["fit"] as? Int ?? 0): \($0["status"] as? String ?? "")" }
+        #expect(ends == ["1: early-stopped", "2: finished"])
+        let received = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(received.sorted() == AlertsEndToEndTests.eventLines(lines.stdout), "--on-event: \(received)")
+        #expect(received.contains { $0.hasPrefix(#"{"source":"\#(log)","fit":1,"status":"early-stopped""#) }, "\(received)")
+
+        let export = try FeedsCLI.run(["export", log])
+        let runs = (try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        #expect(runs.map { "\($0["fit"] as? Int ?? 0): \($0["status"] as? String ?? "")" } == ends)
+        let check = try FeedsCLI.run(["check", "--json", log])
+        let checked = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        #expect(checked.map { "\($0["fit"] as? Int ?? 0): \($0["status"] as? String ?? "")" } == ends)
+        let text = try FeedsCLI.run(["check", log]).stdout
+        #expect(text.contains("\(log) (fit 1 of 2): early-stopped at epoch 6"), "\(text)")
+        #expect(text.contains("\(log) (fit 2 of 2): finished"), "\(text)")
+    }
 }
 
 /// A finished log read as a file gave every finding `"provisional":true` (its first diagnosis

@@ -11,8 +11,12 @@ import TrainingLog
 @Suite struct AlertTests {
     static let source = SourceID("boston.log")
 
-    static func announcements(_ effects: [Effect]) -> [RunEvent] {
-        effects.compactMap { if case .announce(let id, let event) = $0, id == source { return event } else { return nil } }
+    static func announcements(_ effects: [Effect], fit expected: Int = 1) -> [RunEvent] {
+        effects.compactMap { effect -> RunEvent? in
+            guard case .announce(let id, let event, let fit) = effect, id == source else { return nil }
+            #expect(fit == expected, "announced for fit \(fit)")
+            return event
+        }
     }
 
     @Test func aFindingAndTheRunsEndAreAnnouncedOnceEachAfterItsLastDiagnosis() throws {

@@ -141,7 +141,7 @@ import TrainingLog
                                  complete: false)
         #expect(ExportJSON.epoch(record) ==
                 #"{"epoch":3,"of":10,"steps":81,"complete":false,"seconds":2.0,"metrics":{"loss":4156.0532,"mae":"nan","val_loss":"inf","val_mae":"-inf"}}"#)
-        #expect(ExportJSON.epoch(record, source: "a \"b\".log").hasPrefix(#"{"source":"a \"b\".log","epoch":3,"#))
+        #expect(ExportJSON.epoch(record, source: "a \"b\".log", fit: 2).hasPrefix(#"{"source":"a \"b\".log","fit":2,"epoch":3,"#))
     }
 
     @Test func documentIsValidJSONWithTheContractKeys() throws {
