@@ -7,7 +7,7 @@ import TestSupport
 struct DirectorySourceTests {
     /// A directory with an older Keras log, a newer one in a subfolder and a model file
     /// written last (not a run).
-    static func runs() throws -> (directory: String, newest: String) {
+    static func runs() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fw-dir-\(UUID().uuidString.prefix(8))").path
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory + "/b", withIntermediateDirectories: true)
@@ -16,11 +16,11 @@ struct DirectorySourceTests {
         try Data("{}".utf8).write(to: URL(fileURLWithPath: directory + "/model.json"))
         try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -120)], ofItemAtPath: directory + "/a.log")
         try fm.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: directory + "/b/train.log")
-        return (directory, directory + "/b/train.log")
+        return directory
     }
 
     @Test func exportNamesEveryRunItReadUnderADirectory() throws {
-        let (directory, newest) = try Self.runs()
+        let directory = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try FeedsCLI.run(["export", directory])
         #expect(result.status == 0, "\(result.stderr)")
@@ -34,11 +34,10 @@ struct DirectorySourceTests {
         let only = try #require(try JSONSerialization.jsonObject(with: Data(globbed.stdout.utf8)) as? [String: Any])
         // A glob's one match is named by the glob, as `--jsonl` names a root's only run.
         #expect((only["runs"] as? [[String: Any]])?.map { $0["source"] as? String } == [directory + "/*/train.log"], "\(globbed.stderr)")
-        _ = newest
     }
 
     @Test func checkOfADirectoryChecksEveryRunAndSaysWhichIsEmpty() throws {
-        let (directory, newest) = try Self.runs()
+        let directory = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try Data("nothing to see\n".utf8).write(to: URL(fileURLWithPath: directory + "/empty.log"))
         let result = try FeedsCLI.run(["check", "--json", directory])
@@ -47,14 +46,13 @@ struct DirectorySourceTests {
         let sources = (document["runs"] as? [[String: Any]])?.compactMap { $0["source"] as? String }
         #expect(Set(sources ?? []) == ["a.log", "b/train.log"], "\(result.stdout)")
         #expect(result.stderr.contains("fitwatch: empty.log: no Keras training output found"), "\(result.stderr)")
-        _ = newest
     }
 
     /// One truth: `export`, `check` and `--jsonl` give a discovered run the same name, for one
     /// directory, two (each run with its root in front) and a glob.
     @Test func exportCheckAndJSONLinesNameDiscoveredRunsAlike() throws {
-        let (directory, _) = try Self.runs()
-        let (other, _) = try Self.runs()
+        let directory = try Self.runs()
+        let other = try Self.runs()
         defer { for root in [directory, other] { try? FileManager.default.removeItem(atPath: root) } }
         let cases: [(sources: [String], names: Set<String>)] = [
             ([directory], ["a.log", "b/train.log"]),
@@ -83,7 +81,7 @@ struct DirectorySourceTests {
     }
 
     @Test func replayOfADirectorySaysWhichRunItReplays() throws {
-        let (directory, _) = try Self.runs()
+        let directory = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try FeedsCLI.run(["replay", "--instant", "--jsonl", directory])
         #expect(result.status == 0, "\(result.stderr)")
@@ -93,7 +91,7 @@ struct DirectorySourceTests {
 
     @Test(.enabled(if: TmuxSession.available, "tmux is not installed"))
     func theScreenShowsEveryRunUnderADirectoryByItsPath() throws {
-        let (directory, _) = try Self.runs()
+        let directory = try Self.runs()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let session = try TmuxSession(arguments: [directory], width: 120, height: 30)
         defer { session.kill() }
