@@ -100,9 +100,12 @@ extension Run {
         return status.text
     }
 
-    /// The status in the exit summary: a run not over yet was left as it was.
+    /// The status in the exit summary: a run not over yet was left as it was, said before
+    /// why (`waiting when fitwatch quit: no such file: nope.log; …`, not `waiting: no such
+    /// file: nope.log; waiting for it when fitwatch quit`).
     private func summaryStatus(_ status: RunStatus) -> String {
-        status.isOver ? statusText(status) : "\(statusText(status)) when fitwatch quit"
+        guard !status.isOver else { return statusText(status) }
+        return "\(status.word) when fitwatch quit" + (status.reason.map { ": \($0)" } ?? "")
     }
 
     /// One line per `fit` for the exit summary: `train.log: early-stopped at epoch 40, best
@@ -112,8 +115,8 @@ extension Run {
         guard !archived.isEmpty else { return [summaryLine(now: now)] }
         let all = reports(now: now)
         let total = droppedSegments + all.count
-        return all.enumerated().map { index, report in
-            "\(source) (fit \(droppedSegments + index + 1) of \(total)): "
+        return all.map { report in
+            "\(source) (fit \(report.fit) of \(total)): "
                 + Self.summary(status: summaryStatus(report.status), history: report.segment.history, findings: report.findings)
         }
     }

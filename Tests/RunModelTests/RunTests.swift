@@ -289,6 +289,20 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     #expect(empty.summaryLines(now: nil) == ["garbage.bin: finished: no Keras training output found · 0 epochs · no findings"])
 }
 
+/// A run left before it was over says what it was doing, then why: the reason used to come
+/// first, and "when fitwatch quit" read as part of it (`waiting: no such file: nope.log;
+/// waiting for it when fitwatch quit`).
+@Test func theExitSummaryOfARunNotOverSaysItsStateBeforeWhy() {
+    var missing = Run(source: SourceID("nope.log"))
+    missing.apply(state: .waiting("no such file: nope.log; waiting for it"), at: 1)
+    #expect(missing.summaryLine(now: 2) == "nope.log: waiting when fitwatch quit: no such file: nope.log; waiting for it · 0 epochs · no findings")
+    var live = Run(source: id)
+    live.apply(.runStarted(RunStart(epochs: 10, format: .keras3)))
+    live.apply(epoch(1, of: 10, ["loss": 2]))
+    live.apply(state: .live, at: 1)
+    #expect(live.summaryLine(now: 2).hasPrefix("train.log: live when fitwatch quit · 1/10 epochs"), "\(live.summaryLine(now: 2))")
+}
+
 // MARK: rewind
 
 /// A replay sought backwards plays the log again from its start. The run used to keep what
