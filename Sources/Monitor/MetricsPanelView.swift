@@ -40,7 +40,14 @@ struct MetricsPanelView: Widget {
                 buffer.write("no metric matches /\(filter)/ (/ edits the filter)", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
                 return
             }
-            buffer.write("no epochs yet", x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+            // A source that gave lines, none of them Keras's (a binary file, the wrong log) says
+            // so, instead of looking like a run about to start.
+            // A wrapped command's output is one key away.
+            let unread = !run.run.sawTrainingOutput && !run.run.current.noise.isEmpty
+            let text = !unread ? "no epochs yet"
+                : "no epochs yet: nothing read so far is Keras output" + (run.output.count > 0 ? " (o shows it)" : "")
+            buffer.write(text,
+                         x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }
 
