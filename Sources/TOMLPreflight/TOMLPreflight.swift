@@ -5,6 +5,8 @@
 /// theme files both go through here; the message is the parse error toml++ would have given.
 /// One scan that knows TOML's strings and comments finds both kinds of problem (quotes inside
 /// a comment once hid a header from a line-by-line check: fuzzing again).
+/// An unclosed multi-line string is named at the line that opened it (toml++ names the end of
+/// the file).
 /// (A target of its own: themes (Widgets) and run specs (TrainingCore) share no other module.)
 public enum TOMLPreflight {
     /// The first problem, with its 1-based line, or nil when the text is safe to parse.
@@ -92,11 +94,18 @@ public enum TOMLPreflight {
                 // A string: basic (with escapes) or literal, one line or three quotes.
                 let quote = byte
                 if at(1) == quote, at(2) == quote {
+                    let opened = line
                     index += 3
                     while index < bytes.count, !(bytes[index] == quote && at(1) == quote && at(2) == quote) {
                         if bytes[index] == 10 { line += 1 }
                         if quote == 34, bytes[index] == 92 { index += 1 }
                         index += 1
+                    }
+                    // toml++ names the end of the file; the line that opened the string is
+                    // the one to fix.
+                    guard index < bytes.count else {
+                        let delimiter = quote == 34 ? "\"\"\"" : "'''"
+                        return (opened, "Error while parsing string: the multi-line string opened here with \(delimiter) is never closed")
                     }
                     index += 3
                 } else {

@@ -87,6 +87,18 @@ import TestSupport
         Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["quotes.toml:3", "table header"])
     }
 
+    /// A multi-line string never closed: toml++ named the end of the file (`line 5`), far from
+    /// the `"""` to fix; the line that opened it is named, in a spec and in a theme.
+    @Test(arguments: ["\"\"\"", "'''"])
+    func anUnclosedMultiLineStringIsNamedWhereItOpens(delimiter: String) throws {
+        let scratch = try Contract.Scratch()
+        let spec = try scratch.file("open.toml", "[model]\nname = \(delimiter)never closed\n\n[fit]\nepochs = 3\n")
+        Contract.expectBadInput(try Contract.fitwatch(["check", spec]), mentions: ["open.toml line 2", "\(delimiter) is never closed"])
+        let theme = try scratch.file("theme.toml", "name = \"open\"\n[styles]\ntext = { fg = \(delimiter)red }\n")
+        let log = Fixtures.url("keras-logs/k3_s1_seed_regression_accuracy.pipe.log").path
+        Contract.expectBadInput(try Contract.fitwatch(["--theme", theme, "--headless", log]), mentions: ["theme.toml:3", "never closed"])
+    }
+
     @Test(arguments: ["[ =styles]", "[", "[[ "])
     func aThemeFileWithSuchAHeaderIsABadThemeNotAnAbort(header: String) throws {
         let scratch = try Contract.Scratch()
