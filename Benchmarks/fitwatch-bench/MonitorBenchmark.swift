@@ -190,10 +190,6 @@ enum MonitorBenchmark {
 
     static func followCPU() {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("fitwatch").path
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux"), FileManager.default.isExecutableFile(atPath: binary) else {
-            print("monitor: cpu skipped (needs /usr/bin/tmux and \(binary))")
-            return
-        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -201,34 +197,18 @@ enum MonitorBenchmark {
         var writer = KerasLogWriter()
         _ = FileManager.default.createFile(atPath: log.path, contents: Data(writer.lines(count: 2_000).utf8))
 
-        let socket = "fitwatch-bench-\(getpid())"
-        let pidFile = directory.appendingPathComponent("pid").path
-        let command = "echo $$ > \(pidFile); LANG=C.UTF-8 exec \(binary) \(log.path)"
-        guard system("tmux -L \(socket) -f /dev/null new-session -d -x 120 -y 40 '\(command)' >/dev/null 2>&1 </dev/null") == 0 else {
-            print("monitor: cpu skipped (tmux did not start)")
-            return
-        }
-        defer { _ = system("tmux -L \(socket) kill-server >/dev/null 2>&1") }
-        var pid: pid_t?
-        for _ in 0..<100 where pid == nil {
-            usleep(50_000)
-            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        guard let pid else { print("monitor: cpu skipped (no fitwatch pid)"); return }
+        guard let screen = ScreenProcess.start("monitor: cpu", binary: binary, arguments: [log.path], width: 120, height: 40,
+                                                scratch: directory.path) else { return }
+        defer { screen.stop() }
+        let pid = screen.pid
         sleep(2)  // let it load the first 2,000 lines and draw
 
         let idle = cpuFraction(pid: pid) { usleep(UInt32(window * 1_000_000)) }
 
         // Baseline: tail -F of the same file, appended to at the same time.
-        var tailPID: pid_t = 0
-        let tailArguments = ["tail", "-F", "-n", "0", log.path]
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let cArguments = tailArguments.map { strdup($0) } + [nil]
-        _ = posix_spawn(&tailPID, "/usr/bin/tail", &actions, nil, cArguments, environ)
-        cArguments.forEach { free($0) }
-        defer { kill(tailPID, SIGTERM); var status: Int32 = 0; waitpid(tailPID, &status, 0) }
+        let tail = TailBaseline(following: [log.path])
+        defer { tail.stop() }
+        let tailPID = tail.pid
         usleep(200_000)
 
         var tailBusy = 0.0

@@ -52,38 +52,16 @@ enum SweepBenchmark {
         screenModelLoad(root: root, total: total)
 
         // Follow, on the screen.
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
-            print("sweep: follow skipped (needs /usr/bin/tmux)")
-            return
-        }
-        let socket = "fitwatch-sweep-\(getpid())"
-        let pidFile = directory + "/pid"
-        let command = "echo $$ > \(pidFile); LANG=C.UTF-8 exec \(binary) \(root)"
-        guard system("tmux -L \(socket) -f /dev/null new-session -d -x 200 -y 60 '\(command)' >/dev/null 2>&1 </dev/null") == 0 else {
-            print("sweep: follow skipped (tmux did not start)")
-            return
-        }
-        defer { _ = system("tmux -L \(socket) kill-server >/dev/null 2>&1") }
-        var pid: pid_t?
-        for _ in 0..<100 where pid == nil {
-            usleep(50_000)
-            pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-        guard let pid else { print("sweep: follow skipped (no fitwatch pid)"); return }
+        guard let screen = ScreenProcess.start("sweep: follow", binary: binary, arguments: [root], width: 200, height: 60,
+                                                scratch: directory) else { return }
+        defer { screen.stop() }
+        let pid = screen.pid
         sleep(3)  // the load, and its diagnoses
         let idle = MonitorBenchmark.cpuFraction(pid: pid) { usleep(3_000_000) }
 
-        var tailPID: pid_t = 0
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let tailArguments = ["tail", "-q", "-F", "-n", "0"] + paths
-        let cArguments = tailArguments.map { strdup($0) } + [nil]
-        _ = posix_spawn(&tailPID, "/usr/bin/tail", &actions, nil, cArguments, environ)
-        cArguments.forEach { free($0) }
-        posix_spawn_file_actions_destroy(&actions)
-        defer { kill(tailPID, SIGTERM); var status: Int32 = 0; waitpid(tailPID, &status, 0) }
+        let tail = TailBaseline(following: paths)
+        defer { tail.stop() }
+        let tailPID = tail.pid
         usleep(300_000)
 
         var tailBusy = 0.0
