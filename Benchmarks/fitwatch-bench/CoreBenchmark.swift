@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TrainingCore
 
 /// `fitwatch-bench core`: fitwatch's training core against Keras 3 (jax, CPU) on the same
@@ -83,7 +84,7 @@ enum CoreBenchmark {
     /// Keras's timings, or nil when no Python with keras is available.
     static func runKeras() -> [String: (seconds: Double, loss: Double)]? {
         guard let data = DemoCatalog.directory else { return nil }
-        var candidates = [FileManager.default.currentDirectoryPath + "/.venv/bin/python", "/usr/bin/python3"]
+        var candidates = [FileManager.default.currentDirectoryPath + "/.venv/bin/python"] + [Executable.find("python3")].compactMap { $0 }
         if let python = ProcessInfo.processInfo.environment["FITWATCH_KERAS_PYTHON"] { candidates.insert(python, at: 0) }
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         let scriptURL = FileManager.default.temporaryDirectory.appendingPathComponent("fitwatch-core-bench-\(getpid()).py")

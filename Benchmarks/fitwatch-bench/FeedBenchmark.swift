@@ -33,7 +33,7 @@ enum FeedBenchmark {
             let ssh = latency(of: feed, appendingTo: remotePath)
             report("ssh on loopback (goal < 250 ms)", ssh, against: local)
         } else {
-            print("ssh on loopback: skipped (no /usr/sbin/sshd or it did not start)")
+            print("ssh on loopback: skipped (no sshd on PATH or in its sbin folders, nor FITWATCH_SSHD, or it did not start)")
         }
 
         let megabytes = Int(ProcessInfo.processInfo.environment["FITWATCH_BENCH_LOG_MB"] ?? "") ?? 1024

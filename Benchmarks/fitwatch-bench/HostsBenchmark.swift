@@ -161,7 +161,7 @@ enum HostsBenchmark {
         defer { servers.forEach { $0.stop() } }
         for host in 1...hosts {
             guard let server = LoopbackSSH(directory: "\(directory)/sshd-h\(host)") else {
-                print("hosts: ssh skipped (no \(LoopbackSSH.sshd) or it did not start)")
+                print("hosts: ssh skipped (no sshd on PATH or in its sbin folders, nor FITWATCH_SSHD, or it did not start)")
                 return
             }
             servers.append(server)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TrainingLog
 #if canImport(Glibc)
 import Glibc
@@ -109,12 +110,13 @@ enum LogParseBenchmark {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        let arguments = ["/usr/bin/wc", "-l", path]
+        guard let wc = Executable.find("wc") else { return (.infinity, .infinity) }
+        let arguments = [wc, "-l", path]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let start = DispatchTime.now()
-        guard posix_spawn(&pid, "/usr/bin/wc", &actions, nil, &argv, environ) == 0 else { return (.infinity, .infinity) }
+        guard posix_spawn(&pid, wc, &actions, nil, &argv, environ) == 0 else { return (.infinity, .infinity) }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}

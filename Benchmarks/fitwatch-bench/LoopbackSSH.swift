@@ -8,22 +8,25 @@ import TestSupport
 /// Children are started with posix_spawn: Foundation's `Process.waitUntilExit` hangs here
 /// while another `Process` (the sshd) is still running.
 final class LoopbackSSH {
-    static let sshd = "/usr/sbin/sshd"
+    /// sshd's absolute path (it re-executes itself by it), found on PATH or beside it.
+    static let sshd = Executable.find("sshd", variable: "FITWATCH_SSHD")
     let user = String(cString: getpwuid(getuid()).pointee.pw_name)
     let port: Int
     let sshCommand: String
+    private let sshd: String
     /// Where its keys and config live (the client key's path names this server's clients).
     let directory: String
     private var listener: pid_t?
 
     /// - Parameter directory: a new folder for this server (created).
     init?(directory: String) {
-        guard FileManager.default.isExecutableFile(atPath: LoopbackSSH.sshd) else { return nil }
+        guard let sshd = LoopbackSSH.sshd, let keygen = Executable.find("ssh-keygen") else { return nil }
+        self.sshd = sshd
         self.directory = directory
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for name in ["host_key", "client_key"] {
-            guard LoopbackSSH.run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(name)"]) else { return nil }
+            guard LoopbackSSH.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", "\(directory)/\(name)"]) else { return nil }
         }
         try? FileManager.default.copyItem(atPath: "\(directory)/client_key.pub", toPath: "\(directory)/authorized_keys")
         guard let port = Loopback.freePort() else { return nil }
@@ -59,7 +62,7 @@ final class LoopbackSSH {
     @discardableResult
     func restart() -> Bool {
         guard listener == nil,
-              let pid = LoopbackSSH.spawn([LoopbackSSH.sshd, "-D", "-e", "-f", "\(directory)/sshd_config"]) else { return false }
+              let pid = LoopbackSSH.spawn([sshd, "-D", "-e", "-f", "\(directory)/sshd_config"]) else { return false }
         listener = pid
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +30,7 @@ enum MemoryBoundBenchmark {
         ]
         print(String(format: "memory-bound: `fitwatch --jsonl -` fed at full speed for %.0f s per input (goal: peak < %.0f MB)", seconds, goalMB))
         for (name, pattern) in inputs {
-            let baseline = feed(["/bin/cat"], pattern: pattern, seconds: min(seconds, 2))
+            let baseline = feed([Executable.find("cat") ?? "cat"], pattern: pattern, seconds: min(seconds, 2))
             let result = feed([binary, "--jsonl", "-"], pattern: pattern, seconds: seconds)
             let verdict = result.peakMB < goalMB ? "under the goal" : "OVER THE GOAL"
             print(String(format: "  %-15@ peak %6.1f MB (%@), read %8.1f MB in %.1f s; cat: peak %5.1f MB",

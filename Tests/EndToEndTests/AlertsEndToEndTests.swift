@@ -81,14 +81,17 @@ extension AlertsEndToEndTests {
 /// `--notify` headless writes its sequence to the terminal (`/dev/tty`), not stdout: run under
 /// util-linux `script`, which records every byte the program sends to its terminal.
 @Suite struct NotifyEndToEndTests {
-    @Test func headlessNotifyWritesOSC777ToTheTerminalForEachWarningAndTheEnd() throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    static let script = Executable.find("script")
+
+    @Test(.enabled(if: script != nil, "util-linux script is not installed"))
+    func headlessNotifyWritesOSC777ToTheTerminalForEachWarningAndTheEnd() throws {
+        let script = try #require(Self.script)
         let scratch = try ContractTests.Scratch()
         let typescript = scratch.path("typescript")
         let command = [FeedsCLI.binary.path, "replay", "--instant", AlertsEndToEndTests.regression, "--jsonl", "--notify"]
             .map(TmuxSession.quote).joined(separator: " ") + " > " + TmuxSession.quote(scratch.path("stdout"))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.executableURL = URL(fileURLWithPath: script)
         process.arguments = ["-qec", command, typescript]
         var environment = ProcessInfo.processInfo.environment
         environment["TMUX"] = nil

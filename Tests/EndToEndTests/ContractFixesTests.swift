@@ -117,7 +117,7 @@ import TestSupport
     /// Dispatch read sources that were cancelled and their descriptors closed while
     /// reconnecting. A poll() thread now reads and closes them. Each run must end with exit 1
     /// and "host unreachable"; 12 runs, 4 at a time (each takes ~3 s of back-off).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh")))
+    @Test(.enabled(if: Executable.find("ssh") != nil, "no ssh client"))
     func unreachableSSHHostFailsCleanlyEveryTime() throws {
         /// Outcomes gathered from the concurrent runs.
         final class Outcomes: @unchecked Sendable {

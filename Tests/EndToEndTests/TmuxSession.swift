@@ -21,7 +21,7 @@ final class TmuxSession {
     static var binary: URL { Fixtures.packageRoot.appendingPathComponent(".build/debug/fitwatch") }
 
     /// Whether tmux is installed (`.ci/run` installs it).
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+    static var available: Bool { Executable.find("tmux") != nil }
 
     /// Start `fitwatch arguments...` in a `width`x`height` pane. After fitwatch exits the pane
     /// prints `EXIT=<status>` and the terminal's `stty -a` flags, and stays open.

@@ -5,15 +5,16 @@ import TestSupport
 /// A throwaway sshd on 127.0.0.1 for the ssh feed tests: its own host key, an authorized
 /// client key and a second, unauthorized key, all in a temp dir (`StrictModes no`).
 final class SSHServer: @unchecked Sendable {
-    static let sshd = "/usr/sbin/sshd"
+    /// sshd's absolute path (it re-executes itself by it), found on PATH or beside it.
+    static let sshd = Executable.find("sshd", variable: "FITWATCH_SSHD") ?? "sshd"
+    static let keygen = Executable.find("ssh-keygen") ?? "ssh-keygen"
 
     /// Why the ssh tests cannot run here, or nil when they can.
     static let unavailableReason: String? = {
-        guard FileManager.default.isExecutableFile(atPath: sshd) else {
-            return "no \(sshd) (install openssh-server; .ci/run does)"
+        guard Executable.find("sshd", variable: "FITWATCH_SSHD") != nil else {
+            return "no sshd on PATH or in its sbin folders, nor FITWATCH_SSHD (install openssh-server; .ci/run does)"
         }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh-keygen"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh") else {
+        guard Executable.find("ssh-keygen") != nil, Executable.find("ssh") != nil else {
             return "no ssh client or ssh-keygen (install openssh-client)"
         }
         return nil
@@ -29,7 +30,7 @@ final class SSHServer: @unchecked Sendable {
     init() throws {
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         for name in ["host_key", "client_key", "wrong_key"] {
-            try SSHServer.runQuietly(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", directory.file(name)])
+            try SSHServer.runQuietly([SSHServer.keygen, "-q", "-t", "ed25519", "-N", "", "-f", directory.file(name)])
         }
         try FileManager.default.copyItem(atPath: directory.file("client_key.pub"), toPath: directory.file("authorized_keys"))
         guard let free = Loopback.freePort() else { throw FeedFactory.BadSource("no free port") }
