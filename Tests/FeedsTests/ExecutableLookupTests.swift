@@ -13,7 +13,7 @@ import TestSupport
             try fm.createDirectory(atPath: root.file(folder), withIntermediateDirectories: true)
         }
         for path in ["usr/bin/tmux", "usr/sbin/sshd", "opt/sshd", "usr/bin/notes.txt"] {
-            fm.createFile(atPath: root.file(path), contents: Data("#!/bin/sh\n".utf8),
+            _ = fm.createFile(atPath: root.file(path), contents: Data("#!/bin/sh\n".utf8),
                           attributes: [.posixPermissions: path.hasSuffix(".txt") ? 0o644 : 0o755])
         }
         let environment = ["PATH": "relative/bin:" + root.file("usr/bin")]
