@@ -41,13 +41,13 @@ struct MetricsPanelView: Widget {
                 return
             }
             // A source that gave lines, none of them Keras's (a binary file, the wrong log) says
-            // so, instead of looking like a run about to start.
-            // A wrapped command's output is one key away.
-            let unread = !run.run.sawTrainingOutput && !run.run.current.noise.isEmpty
-            let text = !unread ? "no epochs yet"
-                : "no epochs yet: nothing read so far is Keras output" + (run.output.count > 0 ? " (o shows it)" : "")
-            buffer.write(text,
-                         x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
+            // so, instead of looking like a run about to start; a wrapped command's output is
+            // one key away.
+            var text = "no epochs yet"
+            if !run.run.sawTrainingOutput, !run.run.current.noise.isEmpty {
+                text += ": nothing read so far is Keras output" + (run.output.count > 0 ? " (o shows it)" : "")
+            }
+            buffer.write(text, x: inner.x + 1, y: inner.y, style: theme[.dimText], clip: inner)
             return
         }
 

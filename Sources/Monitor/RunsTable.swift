@@ -206,11 +206,6 @@ public enum RunsTable {
         return (nil, text)
     }
 
-    /// The status the table shows: the run's own (`stale` included: `RunStatus` decides it).
-    static func status(of run: RunState, now: Double) -> RunStatus {
-        run.run.status(now: now)
-    }
-
     /// Problems first: the order the status column sorts in.
     static func rank(_ status: RunStatus) -> Int {
         switch status {
@@ -242,7 +237,7 @@ public enum RunsTable {
             guard let run = state.runs[id] else { return nil }
             let summary = self.summary(of: run, id: id, metric: metric, lowerIsBetter: lower, cache: state.tableCache)
             let progress = run.epochProgress
-            var row = Row(number: index + 1, id: id, status: status(of: run, now: now), epoch: progress.epoch, epochs: progress.of,
+            var row = Row(number: index + 1, id: id, status: run.run.status(now: now), epoch: progress.epoch, epochs: progress.of,
                           since: run.run.timing.lastActivity.map { max(0, now - $0) }, summary: summary)
             for finding in run.findings {
                 switch finding.severity {

@@ -25,12 +25,10 @@ public struct CheckedRun: Sendable, Equatable {
         self.fit = fit
     }
 
-    /// The run's name in `check`'s text and Markdown: its source, and when the source holds
-    /// several `fit` calls its number among them (`train.log (fit 2 of 2)`), as the screen's
-    /// header, `plot` and the `"fit"` of the JSON outputs count them.
+    /// The run's name in `check`'s text and Markdown (`train.log (fit 2 of 2)`), as the exit
+    /// summary names it; `runs` are its source's runs, in order.
     public func title(source: String, among runs: [CheckedRun]) -> String {
-        let fits = runs.map(\.fit).max() ?? 1
-        return fits > 1 ? "\(source) (fit \(fit) of \(fits))" : source
+        Run.Report.title(source: source, fit: fit, of: runs.last?.fit ?? fit)
     }
 
     /// A report of a `Run`.

@@ -250,6 +250,14 @@ public struct Run: Sendable {
         public var status: RunStatus
         /// Which `fit` call of the source it is, counting from 1 (`"fit"` in every output).
         public var fit: Int
+
+        /// A report's name where a person reads it (the exit summary, `check`'s text and
+        /// Markdown): the source, and when it holds several `fit` calls which one
+        /// (`train.log (fit 2 of 2)`, as the screen's header says it). `fits` is the last
+        /// reported fit's number.
+        public static func title(source: String, fit: Int, of fits: Int) -> String {
+            fits > 1 ? "\(source) (fit \(fit) of \(fits))" : source
+        }
     }
 
     /// The segments `check` and `export` report, each diagnosed: those that trained or
@@ -261,16 +269,15 @@ public struct Run: Sendable {
         }
         if indexed.isEmpty { indexed = [(archived.count, current)] }
         return indexed.map { index, segment in
+            let fit = droppedSegments + index + 1
             let isCurrent = index == archived.count
             let status = isCurrent ? status(now: now)
                 : RunStatus(history: segment.history, sourceState: .finished, timing: timing, now: nil)
             if isCurrent, findings.revision == revision, revision > 0, let chosen {
-                return Report(segment: segment, findings: findings.current, model: chosen.model, status: status,
-                              fit: droppedSegments + index + 1)
+                return Report(segment: segment, findings: findings.current, model: chosen.model, status: status, fit: fit)
             }
             let result = Diagnosis.run(DiagnosisRequest(segment: segment, modelOverride: modelOverride, revision: revision))
-            return Report(segment: segment, findings: result.findings, model: result.choice?.model, status: status,
-                          fit: droppedSegments + index + 1)
+            return Report(segment: segment, findings: result.findings, model: result.choice?.model, status: status, fit: fit)
         }
     }
 }

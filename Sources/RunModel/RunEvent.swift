@@ -94,6 +94,6 @@ public enum JSONLRecord {
     /// A record about one `fit` call of a source (counting from 1: a log with two `fit` calls
     /// has epochs, findings and an end of fit 1, then of fit 2).
     private static func head(_ source: SourceID, _ fit: Int) -> String {
-        "{\"source\":\(ExportJSON.string(source.rawValue)),\"fit\":\(fit)"
+        "{" + ExportJSON.recordHead(source: source.rawValue, fit: fit)
     }
 }

@@ -114,9 +114,11 @@ extension Run {
     public func summaryLines(now: Double?) -> [String] {
         guard !archived.isEmpty else { return [summaryLine(now: now)] }
         let all = reports(now: now)
-        let total = droppedSegments + all.count
+        // Counted as `check` counts them: a `fit` that trained nothing is not reported, so
+        // the count is the last reported one's number (never `fit 3 of 2`).
+        let fits = all.last?.fit ?? fitNumber
         return all.map { report in
-            "\(source) (fit \(report.fit) of \(total)): "
+            Report.title(source: source.rawValue, fit: report.fit, of: fits) + ": "
                 + Self.summary(status: summaryStatus(report.status), history: report.segment.history, findings: report.findings)
         }
     }

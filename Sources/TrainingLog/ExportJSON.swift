@@ -17,7 +17,13 @@ public enum ExportJSON {
     /// One epoch for the `--jsonl` stream: `{"source":"…","fit":2,` (the source's `fit` call,
     /// counting from 1) then the fields of `epoch(_:)`.
     public static func epoch(_ record: EpochRecord, source: String, fit: Int) -> String {
-        epochFields(record, leading: "\"source\":\(string(source)),\"fit\":\(fit),")
+        epochFields(record, leading: recordHead(source: source, fit: fit) + ",")
+    }
+
+    /// How every `--jsonl` record about one `fit` call begins, without the `{`:
+    /// `"source":"train.log","fit":2`.
+    public static func recordHead(source: String, fit: Int) -> String {
+        "\"source\":\(string(source)),\"fit\":\(fit)"
     }
 
     private static func epochFields(_ record: EpochRecord, leading: String) -> String {

@@ -1,4 +1,5 @@
 import Collections
+// Named too: a default argument (`parameters: … = [:]`) may only use what this file imports itself.
 import OrderedCollections
 import Synchronization
 import KerasModel

@@ -62,12 +62,10 @@ struct DirectorySourceTests {
         ]
         for (sources, names) in cases {
             let export = try FeedsCLI.run(["export"] + sources)
-            let exported = Set(((try? JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["runs"]
-                                as? [[String: Any]] ?? []).compactMap { $0["source"] as? String })
+            let exported = Set(export.runs.compactMap { $0["source"] as? String })
             #expect(exported == names, "export \(sources): \(export.stderr)")
             let check = try FeedsCLI.run(["check", "--json"] + sources)
-            let checked = Set(((try? JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["runs"]
-                               as? [[String: Any]] ?? []).compactMap { $0["source"] as? String })
+            let checked = Set(check.runs.compactMap { $0["source"] as? String })
             #expect(checked == names, "check \(sources): \(check.stderr)")
             // `--jsonl` follows until stopped: stopped once every run has had an epoch.
             let lines = try FeedsCLI.run(["--jsonl"] + sources, stopWhen: { out in

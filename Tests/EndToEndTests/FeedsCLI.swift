@@ -13,6 +13,10 @@ struct FeedsCLI {
                 (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
             }
         }
+        /// The `runs` of a `{"runs":[…]}` document on stdout (`export`, `check --json`).
+        var runs: [[String: Any]] {
+            ((try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        }
     }
 
     /// The binary next to the test bundle (`swift build` puts both in the same folder).

@@ -88,11 +88,9 @@ import TestSupport
         #expect(received.sorted() == AlertsEndToEndTests.eventLines(lines.stdout), "--on-event: \(received)")
         #expect(received.contains { $0.hasPrefix(#"{"source":"\#(log)","fit":1,"status":"early-stopped""#) }, "\(received)")
 
-        let export = try FeedsCLI.run(["export", log])
-        let runs = (try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        let runs = try FeedsCLI.run(["export", log]).runs
         #expect(runs.map { "\($0["fit"] as? Int ?? 0): \($0["status"] as? String ?? "")" } == ends)
-        let check = try FeedsCLI.run(["check", "--json", log])
-        let checked = (try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]] ?? []
+        let checked = try FeedsCLI.run(["check", "--json", log]).runs
         #expect(checked.map { "\($0["fit"] as? Int ?? 0): \($0["status"] as? String ?? "")" } == ends)
         let text = try FeedsCLI.run(["check", log]).stdout
         #expect(text.contains("\(log) (fit 1 of 2): early-stopped at epoch 6"), "\(text)")

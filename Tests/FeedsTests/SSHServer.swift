@@ -6,15 +6,17 @@ import TestSupport
 /// client key and a second, unauthorized key, all in a temp dir (`StrictModes no`).
 final class SSHServer: @unchecked Sendable {
     /// sshd's absolute path (it re-executes itself by it), found on PATH or beside it.
-    static let sshd = Executable.find("sshd", variable: "FITWATCH_SSHD") ?? "sshd"
-    static let keygen = Executable.find("ssh-keygen") ?? "ssh-keygen"
+    private static let foundSSHD = Executable.find("sshd", variable: "FITWATCH_SSHD")
+    private static let foundKeygen = Executable.find("ssh-keygen")
+    static let sshd = foundSSHD ?? "sshd"
+    static let keygen = foundKeygen ?? "ssh-keygen"
 
     /// Why the ssh tests cannot run here, or nil when they can.
     static let unavailableReason: String? = {
-        guard Executable.find("sshd", variable: "FITWATCH_SSHD") != nil else {
+        guard foundSSHD != nil else {
             return "no sshd on PATH or in its sbin folders, nor FITWATCH_SSHD (install openssh-server; .ci/run does)"
         }
-        guard Executable.find("ssh-keygen") != nil, Executable.find("ssh") != nil else {
+        guard foundKeygen != nil, Executable.find("ssh") != nil else {
             return "no ssh client or ssh-keygen (install openssh-client)"
         }
         return nil

@@ -289,6 +289,23 @@ private func history(_ metrics: [MetricValues]) -> RunHistory {
     #expect(empty.summaryLines(now: nil) == ["garbage.bin: finished: no Keras training output found · 0 epochs · no findings"])
 }
 
+/// A `fit` that trained nothing (a second `fit` that failed at once) is not summarised, and
+/// the count stays the numbers': `fit 1 of 3` and `fit 3 of 3`, as `check` says, not `fit 3 of 2`.
+@Test func theExitSummaryCountsFitsAsCheckDoesWhenOneTrainedNothing() {
+    var run = Run(source: id)
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)))
+    run.apply(epoch(1, of: 2, ["loss": 0.6]))
+    run.apply(epoch(2, of: 2, ["loss": 0.5]))
+    run.apply(.runStarted(RunStart(epochs: 2, format: .keras3)))
+    run.apply(.runStarted(RunStart(epochs: 1, format: .keras3)))
+    run.apply(epoch(1, of: 1, ["loss": 0.4]))
+    run.apply(state: .finished)
+    let lines = run.summaryLines(now: nil)
+    #expect(lines.map { $0.prefix(while: { $0 != ":" }) } == ["train.log (fit 1 of 3)", "train.log (fit 3 of 3)"], "\(lines)")
+    let checked = run.reports().map(CheckedRun.init)
+    #expect(checked.map { $0.title(source: "train.log", among: checked) } == ["train.log (fit 1 of 3)", "train.log (fit 3 of 3)"])
+}
+
 /// A run left before it was over says what it was doing, then why: the reason used to come
 /// first, and "when fitwatch quit" read as part of it (`waiting: no such file: nope.log;
 /// waiting for it when fitwatch quit`).
